@@ -1,0 +1,364 @@
+//! The built-in realm: an arena of objects with exactly the internal slots
+//! the structured-data algorithms inspect. Model checks and fuzzing run on it.
+
+use super::{AgentClusterId, BigInt, ErrorPrototype, JsString, PropertyKey, Symbol, Value, ViewKind};
+use std::sync::{Arc, Mutex};
+
+/// A handle to an object of a [`Heap`]; identity is the index.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct ObjectId(pub u32);
+
+impl ObjectId {
+    /// The arena index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A Shared Data Block: the bytes behind a SharedArrayBuffer, shared by every
+/// SharedArrayBuffer object (in any realm of the agent cluster) that views it.
+/// For a growable SharedArrayBuffer the vector's length is the current byte
+/// length ([[ArrayBufferByteLengthData]]).
+#[derive(Clone, Debug, Default)]
+pub struct SharedDataBlock(pub Arc<Mutex<Vec<u8>>>);
+
+impl SharedDataBlock {
+    /// A new block holding these bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        SharedDataBlock(Arc::new(Mutex::new(bytes)))
+    }
+
+    /// A copy of the bytes now in the block.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.0.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Current length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.lock().map(|b| b.len()).unwrap_or(0)
+    }
+
+    /// Whether the block holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether both handles are the same block.
+    pub fn same_block(&self, other: &SharedDataBlock) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Shared memory stays in its agent cluster: it has no byte form, so a
+/// record holding one refuses to be written (and no bytes ever decode to one).
+impl serde::Serialize for SharedDataBlock {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(
+            "a SharedArrayBuffer's Shared Data Block cannot leave its agent cluster",
+        ))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharedDataBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom(
+            "a SharedArrayBuffer's Shared Data Block cannot be read from bytes",
+        ))
+    }
+}
+
+impl PartialEq for SharedDataBlock {
+    fn eq(&self, other: &Self) -> bool {
+        self.same_block(other)
+    }
+}
+
+/// The state of an ArrayBuffer's [[ArrayBufferData]].
+#[derive(Clone, Debug)]
+pub enum ArrayBufferState {
+    /// An ArrayBuffer; `data` is `None` once detached. `max_byte_length`
+    /// makes it resizable. `detach_key` set means DetachArrayBuffer with no
+    /// key throws (as for WebAssembly.Memory buffers).
+    Owned {
+        /// [[ArrayBufferData]], `None` when detached.
+        data: Option<Vec<u8>>,
+        /// [[ArrayBufferMaxByteLength]]
+        max_byte_length: Option<usize>,
+        /// Whether [[ArrayBufferDetachKey]] is something other than undefined.
+        detach_key: bool,
+    },
+    /// A SharedArrayBuffer (growable when `max_byte_length` is set).
+    Shared {
+        /// The Shared Data Block.
+        block: SharedDataBlock,
+        /// [[ArrayBufferMaxByteLength]]
+        max_byte_length: Option<usize>,
+    },
+}
+
+/// The getter of an accessor property. The built-in heap runs no script, so
+/// a getter either returns a fixed value or throws one.
+#[derive(Clone, Debug)]
+pub enum Accessor {
+    /// The getter returns this value.
+    Returns(Value<ObjectId>),
+    /// The getter throws this value.
+    Throws(Value<ObjectId>),
+}
+
+/// An own property of a heap object.
+#[derive(Clone, Debug)]
+pub enum OwnProperty {
+    /// A data property.
+    Data {
+        /// [[Value]]
+        value: Value<ObjectId>,
+        /// [[Writable]]
+        writable: bool,
+        /// [[Enumerable]]
+        enumerable: bool,
+        /// [[Configurable]]
+        configurable: bool,
+    },
+    /// An accessor property (getter only).
+    Accessor {
+        /// What [[Get]] does.
+        getter: Accessor,
+        /// [[Enumerable]]
+        enumerable: bool,
+        /// [[Configurable]]
+        configurable: bool,
+    },
+}
+
+impl OwnProperty {
+    /// A writable, enumerable, configurable data property (what
+    /// CreateDataProperty makes).
+    pub fn data(value: Value<ObjectId>) -> Self {
+        OwnProperty::Data {
+            value,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+        }
+    }
+
+    /// [[Enumerable]]
+    pub fn enumerable(&self) -> bool {
+        match self {
+            OwnProperty::Data { enumerable, .. } | OwnProperty::Accessor { enumerable, .. } => *enumerable,
+        }
+    }
+}
+
+/// Which internal slots a heap object has: one variant per kind of object the
+/// algorithms tell apart.
+#[derive(Clone, Debug)]
+pub enum ObjectKind {
+    /// An ordinary object (only [[Prototype]], [[Extensible]], [[PrivateElements]]).
+    Ordinary,
+    /// The realm's %Object.prototype% (an immutable prototype exotic object).
+    ObjectPrototype,
+    /// An Array exotic object; `length` is its own `length` property.
+    Array {
+        /// The `length` property's value.
+        length: u32,
+    },
+    /// A Boolean object ([[BooleanData]]).
+    BooleanWrapper(bool),
+    /// A Number object ([[NumberData]]).
+    NumberWrapper(f64),
+    /// A BigInt object ([[BigIntData]]).
+    BigIntWrapper(BigInt),
+    /// A String exotic object ([[StringData]]); its index keys and `length`
+    /// are virtual own properties.
+    StringWrapper(JsString),
+    /// A Date ([[DateValue]]).
+    Date(f64),
+    /// A RegExp ([[RegExpMatcher]], [[OriginalSource]], [[OriginalFlags]]);
+    /// `lastIndex` is an ordinary own property.
+    RegExp {
+        /// [[OriginalSource]]
+        source: JsString,
+        /// [[OriginalFlags]]
+        flags: JsString,
+    },
+    /// An ArrayBuffer or SharedArrayBuffer.
+    ArrayBuffer(ArrayBufferState),
+    /// A TypedArray or DataView.
+    View {
+        /// Which constructor.
+        kind: ViewKind,
+        /// [[ViewedArrayBuffer]]
+        buffer: ObjectId,
+        /// [[ByteOffset]]
+        byte_offset: usize,
+        /// [[ArrayLength]] for a TypedArray, [[ByteLength]] for a DataView;
+        /// `None` is `auto` (length-tracking).
+        length: Option<usize>,
+    },
+    /// A Map ([[MapData]]; `None` entries were deleted).
+    Map(Vec<Option<(Value<ObjectId>, Value<ObjectId>)>>),
+    /// A Set ([[SetData]]; `None` entries were deleted).
+    Set(Vec<Option<Value<ObjectId>>>),
+    /// An Error ([[ErrorData]], [[Stack]]); `message` and `name` are own
+    /// properties when present.
+    Error {
+        /// Its prototype: which native error constructor made it.
+        prototype: ErrorPrototype,
+        /// [[Stack]]
+        stack: Option<JsString>,
+    },
+    /// A platform object implementing `interface`; `host` is the host's own
+    /// handle for it (a port id, for MessagePort).
+    Platform {
+        /// The primary interface's identifier.
+        interface: String,
+        /// [[Detached]], for transferable interfaces.
+        detached: Option<bool>,
+        /// The host's handle for the object's platform state.
+        host: u64,
+    },
+    /// A function ([[Call]]).
+    Function,
+    /// A Symbol object ([[SymbolData]]).
+    SymbolObject(Symbol),
+    /// A WeakMap ([[WeakMapData]]).
+    WeakMap,
+    /// A WeakSet ([[WeakSetData]]).
+    WeakSet,
+    /// A WeakRef ([[WeakRefTarget]]).
+    WeakRef,
+    /// A Promise ([[PromiseState]] and friends).
+    Promise,
+    /// A Proxy exotic object.
+    Proxy,
+}
+
+/// One object of the heap: its slots and its own properties in creation order.
+#[derive(Clone, Debug)]
+pub struct HeapObject {
+    /// The internal slots.
+    pub kind: ObjectKind,
+    /// Own properties, in the order they were created. [[OwnPropertyKeys]]
+    /// order (indices first) is computed from this.
+    pub properties: Vec<(PropertyKey, OwnProperty)>,
+}
+
+/// The built-in realm.
+#[derive(Debug)]
+pub struct Heap {
+    objects: Vec<HeapObject>,
+    agent_cluster: AgentClusterId,
+    cross_origin_isolated: bool,
+    next_symbol: u64,
+    /// Bytes CreateByteDataBlock / new ArrayBuffers may still take before a
+    /// RangeError; `None` is unlimited.
+    allocation_budget: Option<usize>,
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Heap::new(AgentClusterId(0))
+    }
+}
+
+impl Heap {
+    /// An empty realm in the given agent cluster, cross-origin isolated.
+    pub fn new(agent_cluster: AgentClusterId) -> Self {
+        let mut heap = Heap {
+            objects: Vec::new(),
+            agent_cluster,
+            cross_origin_isolated: true,
+            next_symbol: 0,
+            allocation_budget: None,
+        };
+        heap.alloc(ObjectKind::ObjectPrototype);
+        heap
+    }
+
+    /// Sets the cross-origin isolated capability (SharedArrayBuffers may be
+    /// serialized only when it is true).
+    pub fn set_cross_origin_isolated(&mut self, capable: bool) {
+        self.cross_origin_isolated = capable;
+    }
+
+    /// Limits the bytes that buffer allocations may take from now on
+    /// (`None`: unlimited). Exceeding it throws a RangeError, as an engine
+    /// out of memory would.
+    pub fn set_allocation_budget(&mut self, bytes: Option<usize>) {
+        self.allocation_budget = bytes;
+    }
+
+    /// Takes `bytes` from the allocation budget, or says it cannot.
+    pub(crate) fn take_allocation(&mut self, bytes: usize) -> bool {
+        match &mut self.allocation_budget {
+            None => true,
+            Some(left) if *left >= bytes => {
+                *left -= bytes;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    /// This realm's %Object.prototype%.
+    pub fn object_prototype(&self) -> ObjectId {
+        ObjectId(0)
+    }
+
+    /// Adds an object with no own properties.
+    pub fn alloc(&mut self, kind: ObjectKind) -> ObjectId {
+        let id = ObjectId(u32::try_from(self.objects.len()).expect("heap holds at most 2^32 objects"));
+        self.objects.push(HeapObject {
+            kind,
+            properties: Vec::new(),
+        });
+        id
+    }
+
+    /// A new Symbol with this description.
+    pub fn new_symbol(&mut self, description: Option<JsString>) -> Symbol {
+        self.next_symbol += 1;
+        Symbol {
+            id: self.next_symbol,
+            description,
+        }
+    }
+
+    /// The object behind a handle.
+    ///
+    /// Panics if the handle is not from this heap (a caller bug).
+    pub fn object(&self, id: ObjectId) -> &HeapObject {
+        &self.objects[id.index()]
+    }
+
+    /// The object behind a handle, mutably.
+    pub fn object_mut(&mut self, id: ObjectId) -> &mut HeapObject {
+        &mut self.objects[id.index()]
+    }
+
+    /// The object behind a handle, if the handle is from this heap.
+    pub fn get_object(&self, id: ObjectId) -> Option<&HeapObject> {
+        self.objects.get(id.index())
+    }
+
+    /// Defines (or redefines in place) an own property.
+    pub fn define_property(&mut self, id: ObjectId, key: PropertyKey, property: OwnProperty) {
+        let properties = &mut self.object_mut(id).properties;
+        match properties.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => *slot = property,
+            None => properties.push((key, property)),
+        }
+    }
+
+    /// Number of objects (including %Object.prototype%).
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Whether the heap holds only its intrinsics.
+    pub fn is_empty(&self) -> bool {
+        self.objects.len() <= 1
+    }
+}

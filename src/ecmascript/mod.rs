@@ -1,0 +1,24 @@
+//! The ECMAScript surface the HTML algorithms stand on: values, the `Realm`
+//! trait of abstract operations, and the built-in `Heap` realm.
+//!
+//! Nothing above this layer looks inside a realm except through [`Realm`], so
+//! a real engine can implement the trait and reuse every algorithm.
+
+mod bigint;
+mod heap;
+mod number;
+mod realm;
+mod string;
+mod value;
+
+pub use bigint::{BigInt, BigIntParseError};
+pub use heap::{
+    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, SharedDataBlock,
+};
+pub use number::number_to_string;
+pub use realm::{
+    AgentClusterId, ArrayBufferSlots, ErrorPrototype, Exception, PlatformObjectSlots, PropertyDescriptor,
+    Realm, ViewKind, ViewSlots,
+};
+pub use string::JsString;
+pub use value::{PropertyKey, Symbol, Value};

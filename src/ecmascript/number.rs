@@ -1,0 +1,66 @@
+//! Number::toString, needed by ToString (an Error's `message` may be a number).
+
+/// Number::toString(x, 10): the shortest decimal text that reads back as `x`,
+/// laid out the way ECMAScript lays it out (exponent form outside 1e-7 .. 1e21).
+///
+/// <https://tc39.es/ecma262/#sec-numeric-types-number-tostring>
+pub fn number_to_string(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_owned();
+    }
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    if x < 0.0 {
+        return format!("-{}", number_to_string(-x));
+    }
+    if x.is_infinite() {
+        return "Infinity".to_owned();
+    }
+    // Rust's `{:e}` prints the shortest round-tripping digits: "d.ddde±x".
+    let scientific = format!("{x:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let k = digits.len() as i32;
+    let n = exponent + 1; // the decimal point sits after n digits
+    if k <= n && n <= 21 {
+        format!("{digits}{}", "0".repeat((n - k) as usize))
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(n as usize);
+        format!("{int}.{frac}")
+    } else if -6 < n && n <= 0 {
+        format!("0.{}{digits}", "0".repeat((-n) as usize))
+    } else {
+        let sign = if n - 1 < 0 { '-' } else { '+' };
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() { "" } else { "." };
+        format!("{first}{dot}{rest}e{sign}{}", (n - 1).abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_to_string as s;
+
+    #[test]
+    fn matches_ecmascript_layout() {
+        assert_eq!(s(0.0), "0");
+        assert_eq!(s(-0.0), "0");
+        assert_eq!(s(f64::NAN), "NaN");
+        assert_eq!(s(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(s(1.0), "1");
+        assert_eq!(s(-1.5), "-1.5");
+        assert_eq!(s(123456.0), "123456");
+        assert_eq!(s(0.1), "0.1");
+        assert_eq!(s(0.000001), "0.000001");
+        assert_eq!(s(0.0000001), "1e-7");
+        assert_eq!(s(1.5e-7), "1.5e-7");
+        assert_eq!(s(1e21), "1e+21");
+        assert_eq!(s(1e20), "100000000000000000000");
+        assert_eq!(s(1.2345e25), "1.2345e+25");
+        assert_eq!(s(5e-324), "5e-324");
+        assert_eq!(s(f64::MAX), "1.7976931348623157e+308");
+        assert_eq!(s(0.1 + 0.2), "0.30000000000000004");
+    }
+}

@@ -1,0 +1,454 @@
+//! The `Realm` trait: every ECMAScript abstract operation, internal method and
+//! internal-slot read the HTML structured-data algorithms perform, named as
+//! ECMA-262 names them (see `../shared/spec-source/ecmascript-operations.md`).
+//!
+//! An engine implements this trait for one realm of its own; the algorithms in
+//! `crate::structured` never look at a realm any other way.
+
+use super::{BigInt, JsString, PropertyKey, SharedDataBlock, Value};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::hash::Hash;
+
+/// An abrupt (throw) completion: the thrown ECMAScript value.
+///
+/// <https://tc39.es/ecma262/#sec-completion-record-specification-type>
+#[derive(Debug, Clone)]
+pub struct Exception<O>(pub Value<O>);
+
+/// Identity of an agent cluster (SharedArrayBuffers never leave one).
+///
+/// <https://tc39.es/ecma262/#sec-agent-clusters>
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+pub struct AgentClusterId(pub u64);
+
+/// A Property Descriptor as [[GetOwnProperty]] returns it. Accessor functions
+/// are not exposed: the algorithms only ever test for a data descriptor.
+///
+/// <https://tc39.es/ecma262/#sec-property-descriptor-specification-type>
+#[derive(Debug, Clone)]
+pub enum PropertyDescriptor<O> {
+    /// A data property.
+    Data {
+        /// [[Value]]
+        value: Value<O>,
+        /// [[Writable]]
+        writable: bool,
+        /// [[Enumerable]]
+        enumerable: bool,
+        /// [[Configurable]]
+        configurable: bool,
+    },
+    /// An accessor property.
+    Accessor {
+        /// [[Enumerable]]
+        enumerable: bool,
+        /// [[Configurable]]
+        configurable: bool,
+    },
+}
+
+impl<O> PropertyDescriptor<O> {
+    /// IsDataDescriptor(Desc) for a present descriptor.
+    ///
+    /// <https://tc39.es/ecma262/#sec-isdatadescriptor>
+    pub fn is_data_descriptor(&self) -> bool {
+        matches!(self, PropertyDescriptor::Data { .. })
+    }
+}
+
+/// The internal slots of an ArrayBuffer or SharedArrayBuffer that the
+/// algorithms read (the bytes are read through `copy_data_block_bytes`).
+#[derive(Debug, Clone)]
+pub struct ArrayBufferSlots {
+    /// [[ArrayBufferByteLength]]; for a growable SharedArrayBuffer, the length
+    /// currently held in [[ArrayBufferByteLengthData]].
+    pub byte_length: usize,
+    /// [[ArrayBufferMaxByteLength]], present only on resizable ArrayBuffers
+    /// and growable SharedArrayBuffers.
+    pub max_byte_length: Option<usize>,
+    /// The Shared Data Block, for a SharedArrayBuffer.
+    pub shared: Option<SharedDataBlock>,
+}
+
+/// Which kind of ArrayBuffer view: DataView or one of the TypedArray
+/// constructors (its [[TypedArrayName]]).
+///
+/// <https://tc39.es/ecma262/#table-the-typedarray-constructors>
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum ViewKind {
+    DataView,
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float16Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+}
+
+impl ViewKind {
+    /// Every kind, DataView first.
+    pub const ALL: [ViewKind; 13] = [
+        ViewKind::DataView,
+        ViewKind::Int8Array,
+        ViewKind::Uint8Array,
+        ViewKind::Uint8ClampedArray,
+        ViewKind::Int16Array,
+        ViewKind::Uint16Array,
+        ViewKind::Int32Array,
+        ViewKind::Uint32Array,
+        ViewKind::Float16Array,
+        ViewKind::Float32Array,
+        ViewKind::Float64Array,
+        ViewKind::BigInt64Array,
+        ViewKind::BigUint64Array,
+    ];
+
+    /// The constructor name ([[TypedArrayName]], or "DataView").
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewKind::DataView => "DataView",
+            ViewKind::Int8Array => "Int8Array",
+            ViewKind::Uint8Array => "Uint8Array",
+            ViewKind::Uint8ClampedArray => "Uint8ClampedArray",
+            ViewKind::Int16Array => "Int16Array",
+            ViewKind::Uint16Array => "Uint16Array",
+            ViewKind::Int32Array => "Int32Array",
+            ViewKind::Uint32Array => "Uint32Array",
+            ViewKind::Float16Array => "Float16Array",
+            ViewKind::Float32Array => "Float32Array",
+            ViewKind::Float64Array => "Float64Array",
+            ViewKind::BigInt64Array => "BigInt64Array",
+            ViewKind::BigUint64Array => "BigUint64Array",
+        }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn from_name(name: &str) -> Option<ViewKind> {
+        ViewKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Bytes per element (1 for DataView, whose lengths are in bytes).
+    pub fn element_size(self) -> usize {
+        match self {
+            ViewKind::DataView | ViewKind::Int8Array | ViewKind::Uint8Array | ViewKind::Uint8ClampedArray => {
+                1
+            }
+            ViewKind::Int16Array | ViewKind::Uint16Array | ViewKind::Float16Array => 2,
+            ViewKind::Int32Array | ViewKind::Uint32Array | ViewKind::Float32Array => 4,
+            ViewKind::Float64Array | ViewKind::BigInt64Array | ViewKind::BigUint64Array => 8,
+        }
+    }
+}
+
+impl fmt::Display for ViewKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The internal slots of a TypedArray or DataView.
+#[derive(Debug, Clone)]
+pub struct ViewSlots<O> {
+    /// DataView (has [[DataView]]) or the [[TypedArrayName]].
+    pub kind: ViewKind,
+    /// [[ViewedArrayBuffer]]
+    pub buffer: O,
+    /// [[ByteOffset]]
+    pub byte_offset: usize,
+    /// [[ByteLength]]; `None` is `auto` (a length-tracking view).
+    pub byte_length: Option<usize>,
+    /// [[ArrayLength]] of a TypedArray (`None` is `auto`); always `None` for
+    /// a DataView, which has no such slot.
+    pub array_length: Option<usize>,
+}
+
+/// The prototypes StructuredDeserialize may give a new Error object
+/// (SD steps 21.1 – 21.7). Not AggregateError, not SuppressedError.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum ErrorPrototype {
+    Error,
+    EvalError,
+    RangeError,
+    ReferenceError,
+    SyntaxError,
+    TypeError,
+    URIError,
+}
+
+impl ErrorPrototype {
+    /// Every native error kind.
+    pub const ALL: [ErrorPrototype; 7] = [
+        ErrorPrototype::Error,
+        ErrorPrototype::EvalError,
+        ErrorPrototype::RangeError,
+        ErrorPrototype::ReferenceError,
+        ErrorPrototype::SyntaxError,
+        ErrorPrototype::TypeError,
+        ErrorPrototype::URIError,
+    ];
+
+    /// The constructor's name, which is also the prototype's `name`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorPrototype::Error => "Error",
+            ErrorPrototype::EvalError => "EvalError",
+            ErrorPrototype::RangeError => "RangeError",
+            ErrorPrototype::ReferenceError => "ReferenceError",
+            ErrorPrototype::SyntaxError => "SyntaxError",
+            ErrorPrototype::TypeError => "TypeError",
+            ErrorPrototype::URIError => "URIError",
+        }
+    }
+
+    /// The kind named `name` (exact match), if any.
+    pub fn from_name(name: &str) -> Option<ErrorPrototype> {
+        ErrorPrototype::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// What a platform object carries that the algorithms inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformObjectSlots {
+    /// The identifier of the object's primary interface (e.g. "MessagePort").
+    pub interface: String,
+    /// The HTML [[Detached]] slot, present on transferable platform objects.
+    pub detached: Option<bool>,
+}
+
+/// One ECMAScript realm, as the structured-data algorithms see it.
+///
+/// Slot readers return `None` when the object lacks the slot, so "if *value*
+/// has a [[X]] internal slot" is `realm.x(o).is_some()`. Operations that can
+/// run author code (getters, ToString) take `&mut self` and may throw.
+pub trait Realm {
+    /// A handle to one of this realm's objects; equality is object identity.
+    type Object: Clone + Eq + Hash + fmt::Debug;
+
+    // ----- agent -----
+
+    /// The agent cluster of this realm's agent.
+    fn agent_cluster(&self) -> AgentClusterId;
+
+    /// The current settings object's cross-origin isolated capability.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/webappapis.html#concept-settings-object-cross-origin-isolated-capability>
+    fn cross_origin_isolated_capability(&self) -> bool;
+
+    // ----- internal slots (SSI 7 – 24) -----
+
+    /// [[BooleanData]]
+    fn boolean_data(&self, o: &Self::Object) -> Option<bool>;
+    /// [[NumberData]]
+    fn number_data(&self, o: &Self::Object) -> Option<f64>;
+    /// [[BigIntData]]
+    fn bigint_data(&self, o: &Self::Object) -> Option<BigInt>;
+    /// [[StringData]]
+    fn string_data(&self, o: &Self::Object) -> Option<JsString>;
+    /// [[DateValue]]
+    fn date_value(&self, o: &Self::Object) -> Option<f64>;
+    /// [[OriginalSource]] and [[OriginalFlags]] of an object with a
+    /// [[RegExpMatcher]] (the matcher itself is derived from them).
+    fn regexp_source_and_flags(&self, o: &Self::Object) -> Option<(JsString, JsString)>;
+    /// The slots of an object with an [[ArrayBufferData]] slot.
+    fn array_buffer(&self, o: &Self::Object) -> Option<ArrayBufferSlots>;
+    /// The slots of an object with a [[ViewedArrayBuffer]] slot.
+    fn array_buffer_view(&self, o: &Self::Object) -> Option<ViewSlots<Self::Object>>;
+    /// A copy of [[MapData]]; `None` entries are deleted (*empty*) ones.
+    fn map_data(&self, o: &Self::Object) -> Option<Vec<Option<(Value<Self::Object>, Value<Self::Object>)>>>;
+    /// A copy of [[SetData]]; `None` entries are deleted (*empty*) ones.
+    fn set_data(&self, o: &Self::Object) -> Option<Vec<Option<Value<Self::Object>>>>;
+    /// Whether the object has an [[ErrorData]] slot.
+    fn has_error_data(&self, o: &Self::Object) -> bool;
+    /// An implementation-defined string for [[Stack]] (SSI 17.5), if any.
+    fn error_stack(&self, o: &Self::Object) -> Option<JsString>;
+    /// Whether the object is an Array exotic object (not IsArray: proxies are not).
+    fn is_array_exotic(&self, o: &Self::Object) -> bool;
+    /// If the object is a platform object: its primary interface and [[Detached]].
+    fn platform_object(&self, o: &Self::Object) -> Option<PlatformObjectSlots>;
+    /// The name of some internal slot other than [[Prototype]], [[Extensible]]
+    /// and [[PrivateElements]] (SSI 22), e.g. "[[WeakMapData]]", if it has one.
+    /// Asked only of objects that matched none of the earlier steps.
+    fn other_internal_slot(&self, o: &Self::Object) -> Option<&'static str>;
+    /// If the object is exotic, what kind (for the error message).
+    fn exotic_kind(&self, o: &Self::Object) -> Option<&'static str>;
+    /// Whether the object is the %Object.prototype% of any realm.
+    fn is_object_prototype_intrinsic(&self, o: &Self::Object) -> bool;
+
+    // ----- abstract operations and internal methods -----
+
+    /// IsSharedArrayBuffer(obj)
+    ///
+    /// <https://tc39.es/ecma262/#sec-issharedarraybuffer>
+    fn is_shared_array_buffer(&self, o: &Self::Object) -> bool;
+
+    /// IsDetachedBuffer(arrayBuffer)
+    ///
+    /// <https://tc39.es/ecma262/#sec-isdetachedbuffer>
+    fn is_detached_buffer(&self, o: &Self::Object) -> bool;
+
+    /// CreateByteDataBlock(size): a zeroed block, or a RangeError when it
+    /// cannot be allocated.
+    ///
+    /// <https://tc39.es/ecma262/#sec-createbytedatablock>
+    fn create_byte_data_block(&mut self, size: usize) -> Result<Vec<u8>, Exception<Self::Object>>;
+
+    /// CopyDataBlockBytes(toBlock, toIndex, fromBlock, fromIndex, count),
+    /// where fromBlock is the [[ArrayBufferData]] of `from`.
+    ///
+    /// <https://tc39.es/ecma262/#sec-copydatablockbytes>
+    fn copy_data_block_bytes(
+        &self,
+        to_block: &mut [u8],
+        to_index: usize,
+        from: &Self::Object,
+        from_index: usize,
+        count: usize,
+    );
+
+    /// IsArrayBufferViewOutOfBounds(O)
+    ///
+    /// <https://tc39.es/ecma262/#sec-isarraybufferviewoutofbounds>
+    fn is_array_buffer_view_out_of_bounds(&self, o: &Self::Object) -> bool;
+
+    /// DetachArrayBuffer(arrayBuffer). A data block can only move in Rust, so
+    /// this also hands back the [[ArrayBufferData]] it detached (SSWT 5.4.1
+    /// reads it just before). Throws a TypeError when [[ArrayBufferDetachKey]]
+    /// is not undefined.
+    ///
+    /// <https://tc39.es/ecma262/#sec-detacharraybuffer>
+    fn detach_array_buffer(&mut self, o: &Self::Object) -> Result<Vec<u8>, Exception<Self::Object>>;
+
+    /// Get(O, P): may run a getter, which may throw.
+    ///
+    /// <https://tc39.es/ecma262/#sec-get-o-p>
+    fn get(
+        &mut self,
+        o: &Self::Object,
+        key: &PropertyKey,
+    ) -> Result<Value<Self::Object>, Exception<Self::Object>>;
+
+    /// O.[[GetOwnProperty]](P)
+    ///
+    /// <https://tc39.es/ecma262/#sec-ordinary-object-internal-methods-and-internal-slots-getownproperty-p>
+    fn get_own_property(
+        &mut self,
+        o: &Self::Object,
+        key: &PropertyKey,
+    ) -> Result<Option<PropertyDescriptor<Self::Object>>, Exception<Self::Object>>;
+
+    /// OrdinaryGetOwnProperty(O, P): never runs author code.
+    ///
+    /// <https://tc39.es/ecma262/#sec-ordinarygetownproperty>
+    fn ordinary_get_own_property(
+        &self,
+        o: &Self::Object,
+        key: &PropertyKey,
+    ) -> Option<PropertyDescriptor<Self::Object>>;
+
+    /// ToString(argument): may run author code and throw.
+    ///
+    /// <https://tc39.es/ecma262/#sec-tostring>
+    fn to_string(&mut self, value: &Value<Self::Object>) -> Result<JsString, Exception<Self::Object>>;
+
+    /// IsCallable(argument) for an object.
+    ///
+    /// <https://tc39.es/ecma262/#sec-iscallable>
+    fn is_callable(&self, o: &Self::Object) -> bool;
+
+    /// EnumerableOwnProperties(O, key): enumerable String keys in
+    /// [[OwnPropertyKeys]] order (integer indices ascending, then strings in
+    /// creation order).
+    ///
+    /// <https://tc39.es/ecma262/#sec-enumerableownproperties>
+    fn enumerable_own_property_keys(&mut self, o: &Self::Object) -> Vec<JsString>;
+
+    /// HasOwnProperty(O, P)
+    ///
+    /// <https://tc39.es/ecma262/#sec-hasownproperty>
+    fn has_own_property(&mut self, o: &Self::Object, key: &PropertyKey) -> bool;
+
+    // ----- object creation in this realm (StructuredDeserialize) -----
+
+    /// A new Boolean object with this [[BooleanData]].
+    fn create_boolean_object(&mut self, b: bool) -> Self::Object;
+    /// A new Number object with this [[NumberData]].
+    fn create_number_object(&mut self, n: f64) -> Self::Object;
+    /// A new BigInt object with this [[BigIntData]].
+    fn create_bigint_object(&mut self, b: BigInt) -> Self::Object;
+    /// A new String exotic object with this [[StringData]] (StringCreate).
+    fn create_string_object(&mut self, s: JsString) -> Self::Object;
+    /// A new Date with this [[DateValue]].
+    fn create_date(&mut self, time: f64) -> Self::Object;
+    /// A new RegExp from [[OriginalSource]] and [[OriginalFlags]] (its
+    /// matcher rebuilt from them, `lastIndex` 0 as RegExpAlloc defines it).
+    fn create_regexp(
+        &mut self,
+        source: JsString,
+        flags: JsString,
+    ) -> Result<Self::Object, Exception<Self::Object>>;
+    /// A new ArrayBuffer owning `data`, resizable when `max_byte_length` is
+    /// given. May throw when memory cannot be had.
+    fn create_array_buffer(
+        &mut self,
+        data: Vec<u8>,
+        max_byte_length: Option<usize>,
+    ) -> Result<Self::Object, Exception<Self::Object>>;
+    /// A new SharedArrayBuffer over an existing Shared Data Block (growable
+    /// when `max_byte_length` is given).
+    fn create_shared_array_buffer(
+        &mut self,
+        block: SharedDataBlock,
+        max_byte_length: Option<usize>,
+    ) -> Self::Object;
+    /// A new DataView or TypedArray with exactly these slot values.
+    fn create_array_buffer_view(&mut self, slots: ViewSlots<Self::Object>) -> Self::Object;
+    /// A new Map with an empty [[MapData]].
+    fn create_map(&mut self) -> Self::Object;
+    /// Appends an entry to [[MapData]] directly (no `set` is called).
+    fn append_map_entry(&mut self, map: &Self::Object, key: Value<Self::Object>, value: Value<Self::Object>);
+    /// A new Set with an empty [[SetData]].
+    fn create_set(&mut self) -> Self::Object;
+    /// Appends a value to [[SetData]] directly (no `add` is called).
+    fn append_set_entry(&mut self, set: &Self::Object, value: Value<Self::Object>);
+    /// ArrayCreate(length, %Array.prototype%).
+    ///
+    /// <https://tc39.es/ecma262/#sec-arraycreate>
+    fn array_create(&mut self, length: u32) -> Self::Object;
+    /// OrdinaryObjectCreate(%Object.prototype%).
+    ///
+    /// <https://tc39.es/ecma262/#sec-ordinaryobjectcreate>
+    fn ordinary_object_create(&mut self) -> Self::Object;
+    /// OrdinaryObjectCreate(prototype, « [[ErrorData]], [[Stack]] »).
+    fn ordinary_error_create(&mut self, prototype: ErrorPrototype) -> Self::Object;
+    /// OrdinaryDefineOwnProperty(O, P, Desc) for a data descriptor.
+    ///
+    /// <https://tc39.es/ecma262/#sec-ordinarydefineownproperty>
+    fn ordinary_define_own_property(
+        &mut self,
+        o: &Self::Object,
+        key: PropertyKey,
+        desc: PropertyDescriptor<Self::Object>,
+    ) -> bool;
+    /// Sets the [[Stack]] slot of an error object.
+    fn set_error_stack(&mut self, o: &Self::Object, stack: Option<JsString>);
+    /// CreateDataProperty(O, P, V).
+    ///
+    /// <https://tc39.es/ecma262/#sec-createdataproperty>
+    fn create_data_property(
+        &mut self,
+        o: &Self::Object,
+        key: PropertyKey,
+        value: Value<Self::Object>,
+    ) -> bool;
+    /// Sets the HTML [[Detached]] slot of a transferable platform object.
+    fn set_detached(&mut self, o: &Self::Object, detached: bool);
+}

@@ -1,0 +1,10 @@
+//! "Safe passing of structured data": serialized records and the algorithms
+//! that make and read them.
+//!
+//! <https://html.spec.whatwg.org/multipage/structured-data.html#safe-passing-of-structured-data>
+
+mod error;
+mod record;
+
+pub use error::CloneError;
+pub use record::{Primitive, Record, RecordId, Serialized};

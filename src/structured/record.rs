@@ -1,0 +1,189 @@
+//! Serialized records: the realm-independent form StructuredSerializeInternal
+//! produces, as plain Rust data.
+//!
+//! The standard's records may point at each other and form cycles (an object
+//! that contains itself serializes to a record that contains itself). Here
+//! the records of one serialization live in an arena, [`Serialized`], and
+//! point at each other by [`RecordId`]; the arena's root is the value's record.
+
+use crate::ecmascript::{AgentClusterId, BigInt, ErrorPrototype, JsString, SharedDataBlock, ViewKind};
+use serde::{Deserialize, Serialize};
+
+/// Index of a record within its [`Serialized`] arena.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordId(pub u32);
+
+impl RecordId {
+    /// The arena index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A primitive value inside a `{ [[Type]]: "primitive" }` record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Primitive {
+    /// undefined
+    Undefined,
+    /// null
+    Null,
+    /// A Boolean.
+    Boolean(bool),
+    /// A Number; -0 and NaN are kept (NaN's payload is not: any NaN is NaN).
+    Number(f64),
+    /// A BigInt.
+    BigInt(BigInt),
+    /// A String.
+    String(JsString),
+}
+
+/// One serialized record. Each variant is one value of [[Type]] in the
+/// standard; its fields are that record's fields.
+///
+/// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal>
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Record {
+    /// `"primitive"`, with [[Value]].
+    Primitive(Primitive),
+    /// `"Boolean"`, with [[BooleanData]].
+    Boolean(bool),
+    /// `"Number"`, with [[NumberData]].
+    Number(f64),
+    /// `"BigInt"`, with [[BigIntData]].
+    BigInt(BigInt),
+    /// `"String"`, with [[StringData]].
+    String(JsString),
+    /// `"Date"`, with [[DateValue]].
+    Date(f64),
+    /// `"RegExp"`: [[OriginalSource]] and [[OriginalFlags]]. The
+    /// [[RegExpMatcher]] is a function of these two, so it is rebuilt from
+    /// them rather than carried.
+    RegExp {
+        /// [[OriginalSource]]
+        source: JsString,
+        /// [[OriginalFlags]]
+        flags: JsString,
+    },
+    /// `"SharedArrayBuffer"` (fixed length).
+    SharedArrayBuffer {
+        /// [[ArrayBufferData]]: the shared block itself, not a copy.
+        data: SharedDataBlock,
+        /// [[ArrayBufferByteLength]]
+        byte_length: usize,
+        /// [[AgentCluster]]
+        agent_cluster: AgentClusterId,
+    },
+    /// `"GrowableSharedArrayBuffer"`.
+    GrowableSharedArrayBuffer {
+        /// [[ArrayBufferData]] and [[ArrayBufferByteLengthData]] (the block
+        /// and its current length travel together).
+        data: SharedDataBlock,
+        /// [[ArrayBufferMaxByteLength]]
+        max_byte_length: usize,
+        /// [[AgentCluster]]
+        agent_cluster: AgentClusterId,
+    },
+    /// `"ArrayBuffer"`: [[ArrayBufferData]] (a copy); [[ArrayBufferByteLength]]
+    /// is its length.
+    ArrayBuffer {
+        /// [[ArrayBufferData]]
+        data: Vec<u8>,
+    },
+    /// `"ResizableArrayBuffer"`.
+    ResizableArrayBuffer {
+        /// [[ArrayBufferData]]; [[ArrayBufferByteLength]] is its length.
+        data: Vec<u8>,
+        /// [[ArrayBufferMaxByteLength]]
+        max_byte_length: usize,
+    },
+    /// `"ArrayBufferView"`.
+    ArrayBufferView {
+        /// [[Constructor]]
+        constructor: ViewKind,
+        /// [[ArrayBufferSerialized]]
+        buffer: RecordId,
+        /// [[ByteLength]] (`None` is `auto`)
+        byte_length: Option<usize>,
+        /// [[ByteOffset]]
+        byte_offset: usize,
+        /// [[ArrayLength]] of a typed array (`None` is `auto`, or a DataView).
+        array_length: Option<usize>,
+    },
+    /// `"Map"`, with [[MapData]].
+    Map {
+        /// [[MapData]]: { [[Key]], [[Value]] } records.
+        entries: Vec<(RecordId, RecordId)>,
+    },
+    /// `"Set"`, with [[SetData]].
+    Set {
+        /// [[SetData]]
+        entries: Vec<RecordId>,
+    },
+    /// `"Error"`.
+    Error {
+        /// [[Name]]
+        name: ErrorPrototype,
+        /// [[Message]] (`None` is undefined)
+        message: Option<JsString>,
+        /// [[Stack]]
+        stack: Option<JsString>,
+    },
+    /// `"Array"`.
+    Array {
+        /// [[Length]]
+        length: u32,
+        /// [[Properties]]: { [[Key]], [[Value]] } records.
+        properties: Vec<(JsString, RecordId)>,
+    },
+    /// `"Object"`.
+    Object {
+        /// [[Properties]]: { [[Key]], [[Value]] } records.
+        properties: Vec<(JsString, RecordId)>,
+    },
+    /// A serializable platform object: [[Type]] is its primary interface's
+    /// identifier; the other fields are whatever its serialization steps set.
+    Platform {
+        /// [[Type]]: the interface identifier.
+        interface: String,
+        /// Fields set by the serialization steps, each a sub-serialization.
+        fields: Vec<(String, RecordId)>,
+    },
+    /// The record StructuredSerializeWithTransfer puts in *memory* for an
+    /// entry of the transfer list (step 2.4): it stands for the data holder
+    /// at this index of [[TransferDataHolders]].
+    Transferred {
+        /// Index into the transfer data holders.
+        holder: usize,
+    },
+}
+
+/// The records of one serialization, with the root value's record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Serialized {
+    /// Every record; they refer to each other by index.
+    pub records: Vec<Record>,
+    /// The serialized value.
+    pub root: RecordId,
+}
+
+impl Serialized {
+    /// The record behind an id, if the id is in range.
+    pub fn get(&self, id: RecordId) -> Option<&Record> {
+        self.records.get(id.index())
+    }
+
+    /// The records that `record` refers to, in field order.
+    pub fn children(record: &Record) -> Vec<RecordId> {
+        match record {
+            Record::ArrayBufferView { buffer, .. } => vec![*buffer],
+            Record::Map { entries } => entries.iter().flat_map(|(k, v)| [*k, *v]).collect(),
+            Record::Set { entries } => entries.clone(),
+            Record::Array { properties, .. } | Record::Object { properties } => {
+                properties.iter().map(|(_, v)| *v).collect()
+            }
+            Record::Platform { fields, .. } => fields.iter().map(|(_, v)| *v).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
