@@ -12,7 +12,7 @@ pub(super) const IDENTITY_SCRATCH: usize = size_of::<(Identity<'static>, usize)>
 pub(super) const KEY_SCRATCH: usize = size_of::<(&'static [u16], usize)>();
 
 /// The largest length ECMAScript lets a buffer have (ToIndex's limit).
-const MAX_SAFE_LENGTH: usize = (1 << 53) - 1;
+const MAX_SAFE_LENGTH: u64 = (1 << 53) - 1;
 
 /// The largest magnitude of a Date's time value (TimeClip's limit).
 const MAX_TIME: f64 = 8.64e15;
@@ -71,7 +71,7 @@ fn check_record(records: &[Record], record: &Record) -> Result<(), String> {
             data,
             max_byte_length,
         } => {
-            if *max_byte_length > MAX_SAFE_LENGTH {
+            if *max_byte_length as u64 > MAX_SAFE_LENGTH {
                 return Err(format!(
                     "[[ArrayBufferMaxByteLength]] {max_byte_length} is above 2^53 - 1, the most ECMAScript allows"
                 ));

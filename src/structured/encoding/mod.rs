@@ -7,7 +7,8 @@
 //! so the algorithms that deserialize it never meet a dangling id, a view
 //! outside its buffer or a tag they do not know. Decoding never panics, never
 //! recurses, runs in O(n log n) time and allocates at most
-//! [`decoded_allocation_bound`]`(input.len())` bytes in total.
+//! [`decoded_allocation_bound`]`(input.len())` bytes in total (68 bytes per
+//! input byte and 4 KiB more, on 64-bit targets).
 //!
 //! The encoding is canonical: every graph has exactly one encoding, so for
 //! every input `b` that [`decode`] accepts, `encode(&decode(b)?)? == b`.
@@ -126,7 +127,7 @@ pub enum EncodeError {
     SharedMemory {
         /// Index of the offending record.
         record: usize,
-        /// Its [[Type]]: "SharedArrayBuffer" or "GrowableSharedArrayBuffer".
+        /// Its `[[Type]]`: "SharedArrayBuffer" or "GrowableSharedArrayBuffer".
         kind: &'static str,
     },
     /// The graph is not well formed (see the module documentation), so its
@@ -138,8 +139,9 @@ pub enum EncodeError {
 /// Why bytes were not accepted as an encoded record graph.
 ///
 /// The message names the record (when inside one), the byte offset and what
-/// is wrong, e.g. `record 3 (ArrayBufferView) at byte 57: buffer refers to
-/// record 9, but there are only 5 records`. Errors found while reading a
+/// is wrong, e.g. `record 3 (ArrayBufferView) at byte 13:
+/// [[ArrayBufferSerialized]] refers to record 9, but there are only 5
+/// records`. Errors found while reading a
 /// field point at that field; errors about how records relate to each other
 /// point at the start of the record that is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -213,7 +215,8 @@ pub fn decode(bytes: &[u8]) -> Result<Serialized, DecodeError> {
 /// half a `usize` per byte; on top of that a byte of content costs at most
 /// what its densest kind costs (a one-byte Set entry: the entry itself and
 /// its slot in the duplicate check). String, buffer and text contents cost
-/// at most six bytes per byte.
+/// at most six bytes per byte. On 64-bit targets this comes to
+/// `68 × input_len + 4096`.
 pub const fn decoded_allocation_bound(input_len: usize) -> usize {
     input_len
         .saturating_mul(bytes_per_input_byte())
