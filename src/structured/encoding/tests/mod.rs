@@ -2,10 +2,11 @@
 //! deterministic garbage loop. Shared helpers live here.
 
 mod garbage;
-mod reject;
+mod refuse_grammar;
+mod refuse_graph;
 mod roundtrip;
 
-use super::{decode, encode};
+use super::{DecodeError, EncodeError, decode, encode, write};
 use crate::ecmascript::{BigInt, ErrorPrototype, JsString, ViewKind};
 use crate::structured::record::{Primitive, Record, RecordId, Serialized};
 
@@ -245,4 +246,59 @@ impl XorShift {
     pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
+}
+
+// ----- refusals -----
+
+/// Decodes bytes that must be refused.
+pub(super) fn refused(bytes: &[u8]) -> DecodeError {
+    match decode(bytes) {
+        Ok(g) => panic!("accepted {bytes:02X?} as {g:#?}"),
+        Err(e) => {
+            assert!(e.offset() <= bytes.len(), "offset {} past the input", e.offset());
+            e
+        }
+    }
+}
+
+/// Asserts the exact message and offset.
+pub(super) fn refused_with(bytes: &[u8], offset: usize, message: &str) {
+    let e = refused(bytes);
+    assert_eq!(e.to_string(), message);
+    assert_eq!(e.offset(), offset, "{e}");
+}
+
+/// Writes a graph without checking it, as a careless or hostile encoder
+/// would, and asserts how the decoder refuses it.
+pub(super) fn ill_formed(g: Serialized, message: &str) {
+    let bytes = write::write(&g);
+    let e = refused(&bytes);
+    assert_eq!(e.to_string(), message);
+    // `encode` refuses the same graph, with the same words.
+    let without_offset = message.replacen(&format!(" at byte {}", e.offset()), "", 1);
+    match encode(&g) {
+        Err(err @ EncodeError::IllFormed(_)) => {
+            assert_eq!(
+                err.to_string(),
+                format!("the records are not well formed: {without_offset}")
+            );
+        }
+        other => panic!("encode gave {other:?}"),
+    }
+}
+
+/// Magic, version 1, one-byte count and root.
+pub(super) fn header(count: u8, root: u8) -> Vec<u8> {
+    let mut bytes = b"WMSR\x01".to_vec();
+    bytes.extend([count, root]);
+    bytes
+}
+
+pub(super) fn with(mut head: Vec<u8>, tail: &[u8]) -> Vec<u8> {
+    head.extend_from_slice(tail);
+    head
+}
+
+pub(super) fn undefined() -> Record {
+    Record::Primitive(Primitive::Undefined)
 }
