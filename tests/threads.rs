@@ -21,7 +21,9 @@ fn receive(agent: &mut Agent, port: PortId, next: GlobalPort, record: Record) {
         EventTarget::Port(port),
         EventType::Message,
         Box::new(move |agent, event| {
-            let Some(Value::Number(n)) = event.data else { panic!("unexpected data {:?}", event.data) };
+            let Some(Value::Number(n)) = event.data else {
+                panic!("unexpected data {:?}", event.data)
+            };
             let (channel, index) = ((n as usize) / 100_000, (n as usize) % 100_000);
             record.lock().unwrap().push((channel, index));
             seen += 1;
@@ -37,7 +39,9 @@ fn receive(agent: &mut Agent, port: PortId, next: GlobalPort, record: Record) {
 #[test]
 fn ports_travel_a_ring_of_threads_while_messages_flow() {
     let mut world = World::new();
-    let ids: Vec<_> = (0..=AGENTS).map(|i| world.add_agent(format!("A{i}"), AgentClusterId(0))).collect();
+    let ids: Vec<_> = (0..=AGENTS)
+        .map(|i| world.add_agent(format!("A{i}"), AgentClusterId(0)))
+        .collect();
     let globals: Vec<GlobalPort> = ids.iter().map(|id| world.agent(*id).global_port()).collect();
     let record: Record = Arc::default();
 
@@ -57,9 +61,14 @@ fn ports_travel_a_ring_of_threads_while_messages_flow() {
     }
     let mut senders = Vec::new();
     for c in 0..CHANNELS {
-        let (tx, rx) = world.agent(ids[0]).new_message_channel(&format!("tx{c}"), &format!("rx{c}"));
+        let (tx, rx) = world
+            .agent(ids[0])
+            .new_message_channel(&format!("tx{c}"), &format!("rx{c}"));
         let rx_object = world.agent(ids[0]).port(rx).unwrap().object;
-        world.agent(ids[0]).post_to_global(&globals[1 + c % AGENTS], Value::Undefined, &[rx_object]).unwrap();
+        world
+            .agent(ids[0])
+            .post_to_global(&globals[1 + c % AGENTS], Value::Undefined, &[rx_object])
+            .unwrap();
         senders.push(tx);
     }
 
@@ -85,10 +94,21 @@ fn ports_travel_a_ring_of_threads_while_messages_flow() {
 
     let record = record.lock().unwrap();
     for c in 0..CHANNELS {
-        let got: Vec<usize> = record.iter().filter(|(ch, _)| *ch == c).map(|(_, i)| *i).collect();
-        assert_eq!(got, (0..MESSAGES).collect::<Vec<_>>(), "channel {c}: exactly once, in order");
+        let got: Vec<usize> = record
+            .iter()
+            .filter(|(ch, _)| *ch == c)
+            .map(|(_, i)| *i)
+            .collect();
+        assert_eq!(
+            got,
+            (0..MESSAGES).collect::<Vec<_>>(),
+            "channel {c}: exactly once, in order"
+        );
     }
     // The ports really travelled: every ring agent received some.
-    let hops: usize = world.agents().map(|(_, a)| a.log().iter().filter(|e| e.target_label == "global").count()).sum();
+    let hops: usize = world
+        .agents()
+        .map(|(_, a)| a.log().iter().filter(|e| e.target_label == "global").count())
+        .sum();
     assert!(hops >= CHANNELS * MESSAGES / SHIP_EVERY, "only {hops} hops");
 }

@@ -10,11 +10,16 @@ use loom::sync::Arc;
 use loom::thread;
 use webmessaging::messaging::PortTransferData;
 use webmessaging::messaging::queue::{Channel, NextTask, Owner, PortEnd, Signal, TaskClock};
-use webmessaging::structured::{Primitive, Record, RecordId, SerializeWithTransferResult, Serialized, TransferDataHolder};
+use webmessaging::structured::{
+    Primitive, Record, RecordId, SerializeWithTransferResult, Serialized, TransferDataHolder,
+};
 
 fn message(n: u32) -> SerializeWithTransferResult {
     SerializeWithTransferResult {
-        serialized: Serialized { records: vec![Record::Primitive(Primitive::Number(f64::from(n)))], root: RecordId(0) },
+        serialized: Serialized {
+            records: vec![Record::Primitive(Primitive::Number(f64::from(n)))],
+            root: RecordId(0),
+        },
         transfer_data_holders: Vec::new(),
     }
 }
@@ -22,7 +27,10 @@ fn message(n: u32) -> SerializeWithTransferResult {
 /// A message carrying a port end in a data holder, as a transferred port is.
 fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
     SerializeWithTransferResult {
-        serialized: Serialized { records: vec![Record::Transferred { holder: 0 }], root: RecordId(0) },
+        serialized: Serialized {
+            records: vec![Record::Transferred { holder: 0 }],
+            root: RecordId(0),
+        },
         transfer_data_holders: vec![TransferDataHolder::Platform {
             interface: "MessagePort".to_owned(),
             data: Box::new(PortTransferData::holding(end, "nested")),
@@ -41,7 +49,10 @@ fn number(task: &NextTask) -> Option<u32> {
 }
 
 fn owner(port: u64) -> Owner {
-    Owner { signal: Arc::new(Signal::new()), port }
+    Owner {
+        signal: Arc::new(Signal::new()),
+        port,
+    }
 }
 
 fn pair() -> (PortEnd, PortEnd) {
@@ -140,7 +151,11 @@ fn post_racing_close() {
         let (first, after) = t.join().unwrap();
         got.extend(drain(&receiver));
         assert!(first && !after);
-        assert_eq!(got, [1, CLOSE], "the message, then close, never anything after close");
+        assert_eq!(
+            got,
+            [1, CLOSE],
+            "the message, then close, never anything after close"
+        );
         assert!(!receiver.is_entangled());
     });
 }

@@ -89,7 +89,10 @@ pub struct Agent {
 
 impl fmt::Debug for Agent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Agent").field("name", &self.name).field("ports", &self.ports).finish_non_exhaustive()
+        f.debug_struct("Agent")
+            .field("name", &self.name)
+            .field("ports", &self.ports)
+            .finish_non_exhaustive()
     }
 }
 
@@ -139,7 +142,11 @@ impl Agent {
 
     /// A handle for posting to this agent's global scope.
     pub fn global_port(&self) -> GlobalPort {
-        GlobalPort { global: self.global.clone(), signal: self.ports.signal.clone(), clock: self.ports.clock.clone() }
+        GlobalPort {
+            global: self.global.clone(),
+            signal: self.ports.signal.clone(),
+            clock: self.ports.clock.clone(),
+        }
     }
 
     /// Every event dispatched so far, in order.
@@ -164,7 +171,11 @@ impl Agent {
 
     /// The port with this label.
     pub fn port_by_label(&self, label: &str) -> Option<PortId> {
-        self.ports.ports.iter().find(|(_, p)| p.label == label).map(|(id, _)| *id)
+        self.ports
+            .ports
+            .iter()
+            .find(|(_, p)| p.label == label)
+            .map(|(id, _)| *id)
     }
 
     /// The port behind a MessagePort object of this realm.
@@ -173,7 +184,8 @@ impl Agent {
     }
 
     fn port_label(&self, port: PortId) -> String {
-        self.port(port).map_or_else(|| format!("port#{}", port.0), |p| p.label.clone())
+        self.port(port)
+            .map_or_else(|| format!("port#{}", port.0), |p| p.label.clone())
     }
 
     /// `new MessageChannel()`: two new ports, entangled.
@@ -219,7 +231,9 @@ impl Agent {
 
     /// Whether `port` is entangled.
     pub fn is_entangled(&self, port: PortId) -> bool {
-        self.port(port).and_then(|p| p.end.as_ref()).is_some_and(|e| e.is_entangled())
+        self.port(port)
+            .and_then(|p| p.end.as_ref())
+            .is_some_and(|e| e.is_entangled())
     }
 
     /// `postMessage(message, transfer)`.
@@ -262,7 +276,11 @@ impl Agent {
         message: Value<ObjectId>,
         transfer: &[ObjectId],
     ) -> Result<PostOutcome, CloneError<ObjectId>> {
-        let state = self.ports.ports.get(&source_port).ok_or_else(|| CloneError::data_clone("unknown port"))?;
+        let state = self
+            .ports
+            .ports
+            .get(&source_port)
+            .ok_or_else(|| CloneError::data_clone("unknown port"))?;
         let source_object = state.object;
         // The target port: the other end of the channel while entangled.
         let target = state.end.as_ref().filter(|e| e.is_entangled()).map(|e| e.twin());
@@ -285,7 +303,8 @@ impl Agent {
             })
         });
         step!("message-port-post-message-steps/5"); // serialize now; errors reach the caller
-        let result = structured_serialize_with_transfer(&mut self.realm, &mut self.ports, &message, transfer)?;
+        let result =
+            structured_serialize_with_transfer(&mut self.realm, &mut self.ports, &message, transfer)?;
         step!("message-port-post-message-steps/6"); // no target, or doomed: nothing is sent
         let Some(target) = target else {
             return Ok(PostOutcome::NoTargetPort);
@@ -316,7 +335,9 @@ impl Agent {
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-close>
     pub fn close(&mut self, port: PortId) {
-        let Some(state) = self.ports.ports.get(&port) else { return };
+        let Some(state) = self.ports.ports.get(&port) else {
+            return;
+        };
         let object = state.object;
         step!("dom-messageport-close/1"); // the port can no longer be transferred
         crate::ecmascript::Realm::set_detached(&mut self.realm, &object, true);
@@ -344,7 +365,9 @@ impl Agent {
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onmessage>
     pub fn set_onmessage(&mut self, port: PortId) {
-        let Some(state) = self.ports.ports.get_mut(&port) else { return };
+        let Some(state) = self.ports.ports.get_mut(&port) else {
+            return;
+        };
         if !state.onmessage_set {
             *state.listeners.entry(EventType::Message).or_insert(0) += 1;
         }
@@ -378,7 +401,8 @@ impl Agent {
         message: Value<ObjectId>,
         transfer: &[ObjectId],
     ) -> Result<(), CloneError<ObjectId>> {
-        let result = structured_serialize_with_transfer(&mut self.realm, &mut self.ports, &message, transfer)?;
+        let result =
+            structured_serialize_with_transfer(&mut self.realm, &mut self.ports, &message, transfer)?;
         to.deliver(result);
         Ok(())
     }
@@ -391,7 +415,11 @@ impl Agent {
     /// the user agent), and it makes the unshipped port message queue hold:
     /// tasks of unshipped enabled ports run in the order they were added.
     pub fn next_ready(&self) -> Option<u64> {
-        let ports = self.ports.ports.values().filter_map(|p| p.end.as_ref()?.next_ready());
+        let ports = self
+            .ports
+            .ports
+            .values()
+            .filter_map(|p| p.end.as_ref()?.next_ready());
         let global = lock(&self.global.tasks).front().map(|t| t.seq);
         ports.chain(global).min()
     }
@@ -420,14 +448,20 @@ impl Agent {
     fn run_port_task(&mut self, port: PortId) -> Option<DispatchedEvent> {
         let end = self.port(port)?.end.clone()?;
         match end.take_next()? {
-            NextTask::Close => Some(self.fire(EventTarget::Port(port), EventType::Close, None, Vec::new(), None)),
+            NextTask::Close => {
+                Some(self.fire(EventTarget::Port(port), EventType::Close, None, Vec::new(), None))
+            }
             NextTask::Message(task) => Some(self.dispatch_message(EventTarget::Port(port), task.message)),
         }
     }
 
     /// The task the post message steps queued (their step 7), run now by the
     /// event loop that holds the port the queue ended up with.
-    fn dispatch_message(&mut self, target: EventTarget, message: SerializeWithTransferResult) -> DispatchedEvent {
+    fn dispatch_message(
+        &mut self,
+        target: EventTarget,
+        message: SerializeWithTransferResult,
+    ) -> DispatchedEvent {
         step!("message-port-post-message-steps/7.1"); // the port whose queue holds the task now
         step!("message-port-post-message-steps/7.2"); // its message event target is itself
         step!("message-port-post-message-steps/7.3"); // and its realm is the target realm
@@ -435,13 +469,23 @@ impl Agent {
         let record = match structured_deserialize_with_transfer(&mut self.realm, &mut self.ports, message) {
             Ok(record) => record,
             Err(error) => {
-                return self.fire(target, EventType::MessageError, None, Vec::new(), Some(error.to_string()));
+                return self.fire(
+                    target,
+                    EventType::MessageError,
+                    None,
+                    Vec::new(),
+                    Some(error.to_string()),
+                );
             }
         };
         step!("message-port-post-message-steps/7.5");
         let data = record.deserialized;
         step!("message-port-post-message-steps/7.6"); // the new ports, in transfer order
-        let new_ports: Vec<PortId> = record.transferred_values.iter().filter_map(|o| self.port_of(*o)).collect();
+        let new_ports: Vec<PortId> = record
+            .transferred_values
+            .iter()
+            .filter_map(|o| self.port_of(*o))
+            .collect();
         step!("message-port-post-message-steps/7.7");
         self.fire(target, EventType::Message, Some(data), new_ports, None)
     }
@@ -455,9 +499,12 @@ impl Agent {
         error: Option<String>,
     ) -> DispatchedEvent {
         let (target_label, listeners) = match &target {
-            EventTarget::Port(p) => {
-                (self.port_label(*p), self.port(*p).and_then(|s| s.listeners.get(&event).copied()).unwrap_or(0))
-            }
+            EventTarget::Port(p) => (
+                self.port_label(*p),
+                self.port(*p)
+                    .and_then(|s| s.listeners.get(&event).copied())
+                    .unwrap_or(0),
+            ),
             EventTarget::Global => ("global".to_owned(), 1),
         };
         let dispatched = DispatchedEvent {
@@ -514,8 +561,8 @@ impl Agent {
     /// Whether a task waits on `port` that is to dispatch an event at it, or
     /// its queue is enabled and not empty (what keeps a port alive).
     pub(crate) fn has_pending_events(&self, port: PortId) -> bool {
-        self.port(port).and_then(|p| p.end.as_ref()).is_some_and(|e| {
-            e.close_pending() || (e.is_enabled() && e.queued() > 0)
-        })
+        self.port(port)
+            .and_then(|p| p.end.as_ref())
+            .is_some_and(|e| e.close_pending() || (e.is_enabled() && e.queued() > 0))
     }
 }

@@ -5,7 +5,7 @@
 
 use super::queue::{Owner, PortEnd, Signal, TaskClock};
 use super::sync::Arc;
-use crate::ecmascript::{Heap, ObjectId, ObjectKind, Realm};
+use crate::ecmascript::{Heap, ObjectId, ObjectKind};
 use crate::spec::step;
 use crate::structured::{CloneError, Deserializer, PlatformObjects, RecordId, Serializer, TransferData};
 use std::collections::BTreeMap;
@@ -41,7 +41,9 @@ impl EventType {
 
     /// The type named `name`.
     pub fn from_name(name: &str) -> Option<EventType> {
-        [EventType::Message, EventType::MessageError, EventType::Close].into_iter().find(|t| t.name() == name)
+        [EventType::Message, EventType::MessageError, EventType::Close]
+            .into_iter()
+            .find(|t| t.name() == name)
     }
 }
 
@@ -94,7 +96,11 @@ impl PortTransferData {
     /// make them (for tests that build messages by hand).
     pub fn holding(end: PortEnd, label: &str) -> Self {
         let remote_port = end.is_entangled();
-        PortTransferData { end: Some(end), remote_port, label: label.to_owned() }
+        PortTransferData {
+            end: Some(end),
+            remote_port,
+            label: label.to_owned(),
+        }
     }
 
     fn take_end(&mut self) -> Option<PortEnd> {
@@ -122,21 +128,33 @@ pub struct PortTable {
 
 impl fmt::Debug for PortTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PortTable").field("agent", &self.agent).field("ports", &self.ports).finish()
+        f.debug_struct("PortTable")
+            .field("agent", &self.agent)
+            .field("ports", &self.ports)
+            .finish()
     }
 }
 
 impl PortTable {
     pub(crate) fn new(agent: String, signal: Arc<Signal>, clock: Arc<TaskClock>) -> Self {
-        PortTable { agent, signal, clock, ports: BTreeMap::new(), next_id: 0 }
+        PortTable {
+            agent,
+            signal,
+            clock,
+            ports: BTreeMap::new(),
+            next_id: 0,
+        }
     }
 
     /// A new MessagePort object in `realm`, not entangled, with no end yet.
     pub(crate) fn new_port(&mut self, realm: &mut Heap, label: String) -> PortId {
         let id = PortId(self.next_id);
         self.next_id += 1;
-        let object =
-            realm.alloc(ObjectKind::Platform { interface: MESSAGE_PORT.to_owned(), detached: Some(false), host: id.0 });
+        let object = realm.alloc(ObjectKind::Platform {
+            interface: MESSAGE_PORT.to_owned(),
+            detached: Some(false),
+            host: id.0,
+        });
         let state = PortState {
             object,
             label,
@@ -151,7 +169,10 @@ impl PortTable {
 
     /// The owner record for a port of this table.
     pub(crate) fn owner(&self, port: PortId) -> Owner {
-        Owner { signal: self.signal.clone(), port: port.0 }
+        Owner {
+            signal: self.signal.clone(),
+            port: port.0,
+        }
     }
 
     /// The port behind a MessagePort object of this realm.
@@ -171,7 +192,10 @@ impl PortTable {
         if !taken(base) {
             return base.to_owned();
         }
-        (2..).map(|n| format!("{base}#{n}")).find(|l| !taken(l)).unwrap_or_else(|| base.to_owned())
+        (2..)
+            .map(|n| format!("{base}#{n}"))
+            .find(|l| !taken(l))
+            .unwrap_or_else(|| base.to_owned())
     }
 }
 
@@ -186,7 +210,9 @@ impl PlatformObjects<Heap> for PortTable {
         _: &mut Serializer<'_, Heap>,
         _: &ObjectId,
     ) -> Result<Vec<(String, RecordId)>, CloneError<ObjectId>> {
-        Err(CloneError::data_clone("MessagePort objects can be transferred, not cloned"))
+        Err(CloneError::data_clone(
+            "MessagePort objects can be transferred, not cloned",
+        ))
     }
 
     fn is_exposed(&self, interface: &str, _: &Heap) -> bool {
@@ -195,7 +221,9 @@ impl PlatformObjects<Heap> for PortTable {
 
     fn new_instance(&mut self, realm: &mut Heap, interface: &str) -> Result<ObjectId, CloneError<ObjectId>> {
         if interface != MESSAGE_PORT {
-            return Err(CloneError::data_clone(format!("{interface} is not exposed in this event loop")));
+            return Err(CloneError::data_clone(format!(
+                "{interface} is not exposed in this event loop"
+            )));
         }
         let port = self.new_port(realm, String::new());
         Ok(self.ports[&port].object)
@@ -217,11 +245,18 @@ impl PlatformObjects<Heap> for PortTable {
     /// The MessagePort transfer steps.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#transferMessagePort>
-    fn transfer_steps(&mut self, realm: &mut Heap, value: &ObjectId) -> Result<TransferData, CloneError<ObjectId>> {
-        let port = self
-            .port_of(realm, *value)
-            .ok_or_else(|| CloneError::data_clone("this MessagePort belongs to no port of this event loop"))?;
-        let state = self.ports.get_mut(&port).ok_or_else(|| CloneError::data_clone("unknown port"))?;
+    fn transfer_steps(
+        &mut self,
+        realm: &mut Heap,
+        value: &ObjectId,
+    ) -> Result<TransferData, CloneError<ObjectId>> {
+        let port = self.port_of(realm, *value).ok_or_else(|| {
+            CloneError::data_clone("this MessagePort belongs to no port of this event loop")
+        })?;
+        let state = self
+            .ports
+            .get_mut(&port)
+            .ok_or_else(|| CloneError::data_clone("unknown port"))?;
         let label = state.label.clone();
         // DEVIATION(whatwg/html#5078): the end (its queue) leaves the port
         // object now, so the shipped object no longer reaches the channel;
@@ -229,21 +264,21 @@ impl PlatformObjects<Heap> for PortTable {
         let end = state.end.take();
         step!("transferMessagePort/1"); // this port has been shipped
         step!("transferMessagePort/2"); // its queue goes into the holder
-        let Some(end) = end else {
-            // A port that never had, or no longer has, an end (closed ports
-            // keep theirs): it ships with an empty, unentangled queue.
-            step!("transferMessagePort/4");
-            return Ok(Box::new(PortTransferData { end: None, remote_port: false, label }));
-        };
-        let entangled = end.ship();
         step!("transferMessagePort/3"); // entangled: the remote port is shipped too
+        // (A port without an end, never the case for a live undetached
+        // port, ships as an unentangled, empty queue.)
+        let entangled = end.as_ref().is_some_and(|end| end.ship());
         if entangled {
             step!("transferMessagePort/3.1");
             step!("transferMessagePort/3.2");
         } else {
             step!("transferMessagePort/4"); // not entangled: no remote port
         }
-        Ok(Box::new(PortTransferData { end: Some(end), remote_port: entangled, label }))
+        Ok(Box::new(PortTransferData {
+            end,
+            remote_port: entangled,
+            label,
+        }))
     }
 
     /// The MessagePort transfer-receiving steps.

@@ -52,6 +52,11 @@ impl TaskClock {
         TaskClock(AtomicU64::new(0))
     }
 
+    /// How many tasks were added so far.
+    pub fn now(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
     /// The next task's sequence number.
     pub fn tick(&self) -> u64 {
         self.0.fetch_add(1, Ordering::SeqCst)
@@ -68,7 +73,10 @@ pub struct Signal {
 impl Signal {
     /// A signal with nothing pending.
     pub fn new() -> Self {
-        Signal { pending: Mutex::new(0), condvar: Condvar::new() }
+        Signal {
+            pending: Mutex::new(0),
+            condvar: Condvar::new(),
+        }
     }
 
     /// Says that something was added.
@@ -172,18 +180,36 @@ impl Channel {
     /// Two entangled ends with empty, disabled queues (the MessageChannel
     /// constructor's ports).
     pub fn entangled_pair(clock: Arc<TaskClock>, owner_one: Owner, owner_two: Owner) -> (PortEnd, PortEnd) {
-        let mut state = State { entangled: true, ..State::default() };
+        let mut state = State {
+            entangled: true,
+            ..State::default()
+        };
         state.ends[0].owner = Some(owner_one);
         state.ends[1].owner = Some(owner_two);
-        let channel = Arc::new(Channel { state: Mutex::new(state), clock });
-        (PortEnd { channel: channel.clone(), side: Side::One }, PortEnd { channel, side: Side::Two })
+        let channel = Arc::new(Channel {
+            state: Mutex::new(state),
+            clock,
+        });
+        (
+            PortEnd {
+                channel: channel.clone(),
+                side: Side::One,
+            },
+            PortEnd {
+                channel,
+                side: Side::Two,
+            },
+        )
     }
 }
 
 impl PortEnd {
     /// The other end of the same channel.
     pub fn twin(&self) -> PortEnd {
-        PortEnd { channel: self.channel.clone(), side: self.side.other() }
+        PortEnd {
+            channel: self.channel.clone(),
+            side: self.side.other(),
+        }
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut State, usize) -> T) -> T {
@@ -206,7 +232,14 @@ impl PortEnd {
                 return (false, None, Some(message));
             }
             end.tasks.push_back(PortTask { seq, message });
-            (true, end.owner.as_ref().filter(|_| end.enabled).map(|o| o.signal.clone()), None)
+            (
+                true,
+                end.owner
+                    .as_ref()
+                    .filter(|_| end.enabled)
+                    .map(|o| o.signal.clone()),
+                None,
+            )
         });
         // Dropping a message can release ports inside it, which locks their
         // channels: never while this channel's lock is held.

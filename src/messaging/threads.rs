@@ -70,7 +70,12 @@ impl ThreadedWorld {
                     let (signal, shared) = (signal.clone(), shared.clone());
                     std::thread::spawn(move || event_loop(agent, &signal, &shared))
                 };
-                AgentThread { name, signal, shared, handle }
+                AgentThread {
+                    name,
+                    signal,
+                    shared,
+                    handle,
+                }
             })
             .collect();
         ThreadedWorld { clock, threads }
@@ -108,14 +113,13 @@ impl ThreadedWorld {
     }
 
     fn clock_now(&self) -> u64 {
-        // Reading the clock means taking a number; that is harmless, since
-        // only the order of numbers matters.
-        self.clock.tick()
+        self.clock.now()
     }
 
     fn all_idle(&self) -> bool {
         self.threads.iter().all(|t| {
-            lock(&t.shared.commands).is_empty() && t.shared.idle_at.load(Ordering::SeqCst) == t.signal.generation()
+            lock(&t.shared.commands).is_empty()
+                && t.shared.idle_at.load(Ordering::SeqCst) == t.signal.generation()
         })
     }
 
@@ -125,7 +129,12 @@ impl ThreadedWorld {
         for thread in self.threads {
             thread.shared.stop.store(1, Ordering::SeqCst);
             thread.signal.notify();
-            agents.push(thread.handle.join().map_err(|_| ThreadsError::AgentPanicked(thread.name))?);
+            agents.push(
+                thread
+                    .handle
+                    .join()
+                    .map_err(|_| ThreadsError::AgentPanicked(thread.name))?,
+            );
         }
         Ok(World::from_agents(agents, self.clock))
     }

@@ -30,7 +30,10 @@ impl Default for World {
 impl World {
     /// A world without agents.
     pub fn new() -> Self {
-        World { clock: Arc::new(TaskClock::new()), agents: Vec::new() }
+        World {
+            clock: Arc::new(TaskClock::new()),
+            agents: Vec::new(),
+        }
     }
 
     /// Adds an agent in the given agent cluster.
@@ -113,24 +116,7 @@ impl World {
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#ports-and-garbage-collection>
     pub fn collect_garbage(&mut self) -> Vec<(AgentId, String)> {
-        // Every port, keyed by its channel end so that the entangled port
-        // (possibly in another agent) can be found.
-        let mut by_end: HashMap<(usize, bool), Vec<(AgentId, PortId)>> = HashMap::new();
-        let mut roots = Vec::new();
-        for (agent_index, agent) in self.agents.iter().enumerate() {
-            for port in agent.port_ids() {
-                let id = (AgentId(agent_index), port);
-                let Some(state) = agent.port(port) else { continue };
-                if let Some(end) = &state.end {
-                    let key = (channel_key(end), end.side == super::queue::Side::One);
-                    by_end.entry(key).or_default().push(id);
-                }
-                step!("ports-and-garbage-collection/3"); // pending events keep a port alive
-                if state.held_by_script || agent.has_pending_events(port) {
-                    roots.push(id);
-                }
-            }
-        }
+        let (by_end, mut roots) = self.ports_and_roots();
         // A port with message listeners is held by its entangled port.
         let mut live: BTreeSet<(AgentId, PortId)> = BTreeSet::new();
         while let Some(id) = roots.pop() {
@@ -138,14 +124,18 @@ impl World {
                 continue;
             }
             let agent = &self.agents[id.0.0];
-            let Some(end) = agent.port(id.1).and_then(|s| s.end.as_ref()) else { continue };
+            let Some(end) = agent.port(id.1).and_then(|s| s.end.as_ref()) else {
+                continue;
+            };
             if !end.is_entangled() {
                 continue;
             }
             step!("ports-and-garbage-collection/2"); // entangled + listeners: held by the twin
             let twin = (channel_key(end), end.side != super::queue::Side::One);
             for other in by_end.get(&twin).into_iter().flatten() {
-                let listened = self.agents[other.0.0].port(other.1).is_some_and(|s| s.has_message_listeners());
+                let listened = self.agents[other.0.0]
+                    .port(other.1)
+                    .is_some_and(|s| s.has_message_listeners());
                 if listened {
                     roots.push(*other);
                 }
@@ -162,6 +152,36 @@ impl World {
             }
         }
         collected
+    }
+}
+
+impl World {
+    /// Every port by its channel end (so the entangled port, possibly in
+    /// another agent, can be found), and the ports that are roots.
+    #[allow(clippy::type_complexity)]
+    fn ports_and_roots(
+        &self,
+    ) -> (
+        HashMap<(usize, bool), Vec<(AgentId, PortId)>>,
+        Vec<(AgentId, PortId)>,
+    ) {
+        let mut by_end: HashMap<(usize, bool), Vec<(AgentId, PortId)>> = HashMap::new();
+        let mut roots = Vec::new();
+        for (agent_index, agent) in self.agents.iter().enumerate() {
+            for port in agent.port_ids() {
+                let id = (AgentId(agent_index), port);
+                let Some(state) = agent.port(port) else { continue };
+                if let Some(end) = &state.end {
+                    let key = (channel_key(end), end.side == super::queue::Side::One);
+                    by_end.entry(key).or_default().push(id);
+                }
+                step!("ports-and-garbage-collection/3"); // pending events keep a port alive
+                if state.held_by_script || agent.has_pending_events(port) {
+                    roots.push(id);
+                }
+            }
+        }
+        (by_end, roots)
     }
 }
 

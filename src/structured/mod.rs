@@ -11,9 +11,11 @@
 //! | serializable / transferable platform objects | `platform.rs` |
 //! | `structuredClone()` | `clone.rs` |
 //! | the records themselves | `record.rs` |
+//! | their versioned byte form, validated on the way in | `encoding/` |
 
 mod clone;
 mod deserialize;
+mod encoding;
 mod error;
 mod platform;
 mod record;
@@ -22,6 +24,9 @@ mod transfer;
 
 pub use clone::structured_clone;
 pub use deserialize::{Deserializer, structured_deserialize};
+pub use encoding::{
+    DecodeError, EncodeError, FORMAT_VERSION, MAGIC, decode, decoded_allocation_bound, encode,
+};
 pub use error::CloneError;
 pub use platform::{NoPlatformObjects, PlatformObjects, TransferData, TransferDataHolder};
 pub use record::{Primitive, Record, RecordId, Serialized};

@@ -114,29 +114,28 @@ pub fn structured_serialize_with_transfer<R: Realm>(
         step!("structuredserializewithtransfer/5.3"); // the holder is the placeholder record
         let holder = if let Some(slots) = buffer {
             step!("structuredserializewithtransfer/5.4"); // a buffer hands over its data block
-            step!("structuredserializewithtransfer/5.4.1"); // resizable
-            step!("structuredserializewithtransfer/5.4.2");
-            // The data block is read (5.4.1.2 / 5.4.2.2) by detaching it
-            // (5.4.3): in Rust a block can only move once.
+            step!("structuredserializewithtransfer/5.4.1"); // resizable: keeps its maximum
+            if slots.max_byte_length.is_some() {
+                step!("structuredserializewithtransfer/5.4.1.1");
+                step!("structuredserializewithtransfer/5.4.1.2");
+                step!("structuredserializewithtransfer/5.4.1.3");
+                step!("structuredserializewithtransfer/5.4.1.4");
+            } else {
+                step!("structuredserializewithtransfer/5.4.2"); // fixed length
+                step!("structuredserializewithtransfer/5.4.2.1");
+                step!("structuredserializewithtransfer/5.4.2.2");
+                step!("structuredserializewithtransfer/5.4.2.3");
+            }
+            // The holder's [[ArrayBufferData]] (5.4.1.2 / 5.4.2.2) is the block
+            // that detaching takes: in Rust a block can only move once.
             step!("structuredserializewithtransfer/5.4.3"); // may throw (a detach key)
             let data = realm.detach_array_buffer(transferable)?;
             match slots.max_byte_length {
-                Some(max_byte_length) => {
-                    step!("structuredserializewithtransfer/5.4.1.1");
-                    step!("structuredserializewithtransfer/5.4.1.2");
-                    step!("structuredserializewithtransfer/5.4.1.3");
-                    step!("structuredserializewithtransfer/5.4.1.4");
-                    TransferDataHolder::ResizableArrayBuffer {
-                        data,
-                        max_byte_length,
-                    }
-                }
-                None => {
-                    step!("structuredserializewithtransfer/5.4.2.1");
-                    step!("structuredserializewithtransfer/5.4.2.2");
-                    step!("structuredserializewithtransfer/5.4.2.3");
-                    TransferDataHolder::ArrayBuffer { data }
-                }
+                Some(max_byte_length) => TransferDataHolder::ResizableArrayBuffer {
+                    data,
+                    max_byte_length,
+                },
+                None => TransferDataHolder::ArrayBuffer { data },
             }
         } else {
             step!("structuredserializewithtransfer/5.5"); // a platform object's transfer steps

@@ -1,0 +1,333 @@
+//! Whether a record graph is well formed: the rules of the module
+//! documentation that look across records or inside values. Runs after the
+//! grammar has been read (and before an encoding is written), walking the
+//! arena once, without recursion.
+
+use crate::ecmascript::{JsString, ViewKind};
+use crate::structured::record::{Primitive, Record, RecordId, Serialized};
+
+/// Scratch bytes the Map/Set duplicate check takes per entry.
+pub(super) const IDENTITY_SCRATCH: usize = size_of::<(Identity<'static>, usize)>();
+/// Scratch bytes the key duplicate check takes per property or field.
+pub(super) const KEY_SCRATCH: usize = size_of::<(&'static [u16], usize)>();
+
+/// The largest length ECMAScript lets a buffer have (ToIndex's limit).
+const MAX_SAFE_LENGTH: u64 = (1 << 53) - 1;
+
+/// The largest magnitude of a Date's time value (TimeClip's limit).
+const MAX_TIME: f64 = 8.64e15;
+
+/// What is wrong, and in which record (`None`: the root).
+pub(super) struct Flaw {
+    pub(super) record: Option<usize>,
+    pub(super) message: String,
+}
+
+/// Checks every rule; the first one broken is reported.
+pub(super) fn well_formed(serialized: &Serialized) -> Result<(), Flaw> {
+    let records = &serialized.records;
+    if records.len() as u64 > 1 << 32 {
+        return Err(Flaw {
+            record: None,
+            message: format!(
+                "there are {} records, more than the 2^32 that 32-bit ids can name",
+                records.len()
+            ),
+        });
+    }
+    if serialized.root.index() >= records.len() {
+        return Err(Flaw {
+            record: None,
+            message: format!(
+                "the root refers to record {}, but there are only {} records",
+                serialized.root.0,
+                records.len()
+            ),
+        });
+    }
+    for (index, record) in records.iter().enumerate() {
+        check_record(records, record).map_err(|message| Flaw {
+            record: Some(index),
+            message,
+        })?;
+    }
+    Ok(())
+}
+
+/// The rules for one record; the error is the message without its context.
+fn check_record(records: &[Record], record: &Record) -> Result<(), String> {
+    let n = records.len();
+    match record {
+        Record::Date(t) => {
+            let time_value = t.is_nan() || (t.fract() == 0.0 && t.abs() <= MAX_TIME && !is_negative_zero(*t));
+            if !time_value {
+                return Err(format!(
+                    "[[DateValue]] {t:?} is not a time value (NaN, or an integral Number within \
+                     ±8.64e15 that is not -0)"
+                ));
+            }
+        }
+        Record::ResizableArrayBuffer {
+            data,
+            max_byte_length,
+        } => {
+            if *max_byte_length as u64 > MAX_SAFE_LENGTH {
+                return Err(format!(
+                    "[[ArrayBufferMaxByteLength]] {max_byte_length} is above 2^53 - 1, the most ECMAScript allows"
+                ));
+            }
+            if data.len() > *max_byte_length {
+                return Err(format!(
+                    "it holds {} bytes, more than its [[ArrayBufferMaxByteLength]] {max_byte_length}",
+                    data.len()
+                ));
+            }
+        }
+        Record::ArrayBufferView {
+            constructor,
+            buffer,
+            byte_length,
+            byte_offset,
+            array_length,
+        } => {
+            in_range(n, *buffer, || "[[ArrayBufferSerialized]]".to_owned())?;
+            check_view(
+                records,
+                *constructor,
+                *buffer,
+                *byte_offset,
+                *byte_length,
+                *array_length,
+            )?;
+        }
+        Record::Map { entries } => {
+            for (k, (key, value)) in entries.iter().enumerate() {
+                in_range(n, *key, || format!("the key of Map entry {k}"))?;
+                in_range(n, *value, || format!("the value of Map entry {k}"))?;
+            }
+            if let Some((a, b)) = first_duplicate(entries.iter().map(|(key, _)| identity(records, *key))) {
+                return Err(format!(
+                    "Map entries {a} and {b} have the same key (by SameValueZero)"
+                ));
+            }
+        }
+        Record::Set { entries } => {
+            for (k, entry) in entries.iter().enumerate() {
+                in_range(n, *entry, || format!("Set entry {k}"))?;
+            }
+            if let Some((a, b)) = first_duplicate(entries.iter().map(|entry| identity(records, *entry))) {
+                return Err(format!(
+                    "Set entries {a} and {b} are the same value (by SameValueZero)"
+                ));
+            }
+        }
+        Record::Array { length, properties } => {
+            check_properties(n, properties)?;
+            for (k, (key, _)) in properties.iter().enumerate() {
+                if key.code_units() == LENGTH {
+                    return Err(format!(
+                        "property {k} is \"length\", which is never an enumerable own property of an Array"
+                    ));
+                }
+                if let Some(index) = key.as_array_index().filter(|index| index >= length) {
+                    return Err(format!(
+                        "property {k} has index {index}, not below the Array's [[Length]] {length}"
+                    ));
+                }
+            }
+        }
+        Record::Object { properties } => check_properties(n, properties)?,
+        Record::Platform { interface, fields } => {
+            if !is_webidl_identifier(interface) {
+                return Err("the interface name is not a Web IDL identifier".to_owned());
+            }
+            for (k, (_, value)) in fields.iter().enumerate() {
+                in_range(n, *value, || format!("field {k}"))?;
+            }
+            if let Some((a, b)) = first_duplicate(fields.iter().map(|(name, _)| name.as_str())) {
+                return Err(format!("fields {a} and {b} have the same name"));
+            }
+        }
+        Record::Primitive(_)
+        | Record::Boolean(_)
+        | Record::Number(_)
+        | Record::BigInt(_)
+        | Record::String(_)
+        | Record::RegExp { .. }
+        | Record::SharedArrayBuffer { .. }
+        | Record::GrowableSharedArrayBuffer { .. }
+        | Record::ArrayBuffer { .. }
+        | Record::Error { .. }
+        | Record::Transferred { .. } => {}
+    }
+    Ok(())
+}
+
+/// `id` must name one of the `n` records; `what` names the field for the message.
+fn in_range(n: usize, id: RecordId, what: impl FnOnce() -> String) -> Result<(), String> {
+    if id.index() < n {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} refers to record {}, but there are only {n} records",
+            what(),
+            id.0
+        ))
+    }
+}
+
+/// "length" as code units.
+const LENGTH: &[u16] = &[0x6C, 0x65, 0x6E, 0x67, 0x74, 0x68];
+
+fn check_properties(n: usize, properties: &[(JsString, RecordId)]) -> Result<(), String> {
+    for (k, (_, value)) in properties.iter().enumerate() {
+        in_range(n, *value, || format!("property {k}"))?;
+    }
+    if let Some((a, b)) = first_duplicate(properties.iter().map(|(key, _)| key.code_units())) {
+        return Err(format!("properties {a} and {b} have the same key"));
+    }
+    Ok(())
+}
+
+/// The view rules: buffer kind, the shape of the lengths, and bounds as
+/// IsArrayBufferViewOutOfBounds would judge them.
+fn check_view(
+    records: &[Record],
+    kind: ViewKind,
+    buffer: RecordId,
+    byte_offset: usize,
+    byte_length: Option<usize>,
+    array_length: Option<usize>,
+) -> Result<(), String> {
+    let buffer_record = &records[buffer.index()];
+    // The buffer's byte length, when the records know it.
+    let buffer_len = match buffer_record {
+        Record::ArrayBuffer { data } | Record::ResizableArrayBuffer { data, .. } => Some(data.len()),
+        // The transferred buffer's bytes travel in the transfer data holder.
+        Record::Transferred { .. } => None,
+        // Never encoded nor decoded (`encode` refuses shared memory first).
+        Record::SharedArrayBuffer { .. } | Record::GrowableSharedArrayBuffer { .. } => None,
+        other => {
+            return Err(format!(
+                "[[ArrayBufferSerialized]] refers to record {} ({}), which is not an ArrayBuffer, \
+                 ResizableArrayBuffer or Transferred record",
+                buffer.0,
+                super::tag::kind_name(other)
+            ));
+        }
+    };
+
+    let size = kind.element_size();
+    if kind == ViewKind::DataView {
+        if let Some(n) = array_length {
+            return Err(format!(
+                "a DataView has no [[ArrayLength]], but one of {n} is given"
+            ));
+        }
+    } else {
+        match (byte_length, array_length) {
+            (None, None) => {}
+            (Some(bytes), Some(elements)) => {
+                if elements.checked_mul(size) != Some(bytes) {
+                    return Err(format!(
+                        "[[ByteLength]] {bytes} is not [[ArrayLength]] {elements} × {size} (the {kind} \
+                         element size)"
+                    ));
+                }
+            }
+            _ => {
+                return Err(
+                    "[[ByteLength]] and [[ArrayLength]] must both be auto or both be given".to_owned(),
+                );
+            }
+        }
+        if !byte_offset.is_multiple_of(size) {
+            return Err(format!(
+                "[[ByteOffset]] {byte_offset} is not a multiple of {size} (the {kind} element size)"
+            ));
+        }
+    }
+
+    if let Some(len) = buffer_len {
+        if byte_offset > len {
+            return Err(format!(
+                "[[ByteOffset]] {byte_offset} is past the end of the {len}-byte buffer (record {})",
+                buffer.0
+            ));
+        }
+        if let Some(bytes) = byte_length
+            && byte_offset.checked_add(bytes).is_none_or(|end| end > len)
+        {
+            return Err(format!(
+                "the view's {bytes} bytes from [[ByteOffset]] {byte_offset} run past the end of \
+                 the {len}-byte buffer (record {})",
+                buffer.0
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What decides whether two Map keys or Set entries are the same: SameValueZero
+/// for primitives, identity for everything else.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Identity<'a> {
+    Undefined,
+    Null,
+    Boolean(bool),
+    /// The bits, with -0 folded into +0 and every NaN into one.
+    Number(u64),
+    BigInt(&'a str),
+    String(&'a [u16]),
+    /// A transferred value is the same value wherever its holder is named.
+    Transferred(usize),
+    Object(u32),
+}
+
+/// `id` must be in range.
+pub(super) fn identity(records: &[Record], id: RecordId) -> Identity<'_> {
+    match &records[id.index()] {
+        Record::Primitive(p) => match p {
+            Primitive::Undefined => Identity::Undefined,
+            Primitive::Null => Identity::Null,
+            Primitive::Boolean(b) => Identity::Boolean(*b),
+            Primitive::Number(n) if n.is_nan() => Identity::Number(f64::NAN.to_bits()),
+            Primitive::Number(n) if *n == 0.0 => Identity::Number(0.0f64.to_bits()),
+            Primitive::Number(n) => Identity::Number(n.to_bits()),
+            Primitive::BigInt(b) => Identity::BigInt(b.as_decimal()),
+            Primitive::String(s) => Identity::String(s.code_units()),
+        },
+        Record::Transferred { holder } => Identity::Transferred(*holder),
+        _ => Identity::Object(id.0),
+    }
+}
+
+/// The positions of the first two equal items, by sorting (no hashing, and
+/// scratch space of one pair per item).
+fn first_duplicate<T: Ord>(items: impl ExactSizeIterator<Item = T>) -> Option<(usize, usize)> {
+    if items.len() < 2 {
+        return None;
+    }
+    let mut sorted: Vec<(T, usize)> = Vec::with_capacity(items.len());
+    sorted.extend(items.enumerate().map(|(i, item)| (item, i)));
+    sorted.sort_unstable();
+    sorted
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| (pair[0].1, pair[1].1))
+        .min_by_key(|&(_, later)| later)
+}
+
+fn is_negative_zero(x: f64) -> bool {
+    x == 0.0 && x.is_sign_negative()
+}
+
+/// Web IDL's `identifier` token: `[_-]?[A-Za-z][0-9A-Z_a-z-]*`.
+///
+/// <https://webidl.spec.whatwg.org/#prod-identifier>
+fn is_webidl_identifier(name: &str) -> bool {
+    let rest = name.strip_prefix(['_', '-']).unwrap_or(name);
+    let mut chars = rest.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
