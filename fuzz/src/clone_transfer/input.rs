@@ -1,0 +1,661 @@
+//! The fuzzer's description of a heap graph and a transfer list, and how it
+//! is laid out in a `Heap`.
+//!
+//! The description is free-form; building it applies the rules a real
+//! engine would have enforced when script made those objects (an Array's
+//! length covers its indices, a Map has no two SameValueZero keys, a Date
+//! holds a time value, a view's offset is aligned, ...), so every heap the
+//! fuzzer produces is one script could have produced.
+
+use arbitrary::{Arbitrary, Unstructured};
+use webmessaging::ecmascript::{
+    Accessor, ArrayBufferState, BigInt, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty,
+    PropertyKey, SharedDataBlock, Symbol, Value, ViewKind,
+};
+
+/// Most nodes a graph has; the rest of the input is ignored.
+const MAX_NODES: usize = 16;
+/// Most properties, entries or transfer-list items taken from one list.
+const MAX_ITEMS: usize = 6;
+/// Most bytes in a buffer and code units in a String.
+const MAX_BYTES: usize = 16;
+
+/// Strings worth hitting on purpose: keys with meaning to the algorithms,
+/// index-looking keys that are and are not array indices, error names.
+const KNOWN_STRINGS: [&str; 20] = [
+    "",
+    "a",
+    "b",
+    "name",
+    "message",
+    "length",
+    "lastIndex",
+    "0",
+    "1",
+    "7",
+    "01",
+    "-0",
+    "4294967294",
+    "4294967295",
+    "Error",
+    "TypeError",
+    "RangeError",
+    "URIError",
+    "AggregateError",
+    "x\u{1F600}",
+];
+
+/// How the clone is made.
+#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `structuredClone` into the same realm.
+    SameRealm,
+    /// StructuredSerializeWithTransfer in one realm, then
+    /// StructuredDeserializeWithTransfer in a second one.
+    TwoRealms,
+    /// As `TwoRealms`, with the records passed through `encode`/`decode`.
+    ThroughBytes,
+}
+
+/// One fuzz case.
+#[derive(Arbitrary, Debug)]
+pub struct CloneInput {
+    /// How the clone is made.
+    pub mode: Mode,
+    /// The source realm's cross-origin isolated capability.
+    pub cross_origin_isolated: bool,
+    /// Whether the target realm (two-realm modes) is in another agent cluster.
+    pub other_cluster: bool,
+    /// An allocation budget, in bytes, for each realm (`None`: unlimited).
+    pub budget: Option<u8>,
+    /// The objects.
+    pub nodes: Vec<NodeSpec>,
+    /// The value to clone.
+    pub root: ValueSpec,
+    /// The transfer list, as node indices.
+    pub transfer: Vec<u8>,
+}
+
+/// A Number.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum NumSpec {
+    Int(i16),
+    NegZero,
+    NaN,
+    Infinity,
+    Bits(u64),
+}
+
+impl NumSpec {
+    fn value(self) -> f64 {
+        match self {
+            NumSpec::Int(i) => f64::from(i),
+            NumSpec::NegZero => -0.0,
+            NumSpec::NaN => f64::NAN,
+            NumSpec::Infinity => f64::INFINITY,
+            NumSpec::Bits(b) => f64::from_bits(b),
+        }
+    }
+}
+
+/// A String.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum StrSpec {
+    Known(u8),
+    Units(Vec<u16>),
+}
+
+impl StrSpec {
+    fn value(&self) -> JsString {
+        match self {
+            StrSpec::Known(i) => JsString::from(KNOWN_STRINGS[usize::from(*i) % KNOWN_STRINGS.len()]),
+            StrSpec::Units(units) => {
+                JsString::from_code_units(units.iter().copied().take(MAX_BYTES).collect())
+            }
+        }
+    }
+}
+
+/// A value: a primitive, or an object by node index.
+#[derive(Debug, Clone)]
+pub enum ValueSpec {
+    Undefined,
+    Null,
+    Bool(bool),
+    Number(NumSpec),
+    BigInt(i64),
+    String(StrSpec),
+    Symbol(u8),
+    Object(u8),
+    /// The realm's %Object.prototype%.
+    ObjectPrototype,
+}
+
+/// A property key.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum KeySpec {
+    Index(u8),
+    Str(StrSpec),
+    Symbol(u8),
+}
+
+/// What a property holds.
+#[derive(Debug, Clone)]
+pub enum SlotSpec {
+    Data(ValueSpec),
+    Getter(ValueSpec),
+    Thrower(ValueSpec),
+}
+
+/// An own property.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct PropSpec {
+    pub key: KeySpec,
+    pub slot: SlotSpec,
+    pub enumerable: bool,
+}
+
+/// An ArrayBuffer's [[ArrayBufferData]] state.
+#[derive(Debug, Clone, Copy)]
+pub enum BufferState {
+    Live,
+    Detached,
+    /// Has a detach key: DetachArrayBuffer without it throws.
+    Keyed,
+}
+
+/// Objects that StructuredSerializeInternal refuses.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum OpaqueKind {
+    Function,
+    SymbolObject,
+    WeakMap,
+    WeakSet,
+    WeakRef,
+    Promise,
+    Proxy,
+    /// A transferable platform object (this host transfers none).
+    MessagePort,
+    /// A platform object that is neither serializable nor transferable.
+    Platform,
+}
+
+/// What kind of object a node is.
+#[derive(Debug, Clone)]
+pub enum KindSpec {
+    Ordinary,
+    Array {
+        length: u8,
+    },
+    Boolean(bool),
+    Number(NumSpec),
+    BigInt(i64),
+    String(StrSpec),
+    Date(NumSpec),
+    RegExp {
+        source: StrSpec,
+        flags: StrSpec,
+    },
+    Buffer {
+        bytes: Vec<u8>,
+        grow: Option<u8>,
+        state: BufferState,
+    },
+    Shared {
+        bytes: Vec<u8>,
+        grow: Option<u8>,
+    },
+    View {
+        kind: u8,
+        buffer: u8,
+        offset: u8,
+        length: Option<u8>,
+    },
+    Map(Vec<Option<(ValueSpec, ValueSpec)>>),
+    Set(Vec<Option<ValueSpec>>),
+    Error {
+        prototype: u8,
+        stack: Option<StrSpec>,
+    },
+    Opaque(OpaqueKind),
+}
+
+// The derived `Arbitrary` picks enum variants uniformly, which makes almost
+// every graph reach something that cannot be cloned (a Symbol, a function,
+// a throwing getter) and so leaves successful clones of rich graphs rare.
+// These choose the variant from one byte with weights instead: values that
+// clone are common, the ones that make errors stay a steady minority.
+
+impl<'a> Arbitrary<'a> for ValueSpec {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(match u.arbitrary::<u8>()? {
+            0..=109 | 240..=255 => ValueSpec::Object(u.arbitrary()?),
+            110..=134 => ValueSpec::Number(u.arbitrary()?),
+            135..=159 => ValueSpec::String(u.arbitrary()?),
+            160..=174 => ValueSpec::Bool(u.arbitrary()?),
+            175..=189 => ValueSpec::BigInt(u.arbitrary()?),
+            190..=204 => ValueSpec::Undefined,
+            205..=219 => ValueSpec::Null,
+            220..=227 => ValueSpec::ObjectPrototype,
+            228..=239 => ValueSpec::Symbol(u.arbitrary()?),
+        })
+    }
+}
+
+impl<'a> Arbitrary<'a> for SlotSpec {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let tag = u.arbitrary::<u8>()?;
+        let value = u.arbitrary()?;
+        Ok(match tag {
+            0..=219 => SlotSpec::Data(value),
+            220..=244 => SlotSpec::Getter(value),
+            245..=255 => SlotSpec::Thrower(value),
+        })
+    }
+}
+
+impl<'a> Arbitrary<'a> for BufferState {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(match u.arbitrary::<u8>()? {
+            0..=219 => BufferState::Live,
+            220..=237 => BufferState::Detached,
+            238..=255 => BufferState::Keyed,
+        })
+    }
+}
+
+impl<'a> Arbitrary<'a> for KindSpec {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let tag = u.arbitrary::<u8>()?;
+        if tag >= 240 {
+            return Ok(KindSpec::Opaque(u.arbitrary()?));
+        }
+        Ok(match tag % 14 {
+            0 => KindSpec::Ordinary,
+            1 => KindSpec::Array {
+                length: u.arbitrary()?,
+            },
+            2 => KindSpec::Boolean(u.arbitrary()?),
+            3 => KindSpec::Number(u.arbitrary()?),
+            4 => KindSpec::BigInt(u.arbitrary()?),
+            5 => KindSpec::String(u.arbitrary()?),
+            6 => KindSpec::Date(u.arbitrary()?),
+            7 => KindSpec::RegExp {
+                source: u.arbitrary()?,
+                flags: u.arbitrary()?,
+            },
+            8 => KindSpec::Buffer {
+                bytes: u.arbitrary()?,
+                grow: u.arbitrary()?,
+                state: u.arbitrary()?,
+            },
+            9 => KindSpec::Shared {
+                bytes: u.arbitrary()?,
+                grow: u.arbitrary()?,
+            },
+            10 => KindSpec::View {
+                kind: u.arbitrary()?,
+                buffer: u.arbitrary()?,
+                offset: u.arbitrary()?,
+                length: u.arbitrary()?,
+            },
+            11 => KindSpec::Map(u.arbitrary()?),
+            12 => KindSpec::Set(u.arbitrary()?),
+            _ => KindSpec::Error {
+                prototype: u.arbitrary()?,
+                stack: u.arbitrary()?,
+            },
+        })
+    }
+}
+
+/// One object: its kind and its own properties in creation order.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct NodeSpec {
+    pub kind: KindSpec,
+    pub props: Vec<PropSpec>,
+}
+
+/// The source heap built from a [`CloneInput`].
+pub struct Built {
+    pub heap: Heap,
+    pub root: Value<ObjectId>,
+    pub transfer: Vec<ObjectId>,
+}
+
+/// The time value a Date can hold: TimeClip of the number.
+fn time_clip(t: f64) -> f64 {
+    if !t.is_finite() || t.abs() > 8.64e15 {
+        return f64::NAN;
+    }
+    // Truncating and adding +0 turns -0 into +0, as ToIntegerOrInfinity does.
+    t.trunc() + 0.0
+}
+
+/// Canonical decimal text of a u32 that is an array index (below 2^32 - 1).
+pub fn is_array_index(key: &JsString) -> Option<u32> {
+    let text = String::from_utf16(key.code_units()).ok()?;
+    let n: u32 = text.parse().ok()?;
+    (n != u32::MAX && n.to_string() == text).then_some(n)
+}
+
+/// SameValueZero for Map keys and Set entries of the heap.
+fn same_value_zero(a: &Value<ObjectId>, b: &Value<ObjectId>) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || (x.is_nan() && y.is_nan()),
+        _ => crate::clone_transfer::same_value(a, b),
+    }
+}
+
+struct Builder<'a> {
+    heap: Heap,
+    ids: Vec<ObjectId>,
+    symbols: Vec<Symbol>,
+    specs: &'a [NodeSpec],
+}
+
+impl Builder<'_> {
+    fn value(&self, spec: &ValueSpec) -> Value<ObjectId> {
+        match spec {
+            ValueSpec::Undefined => Value::Undefined,
+            ValueSpec::Null => Value::Null,
+            ValueSpec::Bool(b) => Value::Boolean(*b),
+            ValueSpec::Number(n) => Value::Number(n.value()),
+            ValueSpec::BigInt(i) => Value::BigInt(BigInt::from(*i)),
+            ValueSpec::String(s) => Value::String(s.value()),
+            ValueSpec::Symbol(i) => Value::Symbol(self.symbols[usize::from(*i) % self.symbols.len()].clone()),
+            // With no nodes there is no object to refer to.
+            ValueSpec::Object(_) if self.ids.is_empty() => Value::Undefined,
+            ValueSpec::Object(i) => Value::Object(self.ids[usize::from(*i) % self.ids.len()]),
+            ValueSpec::ObjectPrototype => Value::Object(self.heap.object_prototype()),
+        }
+    }
+
+    /// Map keys and Set entries as Map.prototype.set / Set.prototype.add
+    /// leave them: -0 becomes +0.
+    fn key_value(&self, spec: &ValueSpec) -> Value<ObjectId> {
+        match self.value(spec) {
+            Value::Number(n) if n.to_bits() == (-0.0f64).to_bits() => Value::Number(0.0),
+            other => other,
+        }
+    }
+
+    /// The buffer node a view's `buffer` index picks, if any node is one.
+    fn pick_buffer(&self, index: u8) -> Option<usize> {
+        let buffers: Vec<usize> = (0..self.specs.len())
+            .filter(|&i| {
+                matches!(
+                    self.specs[i].kind,
+                    KindSpec::Buffer { .. } | KindSpec::Shared { .. }
+                )
+            })
+            .collect();
+        (!buffers.is_empty()).then(|| buffers[usize::from(index) % buffers.len()])
+    }
+
+    fn kind(&mut self, node: usize) -> ObjectKind {
+        match &self.specs[node].kind {
+            KindSpec::Ordinary => ObjectKind::Ordinary,
+            KindSpec::Array { length } => ObjectKind::Array {
+                length: u32::from(*length % 8),
+            },
+            KindSpec::Boolean(b) => ObjectKind::BooleanWrapper(*b),
+            KindSpec::Number(n) => ObjectKind::NumberWrapper(n.value()),
+            KindSpec::BigInt(i) => ObjectKind::BigIntWrapper(BigInt::from(*i)),
+            KindSpec::String(s) => ObjectKind::StringWrapper(s.value()),
+            KindSpec::Date(t) => ObjectKind::Date(time_clip(t.value())),
+            KindSpec::RegExp { source, flags } => ObjectKind::RegExp {
+                source: source.value(),
+                flags: flags.value(),
+            },
+            KindSpec::Buffer { bytes, grow, state } => {
+                let bytes: Vec<u8> = bytes.iter().copied().take(MAX_BYTES).collect();
+                let max_byte_length = grow.map(|g| bytes.len() + usize::from(g % 16));
+                ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+                    data: (!matches!(state, BufferState::Detached)).then_some(bytes),
+                    max_byte_length,
+                    detach_key: matches!(state, BufferState::Keyed),
+                })
+            }
+            KindSpec::Shared { bytes, grow } => {
+                let bytes: Vec<u8> = bytes.iter().copied().take(MAX_BYTES).collect();
+                let max_byte_length = grow.map(|g| bytes.len() + usize::from(g % 16));
+                ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+                    block: SharedDataBlock::new(bytes),
+                    max_byte_length,
+                })
+            }
+            KindSpec::View {
+                kind,
+                buffer,
+                offset,
+                length,
+            } => {
+                let kind = ViewKind::ALL[usize::from(*kind) % ViewKind::ALL.len()];
+                let size = kind.element_size();
+                let buffer = match self.pick_buffer(*buffer) {
+                    Some(i) => self.ids[i],
+                    // No buffer among the nodes: the view gets one of its own.
+                    None => self.heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+                        data: Some(vec![7; 16]),
+                        max_byte_length: None,
+                        detach_key: false,
+                    })),
+                };
+                let byte_offset = usize::from(*offset % 4) * size;
+                let (current, tracks) = match &self.heap.object(buffer).kind {
+                    ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+                        data,
+                        max_byte_length,
+                        ..
+                    }) => (data.as_ref().map_or(0, Vec::len), max_byte_length.is_some()),
+                    ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+                        block,
+                        max_byte_length,
+                    }) => (block.len(), max_byte_length.is_some()),
+                    _ => (0, false),
+                };
+                // Only views on resizable or growable buffers track the
+                // length; on a fixed one an absent length is computed once.
+                let length = match length {
+                    Some(l) => Some(usize::from(*l % 8)),
+                    None if tracks => None,
+                    None => Some(current.saturating_sub(byte_offset) / size),
+                };
+                ObjectKind::View {
+                    kind,
+                    buffer,
+                    byte_offset,
+                    length,
+                }
+            }
+            KindSpec::Map(entries) => {
+                let mut out: Vec<Option<(Value<ObjectId>, Value<ObjectId>)>> = Vec::new();
+                for entry in entries.iter().take(MAX_ITEMS) {
+                    match entry {
+                        None => out.push(None),
+                        Some((k, v)) => {
+                            let (k, v) = (self.key_value(k), self.value(v));
+                            match out.iter_mut().flatten().find(|(old, _)| same_value_zero(old, &k)) {
+                                Some(slot) => slot.1 = v,
+                                None => out.push(Some((k, v))),
+                            }
+                        }
+                    }
+                }
+                ObjectKind::Map(out)
+            }
+            KindSpec::Set(entries) => {
+                let mut out: Vec<Option<Value<ObjectId>>> = Vec::new();
+                for entry in entries.iter().take(MAX_ITEMS) {
+                    match entry {
+                        None => out.push(None),
+                        Some(v) => {
+                            let v = self.key_value(v);
+                            if !out.iter().flatten().any(|old| same_value_zero(old, &v)) {
+                                out.push(Some(v));
+                            }
+                        }
+                    }
+                }
+                ObjectKind::Set(out)
+            }
+            KindSpec::Error { prototype, stack } => ObjectKind::Error {
+                prototype: ErrorPrototype::ALL[usize::from(*prototype) % ErrorPrototype::ALL.len()],
+                stack: stack.as_ref().map(StrSpec::value),
+            },
+            KindSpec::Opaque(kind) => match kind {
+                OpaqueKind::Function => ObjectKind::Function,
+                OpaqueKind::SymbolObject => ObjectKind::SymbolObject(self.symbols[0].clone()),
+                OpaqueKind::WeakMap => ObjectKind::WeakMap,
+                OpaqueKind::WeakSet => ObjectKind::WeakSet,
+                OpaqueKind::WeakRef => ObjectKind::WeakRef,
+                OpaqueKind::Promise => ObjectKind::Promise,
+                OpaqueKind::Proxy => ObjectKind::Proxy,
+                OpaqueKind::MessagePort => ObjectKind::Platform {
+                    interface: "MessagePort".to_owned(),
+                    detached: Some(false),
+                    host: 1,
+                },
+                OpaqueKind::Platform => ObjectKind::Platform {
+                    interface: "Blob".to_owned(),
+                    detached: None,
+                    host: 2,
+                },
+            },
+        }
+    }
+
+    /// Defines the node's properties, keeping what script could not do out:
+    /// no stored `length` on Arrays and String objects, no stored index a
+    /// String object already answers for, no Array index at or past the
+    /// length (it grows instead), and an Error's `message` never an object
+    /// (the predictor does not model ToString of objects).
+    fn props(&mut self, node: usize) {
+        let id = self.ids[node];
+        let kind = self.heap.object(id).kind.clone();
+        for prop in self.specs[node].props.iter().take(MAX_ITEMS) {
+            let key = match &prop.key {
+                KeySpec::Index(i) => PropertyKey::String(JsString::from((u32::from(*i) % 8).to_string())),
+                KeySpec::Str(s) => PropertyKey::String(s.value()),
+                KeySpec::Symbol(i) => {
+                    PropertyKey::Symbol(self.symbols[usize::from(*i) % self.symbols.len()].clone())
+                }
+            };
+            let name = key.as_string().cloned();
+            let named = |text: &str| name.as_ref().is_some_and(|n| *n == JsString::from(text));
+            let index = name.as_ref().and_then(is_array_index);
+            match &kind {
+                ObjectKind::Array { .. } if named("length") => continue,
+                ObjectKind::StringWrapper(s)
+                    if named("length") || index.is_some_and(|i| (i as usize) < s.len()) =>
+                {
+                    continue;
+                }
+                _ => {}
+            }
+            let value_of = |spec: &ValueSpec| {
+                let v = self.value(spec);
+                if matches!(kind, ObjectKind::Error { .. })
+                    && named("message")
+                    && matches!(v, Value::Object(_))
+                {
+                    Value::from("object")
+                } else {
+                    v
+                }
+            };
+            let property = match &prop.slot {
+                SlotSpec::Data(v) => OwnProperty::Data {
+                    value: value_of(v),
+                    writable: true,
+                    enumerable: prop.enumerable,
+                    configurable: true,
+                },
+                SlotSpec::Getter(v) => OwnProperty::Accessor {
+                    getter: Accessor::Returns(value_of(v)),
+                    enumerable: prop.enumerable,
+                    configurable: true,
+                },
+                SlotSpec::Thrower(v) => OwnProperty::Accessor {
+                    getter: Accessor::Throws(value_of(v)),
+                    enumerable: prop.enumerable,
+                    configurable: true,
+                },
+            };
+            if let (Some(index), ObjectKind::Array { .. }) = (index, &kind)
+                && let ObjectKind::Array { length } = &mut self.heap.object_mut(id).kind
+                && index >= *length
+            {
+                *length = index + 1;
+            }
+            self.heap.define_property(id, key, property);
+        }
+        if let ObjectKind::RegExp { .. } = kind {
+            // Every RegExp has its own lastIndex, as RegExpAlloc defines it.
+            let last_index = OwnProperty::Data {
+                value: Value::Number(0.0),
+                writable: true,
+                enumerable: false,
+                configurable: false,
+            };
+            if self
+                .heap
+                .object(id)
+                .properties
+                .iter()
+                .all(|(k, _)| *k != PropertyKey::from("lastIndex"))
+            {
+                self.heap
+                    .define_property(id, PropertyKey::from("lastIndex"), last_index);
+            }
+        }
+    }
+}
+
+impl CloneInput {
+    /// Lays the graph out in a new heap of agent cluster 0.
+    pub fn build(&self) -> Built {
+        let specs = &self.nodes[..self.nodes.len().min(MAX_NODES)];
+        let mut heap = Heap::default();
+        heap.set_cross_origin_isolated(self.cross_origin_isolated);
+        let symbols = (0..4)
+            .map(|i| heap.new_symbol((i % 2 == 0).then(|| JsString::from(format!("s{i}")))))
+            .collect();
+        // Every node first, so that kinds and properties can refer to any.
+        let ids = specs.iter().map(|_| heap.alloc(ObjectKind::Ordinary)).collect();
+        let mut builder = Builder {
+            heap,
+            ids,
+            symbols,
+            specs,
+        };
+        // Buffers before views, so a view can size itself on its buffer.
+        let order: Vec<usize> = (0..specs.len())
+            .filter(|&i| !matches!(specs[i].kind, KindSpec::View { .. }))
+            .chain((0..specs.len()).filter(|&i| matches!(specs[i].kind, KindSpec::View { .. })))
+            .collect();
+        for &node in &order {
+            let kind = builder.kind(node);
+            builder.heap.object_mut(builder.ids[node]).kind = kind;
+        }
+        for node in 0..specs.len() {
+            builder.props(node);
+        }
+        let root = builder.value(&self.root);
+        let transfer = if builder.ids.is_empty() {
+            Vec::new()
+        } else {
+            self.transfer
+                .iter()
+                .take(MAX_ITEMS)
+                .map(|i| builder.ids[usize::from(*i) % builder.ids.len()])
+                .collect()
+        };
+        Built {
+            heap: builder.heap,
+            root,
+            transfer,
+        }
+    }
+}
