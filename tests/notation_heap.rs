@@ -8,7 +8,8 @@ use webmessaging::ecmascript::{
     Accessor, ArrayBufferState, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty,
     PropertyKey, Value,
 };
-use webmessaging::notation::{Kind, Val, build, parse, print};
+use webmessaging::notation::{Kind, Val, build, clone_outcome, parse, print};
+use webmessaging::structured::CloneError;
 
 fn built(text: &str) -> (Heap, webmessaging::notation::Built) {
     let mut heap = Heap::default();
@@ -243,4 +244,61 @@ fn a_million_long_linked_list_prints_and_a_long_one_reads_back() {
     let text = print(&heap, &Value::Object(head)).to_json_string();
     let (heap, built) = built(&text);
     assert_eq!(print(&heap, &built.root).to_json_string(), text);
+}
+
+#[test]
+fn clone_outcome_json() {
+    let json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    let (mut heap, built) = built(
+        r#"{"root": {"ref": 0}, "objects": [
+            {"kind": "ArrayBuffer", "bytes": "01"},
+            {"kind": "ArrayBuffer", "bytes": "", "detached": true},
+            {"kind": "Error", "name": "TypeError", "message": "nope"},
+            {"kind": "Error", "name": "Error", "props": [["name", "MyError"]]},
+            {"kind": "Object", "props": [["why", {"ref": 0}]]}
+        ]}"#,
+    );
+    let copy = heap.alloc(ObjectKind::Array { length: 0 });
+    let outcome = clone_outcome(&heap, &built.objects, &Ok(Value::Object(copy)));
+    assert_eq!(
+        json(&outcome.to_json_string()),
+        json(
+            r#"{"result": {"root": {"ref": 0}, "objects": [{"kind": "Array", "length": 0}]}, "detached": [1]}"#
+        )
+    );
+    let threw = |heap: &Heap, error: CloneError<ObjectId>| {
+        json(&clone_outcome(heap, &built.objects, &Err(error)).to_json_string())
+    };
+    assert_eq!(
+        threw(&heap, CloneError::data_clone("Function objects cannot be cloned")),
+        json(r#"{"error": {"name": "DataCloneError", "message": "Function objects cannot be cloned"}}"#)
+    );
+    assert_eq!(
+        threw(&heap, CloneError::Thrown(Value::Object(built.objects[2]))),
+        json(r#"{"error": {"name": "TypeError", "message": "nope"}}"#)
+    );
+    assert_eq!(
+        threw(&heap, CloneError::Thrown(Value::Object(built.objects[3]))),
+        json(r#"{"error": {"name": "MyError", "message": ""}}"#)
+    );
+    assert_eq!(
+        threw(&heap, CloneError::Thrown(Value::Number(-0.0))),
+        json(
+            r#"{"error": {"name": "Exception", "message": "uncaught exception: 0", "thrown": {"number": "-0"}}}"#
+        )
+    );
+    assert_eq!(
+        threw(&heap, CloneError::Thrown(Value::Object(built.objects[4]))),
+        json(
+            r#"{"error": {"name": "Exception", "message": "uncaught exception: Object", "thrown": {"ref": 0},
+            "objects": [{"kind": "Object", "props": [["why", {"ref": 1}]]}, {"kind": "ArrayBuffer", "bytes": "01"}]}}"#
+        )
+    );
+    // The layout, once.
+    heap.alloc(ObjectKind::Ordinary);
+    let text = clone_outcome(&heap, &built.objects, &Ok(Value::Boolean(true))).to_json_string();
+    assert_eq!(
+        text,
+        "{\n  \"result\": {\n    \"root\": true,\n    \"objects\": []\n  },\n  \"detached\": [1]\n}\n"
+    );
 }

@@ -18,7 +18,8 @@
 //!   graph a program could make;
 //! - [`print()`] writes the document of a heap value, numbering objects in
 //!   depth-first first-visit order (fields before props), so isomorphic
-//!   graphs print the same; [`Document::to_json_string`] gives its text.
+//!   graphs print the same; [`Document::to_json_string`] gives its text;
+//! - [`clone_outcome`] is the output of the `clone` command.
 //!
 //! Printing is not lossless in two ways the notation cannot say: distinct
 //! symbols with one description print alike, and the writable and
@@ -27,11 +28,13 @@
 
 mod build;
 mod document;
+mod outcome;
 mod parse;
 mod print;
 mod write;
 
 pub use build::{Built, build};
 pub use document::{Buffer, Document, Key, Kind, NotationError, Object, Prop, PropValue, Val};
+pub use outcome::{CloneOutcome, clone_outcome};
 pub use parse::parse;
 pub use print::{print, print_with_transfer};
