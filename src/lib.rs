@@ -26,5 +26,7 @@ pub mod spec;
 pub mod ecmascript;
 pub mod structured;
 
+pub mod messaging;
+
 #[cfg(feature = "notation")]
 pub mod notation;

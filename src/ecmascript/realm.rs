@@ -263,6 +263,7 @@ pub trait Realm {
     /// The slots of an object with a [[ViewedArrayBuffer]] slot.
     fn array_buffer_view(&self, o: &Self::Object) -> Option<ViewSlots<Self::Object>>;
     /// A copy of [[MapData]]; `None` entries are deleted (*empty*) ones.
+    #[allow(clippy::type_complexity)] // the List of Records, spelled out
     fn map_data(&self, o: &Self::Object) -> Option<Vec<Option<(Value<Self::Object>, Value<Self::Object>)>>>;
     /// A copy of [[SetData]]; `None` entries are deleted (*empty*) ones.
     fn set_data(&self, o: &Self::Object) -> Option<Vec<Option<Value<Self::Object>>>>;

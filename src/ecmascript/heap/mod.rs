@@ -1,5 +1,18 @@
 //! The built-in realm: an arena of objects with exactly the internal slots
 //! the structured-data algorithms inspect. Model checks and fuzzing run on it.
+//!
+//! This file holds the data model; the `Realm` implementation is split along
+//! its seams: `properties` (own keys, [[Get]], definitions), `conversion`
+//! (ToString and the errors the heap throws), `date` (Date.prototype.toString),
+//! `buffers` (ArrayBuffer and view operations), `slots` (what each kind
+//! carries) and `realm_impl` (the trait).
+
+mod buffers;
+mod conversion;
+mod date;
+mod properties;
+mod realm_impl;
+mod slots;
 
 use super::{AgentClusterId, BigInt, ErrorPrototype, JsString, PropertyKey, Symbol, Value, ViewKind};
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,207 @@
+//! Exhaustive interleavings (loom) of the cross-thread port message queue:
+//! the very queue code the stepper and the threads run, with `std::sync`
+//! swapped for `loom::sync` by the library's `sync` seam.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" cargo test -p model-tests --release --test loom_queue`
+//! (LOOM_MAX_PREEMPTIONS bounds the search; .ci/run uses 3).
+#![cfg(loom)]
+
+use loom::sync::Arc;
+use loom::thread;
+use webmessaging::messaging::PortTransferData;
+use webmessaging::messaging::queue::{Channel, NextTask, Owner, PortEnd, Signal, TaskClock};
+use webmessaging::structured::{Primitive, Record, RecordId, SerializeWithTransferResult, Serialized, TransferDataHolder};
+
+fn message(n: u32) -> SerializeWithTransferResult {
+    SerializeWithTransferResult {
+        serialized: Serialized { records: vec![Record::Primitive(Primitive::Number(f64::from(n)))], root: RecordId(0) },
+        transfer_data_holders: Vec::new(),
+    }
+}
+
+/// A message carrying a port end in a data holder, as a transferred port is.
+fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
+    SerializeWithTransferResult {
+        serialized: Serialized { records: vec![Record::Transferred { holder: 0 }], root: RecordId(0) },
+        transfer_data_holders: vec![TransferDataHolder::Platform {
+            interface: "MessagePort".to_owned(),
+            data: Box::new(PortTransferData::holding(end, "nested")),
+        }],
+    }
+}
+
+fn number(task: &NextTask) -> Option<u32> {
+    match task {
+        NextTask::Message(t) => match t.message.serialized.records.first() {
+            Some(Record::Primitive(Primitive::Number(n))) => Some(*n as u32),
+            _ => None,
+        },
+        NextTask::Close => None,
+    }
+}
+
+fn owner(port: u64) -> Owner {
+    Owner { signal: Arc::new(Signal::new()), port }
+}
+
+fn pair() -> (PortEnd, PortEnd) {
+    Channel::entangled_pair(Arc::new(TaskClock::new()), owner(1), owner(2))
+}
+
+/// Everything `end` can deliver now: message numbers, and `u32::MAX` for close.
+fn drain(end: &PortEnd) -> Vec<u32> {
+    let mut got = Vec::new();
+    while let Some(task) = end.take_next() {
+        got.push(number(&task).unwrap_or(u32::MAX));
+    }
+    got
+}
+
+const CLOSE: u32 = u32::MAX;
+
+#[test]
+fn post_racing_post() {
+    loom::model(|| {
+        let (one, two) = pair();
+        one.enable();
+        two.enable();
+        let (a, b) = (one.clone(), two.clone());
+        let t = thread::spawn(move || {
+            a.twin().enqueue(message(1));
+            a.twin().enqueue(message(2));
+            drain(&a)
+        });
+        b.twin().enqueue(message(10));
+        b.twin().enqueue(message(11));
+        let mut at_two = drain(&b);
+        let mut at_one = t.join().unwrap();
+        at_one.extend(drain(&one));
+        at_two.extend(drain(&two));
+        assert_eq!(at_one, [10, 11], "per-sender order, no loss, no duplicate");
+        assert_eq!(at_two, [1, 2]);
+    });
+}
+
+fn ship_and_receive(end: &PortEnd, new_owner: u64) {
+    end.ship();
+    end.receive(owner(new_owner));
+}
+
+#[test]
+fn post_racing_shipping_one_hop() {
+    loom::model(|| {
+        let (sender, receiver) = pair();
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            for n in 0..3 {
+                s.enqueue_to_twin(n);
+            }
+        });
+        ship_and_receive(&receiver, 3);
+        receiver.enable();
+        let mut got = drain(&receiver);
+        t.join().unwrap();
+        got.extend(drain(&receiver));
+        assert_eq!(got, [0, 1, 2]);
+    });
+}
+
+#[test]
+fn post_racing_shipping_two_hops() {
+    loom::model(|| {
+        let (sender, receiver) = pair();
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            s.enqueue_to_twin(0);
+            s.enqueue_to_twin(1);
+        });
+        ship_and_receive(&receiver, 3);
+        ship_and_receive(&receiver, 4);
+        receiver.enable();
+        t.join().unwrap();
+        assert_eq!(drain(&receiver), [0, 1]);
+    });
+}
+
+#[test]
+fn post_racing_close() {
+    loom::model(|| {
+        let (sender, receiver) = pair();
+        receiver.enable();
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            let first = s.enqueue_to_twin(1);
+            s.disentangle();
+            // After close the sender has no target port: the standard drops it.
+            let after = s.is_entangled() && s.enqueue_to_twin(2);
+            (first, after)
+        });
+        let mut got = drain(&receiver);
+        let (first, after) = t.join().unwrap();
+        got.extend(drain(&receiver));
+        assert!(first && !after);
+        assert_eq!(got, [1, CLOSE], "the message, then close, never anything after close");
+        assert!(!receiver.is_entangled());
+    });
+}
+
+#[test]
+fn ship_both_ends_at_once() {
+    loom::model(|| {
+        let (one, two) = pair();
+        one.enqueue_to_twin(1);
+        two.enqueue_to_twin(2);
+        let o = one.clone();
+        let t = thread::spawn(move || {
+            ship_and_receive(&o, 3);
+            o.enable();
+            o.enqueue_to_twin(3);
+        });
+        ship_and_receive(&two, 4);
+        two.enable();
+        two.enqueue_to_twin(4);
+        t.join().unwrap();
+        assert_eq!(drain(&one), [2, 4]);
+        assert_eq!(drain(&two), [1, 3]);
+        assert!(one.is_entangled() && two.is_entangled());
+    });
+}
+
+#[test]
+fn drop_racing_delivery() {
+    loom::model(|| {
+        let (sender, receiver) = pair();
+        let (other_one, other_two) = pair();
+        sender.enable();
+        receiver.enable();
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            // A message carrying another channel's port races the release.
+            let nested_kept = s.twin().enqueue(message_with_port(other_one));
+            let plain_kept = s.twin().enqueue(message(7));
+            (nested_kept, plain_kept)
+        });
+        // The receiving port is collected while messages arrive.
+        receiver.release();
+        let (nested_kept, plain_kept) = t.join().unwrap();
+        let _ = (nested_kept, plain_kept);
+        // Whatever was queued was dropped with the port; the nested port's
+        // channel is disentangled, so its twin hears `close`.
+        assert!(receiver.is_released());
+        assert_eq!(drain(&receiver), Vec::<u32>::new());
+        other_two.enable();
+        assert_eq!(drain(&other_two), [CLOSE]);
+        assert_eq!(drain(&sender), [CLOSE]);
+    });
+}
+
+/// Shorthand used above: post through the channel to the other end.
+trait PostToTwin {
+    fn enqueue_to_twin(&self, n: u32) -> bool;
+}
+
+impl PostToTwin for PortEnd {
+    fn enqueue_to_twin(&self, n: u32) -> bool {
+        self.twin().enqueue(message(n))
+    }
+}

@@ -1,0 +1,525 @@
+//! ToString for the built-in heap, and the exceptions the heap throws.
+//!
+//! The heap runs no script, so an object converts through OrdinaryToPrimitive
+//! with the built-in `toString` and `valueOf` of its kind. A callable found
+//! in an own `toString` or `valueOf` property is taken to behave as the
+//! built-in it shadows (the heap cannot run it); a getter there still runs
+//! and may throw, and a non-callable value is skipped as the standard says.
+
+use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
+use crate::ecmascript::{ErrorPrototype, Exception, JsString, PropertyKey, Value, number_to_string};
+
+/// How deeply conversions may nest (an Array holding an Array, an Error whose
+/// `name` is an Error, ...) before the heap throws the RangeError an engine
+/// throws when its stack runs out.
+const MAX_CONVERSION_DEPTH: usize = 1000;
+
+/// Conversions under way, outermost first: Array.prototype.join consults it
+/// to cut cycles, and its length bounds the nesting.
+#[derive(Default)]
+struct Conversion {
+    active: Vec<ObjectId>,
+}
+
+type Completion<T> = Result<T, Exception<ObjectId>>;
+
+impl Heap {
+    /// Longest String ToString may build, in code units; longer results throw
+    /// a RangeError. Engines have such a limit (V8: 2^29 - 24); the heap's is
+    /// lower so that joining a sparse Array of length 2^32 - 1 fails fast
+    /// instead of taking gigabytes.
+    pub const MAX_STRING_LENGTH: usize = 1 << 24;
+
+    /// A new Error object with this prototype and an own, non-enumerable
+    /// `message` property, as the NativeError constructors make one.
+    pub fn create_error(&mut self, prototype: ErrorPrototype, message: &str) -> ObjectId {
+        let error = self.alloc(ObjectKind::Error {
+            prototype,
+            stack: None,
+        });
+        let message = OwnProperty::Data {
+            value: Value::from(message),
+            writable: true,
+            enumerable: false,
+            configurable: true,
+        };
+        self.define_property(error, PropertyKey::from("message"), message);
+        error
+    }
+
+    /// A throw completion carrying a new Error object of this kind.
+    pub(super) fn throw<T>(&mut self, prototype: ErrorPrototype, message: &str) -> Completion<T> {
+        Err(Exception(Value::Object(self.create_error(prototype, message))))
+    }
+
+    /// ToString(argument).
+    ///
+    /// <https://tc39.es/ecma262/#sec-tostring>
+    pub fn to_js_string(&mut self, value: &Value<ObjectId>) -> Completion<JsString> {
+        self.convert(value, &mut Conversion::default())
+    }
+
+    fn convert(&mut self, value: &Value<ObjectId>, cx: &mut Conversion) -> Completion<JsString> {
+        match value {
+            Value::Undefined => Ok(JsString::from("undefined")),
+            Value::Null => Ok(JsString::from("null")),
+            Value::Boolean(b) => Ok(JsString::from(if *b { "true" } else { "false" })),
+            Value::Number(n) => Ok(JsString::from(number_to_string(*n))),
+            Value::BigInt(b) => Ok(JsString::from(b.as_decimal())),
+            Value::String(s) => Ok(s.clone()),
+            Value::Symbol(_) => self.throw(
+                ErrorPrototype::TypeError,
+                "Cannot convert a Symbol value to a string",
+            ),
+            Value::Object(o) => {
+                if cx.active.len() >= MAX_CONVERSION_DEPTH {
+                    return self.throw(ErrorPrototype::RangeError, "Maximum call stack size exceeded");
+                }
+                cx.active.push(*o);
+                let result = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object_to_string(*o, cx));
+                cx.active.pop();
+                result
+            }
+        }
+    }
+
+    /// ToPrimitive(O, string) then ToString of the result.
+    fn object_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+        // %Symbol.prototype%[@@toPrimitive] hands back the Symbol, which
+        // ToString then refuses.
+        if let Some(ObjectKind::SymbolObject(symbol)) = self.get_object(o).map(|h| &h.kind) {
+            let symbol = Value::Symbol(symbol.clone());
+            return self.convert(&symbol, cx);
+        }
+        // OrdinaryToPrimitive(O, string): toString, then valueOf.
+        for method in ["toString", "valueOf"] {
+            let own = self.own_property(o, &PropertyKey::from(method)).is_some();
+            if own {
+                let found = self.get_property(o, &PropertyKey::from(method))?;
+                let callable = matches!(&found, Value::Object(f) if self.is_function(*f));
+                if !callable {
+                    continue;
+                }
+            }
+            let result = if method == "toString" {
+                Some(self.builtin_to_string(o, cx)?)
+            } else {
+                self.builtin_value_of(o)
+            };
+            if let Some(primitive) = result {
+                return self.convert(&primitive, cx);
+            }
+        }
+        self.throw(
+            ErrorPrototype::TypeError,
+            "Cannot convert object to primitive value",
+        )
+    }
+
+    fn is_function(&self, o: ObjectId) -> bool {
+        matches!(self.get_object(o).map(|h| &h.kind), Some(ObjectKind::Function))
+    }
+
+    /// The `toString` the object inherits, applied to it (always a primitive).
+    fn builtin_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Value<ObjectId>> {
+        let Some(object) = self.get_object(o) else {
+            return Ok(Value::from("[object Object]"));
+        };
+        let text = match &object.kind {
+            ObjectKind::Array { length } => self.array_join(o, *length, cx)?,
+            ObjectKind::Error { .. } => self.error_to_string(o, cx)?,
+            ObjectKind::RegExp { .. } => self.regexp_to_string(o, cx)?,
+            // The wrappers' toString gives their primitive's text.
+            ObjectKind::BooleanWrapper(b) => return Ok(Value::Boolean(*b)),
+            ObjectKind::NumberWrapper(n) => return Ok(Value::Number(*n)),
+            ObjectKind::BigIntWrapper(b) => return Ok(Value::BigInt(b.clone())),
+            ObjectKind::StringWrapper(s) => s.clone(),
+            ObjectKind::Date(t) => JsString::from(super::date::date_to_string(*t)),
+            ObjectKind::Function => JsString::from("function () { [native code] }"),
+            // Object.prototype.toString: the builtin tag, or @@toStringTag of
+            // the intrinsic prototype (Web IDL's class string for platform objects).
+            kind => JsString::from(format!("[object {}]", to_string_tag(kind))),
+        };
+        Ok(Value::String(text))
+    }
+
+    /// The `valueOf` the object inherits: a wrapper's or Date's primitive,
+    /// or (Object.prototype.valueOf) the object itself, which is no primitive.
+    fn builtin_value_of(&self, o: ObjectId) -> Option<Value<ObjectId>> {
+        match &self.get_object(o)?.kind {
+            ObjectKind::BooleanWrapper(b) => Some(Value::Boolean(*b)),
+            ObjectKind::NumberWrapper(n) => Some(Value::Number(*n)),
+            ObjectKind::BigIntWrapper(b) => Some(Value::BigInt(b.clone())),
+            ObjectKind::StringWrapper(s) => Some(Value::String(s.clone())),
+            ObjectKind::Date(t) => Some(Value::Number(*t)),
+            _ => None,
+        }
+    }
+
+    /// Array.prototype.join(",") as toString calls it. Holes, undefined and
+    /// null give empty Strings. An Array met again while it is being joined
+    /// (a cycle) joins to the empty String, as V8 and other engines do; the
+    /// standard itself would recurse until the stack ran out.
+    fn array_join(&mut self, o: ObjectId, length: u32, cx: &mut Conversion) -> Completion<JsString> {
+        if cx.active[..cx.active.len().saturating_sub(1)].contains(&o) {
+            return Ok(JsString::default());
+        }
+        let length = length as usize;
+        if length.saturating_sub(1) > Heap::MAX_STRING_LENGTH {
+            return self.throw(ErrorPrototype::RangeError, "Invalid string length");
+        }
+        // Only stored indices can hold anything: the heap's %Array.prototype%
+        // has no index properties, so a hole reads as undefined. The
+        // properties are read from one snapshot, which is what [[Get]] would
+        // see: nothing a conversion runs can change an existing object.
+        let mut present: Vec<(usize, OwnProperty)> = self
+            .get_object(o)
+            .map(|h| h.properties.iter())
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, p)| Some((key.as_string()?.as_array_index()? as usize, p.clone())))
+            .filter(|(index, _)| *index < length)
+            .collect();
+        present.sort_unstable_by_key(|(index, _)| *index);
+
+        let mut out: Vec<u16> = Vec::new();
+        let mut written = 0; // separators in `out`: the next element's index
+        for (index, property) in present {
+            let element = match property {
+                OwnProperty::Data { value, .. } => value,
+                OwnProperty::Accessor {
+                    getter: Accessor::Returns(value),
+                    ..
+                } => value,
+                OwnProperty::Accessor {
+                    getter: Accessor::Throws(value),
+                    ..
+                } => return Err(Exception(value)),
+            };
+            let text = match element {
+                Value::Undefined | Value::Null => continue,
+                other => self.convert(&other, cx)?,
+            };
+            out.extend(std::iter::repeat_n(u16::from(b','), index - written));
+            written = index;
+            out.extend_from_slice(text.code_units());
+            if out.len() > Heap::MAX_STRING_LENGTH {
+                return self.throw(ErrorPrototype::RangeError, "Invalid string length");
+            }
+        }
+        out.extend(std::iter::repeat_n(
+            u16::from(b','),
+            length.saturating_sub(1) - written,
+        ));
+        if out.len() > Heap::MAX_STRING_LENGTH {
+            return self.throw(ErrorPrototype::RangeError, "Invalid string length");
+        }
+        Ok(JsString::from_code_units(out))
+    }
+
+    /// Error.prototype.toString: "name: message", without the ": " when
+    /// either part is empty; `name` defaults to "Error" and `message` to "".
+    fn error_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+        let name = match self.get_property(o, &PropertyKey::from("name"))? {
+            Value::Undefined => JsString::from("Error"),
+            other => self.convert(&other, cx)?,
+        };
+        let message = match self.get_property(o, &PropertyKey::from("message"))? {
+            Value::Undefined => JsString::default(),
+            other => self.convert(&other, cx)?,
+        };
+        if name.is_empty() {
+            return Ok(message);
+        }
+        if message.is_empty() {
+            return Ok(name);
+        }
+        self.concat(&[name.code_units(), &[0x3A, 0x20], message.code_units()])
+    }
+
+    /// RegExp.prototype.toString: "/" source "/" flags, both read with Get.
+    fn regexp_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+        let source = self.get_property(o, &PropertyKey::from("source"))?;
+        let source = self.convert(&source, cx)?;
+        let flags = self.get_property(o, &PropertyKey::from("flags"))?;
+        let flags = self.convert(&flags, cx)?;
+        let slash: &[u16] = &[u16::from(b'/')];
+        self.concat(&[slash, source.code_units(), slash, flags.code_units()])
+    }
+
+    fn concat(&mut self, parts: &[&[u16]]) -> Completion<JsString> {
+        if parts.iter().map(|p| p.len()).sum::<usize>() > Heap::MAX_STRING_LENGTH {
+            return self.throw(ErrorPrototype::RangeError, "Invalid string length");
+        }
+        Ok(JsString::from_code_units(parts.concat()))
+    }
+}
+
+/// The tag Object.prototype.toString shows for an object of this kind.
+fn to_string_tag(kind: &ObjectKind) -> &str {
+    match kind {
+        ObjectKind::Map(_) => "Map",
+        ObjectKind::Set(_) => "Set",
+        ObjectKind::WeakMap => "WeakMap",
+        ObjectKind::WeakSet => "WeakSet",
+        ObjectKind::WeakRef => "WeakRef",
+        ObjectKind::Promise => "Promise",
+        ObjectKind::ArrayBuffer(super::ArrayBufferState::Owned { .. }) => "ArrayBuffer",
+        ObjectKind::ArrayBuffer(super::ArrayBufferState::Shared { .. }) => "SharedArrayBuffer",
+        ObjectKind::View { kind, .. } => kind.name(),
+        ObjectKind::Platform { interface, .. } => interface,
+        _ => "Object",
+    }
+}
+
+/// "Name: message" of a thrown Error object, for tests.
+#[cfg(test)]
+pub(super) fn thrown(heap: &mut Heap, completion: Completion<impl std::fmt::Debug>) -> String {
+    match completion {
+        Err(Exception(Value::Object(e))) if matches!(heap.object(e).kind, ObjectKind::Error { .. }) => heap
+            .to_js_string(&Value::Object(e))
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default(),
+        other => panic!("expected a thrown Error object, got {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecmascript::{BigInt, Realm, ViewKind};
+
+    fn string(heap: &mut Heap, value: Value<ObjectId>) -> String {
+        heap.to_js_string(&value)
+            .expect("ToString succeeds")
+            .to_string_lossy()
+    }
+
+    #[test]
+    fn primitives() {
+        let mut heap = Heap::default();
+        let cases: [(Value<ObjectId>, &str); 12] = [
+            (Value::Undefined, "undefined"),
+            (Value::Null, "null"),
+            (Value::Boolean(true), "true"),
+            (Value::Boolean(false), "false"),
+            (Value::Number(-0.0), "0"),
+            (Value::Number(f64::NAN), "NaN"),
+            (Value::Number(-f64::INFINITY), "-Infinity"),
+            (Value::Number(1e21), "1e+21"),
+            (Value::Number(0.1), "0.1"),
+            (Value::BigInt(BigInt::from(-12)), "-12"),
+            (Value::from("text"), "text"),
+            (Value::from(""), ""),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(string(&mut heap, value), expected);
+        }
+        let lone = JsString::from_code_units(vec![0xDC00]);
+        assert_eq!(heap.to_js_string(&Value::String(lone.clone())).unwrap(), lone);
+    }
+
+    #[test]
+    fn symbols_throw_a_type_error() {
+        let mut heap = Heap::default();
+        let symbol = heap.new_symbol(Some(JsString::from("s")));
+        let before = heap.len();
+        let result = heap.to_js_string(&Value::Symbol(symbol.clone()));
+        assert_eq!(
+            thrown(&mut heap, result),
+            "TypeError: Cannot convert a Symbol value to a string"
+        );
+        assert_eq!(heap.len(), before + 1, "the TypeError lives in the heap");
+        // A Symbol object converts through its Symbol, and fails the same way.
+        let wrapper = heap.alloc(ObjectKind::SymbolObject(symbol));
+        let result = heap.to_js_string(&Value::Object(wrapper));
+        assert!(thrown(&mut heap, result).starts_with("TypeError"));
+    }
+
+    #[test]
+    fn wrappers_dates_and_tags() {
+        let mut heap = Heap::default();
+        let object = |heap: &mut Heap, kind| Value::Object(heap.alloc(kind));
+        let cases = [
+            (ObjectKind::BooleanWrapper(false), "false"),
+            (ObjectKind::NumberWrapper(-0.0), "0"),
+            (ObjectKind::BigIntWrapper(BigInt::from(7)), "7"),
+            (ObjectKind::StringWrapper(JsString::from("ab")), "ab"),
+            (
+                ObjectKind::Date(0.0),
+                "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)",
+            ),
+            (ObjectKind::Date(f64::NAN), "Invalid Date"),
+            (ObjectKind::Ordinary, "[object Object]"),
+            (ObjectKind::ObjectPrototype, "[object Object]"),
+            (ObjectKind::Map(Vec::new()), "[object Map]"),
+            (ObjectKind::Set(Vec::new()), "[object Set]"),
+            (ObjectKind::WeakMap, "[object WeakMap]"),
+            (ObjectKind::Promise, "[object Promise]"),
+            (ObjectKind::Proxy, "[object Object]"),
+            (ObjectKind::Function, "function () { [native code] }"),
+            (
+                ObjectKind::Platform {
+                    interface: "MessagePort".into(),
+                    detached: Some(false),
+                    host: 1,
+                },
+                "[object MessagePort]",
+            ),
+        ];
+        for (kind, expected) in cases {
+            let value = object(&mut heap, kind);
+            assert_eq!(string(&mut heap, value), expected);
+        }
+        let buffer = heap.create_array_buffer(vec![0; 4], None).unwrap();
+        assert_eq!(string(&mut heap, Value::Object(buffer)), "[object ArrayBuffer]");
+        let view = heap.alloc(ObjectKind::View {
+            kind: ViewKind::Float16Array,
+            buffer,
+            byte_offset: 0,
+            length: None,
+        });
+        assert_eq!(string(&mut heap, Value::Object(view)), "[object Float16Array]");
+    }
+
+    #[test]
+    fn regexps_print_source_and_flags() {
+        let mut heap = Heap::default();
+        let r = heap
+            .create_regexp(JsString::from("a/b"), JsString::from("ig"))
+            .unwrap();
+        assert_eq!(string(&mut heap, Value::Object(r)), "/a\\/b/gi");
+        let empty = heap
+            .create_regexp(JsString::default(), JsString::default())
+            .unwrap();
+        assert_eq!(string(&mut heap, Value::Object(empty)), "/(?:)/");
+        // `source` is read with [[Get]], so an own property shadows the getter.
+        heap.define_property(empty, "source".into(), OwnProperty::data(Value::from("x")));
+        assert_eq!(string(&mut heap, Value::Object(empty)), "/x/");
+    }
+
+    #[test]
+    fn errors_print_name_and_message() {
+        let mut heap = Heap::default();
+        let e = heap.create_error(ErrorPrototype::RangeError, "too big");
+        assert_eq!(string(&mut heap, Value::Object(e)), "RangeError: too big");
+        let bare = heap.ordinary_error_create(ErrorPrototype::URIError);
+        assert_eq!(string(&mut heap, Value::Object(bare)), "URIError");
+        heap.define_property(bare, "message".into(), OwnProperty::data(Value::Number(5.0)));
+        heap.define_property(bare, "name".into(), OwnProperty::data(Value::from("")));
+        assert_eq!(string(&mut heap, Value::Object(bare)), "5");
+        heap.define_property(bare, "name".into(), OwnProperty::data(Value::Undefined));
+        assert_eq!(string(&mut heap, Value::Object(bare)), "Error: 5");
+    }
+
+    #[test]
+    fn throwing_getters_propagate() {
+        let mut heap = Heap::default();
+        let e = heap.ordinary_error_create(ErrorPrototype::Error);
+        let getter = OwnProperty::Accessor {
+            getter: Accessor::Throws(Value::from("from the getter")),
+            enumerable: false,
+            configurable: true,
+        };
+        heap.define_property(e, "message".into(), getter.clone());
+        match heap.to_js_string(&Value::Object(e)) {
+            Err(Exception(Value::String(s))) => assert_eq!(s, JsString::from("from the getter")),
+            other => panic!("expected the getter's exception, got {other:?}"),
+        }
+        let a = heap.array_create(2);
+        heap.define_property(a, "1".into(), getter.clone());
+        assert!(heap.to_js_string(&Value::Object(a)).is_err());
+        let o = heap.alloc(ObjectKind::Ordinary);
+        heap.define_property(o, "toString".into(), getter);
+        assert!(heap.to_js_string(&Value::Object(o)).is_err());
+        // A Symbol name makes Error.prototype.toString throw a TypeError.
+        let symbol = heap.new_symbol(None);
+        heap.define_property(e, "message".into(), OwnProperty::data(Value::Symbol(symbol)));
+        let result = heap.to_js_string(&Value::Object(e));
+        assert!(thrown(&mut heap, result).starts_with("TypeError"));
+    }
+
+    #[test]
+    fn own_to_string_and_value_of() {
+        let mut heap = Heap::default();
+        let n = heap.create_number_object(5.0);
+        heap.define_property(n, "toString".into(), OwnProperty::data(Value::Number(1.0)));
+        assert_eq!(
+            string(&mut heap, Value::Object(n)),
+            "5",
+            "valueOf runs when toString is not callable"
+        );
+        let o = heap.alloc(ObjectKind::Ordinary);
+        heap.define_property(o, "toString".into(), OwnProperty::data(Value::Null));
+        let result = heap.to_js_string(&Value::Object(o));
+        assert_eq!(
+            thrown(&mut heap, result),
+            "TypeError: Cannot convert object to primitive value"
+        );
+        let f = heap.alloc(ObjectKind::Function);
+        heap.define_property(o, "toString".into(), OwnProperty::data(Value::Object(f)));
+        assert_eq!(string(&mut heap, Value::Object(o)), "[object Object]");
+    }
+
+    #[test]
+    fn arrays_join_with_commas_and_cut_cycles() {
+        let mut heap = Heap::default();
+        let inner = heap.array_create(0);
+        heap.create_data_property(&inner, "0".into(), Value::Number(3.0));
+        let middle = heap.array_create(0);
+        heap.create_data_property(&middle, "0".into(), Value::Number(2.0));
+        heap.create_data_property(&middle, "1".into(), Value::Object(inner));
+        let a = heap.array_create(6);
+        heap.create_data_property(&a, "0".into(), Value::Number(1.0));
+        heap.create_data_property(&a, "1".into(), Value::Object(middle));
+        heap.create_data_property(&a, "2".into(), Value::Null);
+        heap.create_data_property(&a, "3".into(), Value::Undefined);
+        heap.create_data_property(&a, "5".into(), Value::from("x"));
+        assert_eq!(string(&mut heap, Value::Object(a)), "1,2,3,,,,x");
+
+        // b = [1, b, [b, 2]] joins as V8 joins it.
+        let b = heap.array_create(0);
+        let c = heap.array_create(0);
+        heap.create_data_property(&c, "0".into(), Value::Object(b));
+        heap.create_data_property(&c, "1".into(), Value::Number(2.0));
+        heap.create_data_property(&b, "0".into(), Value::Number(1.0));
+        heap.create_data_property(&b, "1".into(), Value::Object(b));
+        heap.create_data_property(&b, "2".into(), Value::Object(c));
+        assert_eq!(string(&mut heap, Value::Object(b)), "1,,,2");
+
+        let holes = heap.array_create(5);
+        assert_eq!(string(&mut heap, Value::Object(holes)), ",,,,");
+        let empty = heap.array_create(0);
+        assert_eq!(string(&mut heap, Value::Object(empty)), "");
+    }
+
+    #[test]
+    fn huge_and_deep_conversions_throw_range_errors() {
+        let mut heap = Heap::default();
+        let sparse = heap.array_create(u32::MAX);
+        let result = heap.to_js_string(&Value::Object(sparse));
+        assert_eq!(thrown(&mut heap, result), "RangeError: Invalid string length");
+
+        // An Error whose name is itself recurses until the depth limit.
+        let e = heap.ordinary_error_create(ErrorPrototype::Error);
+        heap.define_property(e, "name".into(), OwnProperty::data(Value::Object(e)));
+        let result = heap.to_js_string(&Value::Object(e));
+        assert_eq!(
+            thrown(&mut heap, result),
+            "RangeError: Maximum call stack size exceeded"
+        );
+
+        // Deeply nested Arrays: fine below the limit, a RangeError above it.
+        let mut nested = heap.array_create(0);
+        for depth in 1..=5000 {
+            let outer = heap.array_create(0);
+            heap.create_data_property(&outer, "0".into(), Value::Object(nested));
+            nested = outer;
+            if depth == 900 {
+                assert_eq!(string(&mut heap, Value::Object(nested)), "");
+            }
+        }
+        let result = heap.to_js_string(&Value::Object(nested));
+        assert!(thrown(&mut heap, result).starts_with("RangeError"));
+    }
+}

@@ -1,0 +1,550 @@
+//! Own properties of heap objects: the stored ones, the virtual ones that
+//! String and Array exotic objects answer for, their [[OwnPropertyKeys]]
+//! order, [[Get]] with the few inherited properties the heap models, and
+//! property definition.
+
+use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
+use crate::ecmascript::{Exception, JsString, PropertyKey, Value};
+
+/// Whether `name` is exactly the ASCII text `text`.
+pub(super) fn is_named(name: &JsString, text: &str) -> bool {
+    name.code_units().iter().copied().eq(text.encode_utf16())
+}
+
+/// Whether `key` is the String key `text`.
+fn key_is(key: &PropertyKey, text: &str) -> bool {
+    key.as_string().is_some_and(|name| is_named(name, text))
+}
+
+fn configurable(property: &OwnProperty) -> bool {
+    match property {
+        OwnProperty::Data { configurable, .. } | OwnProperty::Accessor { configurable, .. } => *configurable,
+    }
+}
+
+/// The own properties that are not stored in `HeapObject::properties` but
+/// follow from the object's kind: an Array's `length`, a String object's
+/// `length` and (when `with_indices`) one property per code unit.
+fn virtual_property(kind: &ObjectKind, key: &PropertyKey, with_indices: bool) -> Option<OwnProperty> {
+    let name = key.as_string()?;
+    match kind {
+        ObjectKind::Array { length } if is_named(name, "length") => Some(OwnProperty::Data {
+            value: Value::Number(f64::from(*length)),
+            writable: true,
+            enumerable: false,
+            configurable: false,
+        }),
+        ObjectKind::StringWrapper(s) if is_named(name, "length") => Some(OwnProperty::Data {
+            value: Value::Number(s.len() as f64),
+            writable: false,
+            enumerable: false,
+            configurable: false,
+        }),
+        ObjectKind::StringWrapper(s) if with_indices => {
+            let unit = *s
+                .code_units()
+                .get(usize::try_from(name.as_array_index()?).ok()?)?;
+            Some(OwnProperty::Data {
+                value: Value::String(JsString::from_code_units(vec![unit])),
+                writable: false,
+                enumerable: true,
+                configurable: false,
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Heap {
+    /// O.[[GetOwnProperty]](P) as the heap models it: virtual properties
+    /// first (a String object's code units and `length`, an Array's
+    /// `length`), then stored ones. `None` for a handle this heap does not hold.
+    pub fn own_property(&self, id: ObjectId, key: &PropertyKey) -> Option<OwnProperty> {
+        self.own_property_with(id, key, true)
+    }
+
+    /// OrdinaryGetOwnProperty(O, P): like [`Heap::own_property`] except that
+    /// a String object's code-unit properties, which only the String exotic
+    /// [[GetOwnProperty]] produces, are not seen. `length` is an ordinary own
+    /// property of both Arrays and String objects, so it is.
+    pub fn ordinary_own_property(&self, id: ObjectId, key: &PropertyKey) -> Option<OwnProperty> {
+        self.own_property_with(id, key, false)
+    }
+
+    fn own_property_with(&self, id: ObjectId, key: &PropertyKey, with_indices: bool) -> Option<OwnProperty> {
+        let object = self.get_object(id)?;
+        virtual_property(&object.kind, key, with_indices).or_else(|| {
+            object
+                .properties
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, p)| p.clone())
+        })
+    }
+
+    /// O.[[OwnPropertyKeys]](): array indices ascending, then the other String
+    /// keys in creation order, then Symbol keys in creation order. A String
+    /// object's code-unit indices lead, and a String object's or an Array's
+    /// `length` comes right after the indices (both objects define it when
+    /// they are created). Empty for a handle this heap does not hold.
+    pub fn own_property_keys(&self, id: ObjectId) -> Vec<PropertyKey> {
+        self.own_keys_and_enumerability(id)
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect()
+    }
+
+    /// The enumerable String keys among [`Heap::own_property_keys`], in that order.
+    pub fn enumerable_own_string_keys(&self, id: ObjectId) -> Vec<JsString> {
+        self.own_keys_and_enumerability(id)
+            .into_iter()
+            .filter_map(|(key, enumerable)| match key {
+                PropertyKey::String(name) if enumerable => Some(name),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// [[OwnPropertyKeys]] order, each key with its [[Enumerable]], in one
+    /// pass over the stored properties.
+    fn own_keys_and_enumerability(&self, id: ObjectId) -> Vec<(PropertyKey, bool)> {
+        let Some(object) = self.get_object(id) else {
+            return Vec::new();
+        };
+        let (string_units, has_length) = match &object.kind {
+            ObjectKind::StringWrapper(s) => (s.len(), true),
+            ObjectKind::Array { .. } => (0, true),
+            _ => (0, false),
+        };
+        let entry = |(key, property): &(PropertyKey, OwnProperty)| (key.clone(), property.enumerable());
+        let mut indices: Vec<(u32, &(PropertyKey, OwnProperty))> = object
+            .properties
+            .iter()
+            .filter_map(|pair| Some((pair.0.as_string()?.as_array_index()?, pair)))
+            // A stored index the String already covers is shadowed by it.
+            .filter(|(index, _)| usize::try_from(*index).map_or(true, |i| i >= string_units))
+            .collect();
+        indices.sort_by_key(|(index, _)| *index);
+
+        let mut keys = Vec::with_capacity(string_units + object.properties.len() + 1);
+        keys.extend((0..string_units).map(|i| (PropertyKey::String(JsString::from(i.to_string())), true)));
+        keys.extend(indices.into_iter().map(|(_, pair)| entry(pair)));
+        if has_length {
+            keys.push((PropertyKey::from("length"), false));
+        }
+        keys.extend(
+            object
+                .properties
+                .iter()
+                .filter(|(key, _)| {
+                    key.as_string().is_some_and(|name| {
+                        name.as_array_index().is_none() && !(has_length && is_named(name, "length"))
+                    })
+                })
+                .map(entry),
+        );
+        keys.extend(
+            object
+                .properties
+                .iter()
+                .filter(|(key, _)| matches!(key, PropertyKey::Symbol(_)))
+                .map(entry),
+        );
+        keys
+    }
+
+    /// O.[[Get]](P, O): an own data property's value, an own getter's result
+    /// (or its exception), else what the built-in prototype chain holds.
+    pub fn get_property(
+        &self,
+        id: ObjectId,
+        key: &PropertyKey,
+    ) -> Result<Value<ObjectId>, Exception<ObjectId>> {
+        match self.own_property(id, key) {
+            Some(OwnProperty::Data { value, .. }) => Ok(value),
+            Some(OwnProperty::Accessor { getter, .. }) => match getter {
+                Accessor::Returns(value) => Ok(value),
+                Accessor::Throws(value) => Err(Exception(value)),
+            },
+            None => Ok(self.inherited_property(id, key)),
+        }
+    }
+
+    /// The few properties the heap's intrinsic prototypes provide: an Error
+    /// prototype's `name` and its `message` (the empty String), and the
+    /// `source` and `flags` getters of %RegExp.prototype%. Anything else
+    /// is undefined.
+    fn inherited_property(&self, id: ObjectId, key: &PropertyKey) -> Value<ObjectId> {
+        let Some(object) = self.get_object(id) else {
+            return Value::Undefined;
+        };
+        match &object.kind {
+            ObjectKind::Error { prototype, .. } if key_is(key, "name") => Value::from(prototype.name()),
+            ObjectKind::Error { .. } if key_is(key, "message") => Value::from(""),
+            ObjectKind::RegExp { source, .. } if key_is(key, "source") => {
+                Value::String(escape_regexp_pattern(source))
+            }
+            ObjectKind::RegExp { flags, .. } if key_is(key, "flags") => Value::String(canonical_flags(flags)),
+            _ => Value::Undefined,
+        }
+    }
+
+    /// O.[[DefineOwnProperty]](P, Desc) for a complete descriptor, checked as
+    /// ValidateAndApplyPropertyDescriptor checks it against the current
+    /// property (every heap object is extensible). On an Array, an index at or
+    /// past `length` grows it and a new `length` drops the indices past it,
+    /// as the Array exotic [[DefineOwnProperty]] does; the heap cannot
+    /// represent a non-writable `length`, so that is refused. Returns whether
+    /// the definition took effect; false for a handle this heap does not hold.
+    pub fn define_own_property(&mut self, id: ObjectId, key: PropertyKey, desc: OwnProperty) -> bool {
+        let Some(object) = self.get_object(id) else {
+            return false;
+        };
+        if let Some(current) = self.own_property(id, &key)
+            && !compatible(&current, &desc)
+        {
+            return false;
+        }
+        // A virtual property that passed the check above is left as it is:
+        // only an identical redefinition of a non-configurable one passes.
+        if virtual_property(&object.kind, &key, true).is_some()
+            && !matches!(object.kind, ObjectKind::Array { .. })
+        {
+            return true;
+        }
+        if let ObjectKind::Array { length } = object.kind {
+            if key_is(&key, "length") {
+                return self.set_array_length(id, length, &desc);
+            }
+            if let Some(index) = key.as_string().and_then(JsString::as_array_index)
+                && index >= length
+                && let ObjectKind::Array { length } = &mut self.object_mut(id).kind
+            {
+                *length = index + 1;
+            }
+        }
+        self.define_property(id, key, desc);
+        true
+    }
+
+    /// ArraySetLength, for a `length` descriptor already checked against the
+    /// current one: removes the index properties at or past the new length,
+    /// from the highest down, stopping at a non-configurable one.
+    fn set_array_length(&mut self, id: ObjectId, old_length: u32, desc: &OwnProperty) -> bool {
+        let OwnProperty::Data {
+            value: Value::Number(n),
+            writable: true,
+            ..
+        } = desc
+        else {
+            return false;
+        };
+        let new_length = *n as u32;
+        if f64::from(new_length) != *n {
+            return false;
+        }
+        let mut length = new_length;
+        if new_length < old_length {
+            let object = self.object_mut(id);
+            // Deletion runs from the highest index down and stops at the first
+            // index that cannot be deleted.
+            if let Some(stuck) = object
+                .properties
+                .iter()
+                .filter(|(_, p)| !configurable(p))
+                .filter_map(|(key, _)| key.as_string()?.as_array_index())
+                .filter(|index| *index >= new_length)
+                .max()
+            {
+                length = stuck + 1;
+            }
+            object.properties.retain(|(key, _)| {
+                key.as_string()
+                    .and_then(JsString::as_array_index)
+                    .is_none_or(|index| index < length)
+            });
+        }
+        if let ObjectKind::Array { length: slot } = &mut self.object_mut(id).kind {
+            *slot = length;
+        }
+        length == new_length
+    }
+
+    /// CreateDataProperty(O, P, V): defines P as an enumerable, writable,
+    /// configurable data property holding V, if the current property allows.
+    pub fn create_data_property_on(
+        &mut self,
+        id: ObjectId,
+        key: PropertyKey,
+        value: Value<ObjectId>,
+    ) -> bool {
+        self.define_own_property(id, key, OwnProperty::data(value))
+    }
+}
+
+/// The checks ValidateAndApplyPropertyDescriptor makes when the current
+/// property is non-configurable (both descriptors complete).
+fn compatible(current: &OwnProperty, desc: &OwnProperty) -> bool {
+    if configurable(current) {
+        return true;
+    }
+    if configurable(desc) || current.enumerable() != desc.enumerable() {
+        return false;
+    }
+    match (current, desc) {
+        (
+            OwnProperty::Data {
+                value: current_value,
+                writable: false,
+                ..
+            },
+            OwnProperty::Data { value, writable, .. },
+        ) => !writable && current_value.same_value(value),
+        (OwnProperty::Data { .. }, OwnProperty::Data { .. }) => true,
+        // An accessor cannot be redefined at all: the heap cannot compare getters.
+        _ => false,
+    }
+}
+
+/// EscapeRegExpPattern as V8 does it: `(?:)` for the empty pattern, `/`
+/// escaped outside character classes, line terminators written as escapes.
+pub(super) fn escape_regexp_pattern(source: &JsString) -> JsString {
+    if source.is_empty() {
+        return JsString::from("(?:)");
+    }
+    let mut out = Vec::with_capacity(source.len());
+    let (mut escaped, mut in_class) = (false, false);
+    for &unit in source.code_units() {
+        let replacement: Option<&str> = match unit {
+            0x0A => Some("\\n"),
+            0x0D => Some("\\r"),
+            0x2028 => Some("\\u2028"),
+            0x2029 => Some("\\u2029"),
+            _ => None,
+        };
+        match replacement {
+            // A line terminator right after a backslash keeps that backslash.
+            Some(text) => out.extend(text.encode_utf16().skip(usize::from(escaped))),
+            None => {
+                if unit == u16::from(b'/') && !escaped && !in_class {
+                    out.push(u16::from(b'\\'));
+                }
+                out.push(unit);
+            }
+        }
+        if !escaped {
+            match unit {
+                0x5B => in_class = true,
+                0x5D => in_class = false,
+                _ => {}
+            }
+        }
+        escaped = !escaped && unit == u16::from(b'\\');
+    }
+    JsString::from_code_units(out)
+}
+
+/// What %RegExp.prototype%.flags returns: the flags present, in the fixed
+/// order `dgimsuvy`.
+pub(super) fn canonical_flags(flags: &JsString) -> JsString {
+    let units = flags.code_units();
+    JsString::from_code_units("dgimsuvy".encode_utf16().filter(|f| units.contains(f)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecmascript::{ErrorPrototype, Realm};
+
+    fn keys(heap: &Heap, id: ObjectId) -> Vec<String> {
+        heap.own_property_keys(id)
+            .iter()
+            .map(|k| match k {
+                PropertyKey::String(s) => s.to_string_lossy(),
+                PropertyKey::Symbol(s) => format!("@{}", s.id),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn key_order_puts_indices_first_then_strings_then_symbols() {
+        let mut heap = Heap::default();
+        let o = heap.alloc(ObjectKind::Ordinary);
+        let sym = heap.new_symbol(None);
+        heap.define_property(
+            o,
+            PropertyKey::Symbol(sym.clone()),
+            OwnProperty::data(Value::Null),
+        );
+        for k in ["10", "b", "2", "a", "01", "4294967295", "0"] {
+            heap.define_property(o, PropertyKey::from(k), OwnProperty::data(Value::Null));
+        }
+        assert_eq!(
+            keys(&heap, o),
+            [
+                "0",
+                "2",
+                "10",
+                "b",
+                "a",
+                "01",
+                "4294967295",
+                &format!("@{}", sym.id)
+            ]
+        );
+        // Redefining a key keeps its place.
+        heap.define_property(o, PropertyKey::from("b"), OwnProperty::data(Value::Undefined));
+        assert_eq!(keys(&heap, o)[3], "b");
+    }
+
+    #[test]
+    fn string_object_has_code_unit_keys_then_length() {
+        let mut heap = Heap::default();
+        let s = heap.create_string_object(JsString::from_code_units(vec![0x61, 0xD800]));
+        heap.define_property(s, PropertyKey::from("x"), OwnProperty::data(Value::Null));
+        heap.define_property(s, PropertyKey::from("5"), OwnProperty::data(Value::Null));
+        assert_eq!(keys(&heap, s), ["0", "1", "5", "length", "x"]);
+        let one = heap.own_property(s, &PropertyKey::from("1")).unwrap();
+        let OwnProperty::Data {
+            value: Value::String(unit),
+            writable,
+            enumerable,
+            configurable,
+        } = one
+        else {
+            panic!("code unit property is data")
+        };
+        assert_eq!(unit.code_units(), &[0xD800]);
+        assert!(!writable && enumerable && !configurable);
+        assert!(heap.own_property(s, &PropertyKey::from("2")).is_none());
+        // OrdinaryGetOwnProperty sees `length` but not the code units.
+        assert!(heap.ordinary_own_property(s, &PropertyKey::from("0")).is_none());
+        assert!(
+            heap.ordinary_own_property(s, &PropertyKey::from("length"))
+                .is_some()
+        );
+        assert_eq!(
+            heap.enumerable_own_string_keys(s),
+            ["0", "1", "5", "x"].map(JsString::from)
+        );
+    }
+
+    #[test]
+    fn array_length_is_a_non_enumerable_own_property() {
+        let mut heap = Heap::default();
+        let a = heap.array_create(3);
+        heap.define_property(a, PropertyKey::from("1"), OwnProperty::data(Value::Null));
+        assert_eq!(keys(&heap, a), ["1", "length"]);
+        assert_eq!(heap.enumerable_own_string_keys(a), [JsString::from("1")]);
+        let Some(OwnProperty::Data {
+            value: Value::Number(n),
+            writable: true,
+            enumerable: false,
+            configurable: false,
+        }) = heap.ordinary_own_property(a, &PropertyKey::from("length"))
+        else {
+            panic!("length descriptor")
+        };
+        assert_eq!(n, 3.0);
+    }
+
+    #[test]
+    fn getters_return_or_throw() {
+        let mut heap = Heap::default();
+        let o = heap.alloc(ObjectKind::Ordinary);
+        let getter = |getter| OwnProperty::Accessor {
+            getter,
+            enumerable: true,
+            configurable: true,
+        };
+        heap.define_property(o, "ok".into(), getter(Accessor::Returns(Value::from(7.0))));
+        heap.define_property(o, "bad".into(), getter(Accessor::Throws(Value::from("boom"))));
+        assert!(matches!(
+            heap.get_property(o, &"ok".into()),
+            Ok(Value::Number(7.0))
+        ));
+        match heap.get_property(o, &"bad".into()) {
+            Err(Exception(Value::String(s))) => assert_eq!(s, JsString::from("boom")),
+            other => panic!("expected the getter's exception, got {other:?}"),
+        }
+        assert!(matches!(
+            heap.get_property(o, &"none".into()),
+            Ok(Value::Undefined)
+        ));
+    }
+
+    #[test]
+    fn errors_inherit_name_and_empty_message() {
+        let mut heap = Heap::default();
+        let e = heap.ordinary_error_create(ErrorPrototype::RangeError);
+        let get = |heap: &Heap, k: &str| heap.get_property(e, &k.into()).unwrap();
+        assert!(matches!(get(&heap, "name"), Value::String(s) if s == JsString::from("RangeError")));
+        assert!(matches!(get(&heap, "message"), Value::String(s) if s.is_empty()));
+        assert!(heap.own_property(e, &"name".into()).is_none());
+        heap.define_property(e, "name".into(), OwnProperty::data(Value::from("Mine")));
+        assert!(matches!(get(&heap, "name"), Value::String(s) if s == JsString::from("Mine")));
+    }
+
+    #[test]
+    fn create_data_property_grows_arrays() {
+        let mut heap = Heap::default();
+        let a = heap.array_create(2);
+        assert!(heap.create_data_property(&a, "0".into(), Value::Null));
+        assert!(matches!(heap.object(a).kind, ObjectKind::Array { length: 2 }));
+        assert!(heap.create_data_property(&a, "9".into(), Value::Null));
+        assert!(matches!(heap.object(a).kind, ObjectKind::Array { length: 10 }));
+        assert!(heap.create_data_property(&a, "4294967295".into(), Value::Null));
+        assert!(matches!(heap.object(a).kind, ObjectKind::Array { length: 10 }));
+        // `length` is non-configurable: CreateDataProperty cannot replace it.
+        assert!(!heap.create_data_property(&a, "length".into(), Value::from(1.0)));
+    }
+
+    #[test]
+    fn redefining_array_length_drops_indices() {
+        let mut heap = Heap::default();
+        let a = heap.array_create(0);
+        for i in ["0", "1", "2"] {
+            heap.create_data_property(&a, i.into(), Value::Null);
+        }
+        let length = |n: f64| OwnProperty::Data {
+            value: Value::Number(n),
+            writable: true,
+            enumerable: false,
+            configurable: false,
+        };
+        assert!(heap.define_own_property(a, "length".into(), length(1.0)));
+        assert_eq!(keys(&heap, a), ["0", "length"]);
+        assert!(!heap.define_own_property(a, "length".into(), length(1.5)));
+        assert!(!heap.define_own_property(a, "length".into(), length(-1.0)));
+    }
+
+    #[test]
+    fn non_configurable_properties_resist_redefinition() {
+        let mut heap = Heap::default();
+        let s = heap.create_string_object(JsString::from("ab"));
+        assert!(!heap.create_data_property(&s, "0".into(), Value::from("z")));
+        assert!(heap.create_data_property(&s, "2".into(), Value::from("z")));
+        let frozen = OwnProperty::Data {
+            value: Value::Number(-0.0),
+            writable: false,
+            enumerable: true,
+            configurable: false,
+        };
+        let o = heap.alloc(ObjectKind::Ordinary);
+        assert!(heap.define_own_property(o, "k".into(), frozen.clone()));
+        assert!(heap.define_own_property(o, "k".into(), frozen));
+        assert!(!heap.create_data_property(&o, "k".into(), Value::Number(0.0)));
+    }
+
+    #[test]
+    fn regexp_source_is_escaped_and_flags_ordered() {
+        let esc = |s: &str| escape_regexp_pattern(&JsString::from(s)).to_string_lossy();
+        assert_eq!(esc(""), "(?:)");
+        assert_eq!(esc("a/b"), "a\\/b");
+        assert_eq!(esc("a\\/b"), "a\\/b");
+        assert_eq!(esc("[/]"), "[/]");
+        assert_eq!(esc("[\\]/]/"), "[\\]/]\\/");
+        assert_eq!(esc("a\nb\u{2028}"), "a\\nb\\u2028");
+        assert_eq!(canonical_flags(&JsString::from("yigd")).to_string_lossy(), "dgiy");
+    }
+}

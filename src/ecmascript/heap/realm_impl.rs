@@ -1,0 +1,516 @@
+//! `impl Realm for Heap`: the built-in realm answers the trait from its
+//! objects' kinds and properties.
+//!
+//! A handle this heap does not hold (from another heap, or past its end) is
+//! an object with no internal slots and no properties: slot readers answer
+//! `None` or false, [[Get]] gives undefined, definitions fail, and the
+//! operations that must produce something throw a TypeError.
+
+use super::{ArrayBufferState, Heap, ObjectId, ObjectKind, OwnProperty, SharedDataBlock};
+use crate::ecmascript::{
+    AgentClusterId, ArrayBufferSlots, BigInt, ErrorPrototype, Exception, JsString, PlatformObjectSlots,
+    PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots,
+};
+
+fn descriptor(property: OwnProperty) -> PropertyDescriptor<ObjectId> {
+    match property {
+        OwnProperty::Data {
+            value,
+            writable,
+            enumerable,
+            configurable,
+        } => PropertyDescriptor::Data {
+            value,
+            writable,
+            enumerable,
+            configurable,
+        },
+        OwnProperty::Accessor {
+            enumerable,
+            configurable,
+            ..
+        } => PropertyDescriptor::Accessor {
+            enumerable,
+            configurable,
+        },
+    }
+}
+
+impl Heap {
+    fn kind(&self, o: ObjectId) -> Option<&ObjectKind> {
+        self.get_object(o).map(|object| &object.kind)
+    }
+}
+
+impl Realm for Heap {
+    type Object = ObjectId;
+
+    fn agent_cluster(&self) -> AgentClusterId {
+        self.agent_cluster
+    }
+
+    fn cross_origin_isolated_capability(&self) -> bool {
+        self.cross_origin_isolated
+    }
+
+    // ----- internal slots (read from the object's kind, see `slots`) -----
+
+    fn boolean_data(&self, o: &ObjectId) -> Option<bool> {
+        self.kind(*o)?.boolean_data()
+    }
+
+    fn number_data(&self, o: &ObjectId) -> Option<f64> {
+        self.kind(*o)?.number_data()
+    }
+
+    fn bigint_data(&self, o: &ObjectId) -> Option<BigInt> {
+        self.kind(*o)?.bigint_data()
+    }
+
+    fn string_data(&self, o: &ObjectId) -> Option<JsString> {
+        self.kind(*o)?.string_data()
+    }
+
+    fn date_value(&self, o: &ObjectId) -> Option<f64> {
+        self.kind(*o)?.date_value()
+    }
+
+    fn regexp_source_and_flags(&self, o: &ObjectId) -> Option<(JsString, JsString)> {
+        self.kind(*o)?.regexp_source_and_flags()
+    }
+
+    fn array_buffer(&self, o: &ObjectId) -> Option<ArrayBufferSlots> {
+        self.kind(*o)?.array_buffer_slots()
+    }
+
+    fn array_buffer_view(&self, o: &ObjectId) -> Option<ViewSlots<ObjectId>> {
+        self.kind(*o)?.view_slots()
+    }
+
+    fn map_data(&self, o: &ObjectId) -> Option<Vec<Option<(Value<ObjectId>, Value<ObjectId>)>>> {
+        self.kind(*o)?.map_data()
+    }
+
+    fn set_data(&self, o: &ObjectId) -> Option<Vec<Option<Value<ObjectId>>>> {
+        self.kind(*o)?.set_data()
+    }
+
+    fn has_error_data(&self, o: &ObjectId) -> bool {
+        matches!(self.kind(*o), Some(ObjectKind::Error { .. }))
+    }
+
+    fn error_stack(&self, o: &ObjectId) -> Option<JsString> {
+        self.kind(*o)?.error_stack()
+    }
+
+    fn is_array_exotic(&self, o: &ObjectId) -> bool {
+        matches!(self.kind(*o), Some(ObjectKind::Array { .. }))
+    }
+
+    fn platform_object(&self, o: &ObjectId) -> Option<PlatformObjectSlots> {
+        self.kind(*o)?.platform_object()
+    }
+
+    fn other_internal_slot(&self, o: &ObjectId) -> Option<&'static str> {
+        self.kind(*o)?.other_internal_slot()
+    }
+
+    fn exotic_kind(&self, o: &ObjectId) -> Option<&'static str> {
+        self.kind(*o)?.exotic_kind()
+    }
+
+    fn is_object_prototype_intrinsic(&self, o: &ObjectId) -> bool {
+        matches!(self.kind(*o), Some(ObjectKind::ObjectPrototype))
+    }
+
+    // ----- abstract operations and internal methods -----
+
+    fn is_shared_array_buffer(&self, o: &ObjectId) -> bool {
+        matches!(self.buffer_state(*o), Some(ArrayBufferState::Shared { .. }))
+    }
+
+    fn is_detached_buffer(&self, o: &ObjectId) -> bool {
+        self.is_detached(*o)
+    }
+
+    fn create_byte_data_block(&mut self, size: usize) -> Result<Vec<u8>, Exception<ObjectId>> {
+        self.byte_data_block(size)
+    }
+
+    fn copy_data_block_bytes(
+        &self,
+        to_block: &mut [u8],
+        to_index: usize,
+        from: &ObjectId,
+        from_index: usize,
+        count: usize,
+    ) {
+        self.copy_bytes(to_block, to_index, *from, from_index, count);
+    }
+
+    fn is_array_buffer_view_out_of_bounds(&self, o: &ObjectId) -> bool {
+        self.view_out_of_bounds(*o)
+    }
+
+    fn detach_array_buffer(&mut self, o: &ObjectId) -> Result<Vec<u8>, Exception<ObjectId>> {
+        self.detach(*o)
+    }
+
+    fn get(&mut self, o: &ObjectId, key: &PropertyKey) -> Result<Value<ObjectId>, Exception<ObjectId>> {
+        self.get_property(*o, key)
+    }
+
+    fn get_own_property(
+        &mut self,
+        o: &ObjectId,
+        key: &PropertyKey,
+    ) -> Result<Option<PropertyDescriptor<ObjectId>>, Exception<ObjectId>> {
+        Ok(self.own_property(*o, key).map(descriptor))
+    }
+
+    fn ordinary_get_own_property(
+        &self,
+        o: &ObjectId,
+        key: &PropertyKey,
+    ) -> Option<PropertyDescriptor<ObjectId>> {
+        self.ordinary_own_property(*o, key).map(descriptor)
+    }
+
+    fn to_string(&mut self, value: &Value<ObjectId>) -> Result<JsString, Exception<ObjectId>> {
+        self.to_js_string(value)
+    }
+
+    fn is_callable(&self, o: &ObjectId) -> bool {
+        matches!(self.kind(*o), Some(ObjectKind::Function))
+    }
+
+    fn enumerable_own_property_keys(&mut self, o: &ObjectId) -> Vec<JsString> {
+        self.enumerable_own_string_keys(*o)
+    }
+
+    fn has_own_property(&mut self, o: &ObjectId, key: &PropertyKey) -> bool {
+        self.own_property(*o, key).is_some()
+    }
+
+    // ----- object creation -----
+
+    fn create_boolean_object(&mut self, b: bool) -> ObjectId {
+        self.alloc(ObjectKind::BooleanWrapper(b))
+    }
+
+    fn create_number_object(&mut self, n: f64) -> ObjectId {
+        self.alloc(ObjectKind::NumberWrapper(n))
+    }
+
+    fn create_bigint_object(&mut self, b: BigInt) -> ObjectId {
+        self.alloc(ObjectKind::BigIntWrapper(b))
+    }
+
+    fn create_string_object(&mut self, s: JsString) -> ObjectId {
+        self.alloc(ObjectKind::StringWrapper(s))
+    }
+
+    fn create_date(&mut self, time: f64) -> ObjectId {
+        self.alloc(ObjectKind::Date(time))
+    }
+
+    /// The heap compiles no patterns, so any source and flags are accepted.
+    fn create_regexp(&mut self, source: JsString, flags: JsString) -> Result<ObjectId, Exception<ObjectId>> {
+        let regexp = self.alloc(ObjectKind::RegExp { source, flags });
+        let last_index = OwnProperty::Data {
+            value: Value::Number(0.0),
+            writable: true,
+            enumerable: false,
+            configurable: false,
+        };
+        self.define_property(regexp, PropertyKey::from("lastIndex"), last_index);
+        Ok(regexp)
+    }
+
+    fn create_array_buffer(
+        &mut self,
+        data: Vec<u8>,
+        max_byte_length: Option<usize>,
+    ) -> Result<ObjectId, Exception<ObjectId>> {
+        if !self.take_allocation(data.len()) {
+            return self.throw(ErrorPrototype::RangeError, "Array buffer allocation failed");
+        }
+        Ok(self.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+            data: Some(data),
+            max_byte_length,
+            detach_key: false,
+        })))
+    }
+
+    fn create_shared_array_buffer(
+        &mut self,
+        block: SharedDataBlock,
+        max_byte_length: Option<usize>,
+    ) -> ObjectId {
+        self.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+            block,
+            max_byte_length,
+        }))
+    }
+
+    /// A TypedArray keeps [[ArrayLength]] (or, lacking it, [[ByteLength]]
+    /// over the element size); a DataView keeps [[ByteLength]].
+    fn create_array_buffer_view(&mut self, slots: ViewSlots<ObjectId>) -> ObjectId {
+        let length = match slots.kind {
+            ViewKind::DataView => slots.byte_length,
+            kind => slots
+                .array_length
+                .or_else(|| slots.byte_length.map(|bytes| bytes / kind.element_size())),
+        };
+        self.alloc(ObjectKind::View {
+            kind: slots.kind,
+            buffer: slots.buffer,
+            byte_offset: slots.byte_offset,
+            length,
+        })
+    }
+
+    fn create_map(&mut self) -> ObjectId {
+        self.alloc(ObjectKind::Map(Vec::new()))
+    }
+
+    fn append_map_entry(&mut self, map: &ObjectId, key: Value<ObjectId>, value: Value<ObjectId>) {
+        if let Some(ObjectKind::Map(entries)) = self.objects.get_mut(map.index()).map(|o| &mut o.kind) {
+            entries.push(Some((key, value)));
+        }
+    }
+
+    fn create_set(&mut self) -> ObjectId {
+        self.alloc(ObjectKind::Set(Vec::new()))
+    }
+
+    fn append_set_entry(&mut self, set: &ObjectId, value: Value<ObjectId>) {
+        if let Some(ObjectKind::Set(entries)) = self.objects.get_mut(set.index()).map(|o| &mut o.kind) {
+            entries.push(Some(value));
+        }
+    }
+
+    fn array_create(&mut self, length: u32) -> ObjectId {
+        self.alloc(ObjectKind::Array { length })
+    }
+
+    fn ordinary_object_create(&mut self) -> ObjectId {
+        self.alloc(ObjectKind::Ordinary)
+    }
+
+    fn ordinary_error_create(&mut self, prototype: ErrorPrototype) -> ObjectId {
+        self.alloc(ObjectKind::Error {
+            prototype,
+            stack: None,
+        })
+    }
+
+    /// The heap's getters are fixed values, not functions, so an accessor
+    /// descriptor cannot be defined through this method: it returns false.
+    fn ordinary_define_own_property(
+        &mut self,
+        o: &ObjectId,
+        key: PropertyKey,
+        desc: PropertyDescriptor<ObjectId>,
+    ) -> bool {
+        match desc {
+            PropertyDescriptor::Data {
+                value,
+                writable,
+                enumerable,
+                configurable,
+            } => {
+                let property = OwnProperty::Data {
+                    value,
+                    writable,
+                    enumerable,
+                    configurable,
+                };
+                self.define_own_property(*o, key, property)
+            }
+            PropertyDescriptor::Accessor { .. } => false,
+        }
+    }
+
+    fn set_error_stack(&mut self, o: &ObjectId, stack: Option<JsString>) {
+        if let Some(ObjectKind::Error { stack: slot, .. }) =
+            self.objects.get_mut(o.index()).map(|o| &mut o.kind)
+        {
+            *slot = stack;
+        }
+    }
+
+    fn create_data_property(&mut self, o: &ObjectId, key: PropertyKey, value: Value<ObjectId>) -> bool {
+        self.create_data_property_on(*o, key, value)
+    }
+
+    /// Only a transferable platform object has the slot; for any other
+    /// object this does nothing.
+    fn set_detached(&mut self, o: &ObjectId, detached: bool) {
+        if let Some(ObjectKind::Platform {
+            detached: Some(slot), ..
+        }) = self.objects.get_mut(o.index()).map(|o| &mut o.kind)
+        {
+            *slot = detached;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_fields() {
+        let mut heap = Heap::new(AgentClusterId(42));
+        assert_eq!(heap.agent_cluster(), AgentClusterId(42));
+        assert!(heap.cross_origin_isolated_capability());
+        heap.set_cross_origin_isolated(false);
+        assert!(!heap.cross_origin_isolated_capability());
+    }
+
+    #[test]
+    fn regexps_get_a_last_index_property() {
+        let mut heap = Heap::default();
+        let r = heap
+            .create_regexp(JsString::from("("), JsString::from("zz"))
+            .unwrap();
+        let Some(PropertyDescriptor::Data {
+            value: Value::Number(zero),
+            writable: true,
+            enumerable: false,
+            configurable: false,
+        }) = heap.ordinary_get_own_property(&r, &"lastIndex".into())
+        else {
+            panic!("lastIndex descriptor")
+        };
+        assert_eq!(zero.to_bits(), 0.0f64.to_bits());
+        assert!(heap.enumerable_own_property_keys(&r).is_empty());
+    }
+
+    #[test]
+    fn maps_and_sets_take_appended_entries() {
+        let mut heap = Heap::default();
+        let map = heap.create_map();
+        let set = heap.create_set();
+        heap.append_map_entry(&map, Value::from("k"), Value::Object(set));
+        heap.append_set_entry(&set, Value::Number(1.0));
+        heap.append_set_entry(&set, Value::Number(f64::NAN));
+        let entries = heap.map_data(&map).unwrap();
+        assert!(matches!(&entries[..], [Some((Value::String(_), Value::Object(o)))] if *o == set));
+        assert_eq!(heap.set_data(&set).map(|s| s.len()), Some(2));
+        // Appending to the wrong kind changes nothing.
+        heap.append_map_entry(&set, Value::Null, Value::Null);
+        heap.append_set_entry(&map, Value::Null);
+        assert_eq!(heap.set_data(&set).map(|s| s.len()), Some(2));
+        assert_eq!(heap.map_data(&map).map(|m| m.len()), Some(1));
+        assert!(heap.map_data(&set).is_none() && heap.set_data(&map).is_none());
+    }
+
+    #[test]
+    fn errors_have_error_data_a_stack_and_a_message() {
+        let mut heap = Heap::default();
+        let e = heap.ordinary_error_create(ErrorPrototype::SyntaxError);
+        assert!(heap.has_error_data(&e));
+        assert_eq!(heap.error_stack(&e), None);
+        heap.set_error_stack(&e, Some(JsString::from("at f")));
+        assert_eq!(heap.error_stack(&e), Some(JsString::from("at f")));
+        let message = PropertyDescriptor::Data {
+            value: Value::from("m"),
+            writable: true,
+            enumerable: false,
+            configurable: true,
+        };
+        assert!(heap.ordinary_define_own_property(&e, "message".into(), message));
+        assert!(matches!(
+            heap.get_own_property(&e, &"message".into()),
+            Ok(Some(PropertyDescriptor::Data {
+                enumerable: false,
+                ..
+            }))
+        ));
+        assert!(heap.enumerable_own_property_keys(&e).is_empty());
+        assert_eq!(
+            heap.to_string(&Value::Object(e)).unwrap(),
+            JsString::from("SyntaxError: m")
+        );
+        let accessor = PropertyDescriptor::Accessor {
+            enumerable: true,
+            configurable: true,
+        };
+        assert!(!heap.ordinary_define_own_property(&e, "x".into(), accessor));
+        assert!(!heap.has_own_property(&e, &"x".into()));
+        let plain = heap.ordinary_object_create();
+        assert!(!heap.has_error_data(&plain));
+        heap.set_error_stack(&plain, Some(JsString::from("ignored")));
+        assert_eq!(heap.error_stack(&plain), None);
+    }
+
+    #[test]
+    fn accessors_are_reported_as_accessor_descriptors() {
+        let mut heap = Heap::default();
+        let o = heap.ordinary_object_create();
+        heap.define_property(
+            o,
+            "g".into(),
+            OwnProperty::Accessor {
+                getter: super::super::Accessor::Returns(Value::Null),
+                enumerable: true,
+                configurable: false,
+            },
+        );
+        let desc = heap.get_own_property(&o, &"g".into()).unwrap().unwrap();
+        assert!(!desc.is_data_descriptor());
+        assert!(matches!(
+            desc,
+            PropertyDescriptor::Accessor {
+                enumerable: true,
+                configurable: false
+            }
+        ));
+        assert!(heap.has_own_property(&o, &"g".into()));
+        assert_eq!(heap.enumerable_own_property_keys(&o), [JsString::from("g")]);
+    }
+
+    #[test]
+    fn unknown_handles_have_no_slots_and_no_properties() {
+        let mut heap = Heap::default();
+        let stranger = ObjectId(u32::MAX);
+        let key = PropertyKey::from("k");
+        assert!(heap.boolean_data(&stranger).is_none() && heap.number_data(&stranger).is_none());
+        assert!(heap.bigint_data(&stranger).is_none() && heap.string_data(&stranger).is_none());
+        assert!(heap.date_value(&stranger).is_none() && heap.regexp_source_and_flags(&stranger).is_none());
+        assert!(heap.array_buffer(&stranger).is_none() && heap.array_buffer_view(&stranger).is_none());
+        assert!(heap.map_data(&stranger).is_none() && heap.set_data(&stranger).is_none());
+        assert!(heap.platform_object(&stranger).is_none() && heap.error_stack(&stranger).is_none());
+        assert!(heap.other_internal_slot(&stranger).is_none() && heap.exotic_kind(&stranger).is_none());
+        assert!(!heap.has_error_data(&stranger) && !heap.is_array_exotic(&stranger));
+        assert!(!heap.is_object_prototype_intrinsic(&stranger) && !heap.is_callable(&stranger));
+        assert!(!heap.is_shared_array_buffer(&stranger) && !heap.is_detached_buffer(&stranger));
+        assert!(!heap.is_array_buffer_view_out_of_bounds(&stranger));
+        assert!(matches!(heap.get(&stranger, &key), Ok(Value::Undefined)));
+        assert!(matches!(heap.get_own_property(&stranger, &key), Ok(None)));
+        assert!(heap.ordinary_get_own_property(&stranger, &key).is_none());
+        assert!(heap.enumerable_own_property_keys(&stranger).is_empty());
+        assert!(!heap.has_own_property(&stranger, &key));
+        assert!(heap.detach_array_buffer(&stranger).is_err());
+        assert!(!heap.create_data_property(&stranger, key.clone(), Value::Null));
+        let data = PropertyDescriptor::Data {
+            value: Value::Null,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+        };
+        assert!(!heap.ordinary_define_own_property(&stranger, key, data));
+        let before = heap.len();
+        heap.append_map_entry(&stranger, Value::Null, Value::Null);
+        heap.append_set_entry(&stranger, Value::Null);
+        heap.set_error_stack(&stranger, None);
+        heap.set_detached(&stranger, true);
+        assert_eq!(heap.len(), before);
+        assert_eq!(
+            heap.to_string(&Value::Object(stranger)).unwrap(),
+            JsString::from("[object Object]")
+        );
+    }
+}

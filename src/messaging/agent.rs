@@ -1,0 +1,521 @@
+//! An agent's event loop: its realm, its MessagePorts, and the tasks they
+//! receive. The same code runs under the deterministic stepper, on real
+//! threads, and (its queue part) under loom.
+//!
+//! <https://html.spec.whatwg.org/multipage/web-messaging.html#channel-messaging>
+
+use super::port::{EventType, PortId, PortState, PortTable};
+use super::queue::{Channel, NextTask, Signal, TaskClock};
+use super::sync::{Arc, Mutex, lock};
+use crate::ecmascript::{AgentClusterId, Heap, ObjectId, Value};
+use crate::spec::step;
+use crate::structured::{
+    CloneError, SerializeWithTransferResult, structured_deserialize_with_transfer,
+    structured_serialize_with_transfer,
+};
+use std::collections::VecDeque;
+use std::fmt;
+
+/// What a dispatched event was fired at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventTarget {
+    /// A MessagePort (its message event target is the port itself).
+    Port(PortId),
+    /// The agent's global scope (worker-style messages between agents).
+    Global,
+}
+
+/// An event the event loop dispatched: everything script could observe.
+#[derive(Clone, Debug)]
+pub struct DispatchedEvent {
+    /// The agent's name.
+    pub agent: String,
+    /// Where it was fired.
+    pub target: EventTarget,
+    /// The target's label (a port's label, or "global").
+    pub target_label: String,
+    /// `message`, `messageerror` or `close`.
+    pub event: EventType,
+    /// `data`, for `message`.
+    pub data: Option<Value<ObjectId>>,
+    /// `ports`, for `message`: the new MessagePorts, in transfer order.
+    pub ports: Vec<PortId>,
+    /// The labels of `ports`.
+    pub port_labels: Vec<String>,
+    /// Why deserialization failed, for `messageerror`.
+    pub error: Option<String>,
+    /// How many listeners (including an event handler) it reached.
+    pub listeners: usize,
+}
+
+/// What `postMessage` did, when it did not throw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostOutcome {
+    /// A task was added to the target port's message queue.
+    Queued,
+    /// The port is not entangled: the message went nowhere.
+    NoTargetPort,
+    /// The target port was in the transfer list: nothing is delivered and the
+    /// channel is lost.
+    Doomed,
+}
+
+/// What a script does when an event reaches a port (or the global scope).
+pub type Reaction = Box<dyn FnMut(&mut Agent, &DispatchedEvent) + Send>;
+
+/// A worker-style message to an agent's global scope.
+struct GlobalTask {
+    seq: u64,
+    message: SerializeWithTransferResult,
+}
+
+/// Messages to an agent's global scope, which any thread may add to.
+#[derive(Default)]
+pub(crate) struct GlobalQueue {
+    tasks: Mutex<VecDeque<GlobalTask>>,
+}
+
+/// One agent: an event loop with its realm and its MessagePorts.
+pub struct Agent {
+    name: String,
+    /// The agent's realm (its only one).
+    pub realm: Heap,
+    /// Its MessagePorts.
+    pub ports: PortTable,
+    global: Arc<GlobalQueue>,
+    reactions: Vec<(EventTarget, EventType, Reaction)>,
+    log: Vec<DispatchedEvent>,
+}
+
+impl fmt::Debug for Agent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Agent").field("name", &self.name).field("ports", &self.ports).finish_non_exhaustive()
+    }
+}
+
+/// A handle through which other agents add worker-style messages to this
+/// agent's global scope.
+#[derive(Clone)]
+pub struct GlobalPort {
+    global: Arc<GlobalQueue>,
+    signal: Arc<Signal>,
+    clock: Arc<TaskClock>,
+}
+
+impl GlobalPort {
+    /// Queues a message for the agent's global scope.
+    pub fn deliver(&self, message: SerializeWithTransferResult) {
+        let seq = self.clock.tick();
+        lock(&self.global.tasks).push_back(GlobalTask { seq, message });
+        self.signal.notify();
+    }
+}
+
+impl Agent {
+    /// A new agent with an empty realm in `cluster`, sharing `clock` with the
+    /// other agents of its world.
+    pub fn new(name: impl Into<String>, cluster: AgentClusterId, clock: Arc<TaskClock>) -> Self {
+        let name = name.into();
+        let signal = Arc::new(Signal::new());
+        Agent {
+            ports: PortTable::new(name.clone(), signal, clock),
+            name,
+            realm: Heap::new(cluster),
+            global: Arc::new(GlobalQueue::default()),
+            reactions: Vec::new(),
+            log: Vec::new(),
+        }
+    }
+
+    /// The agent's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The signal that wakes this agent's event loop.
+    pub fn signal(&self) -> Arc<Signal> {
+        self.ports.signal.clone()
+    }
+
+    /// A handle for posting to this agent's global scope.
+    pub fn global_port(&self) -> GlobalPort {
+        GlobalPort { global: self.global.clone(), signal: self.ports.signal.clone(), clock: self.ports.clock.clone() }
+    }
+
+    /// Every event dispatched so far, in order.
+    pub fn log(&self) -> &[DispatchedEvent] {
+        &self.log
+    }
+
+    /// Takes the events dispatched so far.
+    pub fn take_log(&mut self) -> Vec<DispatchedEvent> {
+        std::mem::take(&mut self.log)
+    }
+
+    /// The state of a port.
+    pub fn port(&self, port: PortId) -> Option<&PortState> {
+        self.ports.ports.get(&port)
+    }
+
+    /// Every live port, in creation order.
+    pub fn port_ids(&self) -> Vec<PortId> {
+        self.ports.ports.keys().copied().collect()
+    }
+
+    /// The port with this label.
+    pub fn port_by_label(&self, label: &str) -> Option<PortId> {
+        self.ports.ports.iter().find(|(_, p)| p.label == label).map(|(id, _)| *id)
+    }
+
+    /// The port behind a MessagePort object of this realm.
+    pub fn port_of(&self, object: ObjectId) -> Option<PortId> {
+        self.ports.port_of(&self.realm, object)
+    }
+
+    fn port_label(&self, port: PortId) -> String {
+        self.port(port).map_or_else(|| format!("port#{}", port.0), |p| p.label.clone())
+    }
+
+    /// `new MessageChannel()`: two new ports, entangled.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messagechannel>
+    pub fn new_message_channel(&mut self, label1: &str, label2: &str) -> (PortId, PortId) {
+        step!("dom-messagechannel/1"); // port 1, in this realm
+        let port1 = self.ports.new_port(&mut self.realm, label1.to_owned());
+        step!("dom-messagechannel/2"); // port 2, in this realm
+        let port2 = self.ports.new_port(&mut self.realm, label2.to_owned());
+        step!("dom-messagechannel/3");
+        self.entangle(port1, port2);
+        (port1, port2)
+    }
+
+    /// Entangles two fresh ports of this event loop.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#entangle>
+    fn entangle(&mut self, a: PortId, b: PortId) {
+        step!("entangle/1"); // fresh ports are not entangled with anything yet
+        step!("entangle/2"); // the two become the two ends of a new channel
+        let (end_a, end_b) =
+            Channel::entangled_pair(self.ports.clock.clone(), self.ports.owner(a), self.ports.owner(b));
+        for (port, end) in [(a, end_a), (b, end_b)] {
+            if let Some(state) = self.ports.ports.get_mut(&port) {
+                state.end = Some(end);
+            }
+        }
+    }
+
+    /// The `port1` getter of a channel made by [`Agent::new_message_channel`]:
+    /// the first port, as the pair returned it.
+    pub fn message_channel_port1(channel: (PortId, PortId)) -> PortId {
+        step!("dom-messagechannel-port1/1");
+        channel.0
+    }
+
+    /// The `port2` getter.
+    pub fn message_channel_port2(channel: (PortId, PortId)) -> PortId {
+        step!("dom-messagechannel-port2/1");
+        channel.1
+    }
+
+    /// Whether `port` is entangled.
+    pub fn is_entangled(&self, port: PortId) -> bool {
+        self.port(port).and_then(|p| p.end.as_ref()).is_some_and(|e| e.is_entangled())
+    }
+
+    /// `postMessage(message, transfer)`.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-postmessage>
+    pub fn post_message(
+        &mut self,
+        port: PortId,
+        message: Value<ObjectId>,
+        transfer: &[ObjectId],
+    ) -> Result<PostOutcome, CloneError<ObjectId>> {
+        step!("dom-messageport-postmessage/1"); // the entangled port, if any
+        step!("dom-messageport-postmessage/2"); // options carry the transfer list
+        step!("dom-messageport-postmessage/3");
+        self.post_message_steps(port, message, transfer)
+    }
+
+    /// `postMessage(message, { transfer })`.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-postmessage-options>
+    pub fn post_message_with_options(
+        &mut self,
+        port: PortId,
+        message: Value<ObjectId>,
+        transfer: &[ObjectId],
+    ) -> Result<PostOutcome, CloneError<ObjectId>> {
+        step!("dom-messageport-postmessage-options/1"); // the entangled port, if any
+        step!("dom-messageport-postmessage-options/2");
+        self.post_message_steps(port, message, transfer)
+    }
+
+    /// The message port post message steps. The target port is this port's
+    /// entangled port, found through the channel: it may be in another event
+    /// loop, or in flight.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#message-port-post-message-steps>
+    fn post_message_steps(
+        &mut self,
+        source_port: PortId,
+        message: Value<ObjectId>,
+        transfer: &[ObjectId],
+    ) -> Result<PostOutcome, CloneError<ObjectId>> {
+        let state = self.ports.ports.get(&source_port).ok_or_else(|| CloneError::data_clone("unknown port"))?;
+        let source_object = state.object;
+        // The target port: the other end of the channel while entangled.
+        let target = state.end.as_ref().filter(|e| e.is_entangled()).map(|e| e.twin());
+
+        step!("message-port-post-message-steps/1"); // the transfer list
+        step!("message-port-post-message-steps/2"); // a port cannot ship itself
+        if transfer.contains(&source_object) {
+            return Err(CloneError::data_clone(
+                "the source port cannot be transferred through itself (it is in its own transfer list)",
+            ));
+        }
+        step!("message-port-post-message-steps/3");
+        step!("message-port-post-message-steps/4"); // the target port in the list dooms the message
+        let doomed = target.as_ref().is_some_and(|target| {
+            transfer.iter().any(|o| {
+                self.port_of(*o)
+                    .and_then(|p| self.port(p))
+                    .and_then(|p| p.end.as_ref())
+                    .is_some_and(|end| end == target)
+            })
+        });
+        step!("message-port-post-message-steps/5"); // serialize now; errors reach the caller
+        let result = structured_serialize_with_transfer(&mut self.realm, &mut self.ports, &message, transfer)?;
+        step!("message-port-post-message-steps/6"); // no target, or doomed: nothing is sent
+        let Some(target) = target else {
+            return Ok(PostOutcome::NoTargetPort);
+        };
+        if doomed {
+            // Dropping the result drops the target port's data holder, which
+            // releases its end: the channel is lost and the source port gets
+            // `close`.
+            drop(result);
+            return Ok(PostOutcome::Doomed);
+        }
+        step!("message-port-post-message-steps/7"); // a task in the target's port message queue
+        target.enqueue(result);
+        Ok(PostOutcome::Queued)
+    }
+
+    /// `start()`: enables the port message queue if it is not yet enabled.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-start>
+    pub fn start(&mut self, port: PortId) {
+        step!("dom-messageport-start/1");
+        if let Some(end) = self.port(port).and_then(|p| p.end.as_ref()) {
+            end.enable();
+        }
+    }
+
+    /// `close()`.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-close>
+    pub fn close(&mut self, port: PortId) {
+        let Some(state) = self.ports.ports.get(&port) else { return };
+        let object = state.object;
+        step!("dom-messageport-close/1"); // the port can no longer be transferred
+        crate::ecmascript::Realm::set_detached(&mut self.realm, &object, true);
+        step!("dom-messageport-close/2"); // disentangle, if entangled
+        if let Some(end) = self.port(port).and_then(|p| p.end.clone()) {
+            Self::disentangle(&end);
+        }
+    }
+
+    /// The disentangle steps, initiated by the port holding `initiator`.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#disentangle>
+    fn disentangle(initiator: &super::queue::PortEnd) {
+        step!("disentangle/1"); // the other port is the other end of the channel
+        step!("disentangle/2"); // (it exists while entangled)
+        step!("disentangle/3"); // they are no longer entangled
+        step!("disentangle/4"); // `close` is fired at the other port
+        // DEVIATION(close event as a task): the other port may live in
+        // another event loop, so `close` is queued to it (after the messages
+        // already in its queue) rather than fired synchronously.
+        initiator.disentangle();
+    }
+
+    /// Sets the `onmessage` handler (the first time, the queue is enabled).
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onmessage>
+    pub fn set_onmessage(&mut self, port: PortId) {
+        let Some(state) = self.ports.ports.get_mut(&port) else { return };
+        if !state.onmessage_set {
+            *state.listeners.entry(EventType::Message).or_insert(0) += 1;
+        }
+        let first_time = !std::mem::replace(&mut state.onmessage_set, true);
+        step!("handler-messageport-onmessage/1"); // first set: as if start() were called
+        if first_time {
+            self.start(port);
+        }
+    }
+
+    /// Adds an event listener (or sets `onmessageerror` / `onclose`): it does
+    /// not enable the queue.
+    pub fn add_event_listener(&mut self, port: PortId, event: EventType) {
+        if let Some(state) = self.ports.ports.get_mut(&port) {
+            *state.listeners.entry(event).or_insert(0) += 1;
+        }
+    }
+
+    /// Runs `reaction` (after the listeners) whenever `event` is dispatched
+    /// at `target`.
+    pub fn on(&mut self, target: EventTarget, event: EventType, reaction: Reaction) {
+        self.reactions.push((target, event, reaction));
+    }
+
+    /// Posts a worker-style message to another agent's global scope (as
+    /// `worker.postMessage(message, transfer)` would): the way ports first
+    /// reach another event loop.
+    pub fn post_to_global(
+        &mut self,
+        to: &GlobalPort,
+        message: Value<ObjectId>,
+        transfer: &[ObjectId],
+    ) -> Result<(), CloneError<ObjectId>> {
+        let result = structured_serialize_with_transfer(&mut self.realm, &mut self.ports, &message, transfer)?;
+        to.deliver(result);
+        Ok(())
+    }
+
+    /// The sequence number of the task this event loop would run next, if
+    /// one is ready.
+    ///
+    /// Tasks are taken oldest first across every task source. That is one of
+    /// the orders the standard allows (which task source comes next is up to
+    /// the user agent), and it makes the unshipped port message queue hold:
+    /// tasks of unshipped enabled ports run in the order they were added.
+    pub fn next_ready(&self) -> Option<u64> {
+        let ports = self.ports.ports.values().filter_map(|p| p.end.as_ref()?.next_ready());
+        let global = lock(&self.global.tasks).front().map(|t| t.seq);
+        ports.chain(global).min()
+    }
+
+    /// Runs the oldest ready task, if any, and returns the event it
+    /// dispatched.
+    pub fn run_next_task(&mut self) -> Option<DispatchedEvent> {
+        step!("unshipped-port-message-queue/1"); // oldest first across all ports
+        let global_seq = lock(&self.global.tasks).front().map(|t| t.seq);
+        let best_port = self
+            .ports
+            .ports
+            .iter()
+            .filter_map(|(id, p)| Some((p.end.as_ref()?.next_ready()?, *id)))
+            .min();
+        match (best_port, global_seq) {
+            (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(port),
+            (_, Some(_)) => {
+                let task = lock(&self.global.tasks).pop_front()?;
+                Some(self.dispatch_message(EventTarget::Global, task.message))
+            }
+            _ => None,
+        }
+    }
+
+    fn run_port_task(&mut self, port: PortId) -> Option<DispatchedEvent> {
+        let end = self.port(port)?.end.clone()?;
+        match end.take_next()? {
+            NextTask::Close => Some(self.fire(EventTarget::Port(port), EventType::Close, None, Vec::new(), None)),
+            NextTask::Message(task) => Some(self.dispatch_message(EventTarget::Port(port), task.message)),
+        }
+    }
+
+    /// The task the post message steps queued (their step 7), run now by the
+    /// event loop that holds the port the queue ended up with.
+    fn dispatch_message(&mut self, target: EventTarget, message: SerializeWithTransferResult) -> DispatchedEvent {
+        step!("message-port-post-message-steps/7.1"); // the port whose queue holds the task now
+        step!("message-port-post-message-steps/7.2"); // its message event target is itself
+        step!("message-port-post-message-steps/7.3"); // and its realm is the target realm
+        step!("message-port-post-message-steps/7.4"); // deserialize; failure is a messageerror
+        let record = match structured_deserialize_with_transfer(&mut self.realm, &mut self.ports, message) {
+            Ok(record) => record,
+            Err(error) => {
+                return self.fire(target, EventType::MessageError, None, Vec::new(), Some(error.to_string()));
+            }
+        };
+        step!("message-port-post-message-steps/7.5");
+        let data = record.deserialized;
+        step!("message-port-post-message-steps/7.6"); // the new ports, in transfer order
+        let new_ports: Vec<PortId> = record.transferred_values.iter().filter_map(|o| self.port_of(*o)).collect();
+        step!("message-port-post-message-steps/7.7");
+        self.fire(target, EventType::Message, Some(data), new_ports, None)
+    }
+
+    fn fire(
+        &mut self,
+        target: EventTarget,
+        event: EventType,
+        data: Option<Value<ObjectId>>,
+        ports: Vec<PortId>,
+        error: Option<String>,
+    ) -> DispatchedEvent {
+        let (target_label, listeners) = match &target {
+            EventTarget::Port(p) => {
+                (self.port_label(*p), self.port(*p).and_then(|s| s.listeners.get(&event).copied()).unwrap_or(0))
+            }
+            EventTarget::Global => ("global".to_owned(), 1),
+        };
+        let dispatched = DispatchedEvent {
+            agent: self.name.clone(),
+            target,
+            target_label,
+            event,
+            data,
+            port_labels: ports.iter().map(|p| self.port_label(*p)).collect(),
+            ports,
+            error,
+            listeners,
+        };
+        self.log.push(dispatched.clone());
+        let mut reactions = std::mem::take(&mut self.reactions);
+        for (target, event, reaction) in &mut reactions {
+            if *target == dispatched.target && *event == dispatched.event {
+                reaction(self, &dispatched);
+            }
+        }
+        reactions.append(&mut self.reactions);
+        self.reactions = reactions;
+        dispatched
+    }
+
+    /// Script lets go of the port: it may now be garbage collected.
+    pub fn forget(&mut self, port: PortId) {
+        if let Some(state) = self.ports.ports.get_mut(&port) {
+            state.held_by_script = false;
+        }
+    }
+
+    /// Collects `port`: the port is gone, so it is disentangled (the other
+    /// port gets `close`) and whatever its queue held is dropped.
+    pub(crate) fn collect_port(&mut self, port: PortId) {
+        step!("ports-and-garbage-collection/1"); // a collected entangled port is disentangled
+        if let Some(state) = self.ports.ports.remove(&port) {
+            if let Some(end) = state.end {
+                end.release();
+            }
+            self.reactions.retain(|(t, _, _)| *t != EventTarget::Port(port));
+        }
+    }
+
+    /// The agent goes away (its document is destroyed, its worker ends):
+    /// every port it holds is disentangled and dropped.
+    pub fn shut_down(&mut self) {
+        for port in self.port_ids() {
+            self.collect_port(port);
+        }
+        lock(&self.global.tasks).clear();
+    }
+
+    /// Whether a task waits on `port` that is to dispatch an event at it, or
+    /// its queue is enabled and not empty (what keeps a port alive).
+    pub(crate) fn has_pending_events(&self, port: PortId) -> bool {
+        self.port(port).and_then(|p| p.end.as_ref()).is_some_and(|e| {
+            e.close_pending() || (e.is_enabled() && e.queued() > 0)
+        })
+    }
+}

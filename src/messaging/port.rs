@@ -1,0 +1,284 @@
+//! MessagePort objects of one event loop: their state, and their transfer
+//! and transfer-receiving steps (MessagePort is [Transferable]).
+//!
+//! <https://html.spec.whatwg.org/multipage/web-messaging.html#message-ports>
+
+use super::queue::{Owner, PortEnd, Signal, TaskClock};
+use super::sync::Arc;
+use crate::ecmascript::{Heap, ObjectId, ObjectKind, Realm};
+use crate::spec::step;
+use crate::structured::{CloneError, Deserializer, PlatformObjects, RecordId, Serializer, TransferData};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The MessagePort interface identifier.
+pub const MESSAGE_PORT: &str = "MessagePort";
+
+/// A MessagePort of one event loop, by the event loop's own numbering.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct PortId(pub u64);
+
+/// The event types a MessagePort dispatches.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum EventType {
+    /// `message`
+    Message,
+    /// `messageerror`
+    MessageError,
+    /// `close`
+    Close,
+}
+
+impl EventType {
+    /// The event's type string.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventType::Message => "message",
+            EventType::MessageError => "messageerror",
+            EventType::Close => "close",
+        }
+    }
+
+    /// The type named `name`.
+    pub fn from_name(name: &str) -> Option<EventType> {
+        [EventType::Message, EventType::MessageError, EventType::Close].into_iter().find(|t| t.name() == name)
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One MessagePort object's platform state.
+#[derive(Debug)]
+pub struct PortState {
+    /// The MessagePort object in the event loop's realm.
+    pub object: ObjectId,
+    /// A name for people (logs, scenarios).
+    pub label: String,
+    /// This port's end of its channel (its port message queue, and through
+    /// it the entanglement). `None` once the port was shipped away.
+    pub end: Option<PortEnd>,
+    /// Whether `onmessage` was ever set (the first time enables the queue).
+    pub onmessage_set: bool,
+    /// Listeners registered per event type (event handlers count as one).
+    pub listeners: BTreeMap<EventType, usize>,
+    /// Whether script still holds the port (cleared by `forget`).
+    pub held_by_script: bool,
+}
+
+impl PortState {
+    /// Whether the port has a `message` or `messageerror` listener.
+    pub fn has_message_listeners(&self) -> bool {
+        [EventType::Message, EventType::MessageError]
+            .iter()
+            .any(|t| self.listeners.get(t).copied().unwrap_or(0) > 0)
+    }
+}
+
+/// What a MessagePort's transfer steps store in the data holder:
+/// [[PortMessageQueue]] (our end of the channel, queue and all) and whether
+/// [[RemotePort]] is set. If the holder is dropped without being received
+/// (a doomed post, a message that is never delivered), the port is gone:
+/// its end is released, which disentangles it.
+pub struct PortTransferData {
+    end: Option<PortEnd>,
+    remote_port: bool,
+    label: String,
+}
+
+impl PortTransferData {
+    /// A data holder's MessagePort fields for `end`, as the transfer steps
+    /// make them (for tests that build messages by hand).
+    pub fn holding(end: PortEnd, label: &str) -> Self {
+        let remote_port = end.is_entangled();
+        PortTransferData { end: Some(end), remote_port, label: label.to_owned() }
+    }
+
+    fn take_end(&mut self) -> Option<PortEnd> {
+        self.end.take()
+    }
+}
+
+impl Drop for PortTransferData {
+    fn drop(&mut self) {
+        if let Some(end) = self.end.take() {
+            end.release();
+        }
+    }
+}
+
+/// The MessagePorts of one event loop, and the host steps that let the
+/// structured-data algorithms transfer them.
+pub struct PortTable {
+    pub(crate) agent: String,
+    pub(crate) signal: Arc<Signal>,
+    pub(crate) clock: Arc<TaskClock>,
+    pub(crate) ports: BTreeMap<PortId, PortState>,
+    next_id: u64,
+}
+
+impl fmt::Debug for PortTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PortTable").field("agent", &self.agent).field("ports", &self.ports).finish()
+    }
+}
+
+impl PortTable {
+    pub(crate) fn new(agent: String, signal: Arc<Signal>, clock: Arc<TaskClock>) -> Self {
+        PortTable { agent, signal, clock, ports: BTreeMap::new(), next_id: 0 }
+    }
+
+    /// A new MessagePort object in `realm`, not entangled, with no end yet.
+    pub(crate) fn new_port(&mut self, realm: &mut Heap, label: String) -> PortId {
+        let id = PortId(self.next_id);
+        self.next_id += 1;
+        let object =
+            realm.alloc(ObjectKind::Platform { interface: MESSAGE_PORT.to_owned(), detached: Some(false), host: id.0 });
+        let state = PortState {
+            object,
+            label,
+            end: None,
+            onmessage_set: false,
+            listeners: BTreeMap::new(),
+            held_by_script: true,
+        };
+        self.ports.insert(id, state);
+        id
+    }
+
+    /// The owner record for a port of this table.
+    pub(crate) fn owner(&self, port: PortId) -> Owner {
+        Owner { signal: self.signal.clone(), port: port.0 }
+    }
+
+    /// The port behind a MessagePort object of this realm.
+    pub fn port_of(&self, realm: &Heap, object: ObjectId) -> Option<PortId> {
+        match &realm.get_object(object)?.kind {
+            ObjectKind::Platform { interface, host, .. } if interface == MESSAGE_PORT => {
+                let id = PortId(*host);
+                self.ports.contains_key(&id).then_some(id)
+            }
+            _ => None,
+        }
+    }
+
+    /// A label not yet used in this table, based on `base`.
+    fn fresh_label(&self, base: &str) -> String {
+        let taken = |l: &str| self.ports.values().any(|p| p.label == l);
+        if !taken(base) {
+            return base.to_owned();
+        }
+        (2..).map(|n| format!("{base}#{n}")).find(|l| !taken(l)).unwrap_or_else(|| base.to_owned())
+    }
+}
+
+impl PlatformObjects<Heap> for PortTable {
+    fn is_serializable(&self, _: &str) -> bool {
+        // MessagePort is [Transferable] but not [Serializable].
+        false
+    }
+
+    fn serialization_steps(
+        &mut self,
+        _: &mut Serializer<'_, Heap>,
+        _: &ObjectId,
+    ) -> Result<Vec<(String, RecordId)>, CloneError<ObjectId>> {
+        Err(CloneError::data_clone("MessagePort objects can be transferred, not cloned"))
+    }
+
+    fn is_exposed(&self, interface: &str, _: &Heap) -> bool {
+        interface == MESSAGE_PORT
+    }
+
+    fn new_instance(&mut self, realm: &mut Heap, interface: &str) -> Result<ObjectId, CloneError<ObjectId>> {
+        if interface != MESSAGE_PORT {
+            return Err(CloneError::data_clone(format!("{interface} is not exposed in this event loop")));
+        }
+        let port = self.new_port(realm, String::new());
+        Ok(self.ports[&port].object)
+    }
+
+    fn deserialization_steps(
+        &mut self,
+        _: &mut Deserializer<'_, Heap>,
+        _: &ObjectId,
+        _: &[(String, RecordId)],
+    ) -> Result<(), CloneError<ObjectId>> {
+        Err(CloneError::data_clone("MessagePort objects are not serializable"))
+    }
+
+    fn is_transferable(&self, interface: &str) -> bool {
+        interface == MESSAGE_PORT
+    }
+
+    /// The MessagePort transfer steps.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#transferMessagePort>
+    fn transfer_steps(&mut self, realm: &mut Heap, value: &ObjectId) -> Result<TransferData, CloneError<ObjectId>> {
+        let port = self
+            .port_of(realm, *value)
+            .ok_or_else(|| CloneError::data_clone("this MessagePort belongs to no port of this event loop"))?;
+        let state = self.ports.get_mut(&port).ok_or_else(|| CloneError::data_clone("unknown port"))?;
+        let label = state.label.clone();
+        // DEVIATION(whatwg/html#5078): the end (its queue) leaves the port
+        // object now, so the shipped object no longer reaches the channel;
+        // messages posted to it while in flight are queued in the holder.
+        let end = state.end.take();
+        step!("transferMessagePort/1"); // this port has been shipped
+        step!("transferMessagePort/2"); // its queue goes into the holder
+        let Some(end) = end else {
+            // A port that never had, or no longer has, an end (closed ports
+            // keep theirs): it ships with an empty, unentangled queue.
+            step!("transferMessagePort/4");
+            return Ok(Box::new(PortTransferData { end: None, remote_port: false, label }));
+        };
+        let entangled = end.ship();
+        step!("transferMessagePort/3"); // entangled: the remote port is shipped too
+        if entangled {
+            step!("transferMessagePort/3.1");
+            step!("transferMessagePort/3.2");
+        } else {
+            step!("transferMessagePort/4"); // not entangled: no remote port
+        }
+        Ok(Box::new(PortTransferData { end: Some(end), remote_port: entangled, label }))
+    }
+
+    /// The MessagePort transfer-receiving steps.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#transferMessagePort>
+    fn transfer_receiving_steps(
+        &mut self,
+        realm: &mut Heap,
+        data: TransferData,
+        value: &ObjectId,
+    ) -> Result<(), CloneError<ObjectId>> {
+        let mut data = data
+            .downcast::<PortTransferData>()
+            .map_err(|_| CloneError::data_clone("a MessagePort data holder held something else"))?;
+        let port = self
+            .port_of(realm, *value)
+            .ok_or_else(|| CloneError::data_clone("the new MessagePort is not a port of this event loop"))?;
+        let base = data.label.split('@').next().unwrap_or("port").to_owned();
+        let label = self.fresh_label(&format!("{base}@{}", self.agent));
+        let owner = self.owner(port);
+        step!("transferMessagePort-receiving/1"); // the new port has been shipped
+        step!("transferMessagePort-receiving/2"); // it takes the queue, disabled again
+        let end = data.take_end();
+        if let Some(end) = &end {
+            end.receive(owner);
+        }
+        step!("transferMessagePort-receiving/3"); // re-entangle with the remote port
+        // DEVIATION(whatwg/html#5850): the remote side is the other end of
+        // the same channel, wherever its port is now (even in flight), so
+        // nothing is re-linked here and no message in either queue is lost.
+        let _remote_port = data.remote_port;
+        if let Some(state) = self.ports.get_mut(&port) {
+            state.end = end;
+            state.label = label;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,362 @@
+//! The state two entangled ports share across event loops: each end's port
+//! message queue and whether the two ends are still entangled.
+//!
+//! This is the only messaging state that more than one thread touches. A
+//! port's queue belongs to its end of the channel, not to the MessagePort
+//! object: shipping a port moves the end (queue and all) into the transfer
+//! data holder and then to the new MessagePort, so a message posted while the
+//! port is in flight lands in the queue that travels with it and is neither
+//! lost, duplicated nor reordered. Browsers work the same way; see
+//! `docs/shipping-ports.md` and spec/deviations.md (whatwg/html#5078, #5850).
+
+use super::sync::{Arc, AtomicU64, Condvar, Mutex, Ordering, lock};
+use crate::structured::SerializeWithTransferResult;
+use std::collections::VecDeque;
+use std::fmt;
+
+/// Which end of a channel: port 1's or port 2's.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Side {
+    /// The end MessageChannel gave its port 1.
+    One,
+    /// The end MessageChannel gave its port 2.
+    Two,
+}
+
+impl Side {
+    fn index(self) -> usize {
+        match self {
+            Side::One => 0,
+            Side::Two => 1,
+        }
+    }
+
+    /// The other end.
+    pub fn other(self) -> Side {
+        match self {
+            Side::One => Side::Two,
+            Side::Two => Side::One,
+        }
+    }
+}
+
+/// The order in which tasks were added, shared by every event loop of one
+/// world, so that "in the order in which they were added" can be compared
+/// across task sources.
+#[derive(Debug, Default)]
+pub struct TaskClock(AtomicU64);
+
+impl TaskClock {
+    /// A clock at zero.
+    pub fn new() -> Self {
+        TaskClock(AtomicU64::new(0))
+    }
+
+    /// The next task's sequence number.
+    pub fn tick(&self) -> u64 {
+        self.0.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+/// Wakes an event loop when a task is added to a queue it owns.
+#[derive(Debug, Default)]
+pub struct Signal {
+    pending: Mutex<u64>,
+    condvar: Condvar,
+}
+
+impl Signal {
+    /// A signal with nothing pending.
+    pub fn new() -> Self {
+        Signal { pending: Mutex::new(0), condvar: Condvar::new() }
+    }
+
+    /// Says that something was added.
+    pub fn notify(&self) {
+        *lock(&self.pending) += 1;
+        self.condvar.notify_all();
+    }
+
+    /// How many notifications so far (to wait for a change).
+    pub fn generation(&self) -> u64 {
+        *lock(&self.pending)
+    }
+
+    /// Blocks until the generation differs from `seen` or `timeout` passes.
+    #[cfg(not(loom))]
+    pub fn wait_for_change(&self, seen: u64, timeout: std::time::Duration) {
+        let guard = lock(&self.pending);
+        let _ = self.condvar.wait_timeout_while(guard, timeout, |g| *g == seen);
+    }
+}
+
+/// The event loop and port that currently own one end of a channel.
+#[derive(Clone)]
+pub struct Owner {
+    /// Wakes the owning event loop.
+    pub signal: Arc<Signal>,
+    /// The owning event loop's id for the port.
+    pub port: u64,
+}
+
+impl fmt::Debug for Owner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Owner").field("port", &self.port).finish()
+    }
+}
+
+/// A task of a port message queue.
+#[derive(Debug)]
+pub struct PortTask {
+    /// When it was added (see [`TaskClock`]).
+    pub seq: u64,
+    /// What the message port post message steps serialized.
+    pub message: SerializeWithTransferResult,
+}
+
+/// What the owning event loop should do next for one end.
+#[derive(Debug)]
+pub enum NextTask {
+    /// Dispatch this message.
+    Message(PortTask),
+    /// Fire `close` (the other end went away).
+    Close,
+}
+
+#[derive(Debug, Default)]
+struct End {
+    /// The port message queue.
+    tasks: VecDeque<PortTask>,
+    /// Whether the port message queue is enabled.
+    enabled: bool,
+    /// The "has been shipped" flag of the port that holds this end.
+    shipped: bool,
+    /// A `close` event waits to be fired (its sequence number).
+    close_event: Option<u64>,
+    /// Who holds this end; `None` while it is inside a transfer data holder.
+    owner: Option<Owner>,
+    /// The port holding this end is gone (collected, or its data holder was
+    /// dropped): nothing will ever read this queue again.
+    released: bool,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    entangled: bool,
+    ends: [End; 2],
+}
+
+/// The two ends of one channel.
+#[derive(Debug)]
+pub struct Channel {
+    state: Mutex<State>,
+    clock: Arc<TaskClock>,
+}
+
+/// One end of a channel, as a port (or a transfer data holder) holds it.
+#[derive(Clone, Debug)]
+pub struct PortEnd {
+    /// The channel.
+    pub channel: Arc<Channel>,
+    /// Which end.
+    pub side: Side,
+}
+
+impl PartialEq for PortEnd {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.channel, &other.channel) && self.side == other.side
+    }
+}
+
+impl Channel {
+    /// Two entangled ends with empty, disabled queues (the MessageChannel
+    /// constructor's ports).
+    pub fn entangled_pair(clock: Arc<TaskClock>, owner_one: Owner, owner_two: Owner) -> (PortEnd, PortEnd) {
+        let mut state = State { entangled: true, ..State::default() };
+        state.ends[0].owner = Some(owner_one);
+        state.ends[1].owner = Some(owner_two);
+        let channel = Arc::new(Channel { state: Mutex::new(state), clock });
+        (PortEnd { channel: channel.clone(), side: Side::One }, PortEnd { channel, side: Side::Two })
+    }
+}
+
+impl PortEnd {
+    /// The other end of the same channel.
+    pub fn twin(&self) -> PortEnd {
+        PortEnd { channel: self.channel.clone(), side: self.side.other() }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut State, usize) -> T) -> T {
+        f(&mut lock(&self.channel.state), self.side.index())
+    }
+
+    /// Whether this end is entangled with the other.
+    pub fn is_entangled(&self) -> bool {
+        self.with(|s, _| s.entangled)
+    }
+
+    /// Adds a message task to this end's port message queue, wherever the end
+    /// is now (owned by a port, or in flight inside a data holder). A queue
+    /// nobody will read again drops it. Returns whether it was queued.
+    pub fn enqueue(&self, message: SerializeWithTransferResult) -> bool {
+        let seq = self.channel.clock.tick();
+        let (queued, signal, dropped) = self.with(|s, i| {
+            let end = &mut s.ends[i];
+            if end.released {
+                return (false, None, Some(message));
+            }
+            end.tasks.push_back(PortTask { seq, message });
+            (true, end.owner.as_ref().filter(|_| end.enabled).map(|o| o.signal.clone()), None)
+        });
+        // Dropping a message can release ports inside it, which locks their
+        // channels: never while this channel's lock is held.
+        drop(dropped);
+        if let Some(signal) = signal {
+            signal.notify();
+        }
+        queued
+    }
+
+    /// Enables this end's port message queue (idempotent). Returns whether
+    /// it was disabled before.
+    pub fn enable(&self) -> bool {
+        let (was_disabled, signal) = self.with(|s, i| {
+            let end = &mut s.ends[i];
+            let was_disabled = !end.enabled;
+            end.enabled = true;
+            (was_disabled, end.owner.as_ref().map(|o| o.signal.clone()))
+        });
+        if let Some(signal) = signal {
+            signal.notify();
+        }
+        was_disabled
+    }
+
+    /// Whether this end's queue is enabled.
+    pub fn is_enabled(&self) -> bool {
+        self.with(|s, i| s.ends[i].enabled)
+    }
+
+    /// The "has been shipped" flag of the port holding this end.
+    pub fn has_been_shipped(&self) -> bool {
+        self.with(|s, i| s.ends[i].shipped)
+    }
+
+    /// Number of message tasks waiting in this end's queue.
+    pub fn queued(&self) -> usize {
+        self.with(|s, i| s.ends[i].tasks.len())
+    }
+
+    /// Whether a `close` event waits to be fired at this end's port.
+    pub fn close_pending(&self) -> bool {
+        self.with(|s, i| s.ends[i].close_event.is_some())
+    }
+
+    /// The sequence number of the next task the owning event loop could run
+    /// for this end now: the head of an enabled queue, or a pending close.
+    pub fn next_ready(&self) -> Option<u64> {
+        self.with(|s, i| {
+            let end = &s.ends[i];
+            let message = end.tasks.front().filter(|_| end.enabled).map(|t| t.seq);
+            match (message, end.close_event) {
+                (Some(m), Some(c)) => Some(m.min(c)),
+                (m, c) => m.or(c),
+            }
+        })
+    }
+
+    /// Removes the task `next_ready` named.
+    pub fn take_next(&self) -> Option<NextTask> {
+        self.with(|s, i| {
+            let end = &mut s.ends[i];
+            let message = end.tasks.front().filter(|_| end.enabled).map(|t| t.seq);
+            match (message, end.close_event) {
+                (Some(m), Some(c)) if c < m => {
+                    end.close_event = None;
+                    Some(NextTask::Close)
+                }
+                (Some(_), _) => end.tasks.pop_front().map(NextTask::Message),
+                (None, Some(_)) => {
+                    end.close_event = None;
+                    Some(NextTask::Close)
+                }
+                (None, None) => None,
+            }
+        })
+    }
+
+    /// Disentangles the two ends if they are entangled; the other end's port
+    /// is to get a `close` event. Returns whether they were entangled.
+    pub fn disentangle(&self) -> bool {
+        let seq = self.channel.clock.tick();
+        let (was, signal) = self.with(|s, i| {
+            if !s.entangled {
+                return (false, None);
+            }
+            s.entangled = false;
+            let other = &mut s.ends[1 - i];
+            other.close_event = Some(seq);
+            (true, other.owner.as_ref().map(|o| o.signal.clone()))
+        });
+        if let Some(signal) = signal {
+            signal.notify();
+        }
+        was
+    }
+
+    /// The transfer steps' part on the shared state: this end's port (and,
+    /// when entangled, the other end's port) has been shipped, and this end
+    /// now has no owner until it is received. Returns whether the ends are
+    /// entangled (the holder's [[RemotePort]] is then not null).
+    pub fn ship(&self) -> bool {
+        self.with(|s, i| {
+            s.ends[i].shipped = true;
+            s.ends[i].owner = None;
+            if s.entangled {
+                s.ends[1 - i].shipped = true;
+            }
+            s.entangled
+        })
+    }
+
+    /// The transfer-receiving steps' part on the shared state: the end gets
+    /// its new owner, its queue (tasks kept) back in the disabled state.
+    pub fn receive(&self, owner: Owner) {
+        let signal = owner.signal.clone();
+        let close_pending = self.with(|s, i| {
+            let end = &mut s.ends[i];
+            end.shipped = true;
+            end.enabled = false;
+            end.owner = Some(owner);
+            end.close_event.is_some()
+        });
+        if close_pending {
+            signal.notify();
+        }
+    }
+
+    /// The port holding this end is gone for good: disentangle (the other
+    /// end gets `close`) and drop whatever is still queued.
+    pub fn release(&self) {
+        self.disentangle();
+        let dropped = self.with(|s, i| {
+            let end = &mut s.ends[i];
+            end.released = true;
+            end.owner = None;
+            end.close_event = None;
+            std::mem::take(&mut end.tasks)
+        });
+        // Queued messages may hold shipped ports; release them unlocked.
+        drop(dropped);
+    }
+
+    /// Whether the end was released.
+    pub fn is_released(&self) -> bool {
+        self.with(|s, i| s.ends[i].released)
+    }
+
+    /// Who owns this end now.
+    pub fn owner_port(&self) -> Option<u64> {
+        self.with(|s, i| s.ends[i].owner.as_ref().map(|o| o.port))
+    }
+}

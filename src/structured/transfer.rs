@@ -1,0 +1,232 @@
+//! StructuredSerializeWithTransfer and StructuredDeserializeWithTransfer:
+//! serialization that moves, rather than copies, the objects of a transfer
+//! list.
+//!
+//! <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializewithtransfer>
+
+use super::{CloneError, Deserializer, PlatformObjects, Record, Serialized, Serializer, TransferDataHolder};
+use crate::ecmascript::{Realm, Value};
+use crate::spec::step;
+use std::fmt;
+
+/// What StructuredSerializeWithTransfer returns: { [[Serialized]],
+/// [[TransferDataHolders]] }. Nothing in it belongs to any realm, so it can
+/// travel to another event loop.
+pub struct SerializeWithTransferResult {
+    /// [[Serialized]]
+    pub serialized: Serialized,
+    /// [[TransferDataHolders]], in transfer-list order.
+    pub transfer_data_holders: Vec<TransferDataHolder>,
+}
+
+impl fmt::Debug for SerializeWithTransferResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SerializeWithTransferResult")
+            .field("serialized", &self.serialized)
+            .field("transfer_data_holders", &self.transfer_data_holders)
+            .finish()
+    }
+}
+
+/// What StructuredDeserializeWithTransfer returns: { [[Deserialized]],
+/// [[TransferredValues]] }.
+#[derive(Debug, Clone)]
+pub struct DeserializeWithTransferResult<O> {
+    /// [[Deserialized]]
+    pub deserialized: Value<O>,
+    /// [[TransferredValues]], in transfer-list order.
+    pub transferred_values: Vec<O>,
+}
+
+/// StructuredSerializeWithTransfer(*value*, *transferList*).
+///
+/// On error nothing has been detached, except where the standard itself
+/// detaches buffers before it throws (step 5 runs in list order: an entry
+/// found detached there throws after earlier entries moved).
+///
+/// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializewithtransfer>
+pub fn structured_serialize_with_transfer<R: Realm>(
+    realm: &mut R,
+    host: &mut dyn PlatformObjects<R>,
+    value: &Value<R::Object>,
+    transfer_list: &[R::Object],
+) -> Result<SerializeWithTransferResult, CloneError<R::Object>> {
+    step!("structuredserializewithtransfer/1"); // memory also marks the transfer list
+    let mut serializer = Serializer::new(realm, false);
+
+    step!("structuredserializewithtransfer/2"); // check each entry, reserve its record
+    for (index, transferable) in transfer_list.iter().enumerate() {
+        let realm = serializer.realm();
+        let is_buffer = realm.array_buffer(transferable).is_some();
+        let platform = realm.platform_object(transferable);
+        let transferable_platform = platform
+            .as_ref()
+            .filter(|p| p.detached.is_some() && host.is_transferable(&p.interface));
+        step!("structuredserializewithtransfer/2.1"); // only buffers and [Transferable] objects
+        if !is_buffer && transferable_platform.is_none() {
+            let what = platform.map_or_else(|| "this object".to_owned(), |p| format!("a {}", p.interface));
+            return Err(CloneError::data_clone(format!(
+                "transfer list entry {index}: {what} is not transferable"
+            )));
+        }
+        step!("structuredserializewithtransfer/2.2"); // shared memory cannot be transferred
+        if is_buffer && realm.is_shared_array_buffer(transferable) {
+            return Err(CloneError::data_clone(format!(
+                "transfer list entry {index}: a SharedArrayBuffer cannot be transferred"
+            )));
+        }
+        step!("structuredserializewithtransfer/2.3"); // no entry twice
+        if serializer.remembers(transferable) {
+            return Err(CloneError::data_clone(format!(
+                "transfer list entry {index}: the same object appears twice in the transfer list"
+            )));
+        }
+        step!("structuredserializewithtransfer/2.4"); // a placeholder, filled in by step 5
+        serializer.remember(transferable.clone(), Record::Transferred { holder: index });
+    }
+
+    step!("structuredserializewithtransfer/3"); // serialize; may throw before anything moves
+    let root = serializer.serialize_internal(host, value)?;
+    let serialized = serializer.finish(root);
+
+    step!("structuredserializewithtransfer/4");
+    let mut transfer_data_holders = Vec::with_capacity(transfer_list.len());
+
+    step!("structuredserializewithtransfer/5"); // now move each entry into its holder
+    for (index, transferable) in transfer_list.iter().enumerate() {
+        let buffer = realm.array_buffer(transferable);
+        step!("structuredserializewithtransfer/5.1"); // a detached buffer cannot move
+        if buffer.is_some() && realm.is_detached_buffer(transferable) {
+            return Err(CloneError::data_clone(format!(
+                "transfer list entry {index}: the ArrayBuffer is already detached"
+            )));
+        }
+        let platform = realm.platform_object(transferable);
+        step!("structuredserializewithtransfer/5.2"); // nor a detached platform object
+        if let Some(p) = &platform
+            && p.detached == Some(true)
+        {
+            return Err(CloneError::data_clone(format!(
+                "transfer list entry {index}: the {} is detached (already transferred or closed)",
+                p.interface
+            )));
+        }
+        step!("structuredserializewithtransfer/5.3"); // the holder is the placeholder record
+        let holder = if let Some(slots) = buffer {
+            step!("structuredserializewithtransfer/5.4"); // a buffer hands over its data block
+            step!("structuredserializewithtransfer/5.4.1"); // resizable
+            step!("structuredserializewithtransfer/5.4.2");
+            // The data block is read (5.4.1.2 / 5.4.2.2) by detaching it
+            // (5.4.3): in Rust a block can only move once.
+            step!("structuredserializewithtransfer/5.4.3"); // may throw (a detach key)
+            let data = realm.detach_array_buffer(transferable)?;
+            match slots.max_byte_length {
+                Some(max_byte_length) => {
+                    step!("structuredserializewithtransfer/5.4.1.1");
+                    step!("structuredserializewithtransfer/5.4.1.2");
+                    step!("structuredserializewithtransfer/5.4.1.3");
+                    step!("structuredserializewithtransfer/5.4.1.4");
+                    TransferDataHolder::ResizableArrayBuffer {
+                        data,
+                        max_byte_length,
+                    }
+                }
+                None => {
+                    step!("structuredserializewithtransfer/5.4.2.1");
+                    step!("structuredserializewithtransfer/5.4.2.2");
+                    step!("structuredserializewithtransfer/5.4.2.3");
+                    TransferDataHolder::ArrayBuffer { data }
+                }
+            }
+        } else {
+            step!("structuredserializewithtransfer/5.5"); // a platform object's transfer steps
+            step!("structuredserializewithtransfer/5.5.1");
+            let Some(platform) = platform else {
+                return Err(CloneError::data_clone(format!(
+                    "transfer list entry {index}: not a transferable object"
+                )));
+            };
+            step!("structuredserializewithtransfer/5.5.2");
+            let interface = platform.interface;
+            step!("structuredserializewithtransfer/5.5.3");
+            step!("structuredserializewithtransfer/5.5.4");
+            let data = host.transfer_steps(realm, transferable)?;
+            step!("structuredserializewithtransfer/5.5.5"); // it can never be used again
+            realm.set_detached(transferable, true);
+            TransferDataHolder::Platform { interface, data }
+        };
+        step!("structuredserializewithtransfer/5.6");
+        transfer_data_holders.push(holder);
+    }
+
+    step!("structuredserializewithtransfer/6");
+    Ok(SerializeWithTransferResult {
+        serialized,
+        transfer_data_holders,
+    })
+}
+
+/// StructuredDeserializeWithTransfer(*serializeWithTransferResult*,
+/// *targetRealm*).
+///
+/// <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserializewithtransfer>
+pub fn structured_deserialize_with_transfer<R: Realm>(
+    realm: &mut R,
+    host: &mut dyn PlatformObjects<R>,
+    result: SerializeWithTransferResult,
+) -> Result<DeserializeWithTransferResult<R::Object>, CloneError<R::Object>> {
+    let SerializeWithTransferResult {
+        serialized,
+        transfer_data_holders,
+    } = result;
+    step!("structureddeserializewithtransfer/1"); // memory also maps the holders
+    step!("structureddeserializewithtransfer/2");
+    let mut transferred_values = Vec::with_capacity(transfer_data_holders.len());
+
+    step!("structureddeserializewithtransfer/3"); // a new object for each holder
+    for holder in transfer_data_holders {
+        step!("structureddeserializewithtransfer/3.1");
+        let value = match holder {
+            TransferDataHolder::ArrayBuffer { data } => {
+                step!("structureddeserializewithtransfer/3.2"); // the same block, a new ArrayBuffer
+                realm.create_array_buffer(data, None)?
+            }
+            TransferDataHolder::ResizableArrayBuffer {
+                data,
+                max_byte_length,
+            } => {
+                step!("structureddeserializewithtransfer/3.3");
+                realm.create_array_buffer(data, Some(max_byte_length))?
+            }
+            TransferDataHolder::Platform { interface, data } => {
+                step!("structureddeserializewithtransfer/3.4"); // a platform object of that interface
+                step!("structureddeserializewithtransfer/3.4.1");
+                step!("structureddeserializewithtransfer/3.4.2"); // exposed in the target realm
+                if !host.is_exposed(&interface, realm) {
+                    return Err(CloneError::data_clone(format!(
+                        "{interface} is not exposed in the target realm, so it could not be transferred"
+                    )));
+                }
+                step!("structureddeserializewithtransfer/3.4.3");
+                let value = host.new_instance(realm, &interface)?;
+                step!("structureddeserializewithtransfer/3.4.4"); // its transfer-receiving steps
+                host.transfer_receiving_steps(realm, data, &value)?;
+                value
+            }
+        };
+        step!("structureddeserializewithtransfer/3.5"); // memory: the holder's record is this value
+        step!("structureddeserializewithtransfer/3.6");
+        transferred_values.push(value);
+    }
+
+    step!("structureddeserializewithtransfer/4"); // then the value, through that memory
+    let transferred: Vec<_> = transferred_values.iter().cloned().map(Value::Object).collect();
+    let mut deserializer = Deserializer::new(realm, &serialized, transferred);
+    let deserialized = deserializer.deserialize(host, serialized.root)?;
+
+    step!("structureddeserializewithtransfer/5");
+    Ok(DeserializeWithTransferResult {
+        deserialized,
+        transferred_values,
+    })
+}
