@@ -84,8 +84,8 @@ pub enum Kind {
     /// `Object`: an ordinary object.
     Object,
     /// `ObjectPrototype`: the realm's %Object.prototype% (at most one per
-    /// document; an extension of the contract, for testing that it
-    /// is refused).
+    /// document; an extension of the contract, so that the one
+    /// exotic object StructuredSerializeInternal lets through can be tested).
     ObjectPrototype,
     /// `Array` with `length`.
     Array {
