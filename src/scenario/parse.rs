@@ -110,7 +110,8 @@ fn name(word: Option<&str>, what: &str) -> Result<String, String> {
 
 fn event(word: Option<&str>) -> Result<EventType, String> {
     let word = word.ok_or("missing event type (message, messageerror or close)")?;
-    EventType::from_name(word).ok_or_else(|| format!("unknown event type {word:?} (message, messageerror or close)"))
+    EventType::from_name(word)
+        .ok_or_else(|| format!("unknown event type {word:?} (message, messageerror or close)"))
 }
 
 fn no_more<'a>(mut words: impl Iterator<Item = &'a str>) -> Result<(), String> {
@@ -124,7 +125,9 @@ fn no_more<'a>(mut words: impl Iterator<Item = &'a str>) -> Result<(), String> {
 /// `transfer` word that follows a complete JSON value.
 fn post(rest: &str, options: bool) -> Result<Command, String> {
     let rest = rest.trim_start();
-    let (port, rest) = rest.split_once(char::is_whitespace).ok_or("expected: post PORT JSON [transfer ITEM ...]")?;
+    let (port, rest) = rest
+        .split_once(char::is_whitespace)
+        .ok_or("expected: post PORT JSON [transfer ITEM ...]")?;
     let port = name(Some(port), "port")?;
     let rest = rest.trim();
     let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
@@ -143,7 +146,8 @@ fn post(rest: &str, options: bool) -> Result<Command, String> {
             for item in words {
                 transfer.push(match item.strip_prefix('#') {
                     Some(n) => TransferItem::Object(
-                        n.parse().map_err(|_| format!("transfer item {item:?}: expected #N (an object index)"))?,
+                        n.parse()
+                            .map_err(|_| format!("transfer item {item:?}: expected #N (an object index)"))?,
                     ),
                     None => TransferItem::Port(name(Some(item), "transfer item")?),
                 });
@@ -151,14 +155,22 @@ fn post(rest: &str, options: bool) -> Result<Command, String> {
         }
         Some(other) => return Err(format!("expected `transfer` after the message, found {other:?}")),
     }
-    Ok(Command::Post { port, message: message.trim().to_owned(), transfer, options })
+    Ok(Command::Post {
+        port,
+        message: message.trim().to_owned(),
+        transfer,
+        options,
+    })
 }
 
 fn command(text: &str, nested: bool) -> Result<Command, String> {
     let text = text.trim();
     let (verb, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
     let mut words = rest.split_whitespace();
-    let world_level = matches!(verb, "agent" | "channel" | "on" | "gc" | "step" | "run" | "shutdown");
+    let world_level = matches!(
+        verb,
+        "agent" | "channel" | "on" | "gc" | "step" | "run" | "shutdown"
+    );
     if nested && world_level {
         return Err(format!("`{verb}` cannot run inside an `on` reaction"));
     }
@@ -189,7 +201,10 @@ fn command(text: &str, nested: bool) -> Result<Command, String> {
             if words.next() != Some("to") {
                 return Err("expected: ship PORT to AGENT".to_owned());
             }
-            Command::Ship { port, to: name(words.next(), "agent")? }
+            Command::Ship {
+                port,
+                to: name(words.next(), "agent")?,
+            }
         }
         "post" => return post(rest, false),
         "post-options" => return post(rest, true),
@@ -208,7 +223,11 @@ fn command(text: &str, nested: bool) -> Result<Command, String> {
             let port = name(head.next(), "port")?;
             let event = event(head.next())?;
             no_more(head)?;
-            return Ok(Command::On { port, event, command: Box::new(command(reaction, true)?) });
+            return Ok(Command::On {
+                port,
+                event,
+                command: Box::new(command(reaction, true)?),
+            });
         }
         "" => return Err("empty command".to_owned()),
         other => return Err(format!("unknown command {other:?}")),
@@ -231,7 +250,10 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
         if code.trim().is_empty() {
             continue;
         }
-        let command = command(code, false).map_err(|message| ParseError { line: line_no, message })?;
+        let command = command(code, false).map_err(|message| ParseError {
+            line: line_no,
+            message,
+        })?;
         commands.push((line_no, command));
     }
     Ok(Scenario { commands })
@@ -253,7 +275,10 @@ fn strip_comment(line: &str) -> &str {
             }
         } else if c == '"' {
             in_string = true;
-        } else if c == '#' && previous.is_whitespace() && !line[i + 1..].starts_with(|d: char| d.is_ascii_digit()) {
+        } else if c == '#'
+            && previous.is_whitespace()
+            && !line[i + 1..].starts_with(|d: char| d.is_ascii_digit())
+        {
             return &line[..i];
         }
         previous = c;
@@ -277,8 +302,17 @@ impl fmt::Display for Command {
             Command::Agent { name, cluster } => write!(f, "agent {name} cluster {cluster}"),
             Command::Channel { agent, port1, port2 } => write!(f, "channel {agent} {port1} {port2}"),
             Command::Ship { port, to } => write!(f, "ship {port} to {to}"),
-            Command::Post { port, message, transfer, options } => {
-                write!(f, "{} {port} {message}", if *options { "post-options" } else { "post" })?;
+            Command::Post {
+                port,
+                message,
+                transfer,
+                options,
+            } => {
+                write!(
+                    f,
+                    "{} {port} {message}",
+                    if *options { "post-options" } else { "post" }
+                )?;
                 if !transfer.is_empty() {
                     f.write_str(" transfer")?;
                     for item in transfer {
@@ -326,7 +360,9 @@ mod tests {
     fn comments_and_blank_lines_are_skipped_but_hashes_in_names_and_json_are_kept() {
         let scenario = parse("# intro\n\nstart p@B#2  # a comment\npost p \"# not a comment\"\n").unwrap();
         assert_eq!(scenario.commands[0], (3, Command::Start("p@B#2".into())));
-        assert!(matches!(&scenario.commands[1].1, Command::Post { message, .. } if message == "\"# not a comment\""));
+        assert!(
+            matches!(&scenario.commands[1].1, Command::Post { message, .. } if message == "\"# not a comment\"")
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         print!("{USAGE}");
         return Ok(());
     };
-    let text = read(&options.file)?;
+    let text = read("clone", &options.file)?;
     let document = parse(&text).map_err(|e| Failure::usage(format!("clone: {}: {e}", options.file)))?;
     let mut heap = Heap::default();
     let built =
@@ -102,7 +102,8 @@ fn structured_clone(
     webmessaging::structured::structured_clone(heap, &mut NoPlatformObjects, value, transfer)
 }
 
-fn read(file: &str) -> Result<String, Failure> {
+/// The text of FILE, or of standard input for `-`.
+pub(super) fn read(command: &str, file: &str) -> Result<String, Failure> {
     let mut text = String::new();
     let read = if file == "-" {
         std::io::stdin().read_to_string(&mut text).map(|_| ())
@@ -110,7 +111,7 @@ fn read(file: &str) -> Result<String, Failure> {
         std::fs::read_to_string(file).map(|t| text = t)
     };
     read.map(|()| text)
-        .map_err(|e| Failure::usage(format!("clone: cannot read {file}: {e}")))
+        .map_err(|e| Failure::usage(format!("{command}: cannot read {file}: {e}")))
 }
 
 /// Each step on its own line of stderr: the id, then what the catalogue

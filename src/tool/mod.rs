@@ -1,7 +1,9 @@
 //! The tool's commands and what they share: usage text, argument errors and
 //! exit codes.
 
+mod check;
 mod clone;
+mod run;
 
 use std::ffi::OsString;
 
@@ -19,7 +21,11 @@ webmessaging: an executable reference for the HTML Standard's structured clone a
 Usage: webmessaging <command> [arguments]
 
 Commands:
+  check [--cases N] [--seed S] [--json]
+                         run the model checks (state machine, clone properties, node oracle)
   clone FILE [--trace]   structured-clone the value a graph-notation document describes
+  run FILE [--threads] [--trace]
+                         run a messaging scenario and print every event
   help [command]         print this help, or a command's
 
 Run 'webmessaging help <command>' for a command's arguments.
@@ -73,6 +79,8 @@ pub fn run(args: &[OsString]) -> i32 {
     let result = match command {
         "help" | "--help" | "-h" => help(rest),
         "clone" => clone::run(rest),
+        "run" => run::run(rest),
+        "check" => check::run(rest),
         other => Err(Failure::usage(format!(
             "unknown command '{other}' (run 'webmessaging help' for the list)"
         ))),
@@ -92,6 +100,8 @@ fn help(args: &[String]) -> Result<(), Failure> {
     match args {
         [] => print!("{USAGE}"),
         [command] if command == "clone" => print!("{}", clone::USAGE),
+        [command] if command == "run" => print!("{}", run::USAGE),
+        [command] if command == "check" => print!("{}", check::USAGE),
         [command] if command == "help" => print!("{USAGE}"),
         [command] => return Err(Failure::usage(format!("no help for unknown command '{command}'"))),
         _ => return Err(Failure::usage("'help' takes at most one command")),
