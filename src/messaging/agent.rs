@@ -355,7 +355,7 @@ impl Agent {
         step!("disentangle/2"); // (it exists while entangled)
         step!("disentangle/3"); // they are no longer entangled
         step!("disentangle/4"); // `close` is fired at the other port
-        // DEVIATION(close event as a task): the other port may live in
+        // DEVIATION(whatwg/html#12797): the other port may live in
         // another event loop, so `close` is queued to it (after the messages
         // already in its queue) rather than fired synchronously.
         initiator.disentangle();
