@@ -13,7 +13,8 @@ mod value;
 
 pub use bigint::{BigInt, BigIntParseError};
 pub use heap::{
-    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, SharedDataBlock,
+    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyList,
+    SharedDataBlock,
 };
 pub use number::number_to_string;
 pub use realm::{

@@ -375,7 +375,7 @@ mod tests {
             ("ship p B", "expected: ship PORT to AGENT"),
             ("post p {oops", "the message is not JSON"),
             ("post p 1 send q", "expected `transfer`"),
-            ("post p 1 transfer #x", "expected #N"),
+            ("post p 1 transfer #1x", "expected #N"),
             ("listen p click", "unknown event type"),
             ("start p q", "unexpected \"q\""),
             ("on p message: run", "cannot run inside an `on` reaction"),

@@ -11,6 +11,8 @@ mod buffers;
 mod conversion;
 mod date;
 mod properties;
+mod property_list;
+pub use property_list::PropertyList;
 mod realm_impl;
 mod slots;
 
@@ -255,7 +257,7 @@ pub struct HeapObject {
     pub kind: ObjectKind,
     /// Own properties, in the order they were created. [[OwnPropertyKeys]]
     /// order (indices first) is computed from this.
-    pub properties: Vec<(PropertyKey, OwnProperty)>,
+    pub properties: PropertyList,
 }
 
 /// The built-in realm.
@@ -325,7 +327,7 @@ impl Heap {
         let id = ObjectId(u32::try_from(self.objects.len()).expect("heap holds at most 2^32 objects"));
         self.objects.push(HeapObject {
             kind,
-            properties: Vec::new(),
+            properties: PropertyList::new(),
         });
         id
     }
@@ -358,11 +360,7 @@ impl Heap {
 
     /// Defines (or redefines in place) an own property.
     pub fn define_property(&mut self, id: ObjectId, key: PropertyKey, property: OwnProperty) {
-        let properties = &mut self.object_mut(id).properties;
-        match properties.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, slot)) => *slot = property,
-            None => properties.push((key, property)),
-        }
+        self.object_mut(id).properties.insert(key, property);
     }
 
     /// Number of objects (including %Object.prototype%).
