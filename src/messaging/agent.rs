@@ -378,8 +378,22 @@ impl Agent {
         }
     }
 
-    /// Adds an event listener (or sets `onmessageerror` / `onclose`): it does
-    /// not enable the queue.
+    /// Sets the `onmessageerror` event handler (it does not start the queue).
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageeventtarget-onmessageerror>
+    pub fn set_onmessageerror(&mut self, port: PortId) {
+        self.add_event_listener(port, EventType::MessageError);
+    }
+
+    /// Sets the `onclose` event handler.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onclose>
+    pub fn set_onclose(&mut self, port: PortId) {
+        self.add_event_listener(port, EventType::Close);
+    }
+
+    /// Adds an event listener (`addEventListener`): it does not enable the
+    /// queue.
     pub fn add_event_listener(&mut self, port: PortId, event: EventType) {
         if let Some(state) = self.ports.ports.get_mut(&port) {
             *state.listeners.entry(event).or_insert(0) += 1;
