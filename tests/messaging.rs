@@ -487,9 +487,21 @@ fn a_shipped_port_accepts_post_message_silently() {
     let p1b = ship(&mut world, a, p1, b);
     world.agent(a).set_onmessage(p2);
     // The original p1 was shipped: posting to it throws nothing, reaches nothing.
-    assert_eq!(world.agent(a).post_message(p1, text("from the husk"), &[]).unwrap(), PostOutcome::NoTargetPort);
-    world.agent(b).post_message(p1b, text("from the new port"), &[]).unwrap();
-    assert_eq!(summary(&world.run_until_idle(10)), ["A p2 message from the new port"]);
+    assert_eq!(
+        world
+            .agent(a)
+            .post_message(p1, text("from the husk"), &[])
+            .unwrap(),
+        PostOutcome::NoTargetPort
+    );
+    world
+        .agent(b)
+        .post_message(p1b, text("from the new port"), &[])
+        .unwrap();
+    assert_eq!(
+        summary(&world.run_until_idle(10)),
+        ["A p2 message from the new port"]
+    );
 }
 
 #[test]
@@ -501,7 +513,11 @@ fn onclose_counts_as_a_listener_and_does_not_start_the_queue() {
     world.agent(a).post_message(p1, text("waits"), &[]).unwrap();
     world.agent(a).close(p1);
     let events = world.run_until_idle(10);
-    assert_eq!(summary(&events), ["A p2 close"], "close fires; the message waits for start()");
+    assert_eq!(
+        summary(&events),
+        ["A p2 close"],
+        "close fires; the message waits for start()"
+    );
     assert_eq!(events[0].1.listeners, 1);
     world.agent(a).start(p2);
     assert_eq!(summary(&world.run_until_idle(10)), ["A p2 message waits"]);
