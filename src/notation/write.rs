@@ -16,6 +16,32 @@ impl Document {
         out
     }
 
+    /// The document on one line; just its root VALUE when it has no objects
+    /// and no transfer list (as the `run` command prints message data).
+    pub fn to_one_line(&self) -> String {
+        let mut out = String::new();
+        if self.objects.is_empty() && self.transfer.is_empty() {
+            write_val(&mut out, &self.root);
+            return out;
+        }
+        out.push_str("{\"root\": ");
+        write_val(&mut out, &self.root);
+        out.push_str(", \"objects\": [");
+        for (i, object) in self.objects.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_object(&mut out, object);
+        }
+        out.push(']');
+        if !self.transfer.is_empty() {
+            out.push_str(", \"transfer\": ");
+            write_indices(&mut out, &self.transfer);
+        }
+        out.push('}');
+        out
+    }
+
     /// Appends the document's JSON to `out`, its lines after the first
     /// indented by `indent` levels (two spaces each), without a final newline.
     pub fn write_json(&self, out: &mut String, indent: usize) {

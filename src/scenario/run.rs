@@ -86,7 +86,7 @@ pub fn event_line(agent: &Agent, event: &DispatchedEvent) -> String {
     let mut line = format!("{} {} {}", event.agent, event.target_label, event.event);
     if let Some(data) = &event.data {
         line.push_str(" data=");
-        line.push_str(&compact(&print(&agent.realm, data)));
+        line.push_str(&print(&agent.realm, data).to_one_line());
     }
     if !event.port_labels.is_empty() {
         line.push_str(&format!(" ports=[{}]", event.port_labels.join(", ")));
@@ -95,36 +95,6 @@ pub fn event_line(agent: &Agent, event: &DispatchedEvent) -> String {
         line.push_str(&format!(" error={error}"));
     }
     line
-}
-
-/// The document on one line; just its root VALUE when it has no objects.
-fn compact(document: &Document) -> String {
-    let text = document.to_json_string();
-    let mut out = String::with_capacity(text.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for c in text.chars() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c.is_whitespace() {
-            continue;
-        }
-        out.push(c);
-    }
-    if document.objects.is_empty()
-        && let Some(root) = out
-            .strip_prefix("{\"root\":")
-            .and_then(|r| r.strip_suffix(",\"objects\":[]}"))
-    {
-        return root.to_owned();
-    }
-    out
 }
 
 /// The message of a `post`, built into the posting agent's realm: a graph
