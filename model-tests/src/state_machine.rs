@@ -393,6 +393,19 @@ fn minimize(mut ops: Vec<Op>) -> String {
     text
 }
 
+/// What a counterexample's disagreement is about, without the names and
+/// numbers that differ between two instances of the same failure: the
+/// words of its comment lines, less port labels, agent names and values.
+fn signature(counterexample: &str) -> String {
+    let comments = counterexample.lines().skip(1).filter(|l| l.starts_with('#'));
+    let is_name = |w: &str| w.len() == 1 && w.chars().all(|c| c.is_ascii_uppercase());
+    let is_value = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+    let words = comments
+        .flat_map(str::split_whitespace)
+        .filter(|w| !is_name(w) && !is_value(w));
+    words.collect::<Vec<_>>().join(" ")
+}
+
 /// The 32-byte ChaCha seed of round `round` of a run seeded with `seed`.
 fn rng_seed(seed: u64, round: u64) -> [u8; 32] {
     let mut bytes = [0u8; 32];
@@ -413,6 +426,7 @@ pub fn run_state_machine(cases: usize, seed: u64, progress: &mut dyn FnMut(usize
     let progress = RefCell::new(progress);
     let (done, operations, shrink_runs) = (Cell::new(0usize), Cell::new(0usize), Cell::new(0usize));
     let mut round = 0;
+    let mut repeats = 0;
     while done.get() < cases && report.counterexamples.len() < MAX_COUNTEREXAMPLES {
         let shrinking = Cell::new(false);
         let config = Config {
@@ -453,7 +467,13 @@ pub fn run_state_machine(cases: usize, seed: u64, progress: &mut dyn FnMut(usize
             Ok(()) => break,
             Err(TestError::Fail(_, (_, ops, _))) => {
                 let text = minimize(ops);
-                if !report.counterexamples.contains(&text) {
+                if report
+                    .counterexamples
+                    .iter()
+                    .any(|seen| signature(seen) == signature(&text))
+                {
+                    repeats += 1;
+                } else {
                     report.counterexamples.push(text);
                 }
             }
@@ -466,6 +486,18 @@ pub fn run_state_machine(cases: usize, seed: u64, progress: &mut dyn FnMut(usize
     }
     report.cases = done.get();
     report.operations = operations.get();
+    if repeats > 0 {
+        report
+            .extra_lines
+            .push(format!("{repeats} more failures like one already reported"));
+    }
+    if !KNOWN_BUGS.is_empty() {
+        let known: Vec<String> = KNOWN_BUGS.iter().map(|b| format!("{b:?}")).collect();
+        report.extra_lines.push(format!(
+            "tolerates known bugs: {} (tests/state_machine.rs)",
+            known.join(", ")
+        ));
+    }
     if shrink_runs.get() > 0 {
         report.extra_lines.push(format!(
             "{} more runs while shrinking counterexamples",
