@@ -355,7 +355,7 @@ impl Agent {
         step!("disentangle/2"); // (it exists while entangled)
         step!("disentangle/3"); // they are no longer entangled
         step!("disentangle/4"); // `close` is fired at the other port
-        // DEVIATION(close event as a task): the other port may live in
+        // DEVIATION(whatwg/html#12797): the other port may live in
         // another event loop, so `close` is queued to it (after the messages
         // already in its queue) rather than fired synchronously.
         initiator.disentangle();
@@ -378,8 +378,22 @@ impl Agent {
         }
     }
 
-    /// Adds an event listener (or sets `onmessageerror` / `onclose`): it does
-    /// not enable the queue.
+    /// Sets the `onmessageerror` event handler (it does not start the queue).
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageeventtarget-onmessageerror>
+    pub fn set_onmessageerror(&mut self, port: PortId) {
+        self.add_event_listener(port, EventType::MessageError);
+    }
+
+    /// Sets the `onclose` event handler.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onclose>
+    pub fn set_onclose(&mut self, port: PortId) {
+        self.add_event_listener(port, EventType::Close);
+    }
+
+    /// Adds an event listener (`addEventListener`): it does not enable the
+    /// queue.
     pub fn add_event_listener(&mut self, port: PortId, event: EventType) {
         if let Some(state) = self.ports.ports.get_mut(&port) {
             *state.listeners.entry(event).or_insert(0) += 1;

@@ -7,6 +7,9 @@ use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized
 use crate::ecmascript::{ErrorPrototype, PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots};
 use crate::spec::step;
 
+/// A new value and whether its contents still need deserializing (*deep*).
+type Shallow<O> = Result<(Value<O>, bool), CloneError<O>>;
+
 /// One run of StructuredDeserialize: the target realm, the records, and the
 /// *memory* map (indexed by record, since records are arena entries).
 ///
@@ -118,7 +121,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         serialized: &'r Record,
-    ) -> Result<(Value<R::Object>, bool), CloneError<R::Object>> {
+    ) -> Shallow<R::Object> {
         let realm = &mut *self.realm;
         let object = |o| Ok((Value::Object(o), false));
         step!("structureddeserialize/5"); // primitives are themselves

@@ -125,9 +125,7 @@ impl Heap {
         match self.buffer_state(from) {
             Some(ArrayBufferState::Owned { data: Some(data), .. }) => copy(data, to_block),
             Some(ArrayBufferState::Shared { block, .. }) => {
-                // A poisoned lock still guards intact bytes.
-                let bytes = block.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                copy(&bytes, to_block);
+                copy(&block.snapshot(), to_block);
             }
             _ => {}
         }
@@ -209,7 +207,7 @@ mod tests {
         let shared = heap.create_shared_array_buffer(grown.clone(), Some(8));
         let on_shared = view(&mut heap, ViewKind::Int32Array, shared, 4, Some(1));
         assert!(heap.is_array_buffer_view_out_of_bounds(&on_shared));
-        grown.0.lock().unwrap().resize(8, 0);
+        grown.bytes().unwrap().with(|b| b.resize(8, 0));
         assert!(!heap.is_array_buffer_view_out_of_bounds(&on_shared));
     }
 
