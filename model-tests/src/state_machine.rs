@@ -32,6 +32,10 @@ pub const KNOWN_BUGS: &[KnownBug] = &[KnownBug::MessageErrorPortsHeld];
 /// How many distinct counterexamples one run looks for before it stops.
 const MAX_COUNTEREXAMPLES: usize = 3;
 
+/// How many failing cases (shrunk one by one, which is slow) one run takes
+/// before it stops, distinct or not.
+const MAX_FAILURES: usize = 10;
+
 /// The reference state machine: the model, plus what the last operation
 /// made observable (proptest-state-machine hands the test the state after
 /// each operation, so the expectations travel in it).
@@ -419,7 +423,8 @@ fn rng_seed(seed: u64, round: u64) -> [u8; 32] {
 /// [`MAX_OPS`] operations, from `seed`. `progress(cases_done, operations)`
 /// is called after every case. A failing case is shrunk to a short
 /// counterexample; the run then goes on with the remaining cases (from a
-/// new seed round) until [`MAX_COUNTEREXAMPLES`] distinct ones are found.
+/// new seed round) until [`MAX_COUNTEREXAMPLES`] distinct ones, or
+/// [`MAX_FAILURES`] in all, were found.
 pub fn run_state_machine(cases: usize, seed: u64, progress: &mut dyn FnMut(usize, usize)) -> CheckReport {
     let mut report = CheckReport::new("state machine");
     let strategy = ChannelMessaging::sequential_strategy(1..=MAX_OPS);
@@ -427,7 +432,10 @@ pub fn run_state_machine(cases: usize, seed: u64, progress: &mut dyn FnMut(usize
     let (done, operations, shrink_runs) = (Cell::new(0usize), Cell::new(0usize), Cell::new(0usize));
     let mut round = 0;
     let mut repeats = 0;
-    while done.get() < cases && report.counterexamples.len() < MAX_COUNTEREXAMPLES {
+    while done.get() < cases
+        && report.counterexamples.len() < MAX_COUNTEREXAMPLES
+        && report.counterexamples.len() + repeats < MAX_FAILURES
+    {
         let shrinking = Cell::new(false);
         let config = Config {
             cases: u32::try_from(cases - done.get()).unwrap_or(u32::MAX),
