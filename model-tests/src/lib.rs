@@ -1,1 +1,43 @@
 //! Model checks of the webmessaging reference.
+//!
+//! - [`model`]: a reference model of channel messaging, written from the
+//!   standard independently of `webmessaging::messaging`;
+//! - [`scenario`]: the operations both are driven with, printed in the
+//!   scenario language of `webmessaging run`;
+//! - [`harness`]: drives the implementation through its public API;
+//! - [`state_machine`]: the proptest state machine that compares the two;
+//! - [`report`]: what a check reports and the `model-check` summary.
+//!
+//! `model-check` (src/bin) runs every entry of [`checks`].
+
+pub mod harness;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod state_machine;
+
+pub use report::{Check, CheckReport};
+pub use state_machine::run_state_machine;
+
+/// The checks `model-check` runs, in order. The clone properties and the
+/// node oracle are placeholders until they are written; add a check by
+/// adding an entry whose `run` returns its [`CheckReport`].
+pub fn checks() -> Vec<Check> {
+    vec![
+        Check {
+            name: "state machine",
+            default_cases: 250_000,
+            run: run_state_machine,
+        },
+        Check {
+            name: "clone properties",
+            default_cases: 0,
+            run: |_, _, _| CheckReport::placeholder("clone properties"),
+        },
+        Check {
+            name: "node oracle",
+            default_cases: 0,
+            run: |_, _, _| CheckReport::placeholder("node oracle"),
+        },
+    ]
+}
