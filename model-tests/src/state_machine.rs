@@ -11,7 +11,7 @@
 //! to print it as a scenario.
 
 use crate::harness::Harness;
-use crate::model::{KnownBug, LivePort, Model, Observation, PortView};
+use crate::model::{LivePort, Model, Observation, PortView};
 use crate::report::CheckReport;
 use crate::scenario::{AGENTS, Data, EventKind, Item, Op, scenario_text};
 use proptest::prelude::*;
@@ -23,11 +23,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The longest operation sequence generated.
 pub const MAX_OPS: usize = 30;
-
-/// The implementation's known bugs, which the check tolerates so that it
-/// can find others (each has an ignored test in tests/state_machine.rs that
-/// shows it with the strict model).
-pub const KNOWN_BUGS: &[KnownBug] = &[KnownBug::MessageErrorPortsHeld];
 
 /// How many distinct counterexamples one run looks for before it stops.
 const MAX_COUNTEREXAMPLES: usize = 3;
@@ -52,7 +47,7 @@ pub struct RefState {
 impl RefState {
     fn new() -> RefState {
         RefState {
-            model: Model::tolerating(&AGENTS, KNOWN_BUGS),
+            model: Model::new(&AGENTS),
             observed: Vec::new(),
             channels: 0,
         }
@@ -310,11 +305,11 @@ fn view(port: Option<&PortView>) -> String {
     format!("{} {} detached={} {queue}", p.agent, p.label, p.detached)
 }
 
-/// Runs `ops` on a fresh model (tolerating `known` bugs) and
+/// Runs `ops` on a fresh model and
 /// implementation, comparing after every operation. `Err` is the
 /// counterexample: the scenario up to the first disagreement.
-pub fn check_sequence(ops: &[Op], known: &[KnownBug]) -> Result<(), String> {
-    let mut model = Model::tolerating(&AGENTS, known);
+pub fn check_sequence(ops: &[Op]) -> Result<(), String> {
+    let mut model = Model::new(&AGENTS);
     let mut checker = Checker::new();
     for op in ops {
         let expected = model.apply(op);
@@ -338,7 +333,7 @@ fn valid(ops: &[Op]) -> bool {
 /// The outcome of `ops`, with a panic turned into a counterexample (the
 /// caller silences the panic hook).
 fn outcome(ops: &[Op]) -> Result<(), String> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_sequence(ops, KNOWN_BUGS))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_sequence(ops))) {
         Ok(result) => result,
         Err(panic) => {
             let message = panic
@@ -498,13 +493,6 @@ pub fn run_state_machine(cases: usize, seed: u64, progress: &mut dyn FnMut(usize
         report
             .extra_lines
             .push(format!("{repeats} more failures like one already reported"));
-    }
-    if !KNOWN_BUGS.is_empty() {
-        let known: Vec<String> = KNOWN_BUGS.iter().map(|b| format!("{b:?}")).collect();
-        report.extra_lines.push(format!(
-            "tolerates known bugs: {} (tests/state_machine.rs)",
-            known.join(", ")
-        ));
     }
     if shrink_runs.get() > 0 {
         report.extra_lines.push(format!(

@@ -9,7 +9,7 @@
 use model_tests::model::{Event, Model, Observation, PostResult, ShipResult};
 use model_tests::scenario::{AGENTS, Data, EventKind, Op, parse_scenario, scenario_text};
 use model_tests::state_machine::{
-    ChannelMessaging, Checker, KNOWN_BUGS, MAX_OPS, RefState, check_sequence, run_state_machine,
+    ChannelMessaging, Checker, MAX_OPS, RefState, check_sequence, run_state_machine,
 };
 use proptest::test_runner::Config;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
@@ -68,25 +68,19 @@ step
 /// SharedArrayBuffer cannot leave B's agent cluster), so `messageerror`
 /// fires without ports: no script ever holds `p2@C`. By "Ports and garbage
 /// collection" it may then be collected, which disentangles it and fires
-/// `close` at `q2`. The implementation keeps `p2@C` as if script held it.
+/// `close` at `q2`. (The implementation once kept `p2@C` as if script held
+/// it; this is its regression test.)
 #[test]
-#[ignore = "known bug: ports received with a messageerror are treated as held by script and never collected"]
 fn ports_of_a_message_that_fails_to_deserialize_can_be_collected() {
     let ops = parse_scenario(MESSAGEERROR_PORTS).unwrap();
-    if let Err(counterexample) = check_sequence(&ops, &[]) {
+    if let Err(counterexample) = check_sequence(&ops) {
         panic!("\n{counterexample}");
     }
 }
 
 #[test]
-fn the_known_bugs_are_what_the_check_tolerates() {
+fn the_model_collects_ports_no_event_handed_to_script() {
     let ops = parse_scenario(MESSAGEERROR_PORTS).unwrap();
-    assert!(
-        check_sequence(&ops, &[]).is_err(),
-        "fixed? remove it from KNOWN_BUGS"
-    );
-    check_sequence(&ops, KNOWN_BUGS).unwrap();
-    // The strict model's prediction, for the record.
     let mut model = Model::new(&AGENTS);
     let seen: Vec<Observation> = ops.iter().flat_map(|op| model.apply(op)).collect();
     let collected = Observation::Collected {
@@ -330,9 +324,8 @@ fn generated_scenarios_replay_with_the_run_command() {
 /// language has no command for these handlers, so the check cannot reach
 /// them): an event handler is one listener however often it is set, as
 /// `set_onmessage` already does, but setting `onclose` (or
-/// `onmessageerror`) twice counts two listeners.
+/// `onmessageerror`) twice counted two listeners (regression test).
 #[test]
-#[ignore = "known bug: setting onclose or onmessageerror again adds another listener"]
 fn setting_an_event_handler_twice_is_still_one_listener() {
     use webmessaging::ecmascript::AgentClusterId;
     use webmessaging::messaging::World;

@@ -365,13 +365,7 @@ impl Agent {
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onmessage>
     pub fn set_onmessage(&mut self, port: PortId) {
-        let Some(state) = self.ports.ports.get_mut(&port) else {
-            return;
-        };
-        if !state.onmessage_set {
-            *state.listeners.entry(EventType::Message).or_insert(0) += 1;
-        }
-        let first_time = !std::mem::replace(&mut state.onmessage_set, true);
+        let first_time = self.set_handler(port, EventType::Message);
         step!("handler-messageport-onmessage/1"); // first set: as if start() were called
         if first_time {
             self.start(port);
@@ -382,14 +376,27 @@ impl Agent {
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageeventtarget-onmessageerror>
     pub fn set_onmessageerror(&mut self, port: PortId) {
-        self.add_event_listener(port, EventType::MessageError);
+        self.set_handler(port, EventType::MessageError);
     }
 
     /// Sets the `onclose` event handler.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onclose>
     pub fn set_onclose(&mut self, port: PortId) {
-        self.add_event_listener(port, EventType::Close);
+        self.set_handler(port, EventType::Close);
+    }
+
+    /// Sets an event handler; an event handler is one listener however often
+    /// it is set. Returns whether it was set for the first time.
+    fn set_handler(&mut self, port: PortId, event: EventType) -> bool {
+        let Some(state) = self.ports.ports.get_mut(&port) else {
+            return false;
+        };
+        let first_time = state.handlers.insert(event);
+        if first_time {
+            *state.listeners.entry(event).or_insert(0) += 1;
+        }
+        first_time
     }
 
     /// Adds an event listener (`addEventListener`): it does not enable the
@@ -480,9 +487,15 @@ impl Agent {
         step!("message-port-post-message-steps/7.2"); // its message event target is itself
         step!("message-port-post-message-steps/7.3"); // and its realm is the target realm
         step!("message-port-post-message-steps/7.4"); // deserialize; failure is a messageerror
+        self.ports.received.clear();
         let record = match structured_deserialize_with_transfer(&mut self.realm, &mut self.ports, message) {
             Ok(record) => record,
             Err(error) => {
+                // Ports received before the failure are in no event: no
+                // script can ever reach them, so they may be collected.
+                for port in std::mem::take(&mut self.ports.received) {
+                    self.forget(port);
+                }
                 return self.fire(
                     target,
                     EventType::MessageError,

@@ -27,7 +27,7 @@ mod gc;
 mod observation;
 mod tasks;
 
-pub use observation::{Event, KnownBug, LivePort, Observation, PortView, PostResult, QueueView, ShipResult};
+pub use observation::{Event, LivePort, Observation, PortView, PostResult, QueueView, ShipResult};
 
 use crate::scenario::{Data, EventKind, Item, Op};
 use std::collections::VecDeque;
@@ -113,18 +113,11 @@ pub struct Model {
     ports: Vec<Port>,
     queues: Vec<Queue>,
     clock: u64,
-    tolerated: Vec<KnownBug>,
 }
 
 impl Model {
     /// A world of these agents (name, agent cluster) with no ports.
     pub fn new(agents: &[(&str, u32)]) -> Model {
-        Model::tolerating(agents, &[])
-    }
-
-    /// Like [`Model::new`], but behaving like the implementation where it
-    /// has one of the `known` bugs.
-    pub fn tolerating(agents: &[(&str, u32)], known: &[KnownBug]) -> Model {
         Model {
             agents: agents
                 .iter()
@@ -137,7 +130,6 @@ impl Model {
             ports: Vec::new(),
             queues: Vec::new(),
             clock: 0,
-            tolerated: known.to_vec(),
         }
     }
 

@@ -2,17 +2,6 @@
 
 use crate::scenario::{Data, EventKind};
 
-/// A known disagreement in which the implementation, not the model, is
-/// wrong. The model follows the standard unless told to tolerate one, so
-/// that a check can look past a known bug for new ones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KnownBug {
-    /// The ports a message carries are kept as if script held them even
-    /// when deserialization fails and `messageerror` fires without them, so
-    /// they are never collected and their partners never get `close`.
-    MessageErrorPortsHeld,
-}
-
 /// What `postMessage` did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PostResult {

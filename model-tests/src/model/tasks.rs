@@ -1,9 +1,7 @@
 //! Event loops: which task runs next, and what running it dispatches
 //! (the task the post message steps queue, `close`, worker-style messages).
 
-use super::{
-    Data, Event, EventKind, KnownBug, Message, Model, Observation, PortIx, QueueIx, Source, kind_index,
-};
+use super::{Data, Event, EventKind, Message, Model, Observation, PortIx, QueueIx, Source, kind_index};
 
 impl Model {
     /// The task `agent` would run next: the oldest ready one across its
@@ -74,10 +72,8 @@ impl Model {
             .collect();
         if matches!(message.data, Data::Shared(_)) && message.cluster != self.agents[agent].cluster {
             // The new ports were never given to script.
-            if !self.tolerated.contains(&KnownBug::MessageErrorPortsHeld) {
-                for &port in &received {
-                    self.ports[port].held = false;
-                }
+            for &port in &received {
+                self.ports[port].held = false;
             }
             return self.event(agent, target, EventKind::MessageError, None, Vec::new());
         }
