@@ -1,3 +1,4 @@
 //! Model checks of the webmessaging reference.
 
 pub mod graphs;
+pub mod predicate;
