@@ -6,12 +6,19 @@
 //!   scenario language of `webmessaging run`;
 //! - [`harness`]: drives the implementation through its public API;
 //! - [`state_machine`]: the proptest state machine that compares the two;
-//! - [`report`]: what a check reports and the `model-check` summary.
+//! - [`report`]: what a check reports and the `model-check` summary;
+//! - [`graphs`]: proptest strategies of graph-notation documents;
+//! - [`predicate`]: the outcome of `structuredClone` predicted from the
+//!   standard, independently of `webmessaging::structured`;
+//! - [`clone_checks`]: the clone properties, runnable outside the test harness.
 //!
 //! `model-check` (src/bin) runs every entry of [`checks`].
 
+pub mod clone_checks;
+pub mod graphs;
 pub mod harness;
 pub mod model;
+pub mod predicate;
 pub mod report;
 pub mod scenario;
 pub mod state_machine;
@@ -19,20 +26,19 @@ pub mod state_machine;
 pub use report::{Check, CheckReport};
 pub use state_machine::run_state_machine;
 
-/// The checks `model-check` runs, in order. The clone properties and the
-/// node oracle are placeholders until they are written; add a check by
-/// adding an entry whose `run` returns its [`CheckReport`].
+/// The checks `model-check` runs, in order; add a check by adding an entry
+/// whose `run` returns its [`CheckReport`].
 pub fn checks() -> Vec<Check> {
     vec![
         Check {
             name: "state machine",
-            default_cases: 250_000,
+            default_cases: 150_000,
             run: run_state_machine,
         },
         Check {
             name: "clone properties",
-            default_cases: 0,
-            run: |_, _, _| CheckReport::placeholder("clone properties"),
+            default_cases: 20_000,
+            run: clone_checks::run_clone_check,
         },
         Check {
             name: "node oracle",
