@@ -445,7 +445,11 @@ fn run<S: Strategy>(
 /// [`run_clone_properties`] as an entry of [`crate::checks`]: `cases` in all,
 /// shared out among the properties; each failure becomes a counterexample
 /// with the command that replays it.
-pub fn run_clone_check(cases: usize, seed: u64, progress: &mut dyn FnMut(usize, usize)) -> crate::CheckReport {
+pub fn run_clone_check(
+    cases: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> crate::CheckReport {
     let per_property = u32::try_from(cases.div_ceil(PROPERTIES.len()).max(1)).unwrap_or(u32::MAX);
     let report = run_clone_properties(per_property, seed, progress);
     crate::CheckReport {

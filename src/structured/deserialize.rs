@@ -117,6 +117,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
     /// Steps 5 – 22: a new value for the record, and whether its contents
     /// still need deserializing (*deep*).
+    #[inline(never)] // keeps its locals out of the recursion's frames
     fn shallow_value(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
@@ -309,6 +310,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     }
 
     /// Step 21: a new Error with the recorded prototype, message and stack.
+    #[inline(never)] // keeps its locals out of the recursion's frames
     fn deserialize_error(
         realm: &mut R,
         name: ErrorPrototype,

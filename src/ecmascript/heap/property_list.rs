@@ -9,11 +9,16 @@ use std::ops::Deref;
 
 use super::OwnProperty;
 
-/// Own properties in creation order, indexed by key.
+/// Lists up to this long are searched; longer ones get an index (most
+/// objects have a handful of properties, and a map each would cost more
+/// than the search).
+const INDEX_FROM: usize = 8;
+
+/// Own properties in creation order, indexed by key once there are many.
 #[derive(Clone, Debug, Default)]
 pub struct PropertyList {
     entries: Vec<(PropertyKey, OwnProperty)>,
-    index: HashMap<PropertyKey, usize>,
+    index: Option<HashMap<PropertyKey, usize>>,
 }
 
 impl PropertyList {
@@ -22,26 +27,48 @@ impl PropertyList {
         PropertyList::default()
     }
 
+    fn position(&self, key: &PropertyKey) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
     /// The property with this key.
     pub fn get(&self, key: &PropertyKey) -> Option<&OwnProperty> {
-        self.index.get(key).map(|&i| &self.entries[i].1)
+        self.position(key).map(|i| &self.entries[i].1)
     }
 
     /// The property with this key, mutably.
     pub fn get_mut(&mut self, key: &PropertyKey) -> Option<&mut OwnProperty> {
-        self.index.get(key).map(|&i| &mut self.entries[i].1)
+        self.position(key).map(|i| &mut self.entries[i].1)
     }
 
     /// Defines `key`: replaced in place (keeping its position) if present,
     /// appended otherwise.
     pub fn insert(&mut self, key: PropertyKey, property: OwnProperty) {
-        match self.index.get(&key) {
-            Some(&i) => self.entries[i].1 = property,
+        match self.position(&key) {
+            Some(i) => self.entries[i].1 = property,
             None => {
-                self.index.insert(key.clone(), self.entries.len());
+                if let Some(index) = &mut self.index {
+                    index.insert(key.clone(), self.entries.len());
+                }
                 self.entries.push((key, property));
+                if self.index.is_none() && self.entries.len() > INDEX_FROM {
+                    self.reindex();
+                }
             }
         }
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.entries.len() > INDEX_FROM).then(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect()
+        });
     }
 
     /// [`PropertyList::insert`] of a (key, property) pair.
@@ -52,12 +79,7 @@ impl PropertyList {
     /// Keeps only the properties `keep` accepts, in order.
     pub fn retain(&mut self, keep: impl FnMut(&(PropertyKey, OwnProperty)) -> bool) {
         self.entries.retain(keep);
-        self.index = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, (k, _))| (k.clone(), i))
-            .collect();
+        self.reindex();
     }
 
     /// The properties in creation order, with mutable values.
@@ -127,5 +149,30 @@ mod tests {
         assert!(list.get(&"b".into()).is_none());
         assert!(list.get(&"c".into()).is_some());
         assert_eq!(list.len(), 2);
+    }
+
+    #[test]
+    fn long_lists_are_indexed_and_stay_consistent() {
+        let mut list = PropertyList::new();
+        for i in 0..100 {
+            list.insert(
+                PropertyKey::from(i.to_string().as_str()),
+                OwnProperty::data(Value::Number(f64::from(i))),
+            );
+        }
+        assert!(list.index.is_some());
+        list.retain(|(k, _)| {
+            k.as_string()
+                .and_then(|s| s.as_array_index())
+                .is_some_and(|i| i % 2 == 0)
+        });
+        assert_eq!(list.len(), 50);
+        assert!(
+            matches!(list.get(&"98".into()), Some(OwnProperty::Data { value: Value::Number(n), .. }) if *n == 98.0)
+        );
+        assert!(list.get(&"97".into()).is_none());
+        list.retain(|(k, _)| *k == PropertyKey::from("2"));
+        assert!(list.index.is_none(), "short again: searched");
+        assert!(list.get(&"2".into()).is_some());
     }
 }
