@@ -330,7 +330,7 @@ impl Walk<'_> {
             Kind::Error { name, message, stack } => {
                 let name = self.error_name(object, *name)?;
                 let message = match message {
-                    Some(v) => Some(Val::String(self.to_string(v)?)),
+                    Some(v) => Some(Val::String(self.ecmascript_to_string(v)?)),
                     // No own property, or an accessor: undefined (17.4).
                     None => None,
                 };
@@ -442,7 +442,7 @@ impl Walk<'_> {
     }
 
     /// Step 17.4's ToString.
-    fn to_string(&mut self, value: &Val) -> Result<JsString, Stop> {
+    fn ecmascript_to_string(&mut self, value: &Val) -> Result<JsString, Stop> {
         const STEP: &str = "structuredserializeinternal/17.4";
         Ok(match value {
             Val::Undefined => JsString::from("undefined"),
