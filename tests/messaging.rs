@@ -522,3 +522,23 @@ fn onclose_counts_as_a_listener_and_does_not_start_the_queue() {
     world.agent(a).start(p2);
     assert_eq!(summary(&world.run_until_idle(10)), ["A p2 message waits"]);
 }
+
+#[test]
+fn ports_waiting_in_each_others_queues_are_freed_with_their_event_loops() {
+    // Found by the port_ops fuzz target: A2 waits in B2's queue and B1 in
+    // A2's, so each channel's queue holds the other channel alive.
+    let (mut world, ids) = world_with(&["X"]);
+    let x = ids[0];
+    let (a1, a2) = world.agent(x).new_message_channel("a1", "a2");
+    let (b1, _b2) = world.agent(x).new_message_channel("b1", "b2");
+    let channel = |world: &mut World, port| {
+        std::sync::Arc::downgrade(&world.agent(x).port(port).unwrap().end.clone().unwrap().channel)
+    };
+    let (channel_a, channel_b) = (channel(&mut world, a1), channel(&mut world, b1));
+    let a2_object = world.agent(x).port(a2).unwrap().object;
+    world.agent(x).post_message(b1, Value::Undefined, &[a2_object]).unwrap();
+    let b1_object = world.agent(x).port(b1).unwrap().object;
+    world.agent(x).post_message(a1, Value::Undefined, &[b1_object]).unwrap();
+    drop(world);
+    assert!(channel_a.upgrade().is_none() && channel_b.upgrade().is_none(), "no channel outlives the agents");
+}

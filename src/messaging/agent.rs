@@ -593,3 +593,13 @@ impl Agent {
             .is_some_and(|e| e.close_pending() || (e.is_enabled() && e.queued() > 0))
     }
 }
+
+/// An agent that goes away takes its ports with it: each is released, which
+/// disentangles it and drops what its queue held. Without this, two ports
+/// each waiting (shipped) in the other's queue would keep both channels
+/// alive forever once their event loops are gone.
+impl Drop for Agent {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
