@@ -536,9 +536,18 @@ fn ports_waiting_in_each_others_queues_are_freed_with_their_event_loops() {
     };
     let (channel_a, channel_b) = (channel(&mut world, a1), channel(&mut world, b1));
     let a2_object = world.agent(x).port(a2).unwrap().object;
-    world.agent(x).post_message(b1, Value::Undefined, &[a2_object]).unwrap();
+    world
+        .agent(x)
+        .post_message(b1, Value::Undefined, &[a2_object])
+        .unwrap();
     let b1_object = world.agent(x).port(b1).unwrap().object;
-    world.agent(x).post_message(a1, Value::Undefined, &[b1_object]).unwrap();
+    world
+        .agent(x)
+        .post_message(a1, Value::Undefined, &[b1_object])
+        .unwrap();
     drop(world);
-    assert!(channel_a.upgrade().is_none() && channel_b.upgrade().is_none(), "no channel outlives the agents");
+    assert!(
+        channel_a.upgrade().is_none() && channel_b.upgrade().is_none(),
+        "no channel outlives the agents"
+    );
 }

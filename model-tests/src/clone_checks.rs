@@ -14,7 +14,8 @@ use webmessaging::ecmascript::{
 };
 use webmessaging::notation::{Document, build, print};
 use webmessaging::structured::{
-    CloneError, NoPlatformObjects, structured_clone, structured_deserialize_with_transfer,
+    CloneError, NoPlatformObjects, PersonHost, decode, encode, structured_clone, structured_deserialize,
+    structured_deserialize_with_transfer, structured_serialize, structured_serialize_for_storage,
     structured_serialize_with_transfer,
 };
 
@@ -190,6 +191,98 @@ pub fn round_trip(document: &Document) -> Result<(), Failure> {
     }
 }
 
+/// Storage: a serializable graph goes through StructuredSerializeForStorage
+/// (StructuredSerialize when it holds shared memory, which storage refuses),
+/// the byte encoding when it has no shared memory, and StructuredDeserialize
+/// into a fresh realm of the same agent cluster; the result prints as the
+/// model's clone. A web of the standard's `Person` example objects goes the
+/// same way, keeping names and the best-friend relation.
+pub fn storage(document: &Document, people: &[(String, Option<usize>)]) -> Result<(), Failure> {
+    let prediction = predict(document, &Conditions::default());
+    let Predicted::Cloned(expected) = prediction.outcome else {
+        return Err(format!(
+            "the generator promised a serializable graph, the predicate says {}",
+            describe(&prediction.outcome)
+        ));
+    };
+    let mut heap = Heap::default();
+    let built = build(document, &mut heap).map_err(|e| format!("the document does not build: {e}"))?;
+    let host = &mut NoPlatformObjects;
+    let has_shared = document
+        .objects
+        .iter()
+        .any(|o| matches!(&o.kind, webmessaging::notation::Kind::ArrayBuffer(b) if b.shared));
+    let records = match structured_serialize_for_storage(&mut heap, host, &built.root) {
+        Ok(records) => {
+            let bytes = encode(&records).map_err(|e| format!("encoding: {e}"))?;
+            decode(&bytes).map_err(|e| format!("decoding what was just encoded: {e}"))?
+        }
+        // Storage refuses shared memory (step 13.1.2); nothing else here.
+        Err(CloneError::DataClone(_)) if has_shared => {
+            structured_serialize(&mut heap, host, &built.root).map_err(|e| format!("serializing: {e}"))?
+        }
+        Err(e) => return Err(format!("serializing for storage: {e}")),
+    };
+    let mut other = Heap::default();
+    let value =
+        structured_deserialize(&mut other, host, &records).map_err(|e| format!("deserializing: {e}"))?;
+    let printed = print(&other, &value).to_json_string();
+    if printed != expected.to_json_string() {
+        return Err(format!(
+            "the stored value differs from the model\nexpected: {}\nactual:   {printed}",
+            expected.to_json_string()
+        ));
+    }
+    // The standard's Person example: serialization steps with sub-serializations.
+    let mut host = PersonHost::default();
+    let mut heap = Heap::default();
+    let objects: Vec<_> = people
+        .iter()
+        .map(|(name, _)| host.create(&mut heap, name, None))
+        .collect();
+    for (person, (_, friend)) in objects.iter().zip(people) {
+        host.set_best_friend(&heap, *person, friend.map(|f| objects[f % objects.len()]));
+    }
+    let Some(&first) = objects.first() else {
+        return Ok(());
+    };
+    let records = structured_serialize_for_storage(&mut heap, &mut host, &Value::Object(first))
+        .map_err(|e| format!("serializing people: {e}"))?;
+    let records = decode(&encode(&records).map_err(|e| format!("encoding people: {e}"))?)
+        .map_err(|e| format!("decoding people: {e}"))?;
+    let mut other = Heap::default();
+    let Value::Object(copy) = structured_deserialize(&mut other, &mut host, &records)
+        .map_err(|e| format!("deserializing people: {e}"))?
+    else {
+        return Err("people deserialized to a primitive".to_owned());
+    };
+    // Walk both friend chains in step until the original one repeats.
+    let (mut a, mut b) = (Some(first), Some(copy));
+    let mut pairs: Vec<(ObjectId, ObjectId)> = Vec::new();
+    while let (Some(x), Some(y)) = (a, b) {
+        if let Some((_, seen)) = pairs.iter().find(|(p, _)| *p == x) {
+            return if *seen == y {
+                Ok(())
+            } else {
+                Err("the copy's friendships form another shape".to_owned())
+            };
+        }
+        pairs.push((x, y));
+        let (dx, dy) = (host.data(&heap, x).cloned(), host.data(&other, y).cloned());
+        let (Some(dx), Some(dy)) = (dx, dy) else {
+            return Err("a copied Person lost its data".to_owned());
+        };
+        if dx.name != dy.name {
+            return Err(format!("name {:?} became {:?}", dx.name, dy.name));
+        }
+        (a, b) = (dx.best_friend, dy.best_friend);
+    }
+    if a.is_some() != b.is_some() {
+        return Err("a best friend was lost or invented".to_owned());
+    }
+    Ok(())
+}
+
 /// Transfer: a serializable graph with a valid transfer list clones,
 /// detaches exactly the listed buffers, and the receiving side holds their
 /// bytes (reached from the root or not).
@@ -278,6 +371,15 @@ pub mod strategies {
         graphs::document(GraphConfig::serializable(MAX_OBJECTS))
     }
 
+    /// Serializable graphs, and a web of `Person` objects (name, index of
+    /// the best friend).
+    pub fn stored() -> impl Strategy<Value = (Document, Vec<(String, Option<usize>)>)> {
+        (
+            serializable(),
+            proptest::collection::vec(("[a-z]{0,6}", proptest::option::of(0usize..8)), 0..6),
+        )
+    }
+
     /// Serializable graphs with a valid transfer list.
     pub fn with_transfer() -> impl Strategy<Value = Document> {
         graphs::document(GraphConfig {
@@ -330,7 +432,7 @@ pub struct CloneCheckFailure {
 }
 
 /// The property names, in the order [`run_clone_properties`] runs them.
-pub const PROPERTIES: [&str; 4] = ["round trip", "transfer", "errors", "poisoned"];
+pub const PROPERTIES: [&str; 5] = ["round trip", "transfer", "errors", "poisoned", "storage"];
 
 /// Runs the clone properties on `cases` generated graphs each, from `seed`
 /// (the same seed gives the same graphs), shrinking each failure to a
@@ -412,6 +514,16 @@ pub fn run_clone_properties(
     })
     .map(|(reason, doc)| (reason, doc, true));
     record(PROPERTIES[3], failure);
+
+    let new_case = per_property(cases as usize);
+    let failure = run(cases, seed, 4, &strategies::stored(), |(doc, people)| {
+        if new_case() {
+            tick();
+        }
+        storage(&doc, &people)
+    })
+    .map(|(reason, (doc, people))| (format!("{reason} (people: {people:?})"), doc, true));
+    record(PROPERTIES[4], failure);
 
     report.cases_run = *done.borrow();
     report

@@ -421,7 +421,7 @@ fn raw_kind(config: GraphConfig) -> BoxedStrategy<RawKind> {
         1 => number().prop_map(RawKind::Number),
         1 => string().prop_map(RawKind::String),
         1 => bigint().prop_map(RawKind::BigInt),
-        1 => number().prop_map(RawKind::Date),
+        1 => number().prop_map(|t| RawKind::Date(webmessaging::ecmascript::time_clip(t))),
         1 => regexp,
         3 => buffer(config).prop_map(RawKind::ArrayBuffer),
         3 => view,

@@ -16,7 +16,7 @@ pub use bigint::{BigInt, BigIntParseError};
 pub use heap::{
     Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyList,
 };
-pub use number::number_to_string;
+pub use number::{is_time_value, number_to_string, time_clip};
 pub use realm::{
     AgentClusterId, ArrayBufferSlots, ErrorPrototype, Exception, PlatformObjectSlots, PropertyDescriptor,
     Realm, ViewKind, ViewSlots,

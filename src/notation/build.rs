@@ -268,6 +268,16 @@ fn check(document: &Document) -> Result<(), NotationError> {
                 }
             }
             Kind::ArrayBuffer(buffer) => check_buffer(buffer, &at)?,
+            Kind::Date { time } if !crate::ecmascript::is_time_value(*time) => {
+                return fail(
+                    at(".time"),
+                    format!(
+                        "{} is not a time value: a Date holds NaN or an integral number of \
+                         milliseconds within ±8.64e15, never -0",
+                        crate::ecmascript::number_to_string(*time)
+                    ),
+                );
+            }
             Kind::View {
                 kind,
                 buffer,
