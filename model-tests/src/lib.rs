@@ -1,1 +1,3 @@
 //! Model checks of the webmessaging reference.
+
+pub mod oracle;
