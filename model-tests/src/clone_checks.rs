@@ -580,6 +580,6 @@ pub fn run_clone_check(
             })
             .collect(),
         extra_lines: vec![format!("properties: {}", report.properties_checked.join(", "))],
-        placeholder: false,
+        skipped: None,
     }
 }

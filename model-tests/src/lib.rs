@@ -10,7 +10,8 @@
 //! - [`graphs`]: proptest strategies of graph-notation documents;
 //! - [`predicate`]: the outcome of `structuredClone` predicted from the
 //!   standard, independently of `webmessaging::structured`;
-//! - [`clone_checks`]: the clone properties, runnable outside the test harness.
+//! - [`clone_checks`]: the clone properties, runnable outside the test harness;
+//! - [`oracle`]: the differential oracle against node's `structuredClone` (V8).
 //!
 //! `model-check` (src/bin) runs every entry of [`checks`].
 
@@ -18,6 +19,7 @@ pub mod clone_checks;
 pub mod graphs;
 pub mod harness;
 pub mod model;
+pub mod oracle;
 pub mod predicate;
 pub mod report;
 pub mod scenario;
@@ -42,8 +44,8 @@ pub fn checks() -> Vec<Check> {
         },
         Check {
             name: "node oracle",
-            default_cases: 0,
-            run: |_, _, _| CheckReport::placeholder("node oracle"),
+            default_cases: 3_000,
+            run: oracle::run_oracle_check,
         },
     ]
 }

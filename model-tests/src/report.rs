@@ -37,8 +37,9 @@ pub struct CheckReport {
     pub counterexamples: Vec<String>,
     /// Anything else worth a line in the summary.
     pub extra_lines: Vec<String>,
-    /// The check is not written yet: it ran nothing.
-    pub placeholder: bool,
+    /// The check ran nothing, and why (node is not installed, say). A skip
+    /// is printed loudly; it is never a silent pass.
+    pub skipped: Option<String>,
 }
 
 impl CheckReport {
@@ -47,15 +48,6 @@ impl CheckReport {
         CheckReport {
             name: name.to_owned(),
             ..CheckReport::default()
-        }
-    }
-
-    /// The report of a check that is not written yet.
-    pub fn placeholder(name: &str) -> CheckReport {
-        CheckReport {
-            placeholder: true,
-            extra_lines: vec!["not implemented yet".to_owned()],
-            ..CheckReport::new(name)
         }
     }
 
@@ -145,7 +137,7 @@ impl Summary {
             "check", "cases", "operations", "counterexamples"
         );
         for check in &self.checks {
-            let (cases, ops, found) = if check.placeholder {
+            let (cases, ops, found) = if check.skipped.is_some() {
                 ("-".to_owned(), "-".to_owned(), "-".to_owned())
             } else {
                 (
@@ -154,7 +146,10 @@ impl Summary {
                     check.counterexamples.len().to_string(),
                 )
             };
-            let notes = check.extra_lines.join("; ");
+            let notes = match &check.skipped {
+                Some(why) => format!("SKIPPED: {why}"),
+                None => check.extra_lines.join("; "),
+            };
             let _ = writeln!(
                 out,
                 "{:<18} {cases:>8} {ops:>12} {found:>16}  {notes}",
@@ -190,6 +185,9 @@ impl Summary {
         }
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", if self.passed { "PASSED" } else { "FAILED" });
+        for check in self.checks.iter().filter(|c| c.skipped.is_some()) {
+            let _ = writeln!(out, "WARNING: {} was SKIPPED", check.name);
+        }
         out
     }
 }

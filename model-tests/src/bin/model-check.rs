@@ -85,7 +85,9 @@ fn main() -> ExitCode {
             }
         };
         let report = (check.run)(cases, seed, &mut progress);
-        if !report.placeholder {
+        if let Some(why) = &report.skipped {
+            eprintln!("model-check: {}: SKIPPED: {why}", report.name);
+        } else {
             eprintln!(
                 "model-check: {}: done, {} cases, {} operations, {} counterexamples",
                 report.name,
