@@ -568,7 +568,7 @@ impl RawGraph {
                     Kind::Map {
                         entries: entries
                             .iter()
-                            .map(|(k, v)| (r.visible(k), r.visible(v)))
+                            .map(|(k, v)| (map_key(r.visible(k)), r.visible(v)))
                             .filter(|(k, _)| seen.insert(same_value_zero(k)))
                             .collect(),
                     }
@@ -578,7 +578,7 @@ impl RawGraph {
                     Kind::Set {
                         values: values
                             .iter()
-                            .map(|v| r.visible(v))
+                            .map(|v| map_key(r.visible(v)))
                             .filter(|v| seen.insert(same_value_zero(v)))
                             .collect(),
                     }
@@ -832,6 +832,17 @@ fn fit_array_length(kind: &Kind, props: &[Prop]) -> Option<u32> {
 
 /// The array index a key stands for (a canonical numeric String below
 /// 2^32 - 1).
+/// What a Map or Set stores for a key: -0 becomes +0 (Map.prototype.set
+/// and Set.prototype.add normalise it).
+fn map_key(key: Val) -> Val {
+    match key {
+        // -0 + 0 is +0; every other number is unchanged by adding +0.
+        Val::Number(n) => Val::Number(n + 0.0),
+        other => other,
+    }
+}
+
+/// The array index a key names, if any.
 pub fn index_of(key: &JsString) -> Option<u32> {
     let text = key.to_rust_string()?;
     let n: u32 = text.parse().ok()?;

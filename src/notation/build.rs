@@ -449,6 +449,9 @@ fn distinct<'a>(
 ) -> Result<(), NotationError> {
     let mut seen = HashSet::new();
     for (n, key) in keys.enumerate() {
+        if matches!(key, Val::Number(z) if *z == 0.0 && z.is_sign_negative()) {
+            return fail(at(n), "a Map or Set never holds -0: adding -0 stores +0");
+        }
         if !seen.insert(SameValueZero::from(key)) {
             return fail(
                 at(n),

@@ -2,7 +2,7 @@
 //! `structuredClone`: each one observed, with the side this reference
 //! follows, the step of the standard it is about, where the other behaviour
 //! comes from, and a detector. `docs/oracle.md` explains each. Beside them,
-//! the known bugs of the reference that the oracle found ([`ReferenceBug`]),
+//! the bugs of the reference that the oracle found (now fixed),
 //! recognised the same way until they are fixed.
 //!
 //! A detector looks at the input and at both outcomes. Either the outcomes
@@ -13,8 +13,8 @@
 //! again on that input; only if they then agree is the difference put down
 //! to the divergence.
 
-use webmessaging::ecmascript::{JsString, ViewKind};
-use webmessaging::notation::{CloneOutcome, Document, Key, Kind, Object, PropValue, Val};
+use webmessaging::ecmascript::JsString;
+use webmessaging::notation::{CloneOutcome, Document, Key, Kind, PropValue, Val};
 
 /// Which behaviour the reference follows where it and node differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,152 +198,25 @@ impl Divergence {
     }
 }
 
-/// A bug of the reference (node does what the standards say) that the
-/// oracle found and that is not fixed yet. Each is kept as an expected
-/// failure in the edge-case table; see `docs/oracle.md`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReferenceBug {
-    /// The heap's ToString of a typed array gives "[object Uint8Array]";
-    /// `%TypedArray%.prototype.toString` is `Array.prototype.toString`,
-    /// which joins the elements (and `join` throws a TypeError when the view
-    /// is out of bounds). Seen through an Error's message (step 17.4).
-    TypedArrayToString,
-    /// The heap's ToString of an Array always joins its elements;
-    /// `Array.prototype.toString` calls the array's `join` property, and an
-    /// own non-callable `join` makes it fall back to
-    /// `Object.prototype.toString` ("[object Array]").
-    ArrayToStringIgnoresJoin,
-}
-
-impl ReferenceBug {
-    /// Every known reference bug.
-    pub const ALL: [ReferenceBug; 2] = [
-        ReferenceBug::TypedArrayToString,
-        ReferenceBug::ArrayToStringIgnoresJoin,
-    ];
-
-    /// A short name (used in reports).
-    pub fn name(self) -> &'static str {
-        match self {
-            ReferenceBug::TypedArrayToString => "bug:typed-array-tostring",
-            ReferenceBug::ArrayToStringIgnoresJoin => "bug:array-tostring-ignores-join",
-        }
-    }
-
-    /// Where the bug is, and what the standard says instead.
-    pub fn summary(self) -> &'static str {
-        match self {
-            ReferenceBug::TypedArrayToString => {
-                "src/ecmascript/heap/conversion.rs builtin_to_string: a typed array's toString is \
-                 Array.prototype.toString (ECMA-262 %TypedArray%.prototype.toString), which joins its \
-                 elements, not Object.prototype.toString"
-            }
-            ReferenceBug::ArrayToStringIgnoresJoin => {
-                "src/ecmascript/heap/conversion.rs array_join: Array.prototype.toString reads the \
-                 array's \"join\" (ECMA-262 23.1.3.36 step 2) and, when it is not callable, uses \
-                 Object.prototype.toString"
-            }
-        }
-    }
-
-    /// Recognises the bug: an Error whose message (made a String by step
-    /// 17.4) reaches the trigger. The neutralised input gives those Errors
-    /// a String message instead.
-    pub fn detect(self, input: &Document) -> Option<Resolution> {
-        let trigger = |object: &Object| match self {
-            ReferenceBug::TypedArrayToString => {
-                matches!(&object.kind, Kind::View { kind, .. } if *kind != ViewKind::DataView)
-            }
-            ReferenceBug::ArrayToStringIgnoresJoin => {
-                matches!(object.kind, Kind::Array { .. })
-                    && object.props.iter().any(|p| is_key(&p.key, "join"))
-            }
-        };
-        let mut doc = input.clone();
-        let mut changed = false;
-        for i in 0..doc.objects.len() {
-            if let Kind::Error {
-                message: Some(message),
-                ..
-            } = &doc.objects[i].kind
-                && to_string_reaches(input, message, &trigger)
-                && let Kind::Error { message, .. } = &mut doc.objects[i].kind
-            {
-                *message = Some(Val::String(JsString::from("(neutralised)")));
-                changed = true;
-            }
-        }
-        changed.then_some(Resolution::Rerun(doc))
-    }
-}
-
-/// Whether ToString of `v` (with the built-in toString methods) may look at
-/// an object for which `trigger` holds: an Array's elements and an Error's
-/// name and message are made Strings in turn.
-fn to_string_reaches(doc: &Document, v: &Val, trigger: &dyn Fn(&Object) -> bool) -> bool {
-    let mut seen = vec![false; doc.objects.len()];
-    let mut stack = vec![v.clone()];
-    while let Some(v) = stack.pop() {
-        let Val::Ref(i) = v else { continue };
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        let object = &doc.objects[i];
-        if trigger(object) {
-            return true;
-        }
-        let own = |name: &'static str| {
-            object.props.iter().filter_map(move |p| match &p.value {
-                PropValue::Data(v) | PropValue::GetterReturns(v) if is_key(&p.key, name) => Some(v.clone()),
-                _ => None,
-            })
-        };
-        match &object.kind {
-            Kind::Array { .. } => {
-                stack.extend(object.props.iter().filter_map(|p| match (&p.key, &p.value) {
-                    (Key::String(k), PropValue::Data(v) | PropValue::GetterReturns(v))
-                        if k.as_array_index().is_some() =>
-                    {
-                        Some(v.clone())
-                    }
-                    _ => None,
-                }))
-            }
-            Kind::Error { message, .. } => {
-                stack.extend(message.clone());
-                stack.extend(own("message"));
-                stack.extend(own("name"));
-            }
-            _ => {}
-        }
-    }
-    false
-}
-
-/// What accounts for a difference: a known divergence, or a known bug of
-/// the reference.
+/// What accounts for a difference: a known divergence. (The oracle also
+/// found two bugs of the reference, the ToString of typed arrays and of
+/// Arrays with an own `join`; both are fixed, and their edge cases agree.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Explanation {
     /// A known divergence between the reference and node.
     Divergence(Divergence),
-    /// A known bug of the reference.
-    Bug(ReferenceBug),
 }
 
 impl Explanation {
     /// Everything the oracle tries, divergences first.
     pub fn all() -> impl Iterator<Item = Explanation> {
-        Divergence::ALL
-            .into_iter()
-            .map(Explanation::Divergence)
-            .chain(ReferenceBug::ALL.into_iter().map(Explanation::Bug))
+        Divergence::ALL.into_iter().map(Explanation::Divergence)
     }
 
     /// A short name.
     pub fn name(self) -> &'static str {
         match self {
             Explanation::Divergence(d) => d.name(),
-            Explanation::Bug(b) => b.name(),
         }
     }
 
@@ -356,7 +229,6 @@ impl Explanation {
     ) -> Option<Resolution> {
         match self {
             Explanation::Divergence(d) => d.detect(input, reference, node),
-            Explanation::Bug(b) => b.detect(input),
         }
     }
 }

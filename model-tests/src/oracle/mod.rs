@@ -24,7 +24,7 @@ mod node;
 mod table;
 mod translate;
 
-pub use divergence::{Divergence, Explanation, Follows, ReferenceBug, Resolution};
+pub use divergence::{Divergence, Explanation, Follows, Resolution};
 pub use generate::{Cases, Generator, generated_document};
 pub use node::{
     CASE_TIMEOUT, HARNESS_JS, NodeProcess, NodeReply, node_available, node_binary, node_version,
@@ -405,10 +405,8 @@ impl fmt::Display for OracleReport {
             self.unsupported.len()
         )?;
         for (e, n) in &self.known {
-            let step = match e {
-                Explanation::Divergence(d) => d.step(),
-                Explanation::Bug(_) => "a bug of the reference, not fixed yet",
-            };
+            let Explanation::Divergence(d) = e;
+            let step = d.step();
             writeln!(f, "  known {:<34} {n:>6}  ({step})", e.name())?;
         }
         Ok(())

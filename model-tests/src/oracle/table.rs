@@ -2,7 +2,7 @@
 //! expected to find. `tests/oracle.rs` checks every expectation;
 //! [`super::run_oracle`] runs them before the generated cases.
 
-use super::{Divergence, ReferenceBug};
+use super::Divergence;
 
 /// What comparing an edge case with node should find.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,10 +11,6 @@ pub enum Expect {
     Agree,
     /// A difference accounted for by this known divergence.
     Known(Divergence),
-    /// A difference that is a known bug of the reference: node does what
-    /// the standards say. The case stays here as an expected failure until
-    /// the reference is fixed.
-    ReferenceBug(ReferenceBug),
     /// A document node cannot run (see the translator).
     Unsupported,
 }
@@ -485,18 +481,13 @@ pub const EDGE_CASES: &[EdgeCase] = &[
             {"kind": "Float16Array", "buffer": 1, "byteOffset": 0, "length": 1}, {"kind": "ArrayBuffer", "bytes": "003c"}]}"#,
         expect: Expect::Unsupported,
     },
-    EdgeCase {
-        name: "Map key -0, which no JS Map can hold",
-        document: r#"{"root": {"ref": 0}, "objects": [{"kind": "Map", "entries": [[{"number": "-0"}, 1]]}]}"#,
-        expect: Expect::Unsupported,
-    },
-    // ----- reference bugs found by the oracle (expected failures) -----
+    // ----- two reference bugs the oracle found, fixed: they agree now -----
     EdgeCase {
         name: "typed array made a String",
         document: r#"{"root": {"ref": 0}, "objects": [
             {"kind": "Error", "name": "Error", "message": {"ref": 1}},
             {"kind": "Uint8Array", "buffer": 2, "byteOffset": 0, "length": 2}, {"kind": "ArrayBuffer", "bytes": "0102"}]}"#,
-        expect: Expect::ReferenceBug(ReferenceBug::TypedArrayToString),
+        expect: Expect::Agree,
     },
     EdgeCase {
         name: "out-of-bounds typed array made a String",
@@ -504,13 +495,13 @@ pub const EDGE_CASES: &[EdgeCase] = &[
             {"kind": "Error", "name": "Error", "message": {"ref": 1}},
             {"kind": "Uint8Array", "buffer": 2, "byteOffset": 0, "length": 2},
             {"kind": "ArrayBuffer", "bytes": "", "maxByteLength": 4}]}"#,
-        expect: Expect::ReferenceBug(ReferenceBug::TypedArrayToString),
+        expect: Expect::Agree,
     },
     EdgeCase {
         name: "Array with an own join, made a String",
         document: r#"{"root": {"ref": 0}, "objects": [
             {"kind": "Error", "name": "Error", "message": {"ref": 1}},
             {"kind": "Array", "length": 2, "props": [["0", 1], ["join", 5]]}]}"#,
-        expect: Expect::ReferenceBug(ReferenceBug::ArrayToStringIgnoresJoin),
+        expect: Expect::Agree,
     },
 ];
