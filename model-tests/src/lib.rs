@@ -34,17 +34,17 @@ pub fn checks() -> Vec<Check> {
     vec![
         Check {
             name: "state machine",
-            default_cases: 150_000,
+            default_cases: 250_000,
             run: run_state_machine,
         },
         Check {
             name: "clone properties",
-            default_cases: 20_000,
+            default_cases: 30_000,
             run: clone_checks::run_clone_check,
         },
         Check {
             name: "node oracle",
-            default_cases: 3_000,
+            default_cases: 5_000,
             run: oracle::run_oracle_check,
         },
     ]

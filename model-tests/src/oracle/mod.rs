@@ -483,7 +483,11 @@ pub fn run_oracle_check(
             report.cases = oracle.compared + oracle.unsupported.len();
             report.operations = oracle.compared;
             report.counterexamples = oracle.unexpected.iter().map(|c| c.to_string()).collect();
-            let known: Vec<String> = oracle.known.iter().map(|(k, n)| format!("{k:?} {n}")).collect();
+            let known: Vec<String> = oracle
+                .known
+                .iter()
+                .map(|(k, n)| format!("{} {n}", k.name()))
+                .collect();
             report.extra_lines.push(format!(
                 "oracle: {} compared, {} agreements, {} known divergences hit ({}), {} unexpected differences, {} unsupported",
                 oracle.compared,
