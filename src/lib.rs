@@ -30,3 +30,6 @@ pub mod messaging;
 
 #[cfg(feature = "notation")]
 pub mod notation;
+
+#[cfg(all(feature = "notation", not(loom)))]
+pub mod scenario;

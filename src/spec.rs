@@ -80,11 +80,54 @@ pub fn catalogue() -> Vec<CatalogueStep> {
 mod recorder {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    use std::hash::{BuildHasherDefault, Hasher};
     use std::sync::Mutex;
 
-    pub(super) static COUNTS: Mutex<Option<HashMap<&'static str, u64>>> = Mutex::new(None);
+    /// Step ids are `&'static str` literals: the address of the text
+    /// identifies the marker, so hashing it is one multiplication.
+    #[derive(Default)]
+    pub(super) struct AddressHasher(u64);
+
+    impl Hasher for AddressHasher {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    pub(super) type Counts = HashMap<usize, (&'static str, u64), BuildHasherDefault<AddressHasher>>;
+
+    /// Counts of threads that have finished (merged when a thread's own
+    /// counts are dropped) and of explicit flushes.
+    pub(super) static MERGED: Mutex<Vec<(&'static str, u64)>> = Mutex::new(Vec::new());
+
+    /// This thread's counts, merged into [`MERGED`] when the thread ends.
+    pub(super) struct Local(pub(super) Counts);
+
+    impl Drop for Local {
+        fn drop(&mut self) {
+            flush(&mut self.0);
+        }
+    }
+
+    pub(super) fn flush(counts: &mut Counts) {
+        if counts.is_empty() {
+            return;
+        }
+        if let Ok(mut merged) = MERGED.lock() {
+            merged.extend(counts.drain().map(|(_, v)| v));
+        }
+    }
 
     thread_local! {
+        pub(super) static COUNTS: RefCell<Local> = RefCell::new(Local(Counts::default()));
         pub(super) static TRACE: RefCell<Option<Vec<&'static str>>> = const { RefCell::new(None) };
     }
 }
@@ -92,24 +135,38 @@ mod recorder {
 /// Records that the step `id` ran (called by `step!` under the `trace` feature).
 #[cfg(feature = "trace")]
 pub fn executed(id: &'static str) {
-    if let Ok(mut counts) = recorder::COUNTS.lock() {
-        *counts.get_or_insert_with(Default::default).entry(id).or_insert(0) += 1;
-    }
+    recorder::COUNTS.with(|counts| {
+        if let Ok(mut counts) = counts.try_borrow_mut() {
+            counts.0.entry(id.as_ptr() as usize).or_insert((id, 0)).1 += 1;
+        }
+    });
     recorder::TRACE.with(|trace| {
-        if let Some(trace) = trace.borrow_mut().as_mut() {
+        if let Ok(mut trace) = trace.try_borrow_mut()
+            && let Some(trace) = trace.as_mut()
+        {
             trace.push(id);
         }
     });
 }
 
-/// How many times each step ran in this process so far (empty without the
-/// `trace` feature).
+/// How many times each step ran in this process so far: on this thread, and
+/// on every thread that has ended (empty without the `trace` feature).
 pub fn coverage() -> BTreeMap<&'static str, u64> {
+    let mut total = BTreeMap::new();
     #[cfg(feature = "trace")]
-    if let Ok(counts) = recorder::COUNTS.lock() {
-        return counts.iter().flatten().map(|(id, count)| (*id, *count)).collect();
+    {
+        recorder::COUNTS.with(|counts| {
+            if let Ok(mut counts) = counts.try_borrow_mut() {
+                recorder::flush(&mut counts.0);
+            }
+        });
+        if let Ok(merged) = recorder::MERGED.lock() {
+            for (id, count) in merged.iter() {
+                *total.entry(*id).or_insert(0) += count;
+            }
+        }
     }
-    BTreeMap::new()
+    total
 }
 
 /// Runs `f` while recording, on this thread, every step it executes, and

@@ -458,3 +458,96 @@ fn a_port_with_pending_events_is_not_collected() {
         ["p2"]
     );
 }
+
+#[test]
+fn a_forgotten_port_with_a_handler_keeps_receiving() {
+    let (mut world, ids) = world_with(&["A", "B"]);
+    let (a, b) = (ids[0], ids[1]);
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    let p2b = ship(&mut world, a, p2, b);
+    world.agent(b).set_onmessage(p2b);
+    world.agent(b).set_onmessageerror(p2b);
+    // Script in B lets go of its port; its listeners keep it alive while
+    // the other end is held.
+    world.agent(b).forget(p2b);
+    assert!(world.collect_garbage().is_empty());
+    world.agent(a).post_message(p1, text("still here"), &[]).unwrap();
+    assert_eq!(summary(&world.run_until_idle(10)), ["B p2@B message still here"]);
+    // Once A lets go too, both go, and nothing is left queued anywhere.
+    world.agent(a).forget(p1);
+    assert_eq!(world.collect_garbage().len(), 2);
+    assert!(world.run_until_idle(10).is_empty());
+}
+
+#[test]
+fn a_shipped_port_accepts_post_message_silently() {
+    let (mut world, ids) = world_with(&["A", "B"]);
+    let (a, b) = (ids[0], ids[1]);
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    let p1b = ship(&mut world, a, p1, b);
+    world.agent(a).set_onmessage(p2);
+    // The original p1 was shipped: posting to it throws nothing, reaches nothing.
+    assert_eq!(
+        world
+            .agent(a)
+            .post_message(p1, text("from the husk"), &[])
+            .unwrap(),
+        PostOutcome::NoTargetPort
+    );
+    world
+        .agent(b)
+        .post_message(p1b, text("from the new port"), &[])
+        .unwrap();
+    assert_eq!(
+        summary(&world.run_until_idle(10)),
+        ["A p2 message from the new port"]
+    );
+}
+
+#[test]
+fn onclose_counts_as_a_listener_and_does_not_start_the_queue() {
+    let (mut world, ids) = world_with(&["A"]);
+    let a = ids[0];
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    world.agent(a).set_onclose(p2);
+    world.agent(a).post_message(p1, text("waits"), &[]).unwrap();
+    world.agent(a).close(p1);
+    let events = world.run_until_idle(10);
+    assert_eq!(
+        summary(&events),
+        ["A p2 close"],
+        "close fires; the message waits for start()"
+    );
+    assert_eq!(events[0].1.listeners, 1);
+    world.agent(a).start(p2);
+    assert_eq!(summary(&world.run_until_idle(10)), ["A p2 message waits"]);
+}
+
+#[test]
+fn ports_waiting_in_each_others_queues_are_freed_with_their_event_loops() {
+    // Found by the port_ops fuzz target: A2 waits in B2's queue and B1 in
+    // A2's, so each channel's queue holds the other channel alive.
+    let (mut world, ids) = world_with(&["X"]);
+    let x = ids[0];
+    let (a1, a2) = world.agent(x).new_message_channel("a1", "a2");
+    let (b1, _b2) = world.agent(x).new_message_channel("b1", "b2");
+    let channel = |world: &mut World, port| {
+        std::sync::Arc::downgrade(&world.agent(x).port(port).unwrap().end.clone().unwrap().channel)
+    };
+    let (channel_a, channel_b) = (channel(&mut world, a1), channel(&mut world, b1));
+    let a2_object = world.agent(x).port(a2).unwrap().object;
+    world
+        .agent(x)
+        .post_message(b1, Value::Undefined, &[a2_object])
+        .unwrap();
+    let b1_object = world.agent(x).port(b1).unwrap().object;
+    world
+        .agent(x)
+        .post_message(a1, Value::Undefined, &[b1_object])
+        .unwrap();
+    drop(world);
+    assert!(
+        channel_a.upgrade().is_none() && channel_b.upgrade().is_none(),
+        "no channel outlives the agents"
+    );
+}

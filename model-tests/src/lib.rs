@@ -1,1 +1,51 @@
 //! Model checks of the webmessaging reference.
+//!
+//! - [`model`]: a reference model of channel messaging, written from the
+//!   standard independently of `webmessaging::messaging`;
+//! - [`scenario`]: the operations both are driven with, printed in the
+//!   scenario language of `webmessaging run`;
+//! - [`harness`]: drives the implementation through its public API;
+//! - [`state_machine`]: the proptest state machine that compares the two;
+//! - [`report`]: what a check reports and the `model-check` summary;
+//! - [`graphs`]: proptest strategies of graph-notation documents;
+//! - [`predicate`]: the outcome of `structuredClone` predicted from the
+//!   standard, independently of `webmessaging::structured`;
+//! - [`clone_checks`]: the clone properties, runnable outside the test harness;
+//! - [`oracle`]: the differential oracle against node's `structuredClone` (V8).
+//!
+//! `model-check` (src/bin) runs every entry of [`checks`].
+
+pub mod clone_checks;
+pub mod graphs;
+pub mod harness;
+pub mod model;
+pub mod oracle;
+pub mod predicate;
+pub mod report;
+pub mod scenario;
+pub mod state_machine;
+
+pub use report::{Check, CheckReport};
+pub use state_machine::run_state_machine;
+
+/// The checks `model-check` runs, in order; add a check by adding an entry
+/// whose `run` returns its [`CheckReport`].
+pub fn checks() -> Vec<Check> {
+    vec![
+        Check {
+            name: "state machine",
+            default_cases: 250_000,
+            run: run_state_machine,
+        },
+        Check {
+            name: "clone properties",
+            default_cases: 30_000,
+            run: clone_checks::run_clone_check,
+        },
+        Check {
+            name: "node oracle",
+            default_cases: 5_000,
+            run: oracle::run_oracle_check,
+        },
+    ]
+}

@@ -8,17 +8,19 @@ mod bigint;
 mod heap;
 mod number;
 mod realm;
+mod shared_memory;
 mod string;
 mod value;
 
 pub use bigint::{BigInt, BigIntParseError};
 pub use heap::{
-    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, SharedDataBlock,
+    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyList,
 };
-pub use number::number_to_string;
+pub use number::{is_time_value, number_to_string, time_clip};
 pub use realm::{
     AgentClusterId, ArrayBufferSlots, ErrorPrototype, Exception, PlatformObjectSlots, PropertyDescriptor,
     Realm, ViewKind, ViewSlots,
 };
+pub use shared_memory::{SharedBytes, SharedDataBlock, SharedMemory};
 pub use string::JsString;
 pub use value::{PropertyKey, Symbol, Value};

@@ -39,9 +39,38 @@ pub fn number_to_string(x: f64) -> String {
     }
 }
 
+/// TimeClip(time): the time value a Date holds for `time`: NaN when it is
+/// not finite or beyond ±8.64e15 ms, otherwise its integral part (never -0).
+///
+/// <https://tc39.es/ecma262/#sec-timeclip>
+pub fn time_clip(time: f64) -> f64 {
+    if !time.is_finite() || time.abs() > 8.64e15 {
+        return f64::NAN;
+    }
+    time.trunc() + 0.0
+}
+
+/// Whether `time` is a time value, one TimeClip can produce (so a Date can
+/// hold it).
+pub fn is_time_value(time: f64) -> bool {
+    time.is_nan() || time_clip(time).to_bits() == time.to_bits()
+}
+
 #[cfg(test)]
 mod tests {
     use super::number_to_string as s;
+
+    #[test]
+    fn time_values_are_what_time_clip_makes() {
+        use super::{is_time_value, time_clip};
+        assert_eq!(time_clip(-0.0).to_bits(), 0.0f64.to_bits());
+        assert_eq!(time_clip(1.9), 1.0);
+        assert_eq!(time_clip(-1.9), -1.0);
+        assert!(time_clip(8.64e15 + 1.0).is_nan());
+        assert!(time_clip(f64::INFINITY).is_nan());
+        assert!(is_time_value(f64::NAN) && is_time_value(8.64e15) && is_time_value(-5.0));
+        assert!(!is_time_value(-0.0) && !is_time_value(0.5) && !is_time_value(9e15));
+    }
 
     #[test]
     fn matches_ecmascript_layout() {

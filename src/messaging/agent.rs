@@ -355,7 +355,7 @@ impl Agent {
         step!("disentangle/2"); // (it exists while entangled)
         step!("disentangle/3"); // they are no longer entangled
         step!("disentangle/4"); // `close` is fired at the other port
-        // DEVIATION(close event as a task): the other port may live in
+        // DEVIATION(whatwg/html#12797): the other port may live in
         // another event loop, so `close` is queued to it (after the messages
         // already in its queue) rather than fired synchronously.
         initiator.disentangle();
@@ -365,21 +365,42 @@ impl Agent {
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onmessage>
     pub fn set_onmessage(&mut self, port: PortId) {
-        let Some(state) = self.ports.ports.get_mut(&port) else {
-            return;
-        };
-        if !state.onmessage_set {
-            *state.listeners.entry(EventType::Message).or_insert(0) += 1;
-        }
-        let first_time = !std::mem::replace(&mut state.onmessage_set, true);
+        let first_time = self.set_handler(port, EventType::Message);
         step!("handler-messageport-onmessage/1"); // first set: as if start() were called
         if first_time {
             self.start(port);
         }
     }
 
-    /// Adds an event listener (or sets `onmessageerror` / `onclose`): it does
-    /// not enable the queue.
+    /// Sets the `onmessageerror` event handler (it does not start the queue).
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageeventtarget-onmessageerror>
+    pub fn set_onmessageerror(&mut self, port: PortId) {
+        self.set_handler(port, EventType::MessageError);
+    }
+
+    /// Sets the `onclose` event handler.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onclose>
+    pub fn set_onclose(&mut self, port: PortId) {
+        self.set_handler(port, EventType::Close);
+    }
+
+    /// Sets an event handler; an event handler is one listener however often
+    /// it is set. Returns whether it was set for the first time.
+    fn set_handler(&mut self, port: PortId, event: EventType) -> bool {
+        let Some(state) = self.ports.ports.get_mut(&port) else {
+            return false;
+        };
+        let first_time = state.handlers.insert(event);
+        if first_time {
+            *state.listeners.entry(event).or_insert(0) += 1;
+        }
+        first_time
+    }
+
+    /// Adds an event listener (`addEventListener`): it does not enable the
+    /// queue.
     pub fn add_event_listener(&mut self, port: PortId, event: EventType) {
         if let Some(state) = self.ports.ports.get_mut(&port) {
             *state.listeners.entry(event).or_insert(0) += 1;
@@ -466,9 +487,15 @@ impl Agent {
         step!("message-port-post-message-steps/7.2"); // its message event target is itself
         step!("message-port-post-message-steps/7.3"); // and its realm is the target realm
         step!("message-port-post-message-steps/7.4"); // deserialize; failure is a messageerror
+        self.ports.received.clear();
         let record = match structured_deserialize_with_transfer(&mut self.realm, &mut self.ports, message) {
             Ok(record) => record,
             Err(error) => {
+                // Ports received before the failure are in no event: no
+                // script can ever reach them, so they may be collected.
+                for port in std::mem::take(&mut self.ports.received) {
+                    self.forget(port);
+                }
                 return self.fire(
                     target,
                     EventType::MessageError,
@@ -564,5 +591,15 @@ impl Agent {
         self.port(port)
             .and_then(|p| p.end.as_ref())
             .is_some_and(|e| e.close_pending() || (e.is_enabled() && e.queued() > 0))
+    }
+}
+
+/// An agent that goes away takes its ports with it: each is released, which
+/// disentangles it and drops what its queue held. Without this, two ports
+/// each waiting (shipped) in the other's queue would keep both channels
+/// alive forever once their event loops are gone.
+impl Drop for Agent {
+    fn drop(&mut self) {
+        self.shut_down();
     }
 }

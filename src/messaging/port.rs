@@ -8,7 +8,7 @@ use super::sync::Arc;
 use crate::ecmascript::{Heap, ObjectId, ObjectKind};
 use crate::spec::step;
 use crate::structured::{CloneError, Deserializer, PlatformObjects, RecordId, Serializer, TransferData};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The MessagePort interface identifier.
@@ -63,9 +63,10 @@ pub struct PortState {
     /// This port's end of its channel (its port message queue, and through
     /// it the entanglement). `None` once the port was shipped away.
     pub end: Option<PortEnd>,
-    /// Whether `onmessage` was ever set (the first time enables the queue).
-    pub onmessage_set: bool,
-    /// Listeners registered per event type (event handlers count as one).
+    /// The event handlers set (`onmessage`, `onmessageerror`, `onclose`);
+    /// the first time `onmessage` is set the queue is enabled.
+    pub handlers: BTreeSet<EventType>,
+    /// Listeners registered per event type (an event handler counts as one).
     pub listeners: BTreeMap<EventType, usize>,
     /// Whether script still holds the port (cleared by `forget`).
     pub held_by_script: bool,
@@ -123,6 +124,9 @@ pub struct PortTable {
     pub(crate) signal: Arc<Signal>,
     pub(crate) clock: Arc<TaskClock>,
     pub(crate) ports: BTreeMap<PortId, PortState>,
+    /// Ports the transfer-receiving steps made during the current
+    /// deserialization (script can reach them only through its event).
+    pub(crate) received: Vec<PortId>,
     next_id: u64,
 }
 
@@ -142,6 +146,7 @@ impl PortTable {
             signal,
             clock,
             ports: BTreeMap::new(),
+            received: Vec::new(),
             next_id: 0,
         }
     }
@@ -159,7 +164,7 @@ impl PortTable {
             object,
             label,
             end: None,
-            onmessage_set: false,
+            handlers: BTreeSet::new(),
             listeners: BTreeMap::new(),
             held_by_script: true,
         };
@@ -226,6 +231,7 @@ impl PlatformObjects<Heap> for PortTable {
             )));
         }
         let port = self.new_port(realm, String::new());
+        self.received.push(port);
         Ok(self.ports[&port].object)
     }
 

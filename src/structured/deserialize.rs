@@ -7,6 +7,9 @@ use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized
 use crate::ecmascript::{ErrorPrototype, PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots};
 use crate::spec::step;
 
+/// A new value and whether its contents still need deserializing (*deep*).
+type Shallow<O> = Result<(Value<O>, bool), CloneError<O>>;
+
 /// One run of StructuredDeserialize: the target realm, the records, and the
 /// *memory* map (indexed by record, since records are arena entries).
 ///
@@ -114,11 +117,12 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
     /// Steps 5 – 22: a new value for the record, and whether its contents
     /// still need deserializing (*deep*).
+    #[inline(never)] // keeps its locals out of the recursion's frames
     fn shallow_value(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         serialized: &'r Record,
-    ) -> Result<(Value<R::Object>, bool), CloneError<R::Object>> {
+    ) -> Shallow<R::Object> {
         let realm = &mut *self.realm;
         let object = |o| Ok((Value::Object(o), false));
         step!("structureddeserialize/5"); // primitives are themselves
@@ -306,6 +310,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     }
 
     /// Step 21: a new Error with the recorded prototype, message and stack.
+    #[inline(never)] // keeps its locals out of the recursion's frames
     fn deserialize_error(
         realm: &mut R,
         name: ErrorPrototype,

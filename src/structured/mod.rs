@@ -9,6 +9,7 @@
 //! | StructuredDeserialize | `deserialize.rs` |
 //! | StructuredSerializeWithTransfer, StructuredDeserializeWithTransfer | `transfer.rs` |
 //! | serializable / transferable platform objects | `platform.rs` |
+//! | the standard's `Person` example of a serializable interface | `person.rs` |
 //! | `structuredClone()` | `clone.rs` |
 //! | the records themselves | `record.rs` |
 //! | their versioned byte form, validated on the way in | `encoding/` |
@@ -17,6 +18,7 @@ mod clone;
 mod deserialize;
 mod encoding;
 mod error;
+mod person;
 mod platform;
 mod record;
 mod serialize;
@@ -28,6 +30,7 @@ pub use encoding::{
     DecodeError, EncodeError, FORMAT_VERSION, MAGIC, decode, decoded_allocation_bound, encode,
 };
 pub use error::CloneError;
+pub use person::{PERSON, PersonData, PersonHost};
 pub use platform::{NoPlatformObjects, PlatformObjects, TransferData, TransferDataHolder};
 pub use record::{Primitive, Record, RecordId, Serialized};
 pub use serialize::{Serializer, structured_serialize, structured_serialize_for_storage};

@@ -152,6 +152,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
 
     /// Steps 7 – 24: the record for `value` by the internal slots it has, and
     /// whether its contents still need serializing (*deep*).
+    #[inline(never)] // keeps its locals out of the recursion's frames
     fn shallow_record(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
@@ -288,6 +289,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
     }
 
     /// Step 13: an ArrayBuffer is copied; a SharedArrayBuffer is shared.
+    #[inline(never)] // keeps its locals out of the recursion's frames
     fn serialize_array_buffer(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
         let realm = &mut *self.realm;
         let slots = realm
@@ -405,6 +407,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
     }
 
     /// Step 17: an Error keeps its kind's name, its own message and a stack.
+    #[inline(never)] // keeps its locals out of the recursion's frames
     fn serialize_error(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
         let realm = &mut *self.realm;
         step!("structuredserializeinternal/17.1"); // may run a getter

@@ -23,6 +23,53 @@ impl Heap {
         })
     }
 
+    /// The elements of a TypedArray as [[Get]] of its indices reads them
+    /// (Numbers, or BigInts for the 64-bit integer kinds), or `None` for a
+    /// DataView, an object that is no view, or a view out of bounds.
+    pub fn typed_array_elements(&self, id: ObjectId) -> Option<Vec<crate::ecmascript::Value<ObjectId>>> {
+        use crate::ecmascript::{BigInt, Value, ViewKind};
+        let ObjectKind::View {
+            kind,
+            buffer,
+            byte_offset,
+            length,
+        } = &self.get_object(id)?.kind
+        else {
+            return None;
+        };
+        if *kind == ViewKind::DataView || self.view_out_of_bounds(id) {
+            return None;
+        }
+        let bytes = match self.buffer_state(*buffer)? {
+            ArrayBufferState::Owned { data, .. } => data.clone()?,
+            ArrayBufferState::Shared { block, .. } => block.snapshot(),
+        };
+        let size = kind.element_size();
+        let count = length.unwrap_or((bytes.len() - byte_offset) / size);
+        let element = |i: usize| -> Option<Value<ObjectId>> {
+            let at = byte_offset + i * size;
+            let raw = bytes.get(at..at + size)?;
+            let mut word = [0u8; 8];
+            word[..size].copy_from_slice(raw);
+            let unsigned = u64::from_le_bytes(word);
+            Some(match kind {
+                ViewKind::Int8Array => Value::Number(f64::from(raw[0] as i8)),
+                ViewKind::Uint8Array | ViewKind::Uint8ClampedArray => Value::Number(f64::from(raw[0])),
+                ViewKind::Int16Array => Value::Number(f64::from(unsigned as u16 as i16)),
+                ViewKind::Uint16Array => Value::Number(f64::from(unsigned as u16)),
+                ViewKind::Int32Array => Value::Number(f64::from(unsigned as u32 as i32)),
+                ViewKind::Uint32Array => Value::Number(f64::from(unsigned as u32)),
+                ViewKind::Float16Array => Value::Number(f16_to_f64(unsigned as u16)),
+                ViewKind::Float32Array => Value::Number(f64::from(f32::from_bits(unsigned as u32))),
+                ViewKind::Float64Array => Value::Number(f64::from_bits(unsigned)),
+                ViewKind::BigInt64Array => Value::BigInt(BigInt::from(unsigned as i64)),
+                ViewKind::BigUint64Array => Value::BigInt(BigInt::parse(&unsigned.to_string()).ok()?),
+                ViewKind::DataView => return None,
+            })
+        };
+        (0..count).map(element).collect()
+    }
+
     /// IsArrayBufferViewOutOfBounds(O) (IsTypedArrayOutOfBounds for a
     /// TypedArray, IsViewOutOfBounds for a DataView). Arithmetic that would
     /// overflow counts as out of bounds. A view whose [[ViewedArrayBuffer]]
@@ -125,12 +172,23 @@ impl Heap {
         match self.buffer_state(from) {
             Some(ArrayBufferState::Owned { data: Some(data), .. }) => copy(data, to_block),
             Some(ArrayBufferState::Shared { block, .. }) => {
-                // A poisoned lock still guards intact bytes.
-                let bytes = block.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                copy(&bytes, to_block);
+                copy(&block.snapshot(), to_block);
             }
             _ => {}
         }
+    }
+}
+
+/// An IEEE 754 binary16 value, widened exactly.
+fn f16_to_f64(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exponent = i32::from((bits >> 10) & 0x1f);
+    let fraction = f64::from(bits & 0x3ff);
+    sign * match exponent {
+        0 => fraction * 2f64.powi(-24),
+        31 if fraction == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        e => (1.0 + fraction / 1024.0) * 2f64.powi(e - 15),
     }
 }
 
@@ -209,7 +267,7 @@ mod tests {
         let shared = heap.create_shared_array_buffer(grown.clone(), Some(8));
         let on_shared = view(&mut heap, ViewKind::Int32Array, shared, 4, Some(1));
         assert!(heap.is_array_buffer_view_out_of_bounds(&on_shared));
-        grown.0.lock().unwrap().resize(8, 0);
+        grown.bytes().unwrap().with(|b| b.resize(8, 0));
         assert!(!heap.is_array_buffer_view_out_of_bounds(&on_shared));
     }
 
@@ -287,5 +345,44 @@ mod tests {
         heap.copy_data_block_bytes(&mut to, 0, &owned, 0, 4);
         heap.copy_data_block_bytes(&mut to, 0, &ObjectId(777), 0, 4);
         assert_eq!(to, [6, 7, 3, 1]);
+    }
+
+    #[test]
+    fn typed_array_elements_read_little_endian_values() {
+        use crate::ecmascript::Value;
+        let mut heap = Heap::default();
+        let bytes = vec![0xff, 0xff, 0x00, 0x3c, 0x00, 0x7c];
+        let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+            data: Some(bytes),
+            max_byte_length: None,
+            detach_key: false,
+        }));
+        let mut numbers = |kind, byte_offset, length| {
+            let v = heap.alloc(ObjectKind::View {
+                kind,
+                buffer,
+                byte_offset,
+                length,
+            });
+            heap.typed_array_elements(v).map(|e| {
+                e.into_iter()
+                    .map(|v| match v {
+                        Value::Number(n) => n,
+                        other => panic!("{other:?}"),
+                    })
+                    .collect::<Vec<f64>>()
+            })
+        };
+        assert_eq!(numbers(ViewKind::Int8Array, 0, Some(2)), Some(vec![-1.0, -1.0]));
+        assert_eq!(numbers(ViewKind::Int16Array, 0, Some(1)), Some(vec![-1.0]));
+        assert_eq!(
+            numbers(ViewKind::Uint16Array, 0, None),
+            Some(vec![65535.0, 15360.0, 31744.0])
+        );
+        assert_eq!(
+            numbers(ViewKind::Float16Array, 2, None),
+            Some(vec![1.0, f64::INFINITY])
+        );
+        assert_eq!(numbers(ViewKind::Uint8Array, 4, Some(4)), None, "out of bounds");
     }
 }

@@ -126,7 +126,27 @@ impl Heap {
             return Ok(Value::from("[object Object]"));
         };
         let text = match &object.kind {
-            ObjectKind::Array { length } => self.array_join(o, *length, cx)?,
+            // Array.prototype.toString (which typed arrays share): call the
+            // object's `join` if it is callable, else Object.prototype.toString.
+            kind @ (ObjectKind::Array { .. } | ObjectKind::View { .. })
+                if !matches!(
+                    kind,
+                    ObjectKind::View {
+                        kind: crate::ecmascript::ViewKind::DataView,
+                        ..
+                    }
+                ) =>
+            {
+                let tag = to_string_tag(kind).to_owned();
+                let join = self.get_property(o, &PropertyKey::from("join"))?;
+                let own_join = self.own_property(o, &PropertyKey::from("join")).is_some();
+                if own_join && !matches!(&join, Value::Object(f) if self.is_function(*f)) {
+                    JsString::from(format!("[object {tag}]"))
+                } else {
+                    // The heap runs no script: a callable `join` is the builtin.
+                    self.builtin_join(o, cx)?
+                }
+            }
             ObjectKind::Error { .. } => self.error_to_string(o, cx)?,
             ObjectKind::RegExp { .. } => self.regexp_to_string(o, cx)?,
             // The wrappers' toString gives their primitive's text.
@@ -154,6 +174,42 @@ impl Heap {
             ObjectKind::Date(t) => Some(Value::Number(*t)),
             _ => None,
         }
+    }
+
+    /// Array.prototype.join or %TypedArray%.prototype.join, with ",".
+    fn builtin_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+        match self.get_object(o).map(|h| &h.kind) {
+            Some(ObjectKind::Array { length }) => {
+                let length = *length;
+                self.array_join(o, length, cx)
+            }
+            _ => self.typed_array_join(o, cx),
+        }
+    }
+
+    /// %TypedArray%.prototype.join(","): ValidateTypedArray first (a view out
+    /// of bounds, or over a detached buffer, throws a TypeError), then each
+    /// element's Number::toString or BigInt::toString.
+    ///
+    /// <https://tc39.es/ecma262/#sec-%typedarray%.prototype.join>
+    fn typed_array_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+        let Some(elements) = self.typed_array_elements(o) else {
+            return self.throw(
+                ErrorPrototype::TypeError,
+                "Cannot perform %TypedArray%.prototype.join on an out of bounds TypedArray",
+            );
+        };
+        let mut out: Vec<u16> = Vec::new();
+        for (i, element) in elements.iter().enumerate() {
+            if i > 0 {
+                out.push(u16::from(b','));
+            }
+            out.extend_from_slice(self.convert(element, cx)?.code_units());
+            if out.len() > Heap::MAX_STRING_LENGTH {
+                return self.throw(ErrorPrototype::RangeError, "Invalid string length");
+            }
+        }
+        Ok(JsString::from_code_units(out))
     }
 
     /// Array.prototype.join(",") as toString calls it. Holes, undefined and
@@ -258,6 +314,7 @@ impl Heap {
 /// The tag Object.prototype.toString shows for an object of this kind.
 fn to_string_tag(kind: &ObjectKind) -> &str {
     match kind {
+        ObjectKind::Array { .. } => "Array",
         ObjectKind::Map(_) => "Map",
         ObjectKind::Set(_) => "Set",
         ObjectKind::WeakMap => "WeakMap",
@@ -379,7 +436,11 @@ mod tests {
             byte_offset: 0,
             length: None,
         });
-        assert_eq!(string(&mut heap, Value::Object(view)), "[object Float16Array]");
+        assert_eq!(
+            string(&mut heap, Value::Object(view)),
+            "0,0",
+            "a typed array joins its elements"
+        );
     }
 
     #[test]
@@ -521,5 +582,95 @@ mod tests {
         }
         let result = heap.to_js_string(&Value::Object(nested));
         assert!(thrown(&mut heap, result).starts_with("RangeError"));
+    }
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+    use crate::ecmascript::{ArrayBufferState, ViewKind};
+
+    fn text(heap: &mut Heap, o: ObjectId) -> String {
+        heap.to_js_string(&Value::Object(o))
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_else(|_| "threw".into())
+    }
+
+    #[test]
+    fn typed_arrays_join_their_elements_and_throw_out_of_bounds() {
+        let mut heap = Heap::default();
+        let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+            data: Some(vec![1, 2, 0xff]),
+            max_byte_length: Some(8),
+            detach_key: false,
+        }));
+        let u8s = heap.alloc(ObjectKind::View {
+            kind: ViewKind::Uint8Array,
+            buffer,
+            byte_offset: 0,
+            length: None,
+        });
+        let i8s = heap.alloc(ObjectKind::View {
+            kind: ViewKind::Int8Array,
+            buffer,
+            byte_offset: 1,
+            length: Some(2),
+        });
+        let outside = heap.alloc(ObjectKind::View {
+            kind: ViewKind::Uint8Array,
+            buffer,
+            byte_offset: 2,
+            length: Some(4),
+        });
+        let view = heap.alloc(ObjectKind::View {
+            kind: ViewKind::DataView,
+            buffer,
+            byte_offset: 0,
+            length: None,
+        });
+        assert_eq!(text(&mut heap, u8s), "1,2,255");
+        assert_eq!(text(&mut heap, i8s), "2,-1");
+        assert_eq!(text(&mut heap, view), "[object DataView]");
+        let thrown = heap.to_js_string(&Value::Object(outside));
+        assert_eq!(thrown_message(&mut heap, thrown), "TypeError");
+    }
+
+    #[test]
+    fn an_own_join_that_cannot_be_called_gives_the_object_tag() {
+        let mut heap = Heap::default();
+        let array = heap.alloc(ObjectKind::Array { length: 2 });
+        heap.define_property(
+            array,
+            PropertyKey::from("0"),
+            OwnProperty::data(Value::Number(1.0)),
+        );
+        assert_eq!(text(&mut heap, array), "1,");
+        heap.define_property(
+            array,
+            PropertyKey::from("join"),
+            OwnProperty::data(Value::Number(5.0)),
+        );
+        assert_eq!(text(&mut heap, array), "[object Array]");
+        let f = heap.alloc(ObjectKind::Function);
+        heap.define_property(
+            array,
+            PropertyKey::from("join"),
+            OwnProperty::data(Value::Object(f)),
+        );
+        assert_eq!(
+            text(&mut heap, array),
+            "1,",
+            "a callable join is taken as the builtin"
+        );
+    }
+
+    fn thrown_message(heap: &mut Heap, completion: Completion<JsString>) -> String {
+        match completion {
+            Err(Exception(Value::Object(e))) => match heap.get_property(e, &PropertyKey::from("name")) {
+                Ok(Value::String(s)) => s.to_string_lossy(),
+                other => format!("{other:?}"),
+            },
+            other => format!("no throw: {other:?}"),
+        }
     }
 }

@@ -11,11 +11,13 @@ mod buffers;
 mod conversion;
 mod date;
 mod properties;
+mod property_list;
+pub use property_list::PropertyList;
 mod realm_impl;
 mod slots;
 
 use super::{AgentClusterId, BigInt, ErrorPrototype, JsString, PropertyKey, Symbol, Value, ViewKind};
-use std::sync::{Arc, Mutex};
+use crate::ecmascript::SharedDataBlock;
 
 /// A handle to an object of a [`Heap`]; identity is the index.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -25,64 +27,6 @@ impl ObjectId {
     /// The arena index.
     pub fn index(self) -> usize {
         self.0 as usize
-    }
-}
-
-/// A Shared Data Block: the bytes behind a SharedArrayBuffer, shared by every
-/// SharedArrayBuffer object (in any realm of the agent cluster) that views it.
-/// For a growable SharedArrayBuffer the vector's length is the current byte
-/// length ([[ArrayBufferByteLengthData]]).
-#[derive(Clone, Debug, Default)]
-pub struct SharedDataBlock(pub Arc<Mutex<Vec<u8>>>);
-
-impl SharedDataBlock {
-    /// A new block holding these bytes.
-    pub fn new(bytes: Vec<u8>) -> Self {
-        SharedDataBlock(Arc::new(Mutex::new(bytes)))
-    }
-
-    /// A copy of the bytes now in the block.
-    pub fn snapshot(&self) -> Vec<u8> {
-        self.0.lock().map(|b| b.clone()).unwrap_or_default()
-    }
-
-    /// Current length in bytes.
-    pub fn len(&self) -> usize {
-        self.0.lock().map(|b| b.len()).unwrap_or(0)
-    }
-
-    /// Whether the block holds no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Whether both handles are the same block.
-    pub fn same_block(&self, other: &SharedDataBlock) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Shared memory stays in its agent cluster: it has no byte form, so a
-/// record holding one refuses to be written (and no bytes ever decode to one).
-impl serde::Serialize for SharedDataBlock {
-    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom(
-            "a SharedArrayBuffer's Shared Data Block cannot leave its agent cluster",
-        ))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SharedDataBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom(
-            "a SharedArrayBuffer's Shared Data Block cannot be read from bytes",
-        ))
-    }
-}
-
-impl PartialEq for SharedDataBlock {
-    fn eq(&self, other: &Self) -> bool {
-        self.same_block(other)
     }
 }
 
@@ -255,7 +199,7 @@ pub struct HeapObject {
     pub kind: ObjectKind,
     /// Own properties, in the order they were created. [[OwnPropertyKeys]]
     /// order (indices first) is computed from this.
-    pub properties: Vec<(PropertyKey, OwnProperty)>,
+    pub properties: PropertyList,
 }
 
 /// The built-in realm.
@@ -325,7 +269,7 @@ impl Heap {
         let id = ObjectId(u32::try_from(self.objects.len()).expect("heap holds at most 2^32 objects"));
         self.objects.push(HeapObject {
             kind,
-            properties: Vec::new(),
+            properties: PropertyList::new(),
         });
         id
     }
@@ -358,11 +302,7 @@ impl Heap {
 
     /// Defines (or redefines in place) an own property.
     pub fn define_property(&mut self, id: ObjectId, key: PropertyKey, property: OwnProperty) {
-        let properties = &mut self.object_mut(id).properties;
-        match properties.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, slot)) => *slot = property,
-            None => properties.push((key, property)),
-        }
+        self.object_mut(id).properties.insert(key, property);
     }
 
     /// Number of objects (including %Object.prototype%).

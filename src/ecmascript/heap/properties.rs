@@ -73,13 +73,7 @@ impl Heap {
 
     fn own_property_with(&self, id: ObjectId, key: &PropertyKey, with_indices: bool) -> Option<OwnProperty> {
         let object = self.get_object(id)?;
-        virtual_property(&object.kind, key, with_indices).or_else(|| {
-            object
-                .properties
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, p)| p.clone())
-        })
+        virtual_property(&object.kind, key, with_indices).or_else(|| object.properties.get(key).cloned())
     }
 
     /// O.[[OwnPropertyKeys]](): array indices ascending, then the other String

@@ -1,0 +1,57 @@
+//! "Ports and garbage collection".
+//!
+//! <https://html.spec.whatwg.org/multipage/web-messaging.html#ports-and-garbage-collection>
+
+use super::{Model, Observation, PortIx, Queue};
+
+impl Model {
+    /// A full collection by "Ports and garbage collection": a port lives while
+    /// script holds it or events wait for it, and a live port keeps alive the
+    /// port entangled with it if that one listens for messages.
+    pub(super) fn collect_garbage(&mut self) -> Vec<Observation> {
+        let pending = |q: &Queue| q.close.is_some() || (q.enabled && !q.tasks.is_empty());
+        let mut live = vec![false; self.ports.len()];
+        // ports-and-garbage-collection/3: held, or with events to dispatch.
+        let mut stack: Vec<PortIx> = (0..self.ports.len())
+            .filter(|&p| {
+                let port = &self.ports[p];
+                !port.collected && (port.held || port.queue.is_some_and(|q| pending(&self.queues[q])))
+            })
+            .collect();
+        while let Some(p) = stack.pop() {
+            if std::mem::replace(&mut live[p], true) {
+                continue;
+            }
+            // ports-and-garbage-collection/2
+            let Some(other) = self.ports[p].queue.and_then(|q| self.queues[q].partner) else {
+                continue;
+            };
+            let holder = self
+                .ports
+                .iter()
+                .position(|o| !o.collected && o.queue == Some(other));
+            if let Some(o) = holder.filter(|&o| self.ports[o].listeners[..2].iter().any(|&n| n > 0)) {
+                stack.push(o);
+            }
+        }
+        // ports-and-garbage-collection/1: the rest goes, agent by agent in
+        // creation order; each is disentangled and its queue dropped.
+        let mut collected = Vec::new();
+        for agent in 0..self.agents.len() {
+            let doomed: Vec<PortIx> = (0..self.ports.len())
+                .filter(|&p| self.ports[p].agent == agent && !self.ports[p].collected && !live[p])
+                .collect();
+            for p in doomed {
+                self.ports[p].collected = true;
+                if let Some(q) = self.ports[p].queue {
+                    self.release(q);
+                }
+                collected.push(Observation::Collected {
+                    agent: self.agents[agent].name.clone(),
+                    label: self.ports[p].label.clone(),
+                });
+            }
+        }
+        collected
+    }
+}

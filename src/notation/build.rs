@@ -1,0 +1,463 @@
+//! Building a document into a [`Heap`]. The whole document is checked first
+//! (references in range, views over buffers, no state that no program could
+//! reach), so a document that fails leaves the heap untouched.
+//!
+//! Symbols: each distinct description (a missing description counts as one
+//! description) stands for one Symbol within a document, however often it
+//! occurs, as a key or as a value. Two documents built into the same heap
+//! get distinct symbols.
+
+use super::document::{Buffer, Document, Key, Kind, NotationError, Object, PropValue, Val};
+use crate::ecmascript::{
+    Accessor, ArrayBufferState, BigInt, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey,
+    SharedDataBlock, Symbol, Value, ViewKind,
+};
+use std::collections::{HashMap, HashSet};
+
+/// What [`build`] made.
+#[derive(Clone, Debug)]
+pub struct Built {
+    /// The root value.
+    pub root: Value<ObjectId>,
+    /// The heap object of each entry of the document's `objects`, in order.
+    pub objects: Vec<ObjectId>,
+    /// The transfer list.
+    pub transfer: Vec<ObjectId>,
+}
+
+/// Builds the document's objects into `heap` and returns the root, the
+/// objects and the transfer list as heap values. Fails, leaving the heap as
+/// it was, when the document describes no possible graph.
+pub fn build(document: &Document, heap: &mut Heap) -> Result<Built, NotationError> {
+    check(document)?;
+    let mut builder = Builder {
+        heap,
+        ids: Vec::with_capacity(document.objects.len()),
+        symbols: HashMap::new(),
+    };
+    // Every object gets its handle first, so that references may point forward.
+    for object in &document.objects {
+        let id = match object.kind {
+            Kind::ObjectPrototype => builder.heap.object_prototype(),
+            _ => builder.heap.alloc(ObjectKind::Ordinary),
+        };
+        builder.ids.push(id);
+    }
+    for (i, object) in document.objects.iter().enumerate() {
+        builder.fill(builder.ids[i], object);
+    }
+    Ok(Built {
+        root: builder.value(&document.root),
+        transfer: document.transfer.iter().map(|&i| builder.ids[i]).collect(),
+        objects: builder.ids,
+    })
+}
+
+struct Builder<'h> {
+    heap: &'h mut Heap,
+    ids: Vec<ObjectId>,
+    symbols: HashMap<Option<JsString>, Symbol>,
+}
+
+impl Builder<'_> {
+    fn symbol(&mut self, description: &Option<JsString>) -> Symbol {
+        if let Some(symbol) = self.symbols.get(description) {
+            return symbol.clone();
+        }
+        let symbol = self.heap.new_symbol(description.clone());
+        self.symbols.insert(description.clone(), symbol.clone());
+        symbol
+    }
+
+    fn value(&mut self, v: &Val) -> Value<ObjectId> {
+        match v {
+            Val::Undefined => Value::Undefined,
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Boolean(*b),
+            Val::Number(n) => Value::Number(*n),
+            Val::BigInt(b) => Value::BigInt(b.clone()),
+            Val::String(s) => Value::String(s.clone()),
+            Val::Symbol(d) => Value::Symbol(self.symbol(d)),
+            Val::Ref(i) => Value::Object(self.ids[*i]),
+        }
+    }
+
+    /// Gives the object behind `id` its kind, fields and props.
+    fn fill(&mut self, id: ObjectId, object: &Object) {
+        // Own properties that the notation spells as fields come first, as
+        // the constructors create them before any other.
+        let mut field_props = Vec::new();
+        let kind = match &object.kind {
+            Kind::Object => ObjectKind::Ordinary,
+            Kind::ObjectPrototype => ObjectKind::ObjectPrototype,
+            Kind::Array { length } => ObjectKind::Array { length: *length },
+            Kind::Boolean(b) => ObjectKind::BooleanWrapper(*b),
+            Kind::Number(n) => ObjectKind::NumberWrapper(*n),
+            Kind::String(s) => ObjectKind::StringWrapper(s.clone()),
+            Kind::BigInt(b) => ObjectKind::BigIntWrapper(b.clone()),
+            Kind::Date { time } => ObjectKind::Date(*time),
+            Kind::RegExp {
+                source,
+                flags,
+                last_index,
+            } => {
+                let value = last_index.as_ref().map_or(Value::Number(0.0), |v| self.value(v));
+                let last_index = OwnProperty::Data {
+                    value,
+                    writable: true,
+                    enumerable: false,
+                    configurable: false,
+                };
+                field_props.push((PropertyKey::from("lastIndex"), last_index));
+                ObjectKind::RegExp {
+                    source: source.clone(),
+                    flags: flags.clone(),
+                }
+            }
+            Kind::ArrayBuffer(buffer) => ObjectKind::ArrayBuffer(buffer_state(buffer)),
+            Kind::View {
+                kind,
+                buffer,
+                byte_offset,
+                length,
+            } => ObjectKind::View {
+                kind: *kind,
+                buffer: self.ids[*buffer],
+                byte_offset: *byte_offset,
+                length: *length,
+            },
+            Kind::Map { entries } => ObjectKind::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| Some((self.value(k), self.value(v))))
+                    .collect(),
+            ),
+            Kind::Set { values } => ObjectKind::Set(values.iter().map(|v| Some(self.value(v))).collect()),
+            Kind::Error { name, message, stack } => {
+                if let Some(message) = message {
+                    let message = OwnProperty::Data {
+                        value: self.value(message),
+                        writable: true,
+                        enumerable: false,
+                        configurable: true,
+                    };
+                    field_props.push((PropertyKey::from("message"), message));
+                }
+                ObjectKind::Error {
+                    prototype: *name,
+                    stack: stack.clone(),
+                }
+            }
+            Kind::Function => ObjectKind::Function,
+            Kind::SymbolObject => ObjectKind::SymbolObject(self.heap.new_symbol(None)),
+            Kind::WeakMap => ObjectKind::WeakMap,
+            Kind::WeakSet => ObjectKind::WeakSet,
+            Kind::WeakRef => ObjectKind::WeakRef,
+            Kind::Promise => ObjectKind::Promise,
+            Kind::Proxy => ObjectKind::Proxy,
+            Kind::Platform { interface, detached } => ObjectKind::Platform {
+                interface: interface.clone(),
+                detached: *detached,
+                // No platform state stands behind a platform object built
+                // from the notation; a host that finds one refuses it.
+                host: 0,
+            },
+        };
+        self.heap.object_mut(id).kind = kind;
+        for (key, property) in field_props {
+            self.heap.define_property(id, key, property);
+        }
+        for prop in &object.props {
+            let key = match &prop.key {
+                Key::String(s) => PropertyKey::String(s.clone()),
+                Key::Symbol(d) => PropertyKey::Symbol(self.symbol(d)),
+            };
+            let property = match &prop.value {
+                PropValue::Data(v) => OwnProperty::Data {
+                    value: self.value(v),
+                    writable: true,
+                    enumerable: prop.enumerable,
+                    configurable: true,
+                },
+                PropValue::GetterReturns(v) => OwnProperty::Accessor {
+                    getter: Accessor::Returns(self.value(v)),
+                    enumerable: prop.enumerable,
+                    configurable: true,
+                },
+                PropValue::GetterThrows(v) => OwnProperty::Accessor {
+                    getter: Accessor::Throws(self.value(v)),
+                    enumerable: prop.enumerable,
+                    configurable: true,
+                },
+            };
+            if matches!(object.kind, Kind::ObjectPrototype) {
+                // The intrinsic may have properties from an earlier document.
+                self.heap.define_property(id, key, property);
+            } else {
+                // Keys are distinct (checked): append without searching.
+                self.heap.object_mut(id).properties.push((key, property));
+            }
+        }
+    }
+}
+
+fn buffer_state(buffer: &Buffer) -> ArrayBufferState {
+    if buffer.shared {
+        ArrayBufferState::Shared {
+            block: SharedDataBlock::new(buffer.bytes.clone()),
+            max_byte_length: buffer.max_byte_length,
+        }
+    } else {
+        ArrayBufferState::Owned {
+            data: (!buffer.detached).then(|| buffer.bytes.clone()),
+            max_byte_length: buffer.max_byte_length,
+            detach_key: buffer.detach_key,
+        }
+    }
+}
+
+// ----- checks -----
+
+fn fail<T>(path: impl std::fmt::Display, message: impl Into<String>) -> Result<T, NotationError> {
+    Err(NotationError::new(path, message))
+}
+
+/// Checks everything [`build`] relies on, so that building cannot fail half way.
+fn check(document: &Document) -> Result<(), NotationError> {
+    let count = document.objects.len();
+    let in_range = |i: usize, path: &dyn Fn() -> String| {
+        if i < count {
+            Ok(())
+        } else {
+            fail(
+                path(),
+                format!("object {i} does not exist (the document has {count} objects)"),
+            )
+        }
+    };
+    let check_val = |v: &Val, path: &dyn Fn() -> String| match v {
+        Val::Ref(i) => in_range(*i, path),
+        _ => Ok(()),
+    };
+    check_val(&document.root, &|| "root".to_owned())?;
+    for (n, &i) in document.transfer.iter().enumerate() {
+        in_range(i, &|| format!("transfer[{n}]"))?;
+    }
+    let mut object_prototype = None;
+    for (i, object) in document.objects.iter().enumerate() {
+        let at = |field: &str| format!("objects[{i}]{field}");
+        let mut dangling = None;
+        object.for_each_ref_at(|site, r| {
+            if r >= count && dangling.is_none() {
+                dangling = Some((site, r));
+            }
+        });
+        if let Some((site, r)) = dangling {
+            return fail(
+                at(&site.to_string()),
+                format!("refers to object {r}, which does not exist (the document has {count} objects)"),
+            );
+        }
+        match &object.kind {
+            Kind::ObjectPrototype => {
+                if let Some(first) = object_prototype.replace(i) {
+                    return fail(
+                        at(".kind"),
+                        format!("a realm has one %Object.prototype%, and objects[{first}] is it already"),
+                    );
+                }
+            }
+            Kind::ArrayBuffer(buffer) => check_buffer(buffer, &at)?,
+            Kind::Date { time } if !crate::ecmascript::is_time_value(*time) => {
+                return fail(
+                    at(".time"),
+                    format!(
+                        "{} is not a time value: a Date holds NaN or an integral number of \
+                         milliseconds within ±8.64e15, never -0",
+                        crate::ecmascript::number_to_string(*time)
+                    ),
+                );
+            }
+            Kind::View {
+                kind,
+                buffer,
+                byte_offset,
+                length,
+            } => check_view(document, *kind, *buffer, *byte_offset, *length, &at)?,
+            Kind::Map { entries } => distinct(entries.iter().map(|(k, _)| k), &|n| {
+                at(&format!(".entries[{n}][0]"))
+            })?,
+            Kind::Set { values } => distinct(values.iter(), &|n| at(&format!(".values[{n}]")))?,
+            _ => {}
+        }
+        check_props(object, &at)?;
+    }
+    Ok(())
+}
+
+fn check_buffer(buffer: &Buffer, at: &dyn Fn(&str) -> String) -> Result<(), NotationError> {
+    if buffer.detached && !buffer.bytes.is_empty() {
+        return fail(at(".bytes"), "a detached buffer has no bytes: expected \"\"");
+    }
+    if buffer.detached && buffer.shared {
+        return fail(at(".detached"), "a SharedArrayBuffer cannot be detached");
+    }
+    if buffer.detach_key && buffer.shared {
+        return fail(at(".detachKey"), "a SharedArrayBuffer has no detach key");
+    }
+    match buffer.max_byte_length {
+        Some(max) if max < buffer.bytes.len() => fail(
+            at(".maxByteLength"),
+            format!("{max} is below the byte length {}", buffer.bytes.len()),
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn check_view(
+    document: &Document,
+    kind: ViewKind,
+    buffer: usize,
+    byte_offset: usize,
+    length: Option<usize>,
+    at: &dyn Fn(&str) -> String,
+) -> Result<(), NotationError> {
+    let Kind::ArrayBuffer(viewed) = &document.objects[buffer].kind else {
+        return fail(
+            at(".buffer"),
+            format!(
+                "objects[{buffer}] is a {}, not an ArrayBuffer",
+                document.objects[buffer].kind.name()
+            ),
+        );
+    };
+    if !byte_offset.is_multiple_of(kind.element_size()) {
+        return fail(
+            at(".byteOffset"),
+            format!(
+                "{byte_offset} is not a multiple of {kind}'s element size {}",
+                kind.element_size()
+            ),
+        );
+    }
+    // Only a view made over a resizable (or growable) buffer without a
+    // length tracks the buffer's length.
+    if length.is_none() && viewed.max_byte_length.is_none() {
+        let field = if kind == ViewKind::DataView {
+            ".byteLength"
+        } else {
+            ".length"
+        };
+        return fail(
+            at(field),
+            format!("a length-tracking view (null) needs a resizable buffer, and objects[{buffer}] is not"),
+        );
+    }
+    Ok(())
+}
+
+/// Array-index keys of an Array below its length; no key twice; no key that
+/// is a field or a virtual property of the object.
+fn check_props(object: &Object, at: &dyn Fn(&str) -> String) -> Result<(), NotationError> {
+    let mut seen = HashSet::new();
+    for (n, prop) in object.props.iter().enumerate() {
+        let key_at = || at(&format!(".props[{n}][0]"));
+        if !seen.insert(&prop.key) {
+            return fail(key_at(), "this key is already an own property of the object");
+        }
+        let Key::String(key) = &prop.key else { continue };
+        let is = |name: &str| *key == JsString::from(name);
+        let data = matches!(prop.value, PropValue::Data(_));
+        match &object.kind {
+            Kind::Array { length } => {
+                if is("length") {
+                    return fail(key_at(), "an Array's length is its \"length\" field, not a prop");
+                }
+                if let Some(index) = key.as_array_index().filter(|i| i >= length) {
+                    return fail(
+                        key_at(),
+                        format!("array index {index} is not below the Array's length {length}"),
+                    );
+                }
+            }
+            Kind::String(value) => {
+                let virtual_index = key.as_array_index().is_some_and(|i| (i as usize) < value.len());
+                if is("length") || virtual_index {
+                    return fail(
+                        key_at(),
+                        "a String wrapper's length and indices come from its value",
+                    );
+                }
+            }
+            Kind::RegExp { .. } if is("lastIndex") => {
+                return fail(
+                    key_at(),
+                    "a RegExp's lastIndex is its \"lastIndex\" field, not a prop",
+                );
+            }
+            Kind::Error { message, .. } if is("message") => {
+                if data {
+                    return fail(
+                        key_at(),
+                        "an Error's own data property message is its \"message\" field",
+                    );
+                }
+                if message.is_some() {
+                    return fail(key_at(), "this key is already the object's \"message\" field");
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A Map key or Set value as SameValueZero compares it.
+#[derive(PartialEq, Eq, Hash)]
+enum SameValueZero<'a> {
+    Undefined,
+    Null,
+    Bool(bool),
+    Number(u64),
+    BigInt(&'a BigInt),
+    String(&'a JsString),
+    Symbol(&'a Option<JsString>),
+    Ref(usize),
+}
+
+impl<'a> From<&'a Val> for SameValueZero<'a> {
+    fn from(v: &'a Val) -> Self {
+        match v {
+            Val::Undefined => SameValueZero::Undefined,
+            Val::Null => SameValueZero::Null,
+            Val::Bool(b) => SameValueZero::Bool(*b),
+            // All NaNs are one key, and -0 is +0.
+            Val::Number(n) if n.is_nan() => SameValueZero::Number(f64::NAN.to_bits()),
+            Val::Number(n) => SameValueZero::Number((n + 0.0).to_bits()),
+            Val::BigInt(b) => SameValueZero::BigInt(b),
+            Val::String(s) => SameValueZero::String(s),
+            Val::Symbol(d) => SameValueZero::Symbol(d),
+            Val::Ref(i) => SameValueZero::Ref(*i),
+        }
+    }
+}
+
+/// No two keys of a Map (or values of a Set) are the same under SameValueZero.
+fn distinct<'a>(
+    keys: impl Iterator<Item = &'a Val>,
+    at: &dyn Fn(usize) -> String,
+) -> Result<(), NotationError> {
+    let mut seen = HashSet::new();
+    for (n, key) in keys.enumerate() {
+        if matches!(key, Val::Number(z) if *z == 0.0 && z.is_sign_negative()) {
+            return fail(at(n), "a Map or Set never holds -0: adding -0 stores +0");
+        }
+        if !seen.insert(SameValueZero::from(key)) {
+            return fail(
+                at(n),
+                "a Map or Set holds each key once (SameValueZero), and this one is there already",
+            );
+        }
+    }
+    Ok(())
+}

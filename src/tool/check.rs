@@ -1,0 +1,64 @@
+//! `webmessaging check`: the model checks. They live in the `model-tests`
+//! crate (proptest and friends stay out of this package's dependencies), so
+//! this command builds and runs its `model-check` binary with the same
+//! arguments, in release mode, and passes its exit status on.
+
+use super::Failure;
+use std::path::Path;
+use std::process::Command;
+
+/// The command's help text.
+pub const USAGE: &str = "\
+Usage: webmessaging check [--cases N] [--seed S] [--json]
+
+Runs the model checks: the channel-messaging state machine against the
+independent reference model, the structured-clone properties over generated
+graphs, and, when node is installed, the differential oracle against V8.
+Shows progress on standard error and ends with a summary table (cases,
+operations, counterexamples as replayable scenarios, spec coverage).
+Exits non-zero when a check fails.
+
+Options:
+  --cases N   cases per check (default: sized for about a minute in all)
+  --seed S    seed of the generators (default: fixed, so runs repeat)
+  --json      print the summary as JSON
+  --help      print this help
+
+It runs: cargo run --release -p model-tests --bin model-check -- ARGS
+";
+
+/// Runs the command.
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(());
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "model-tests",
+            "--bin",
+            "model-check",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .arg("--")
+        .args(args)
+        .status()
+        .map_err(|e| Failure::internal(format!("check: cannot start cargo to run the model checks: {e}")))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(Failure {
+            message: format!("check: the model checks failed (exit status {code})"),
+            code,
+        }),
+        None => Err(Failure::internal(
+            "check: the model checks were killed by a signal",
+        )),
+    }
+}
