@@ -272,7 +272,8 @@ impl<'a> Iso<'a> {
                 .dst
                 .object(d)
                 .properties
-                .get(expected.len())
+                .iter()
+                .nth(expected.len())
                 .map(|(_, p)| p.clone());
             let got_value = match got {
                 Some(OwnProperty::Data { value, .. }) => value,
