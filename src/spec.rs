@@ -14,14 +14,12 @@ use std::collections::BTreeMap;
 /// Marks the start of one numbered step of the standard. The id is the
 /// algorithm's anchor followed by the step's number path, as listed in
 /// `spec/catalogue.md`.
-#[allow(unused_macros)] // no algorithm on this branch uses it yet
 macro_rules! step {
     ($id:literal) => {{
         #[cfg(feature = "trace")]
         $crate::spec::executed($id);
     }};
 }
-#[allow(unused_imports)]
 pub(crate) use step;
 
 /// The step catalogue, `spec/catalogue.md`, as shipped with the crate.

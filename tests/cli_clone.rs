@@ -231,3 +231,55 @@ fn reads_a_file_and_a_deep_document() {
     let cloned: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(cloned["result"]["objects"].as_array().unwrap().len(), DEPTH);
 }
+
+/// A million-object document through the tool: arrays nested a million deep
+/// and a linked list of a million objects (V8 gives up near 3,300 levels).
+/// Release builds run it (`.ci/test` does); debug builds are too slow.
+fn a_million_through_the_tool(name: &str, object: impl Fn(usize) -> String, last: &str) {
+    const COUNT: usize = 1_000_000;
+    let mut document = String::from(r#"{"root": {"ref": 0}, "objects": ["#);
+    for i in 1..COUNT {
+        document.push_str(&object(i));
+        document.push(',');
+    }
+    document.push_str(last);
+    document.push_str("]}");
+    let path = std::env::temp_dir().join(format!("webmessaging-cli-{name}-{}.json", std::process::id()));
+    std::fs::write(&path, &document).unwrap();
+    let output = tool(&["clone", path.to_str().unwrap()], "");
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    let cloned: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let objects = cloned["result"]["objects"].as_array().unwrap();
+    assert_eq!(objects.len(), COUNT);
+    assert_eq!(
+        objects[COUNT - 2]["props"].as_array().unwrap().last().unwrap()[1]["ref"],
+        COUNT - 1
+    );
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "a million objects take long in a debug build; .ci/test runs it in release"
+)]
+fn million_deep_arrays_through_the_tool() {
+    a_million_through_the_tool(
+        "deep",
+        |i| format!(r#"{{"kind": "Array", "length": 1, "props": [["0", {{"ref": {i}}}]]}}"#),
+        r#"{"kind": "Array", "length": 0}"#,
+    );
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "a million objects take long in a debug build; .ci/test runs it in release"
+)]
+fn million_object_list_through_the_tool() {
+    a_million_through_the_tool(
+        "list",
+        |i| format!(r#"{{"kind": "Object", "props": [["value", {i}], ["next", {{"ref": {i}}}]]}}"#),
+        r#"{"kind": "Object"}"#,
+    );
+}

@@ -18,8 +18,8 @@ pub use heap::{
 };
 pub use number::{is_time_value, number_to_string, time_clip};
 pub use realm::{
-    AgentClusterId, ArrayBufferSlots, ErrorPrototype, Exception, PlatformObjectSlots, PropertyDescriptor,
-    Realm, ViewKind, ViewSlots,
+    AgentClusterId, ArrayBufferSlots, ErrorPrototype, Exception, MapEntry, PlatformObjectSlots,
+    PropertyDescriptor, Realm, ViewKind, ViewSlots,
 };
 pub use shared_memory::{SharedBytes, SharedDataBlock, SharedMemory};
 pub use string::JsString;

@@ -224,6 +224,10 @@ pub struct PlatformObjectSlots {
     pub detached: Option<bool>,
 }
 
+/// One Record { [[Key]], [[Value]] } of a Map's [[MapData]]; `None` is an
+/// entry deleted (*empty*).
+pub type MapEntry<O> = Option<(Value<O>, Value<O>)>;
+
 /// One ECMAScript realm, as the structured-data algorithms see it.
 ///
 /// Slot readers return `None` when the object lacks the slot, so "if *value*
@@ -263,8 +267,7 @@ pub trait Realm {
     /// The slots of an object with a [[ViewedArrayBuffer]] slot.
     fn array_buffer_view(&self, o: &Self::Object) -> Option<ViewSlots<Self::Object>>;
     /// A copy of [[MapData]]; `None` entries are deleted (*empty*) ones.
-    #[allow(clippy::type_complexity)] // the List of Records, spelled out
-    fn map_data(&self, o: &Self::Object) -> Option<Vec<Option<(Value<Self::Object>, Value<Self::Object>)>>>;
+    fn map_data(&self, o: &Self::Object) -> Option<Vec<MapEntry<Self::Object>>>;
     /// A copy of [[SetData]]; `None` entries are deleted (*empty*) ones.
     fn set_data(&self, o: &Self::Object) -> Option<Vec<Option<Value<Self::Object>>>>;
     /// Whether the object has an [[ErrorData]] slot.
