@@ -149,6 +149,7 @@ pub fn executed(id: &'static str) {
 
 /// How many times each step ran in this process so far: on this thread, and
 /// on every thread that has ended (empty without the `trace` feature).
+#[cfg_attr(not(feature = "trace"), allow(unused_mut))]
 pub fn coverage() -> BTreeMap<&'static str, u64> {
     let mut total = BTreeMap::new();
     #[cfg(feature = "trace")]

@@ -551,3 +551,32 @@ fn ports_waiting_in_each_others_queues_are_freed_with_their_event_loops() {
         "no channel outlives the agents"
     );
 }
+
+#[test]
+fn ports_stranded_in_each_others_queues_are_collected() {
+    // Found by the port_ops fuzz target: a2 waits in b1's queue, then b1
+    // (holding it) is shipped into a2's queue. Neither can ever be
+    // received; the collector releases both, and their partners hear close.
+    let (mut world, ids) = world_with(&["X"]);
+    let x = ids[0];
+    let (a1, a2) = world.agent(x).new_message_channel("a1", "a2");
+    let (b1, b2) = world.agent(x).new_message_channel("b1", "b2");
+    world.agent(x).add_event_listener(a1, EventType::Close);
+    world.agent(x).add_event_listener(b2, EventType::Close);
+    let a2_object = world.agent(x).port(a2).unwrap().object;
+    world
+        .agent(x)
+        .post_message(b2, Value::Undefined, &[a2_object])
+        .unwrap();
+    let b1_object = world.agent(x).port(b1).unwrap().object;
+    world
+        .agent(x)
+        .post_message(a1, Value::Undefined, &[b1_object])
+        .unwrap();
+    assert!(world.agent(x).is_entangled(a1) && world.agent(x).is_entangled(b2));
+    world.collect_garbage();
+    let mut got = summary(&world.run_until_idle(10));
+    got.sort();
+    assert_eq!(got, ["X a1 close", "X b2 close"]);
+    assert!(!world.agent(x).is_entangled(a1) && !world.agent(x).is_entangled(b2));
+}

@@ -557,6 +557,37 @@ impl Run {
                 self.release(end);
             }
         }
+        // Ends that wait, shipped, only in queues no live port or pending
+        // shipment reaches are stranded: the collector releases them too.
+        let mut reachable: Vec<EndKey> = self
+            .live()
+            .into_iter()
+            .filter(|&i| self.ports[i].holds_end)
+            .map(|i| self.ports[i].end)
+            .chain(self.ships.values().copied())
+            .collect();
+        let mut next = 0;
+        while let Some(&(c, side)) = reachable.get(next) {
+            next += 1;
+            for &m in &self.channels[c].queues[side] {
+                for &carried in &self.messages[m].carries {
+                    if !reachable.contains(&carried) {
+                        reachable.push(carried);
+                    }
+                }
+            }
+        }
+        for c in 0..self.channels.len() {
+            for side in 0..2 {
+                let end = (c, side);
+                if !self.channels[c].released[side]
+                    && self.holder_of(end).is_none()
+                    && !reachable.contains(&end)
+                {
+                    self.release(end);
+                }
+            }
+        }
     }
 
     fn on_event(&mut self, agent: AgentId, event: &DispatchedEvent) {
@@ -799,8 +830,7 @@ impl Run {
     }
 
     /// Drains everything, then checks that nothing was lost or left behind.
-    /// Returns the stranded ends.
-    fn finish(&mut self) -> Vec<EndKey> {
+    fn finish(&mut self) {
         self.run_until_idle();
         for _ in 0..64 {
             let before = self.ports.len();
@@ -878,47 +908,36 @@ impl Run {
                 );
             }
         }
-        stranded
     }
 
-    /// Drops the world and checks that every channel went with it: only the
-    /// model's own two handles may still hold it. With `strict` unset,
-    /// channels with a stranded end are let off (see [`KNOWN_ISSUE`]).
-    fn check_freed(self, stranded: &[EndKey], strict: bool) {
+    /// Drops the world and checks that every channel went with it, stranded
+    /// ones included: only the model's own two handles may still hold it.
+    fn check_freed(self) {
         let Run { world, channels, .. } = self;
         drop(world);
         for (c, channel) in channels.iter().enumerate() {
             let held = std::sync::Arc::strong_count(&channel.ends[0].channel) - 2;
-            let excused = !strict && stranded.iter().any(|e| e.0 == c);
             assert!(
-                held == 0 || excused,
+                held == 0,
                 "channel {c} outlives its world ({held} more handles): a reference cycle leaks it"
             );
         }
     }
 }
 
-/// What the lenient target tolerates, because it is a known, reported
-/// library issue rather than a new finding: a cycle of ports shipped into
-/// each other's queues (see the module documentation) is never collected,
-/// and its channels keep each other alive through their queued messages
-/// after every event loop is gone, so their memory leaks. [`port_ops_strict`]
-/// does not tolerate it; the inputs in `regressions/pending/port_ops/` show
-/// it.
-pub const KNOWN_ISSUE: &str = "stranded cycles of shipped ports leak their channels";
-
-/// The target body. Panics when an invariant breaks, except for
-/// [`KNOWN_ISSUE`].
+/// The target body. Panics when an invariant breaks.
 pub fn port_ops(data: &[u8]) {
-    run_ops(data, false);
+    run_ops(data);
 }
 
-/// The target body with [`KNOWN_ISSUE`] counted as a failure too.
+/// The same as [`port_ops`]: it once tolerated stranded cycles of shipped
+/// ports leaking their channels, and this strict form did not; the library
+/// now collects and frees them, so nothing is excused any more.
 pub fn port_ops_strict(data: &[u8]) {
-    run_ops(data, true);
+    run_ops(data);
 }
 
-fn run_ops(data: &[u8], strict: bool) {
+fn run_ops(data: &[u8]) {
     let Ok(input) = PortInput::arbitrary_take_rest(Unstructured::new(data)) else {
         return;
     };
@@ -941,6 +960,6 @@ fn run_ops(data: &[u8], strict: bool) {
         run.apply(op);
         run.compare();
     }
-    let stranded = run.finish();
-    run.check_freed(&stranded, strict);
+    run.finish();
+    run.check_freed();
 }

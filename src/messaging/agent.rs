@@ -585,6 +585,11 @@ impl Agent {
         lock(&self.global.tasks).clear();
     }
 
+    /// Runs `f` on each message waiting for this agent's global scope.
+    pub(crate) fn for_each_global_message(&self, mut f: impl FnMut(&SerializeWithTransferResult)) {
+        lock(&self.global.tasks).iter().for_each(|t| f(&t.message));
+    }
+
     /// Whether a task waits on `port` that is to dispatch an event at it, or
     /// its queue is enabled and not empty (what keeps a port alive).
     pub(crate) fn has_pending_events(&self, port: PortId) -> bool {
@@ -595,9 +600,10 @@ impl Agent {
 }
 
 /// An agent that goes away takes its ports with it: each is released, which
-/// disentangles it and drops what its queue held. Without this, two ports
-/// each waiting (shipped) in the other's queue would keep both channels
-/// alive forever once their event loops are gone.
+/// disentangles it and drops what its queue held (and, with it, the ports
+/// those messages carried). Ends that wait only in queues of ends no agent
+/// holds are released by [`super::World::collect_garbage`] or when the world
+/// goes away.
 impl Drop for Agent {
     fn drop(&mut self) {
         self.shut_down();

@@ -109,6 +109,21 @@ impl PortTransferData {
     }
 }
 
+/// The channel ends of the MessagePorts a message carries (in its transfer
+/// data holders).
+pub(crate) fn ends_in(message: &crate::structured::SerializeWithTransferResult) -> Vec<PortEnd> {
+    message
+        .transfer_data_holders
+        .iter()
+        .filter_map(|holder| match holder {
+            crate::structured::TransferDataHolder::Platform { data, .. } => {
+                data.downcast_ref::<PortTransferData>()?.end.clone()
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 impl Drop for PortTransferData {
     fn drop(&mut self) {
         if let Some(end) = self.end.take() {

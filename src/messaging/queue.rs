@@ -42,24 +42,54 @@ impl Side {
 
 /// The order in which tasks were added, shared by every event loop of one
 /// world, so that "in the order in which they were added" can be compared
-/// across task sources.
+/// across task sources; it also knows the world's channels, so that ports
+/// that only wait inside each other's queues can be found and collected.
 #[derive(Debug, Default)]
-pub struct TaskClock(AtomicU64);
+pub struct TaskClock {
+    ticks: AtomicU64,
+    #[cfg(not(loom))]
+    channels: std::sync::Mutex<Vec<std::sync::Weak<Channel>>>,
+}
 
 impl TaskClock {
     /// A clock at zero.
     pub fn new() -> Self {
-        TaskClock(AtomicU64::new(0))
+        TaskClock::default()
     }
 
     /// How many tasks were added so far.
     pub fn now(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
+        self.ticks.load(Ordering::SeqCst)
     }
 
     /// The next task's sequence number.
     pub fn tick(&self) -> u64 {
-        self.0.fetch_add(1, Ordering::SeqCst)
+        self.ticks.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// Every end of every channel of this world still alive.
+    #[cfg(not(loom))]
+    pub fn ends(&self) -> Vec<PortEnd> {
+        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
+        channels.retain(|c| c.strong_count() > 0);
+        channels
+            .iter()
+            .filter_map(std::sync::Weak::upgrade)
+            .flat_map(|channel| {
+                [Side::One, Side::Two].map(|side| PortEnd {
+                    channel: channel.clone(),
+                    side,
+                })
+            })
+            .collect()
+    }
+
+    #[cfg(not(loom))]
+    fn register(&self, channel: &Arc<Channel>) {
+        self.channels
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Arc::downgrade(channel));
     }
 }
 
@@ -190,6 +220,8 @@ impl Channel {
             state: Mutex::new(state),
             clock,
         });
+        #[cfg(not(loom))]
+        channel.clock.register(&channel);
         (
             PortEnd {
                 channel: channel.clone(),
@@ -381,6 +413,16 @@ impl PortEnd {
         });
         // Queued messages may hold shipped ports; release them unlocked.
         drop(dropped);
+    }
+
+    /// Runs `f` on each message waiting in this end's queue.
+    pub fn for_each_queued(&self, mut f: impl FnMut(&SerializeWithTransferResult)) {
+        self.with(|s, i| s.ends[i].tasks.iter().for_each(|t| f(&t.message)));
+    }
+
+    /// Whether no port holds this end: it waits in a transfer data holder.
+    pub fn in_flight(&self) -> bool {
+        self.with(|s, i| s.ends[i].owner.is_none() && !s.ends[i].released)
     }
 
     /// Whether the end was released.

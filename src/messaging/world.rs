@@ -19,6 +19,9 @@ pub struct AgentId(pub usize);
 pub struct World {
     clock: Arc<TaskClock>,
     agents: Vec<Agent>,
+    /// The agents went to threads ([`World::into_agents`]): dropping this
+    /// husk must not touch the channels they still use.
+    handed_over: bool,
 }
 
 impl Default for World {
@@ -33,6 +36,7 @@ impl World {
         World {
             clock: Arc::new(TaskClock::new()),
             agents: Vec::new(),
+            handed_over: false,
         }
     }
 
@@ -65,13 +69,18 @@ impl World {
     }
 
     /// Splits the world into its agents (to run them on threads).
-    pub fn into_agents(self) -> Vec<Agent> {
-        self.agents
+    pub fn into_agents(mut self) -> Vec<Agent> {
+        self.handed_over = true;
+        std::mem::take(&mut self.agents)
     }
 
     /// A world made of these agents, which must share one task clock.
     pub fn from_agents(agents: Vec<Agent>, clock: Arc<TaskClock>) -> World {
-        World { clock, agents }
+        World {
+            clock,
+            agents,
+            handed_over: false,
+        }
     }
 
     /// The shared task clock.
@@ -142,6 +151,8 @@ impl World {
             }
         }
         let mut collected = Vec::new();
+        #[cfg(not(loom))]
+        self.collect_stranded_ends(&live);
         for (agent_index, agent) in self.agents.iter_mut().enumerate() {
             for port in agent.port_ids() {
                 if !live.contains(&(AgentId(agent_index), port)) {
@@ -156,6 +167,47 @@ impl World {
 }
 
 impl World {
+    /// Releases the channel ends that wait, shipped, in transfer data holders
+    /// no live code can reach: inside the queues of other such ends (two
+    /// ports each shipped into the other's queue, say). A live port's queue,
+    /// or a message waiting at an agent's global scope, keeps the ends it
+    /// carries reachable. The standard's rules speak of MessagePort objects
+    /// only; these ends have none, and no object will ever be made for them.
+    #[cfg(not(loom))]
+    fn collect_stranded_ends(&self, live: &BTreeSet<(AgentId, PortId)>) {
+        use super::port::ends_in;
+        use std::collections::HashSet;
+        let key = |end: &super::queue::PortEnd| (channel_key(end), end.side == super::queue::Side::One);
+        let mut reachable: Vec<super::queue::PortEnd> = Vec::new();
+        for (agent_index, agent) in self.agents.iter().enumerate() {
+            for port in agent.port_ids() {
+                if live.contains(&(AgentId(agent_index), port))
+                    && let Some(end) = agent.port(port).and_then(|p| p.end.clone())
+                {
+                    reachable.push(end);
+                }
+            }
+            agent.for_each_global_message(|m| reachable.extend(ends_in(m)));
+        }
+        let mut seen: HashSet<(usize, bool)> = reachable.iter().map(key).collect();
+        let mut next = 0;
+        while let Some(end) = reachable.get(next).cloned() {
+            next += 1;
+            end.for_each_queued(|m| {
+                for inner in ends_in(m) {
+                    if seen.insert(key(&inner)) {
+                        reachable.push(inner);
+                    }
+                }
+            });
+        }
+        for end in self.clock.ends() {
+            if end.in_flight() && !seen.contains(&key(&end)) {
+                end.release();
+            }
+        }
+    }
+
     /// Every port by its channel end (so the entangled port, possibly in
     /// another agent, can be found), and the ports that are roots.
     #[allow(clippy::type_complexity)]
@@ -187,4 +239,20 @@ impl World {
 
 fn channel_key(end: &super::queue::PortEnd) -> usize {
     Arc::as_ptr(&end.channel) as usize
+}
+
+/// A world that goes away takes every channel with it: its agents release
+/// the ends their ports hold, and what is left (ends waiting, shipped, in
+/// queues) is released too, so that no cycle of queued ports outlives it.
+impl Drop for World {
+    fn drop(&mut self) {
+        if self.handed_over {
+            return;
+        }
+        self.agents.clear();
+        #[cfg(not(loom))]
+        for end in self.clock.ends() {
+            end.release();
+        }
+    }
 }

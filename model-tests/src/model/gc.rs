@@ -2,7 +2,7 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/web-messaging.html#ports-and-garbage-collection>
 
-use super::{Model, Observation, PortIx, Queue};
+use super::{Model, Observation, PortIx, Queue, QueueIx};
 
 impl Model {
     /// A full collection by "Ports and garbage collection": a port lives while
@@ -32,6 +32,46 @@ impl Model {
                 .position(|o| !o.collected && o.queue == Some(other));
             if let Some(o) = holder.filter(|&o| self.ports[o].listeners[..2].iter().any(|&n| n > 0)) {
                 stack.push(o);
+            }
+        }
+        // Project reading: a queue that waits, shipped, only inside queues no
+        // live port (and no message at a global scope) reaches can never be
+        // received; it is released first, in creation order.
+        let owned: Vec<QueueIx> = self
+            .ports
+            .iter()
+            .filter(|p| !p.collected)
+            .filter_map(|p| p.queue)
+            .collect();
+        let mut reachable: Vec<QueueIx> = (0..self.ports.len())
+            .filter(|&p| live[p])
+            .filter_map(|p| self.ports[p].queue)
+            .collect();
+        for agent in &self.agents {
+            reachable.extend(
+                agent
+                    .global
+                    .iter()
+                    .flat_map(|t| t.message.ports.iter().filter_map(|(q, _)| *q)),
+            );
+        }
+        let mut next = 0;
+        while let Some(&q) = reachable.get(next) {
+            next += 1;
+            let carried: Vec<QueueIx> = self.queues[q]
+                .tasks
+                .iter()
+                .flat_map(|t| t.message.ports.iter().filter_map(|(q, _)| *q))
+                .collect();
+            for c in carried {
+                if !reachable.contains(&c) {
+                    reachable.push(c);
+                }
+            }
+        }
+        for q in 0..self.queues.len() {
+            if !owned.contains(&q) && !reachable.contains(&q) {
+                self.release(q);
             }
         }
         // ports-and-garbage-collection/1: the rest goes, agent by agent in

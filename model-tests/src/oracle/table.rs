@@ -481,7 +481,15 @@ pub const EDGE_CASES: &[EdgeCase] = &[
             {"kind": "Float16Array", "buffer": 1, "byteOffset": 0, "length": 1}, {"kind": "ArrayBuffer", "bytes": "003c"}]}"#,
         expect: Expect::Unsupported,
     },
-    // ----- two reference bugs the oracle found, fixed: they agree now -----
+    // ----- reference bugs the oracle found, fixed: they agree now -----
+    EdgeCase {
+        name: "a hole of an Error's message array reads Object.prototype's getter",
+        document: r#"{"root": {"ref": 0}, "objects": [
+            {"kind": "Error", "name": "Error", "message": {"ref": 1}},
+            {"kind": "Array", "length": 3},
+            {"kind": "ObjectPrototype", "props": [["1", {"getter": {"throws": "from Object.prototype"}}, {"enumerable": false}]]}]}"#,
+        expect: Expect::Agree,
+    },
     EdgeCase {
         name: "typed array made a String",
         document: r#"{"root": {"ref": 0}, "objects": [

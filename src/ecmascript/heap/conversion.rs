@@ -224,18 +224,26 @@ impl Heap {
         if length.saturating_sub(1) > Heap::MAX_STRING_LENGTH {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
         }
-        // Only stored indices can hold anything: the heap's %Array.prototype%
-        // has no index properties, so a hole reads as undefined. The
-        // properties are read from one snapshot, which is what [[Get]] would
-        // see: nothing a conversion runs can change an existing object.
-        let mut present: Vec<(usize, OwnProperty)> = self
-            .get_object(o)
-            .map(|h| h.properties.iter())
+        // Only stored indices can hold anything: the array's own, and, for a
+        // hole, %Object.prototype%'s (the heap's %Array.prototype% has no
+        // index properties). The properties are read from one snapshot, which
+        // is what [[Get]] would see: nothing a conversion runs can change an
+        // existing object.
+        let indices = |id: ObjectId| -> Vec<(usize, OwnProperty)> {
+            self.get_object(id)
+                .map(|h| h.properties.iter())
+                .into_iter()
+                .flatten()
+                .filter_map(|(key, p)| Some((key.as_string()?.as_array_index()? as usize, p.clone())))
+                .filter(|(index, _)| *index < length)
+                .collect()
+        };
+        let mut present = indices(o);
+        let inherited: Vec<_> = indices(self.object_prototype())
             .into_iter()
-            .flatten()
-            .filter_map(|(key, p)| Some((key.as_string()?.as_array_index()? as usize, p.clone())))
-            .filter(|(index, _)| *index < length)
+            .filter(|(index, _)| !present.iter().any(|(own, _)| own == index))
             .collect();
+        present.extend(inherited);
         present.sort_unstable_by_key(|(index, _)| *index);
 
         let mut out: Vec<u16> = Vec::new();
@@ -672,5 +680,56 @@ mod join_tests {
             },
             other => format!("no throw: {other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod inheritance_tests {
+    use super::*;
+
+    #[test]
+    fn holes_and_missing_properties_read_object_prototype() {
+        let mut heap = Heap::default();
+        let proto = heap.object_prototype();
+        heap.define_property(
+            proto,
+            PropertyKey::from("1"),
+            OwnProperty::data(Value::from("inherited")),
+        );
+        heap.define_property(
+            proto,
+            PropertyKey::from("boom"),
+            OwnProperty::Accessor {
+                getter: Accessor::Throws(Value::from("thrown")),
+                enumerable: false,
+                configurable: true,
+            },
+        );
+        let array = heap.alloc(ObjectKind::Array { length: 3 });
+        assert_eq!(
+            heap.to_js_string(&Value::Object(array))
+                .unwrap()
+                .to_string_lossy(),
+            ",inherited,"
+        );
+        let plain = heap.alloc(ObjectKind::Ordinary);
+        assert!(
+            matches!(heap.get_property(plain, &"1".into()), Ok(Value::String(s)) if s == JsString::from("inherited"))
+        );
+        assert!(matches!(
+            heap.get_property(plain, &"boom".into()),
+            Err(Exception(Value::String(_)))
+        ));
+        // Error.prototype's own `message` shadows Object.prototype's.
+        heap.define_property(
+            proto,
+            PropertyKey::from("message"),
+            OwnProperty::data(Value::from("no")),
+        );
+        let error = heap.create_error(ErrorPrototype::Error, "");
+        heap.object_mut(error)
+            .properties
+            .retain(|(k, _)| *k != PropertyKey::from("message"));
+        assert!(matches!(heap.get_property(error, &"message".into()), Ok(Value::String(s)) if s.is_empty()));
     }
 }

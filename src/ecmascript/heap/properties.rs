@@ -160,27 +160,32 @@ impl Heap {
                 Accessor::Returns(value) => Ok(value),
                 Accessor::Throws(value) => Err(Exception(value)),
             },
-            None => Ok(self.inherited_property(id, key)),
+            None => match self.inherited_property(id, key) {
+                Some(value) => Ok(value),
+                // Every prototype chain ends at %Object.prototype%, whose own
+                // properties (a document may give it some) come last.
+                None if id != self.object_prototype() && self.get_object(id).is_some() => {
+                    self.get_property(self.object_prototype(), key)
+                }
+                None => Ok(Value::Undefined),
+            },
         }
     }
 
-    /// The few properties the heap's intrinsic prototypes provide: an Error
-    /// prototype's `name` and its `message` (the empty String), and the
-    /// `source` and `flags` getters of %RegExp.prototype%. Anything else
-    /// is undefined.
-    fn inherited_property(&self, id: ObjectId, key: &PropertyKey) -> Value<ObjectId> {
-        let Some(object) = self.get_object(id) else {
-            return Value::Undefined;
-        };
-        match &object.kind {
+    /// The few properties the heap's intrinsic prototypes between an object
+    /// and %Object.prototype% provide: an Error prototype's `name` and its
+    /// `message` (the empty String), and the `source` and `flags` getters of
+    /// %RegExp.prototype%.
+    fn inherited_property(&self, id: ObjectId, key: &PropertyKey) -> Option<Value<ObjectId>> {
+        Some(match &self.get_object(id)?.kind {
             ObjectKind::Error { prototype, .. } if key_is(key, "name") => Value::from(prototype.name()),
             ObjectKind::Error { .. } if key_is(key, "message") => Value::from(""),
             ObjectKind::RegExp { source, .. } if key_is(key, "source") => {
                 Value::String(escape_regexp_pattern(source))
             }
             ObjectKind::RegExp { flags, .. } if key_is(key, "flags") => Value::String(canonical_flags(flags)),
-            _ => Value::Undefined,
-        }
+            _ => return None,
+        })
     }
 
     /// O.[[DefineOwnProperty]](P, Desc) for a complete descriptor, checked as
