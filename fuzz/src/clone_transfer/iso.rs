@@ -268,12 +268,8 @@ impl<'a> Iso<'a> {
                     return Err("a throwing getter was read in a successful clone".into());
                 }
             };
-            let got = self
-                .dst
-                .object(d)
-                .properties
-                .iter()
-                .nth(expected.len())
+            let got = self.dst.object(d).properties[..]
+                .get(expected.len())
                 .map(|(_, p)| p.clone());
             let got_value = match got {
                 Some(OwnProperty::Data { value, .. }) => value,
