@@ -432,24 +432,7 @@ fn raw_kind(config: GraphConfig) -> BoxedStrategy<RawKind> {
     if config.serializable_only {
         return serializable.boxed();
     }
-    let refused = prop::sample::select(vec![
-        Kind::Function,
-        Kind::SymbolObject,
-        Kind::WeakMap,
-        Kind::WeakSet,
-        Kind::WeakRef,
-        Kind::Promise,
-        Kind::Proxy,
-        Kind::Platform {
-            interface: "MessagePort".to_owned(),
-            detached: Some(false),
-        },
-        Kind::Platform {
-            interface: "Blob".to_owned(),
-            detached: None,
-        },
-    ])
-    .prop_map(RawKind::Refused);
+    let refused = prop::sample::select(refused_kinds()).prop_map(RawKind::Refused);
     prop_oneof![30 => serializable, 2 => refused].boxed()
 }
 
@@ -878,22 +861,32 @@ enum Poison {
 fn poison() -> impl Strategy<Value = Poison> {
     prop_oneof![
         Just(Poison::Symbol),
-        prop::sample::select(vec![
-            Kind::Function,
-            Kind::SymbolObject,
-            Kind::WeakMap,
-            Kind::WeakSet,
-            Kind::WeakRef,
-            Kind::Promise,
-            Kind::Proxy,
-            Kind::Platform {
-                interface: "MessagePort".to_owned(),
-                detached: Some(false),
-            },
-        ])
-        .prop_map(Poison::Object),
+        prop::sample::select(refused_kinds()).prop_map(Poison::Object),
         Just(Poison::DetachedBuffer),
         Just(Poison::OutOfBoundsView),
+    ]
+}
+
+/// The kinds StructuredSerializeInternal refuses (steps 20 – 23): functions,
+/// objects with other internal slots, proxies, and platform objects of no
+/// serializable interface.
+fn refused_kinds() -> Vec<Kind> {
+    vec![
+        Kind::Function,
+        Kind::SymbolObject,
+        Kind::WeakMap,
+        Kind::WeakSet,
+        Kind::WeakRef,
+        Kind::Promise,
+        Kind::Proxy,
+        Kind::Platform {
+            interface: "MessagePort".to_owned(),
+            detached: Some(false),
+        },
+        Kind::Platform {
+            interface: "Blob".to_owned(),
+            detached: None,
+        },
     ]
 }
 
