@@ -283,3 +283,36 @@ fn million_object_list_through_the_tool() {
         r#"{"kind": "Object"}"#,
     );
 }
+
+#[test]
+fn coverage_reports_the_steps_a_clone_ran() {
+    let output = tool(
+        &["coverage", "clone", "-"],
+        r#"{"root": {"ref": 0}, "objects": [{"kind": "Object", "props": [["a", 1]]}]}"#,
+    );
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("\"result\""),
+        "the clone's own output comes first: {text}"
+    );
+    assert!(text.contains("== spec coverage:"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("dom-structuredclone "))
+        .expect("a line per algorithm");
+    assert!(line.contains("3 / 3"), "{line}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("structuredserializeinternal "))
+        .unwrap();
+    assert!(
+        line.contains("not run:") && line.contains(" 5 "),
+        "a Symbol step did not run: {line}"
+    );
+    refused(
+        &["coverage", "frobnicate"],
+        "",
+        "coverage: expected 'clone FILE' or 'run FILE'",
+    );
+}

@@ -3,6 +3,7 @@
 
 mod check;
 mod clone;
+mod coverage;
 mod run;
 
 use std::ffi::OsString;
@@ -24,6 +25,8 @@ Commands:
   check [--cases N] [--seed S] [--json]
                          run the model checks (state machine, clone properties, node oracle)
   clone FILE [--trace]   structured-clone the value a graph-notation document describes
+  coverage clone FILE | coverage run FILE
+                         run the command, then print which spec steps it executed
   run FILE [--threads] [--trace]
                          run a messaging scenario and print every event
   help [command]         print this help, or a command's
@@ -81,6 +84,7 @@ pub fn run(args: &[OsString]) -> i32 {
         "clone" => clone::run(rest),
         "run" => run::run(rest),
         "check" => check::run(rest),
+        "coverage" => coverage::run(rest),
         other => Err(Failure::usage(format!(
             "unknown command '{other}' (run 'webmessaging help' for the list)"
         ))),
@@ -102,6 +106,7 @@ fn help(args: &[String]) -> Result<(), Failure> {
         [command] if command == "clone" => print!("{}", clone::USAGE),
         [command] if command == "run" => print!("{}", run::USAGE),
         [command] if command == "check" => print!("{}", check::USAGE),
+        [command] if command == "coverage" => print!("{}", coverage::USAGE),
         [command] if command == "help" => print!("{USAGE}"),
         [command] => return Err(Failure::usage(format!("no help for unknown command '{command}'"))),
         _ => return Err(Failure::usage("'help' takes at most one command")),
