@@ -330,7 +330,9 @@ impl PlatformObjects<Heap> for PortTable {
         // DEVIATION(whatwg/html#5850): the remote side is the other end of
         // the same channel, wherever its port is now (even in flight), so
         // nothing is re-linked here and no message in either queue is lost.
-        let _remote_port = data.remote_port;
+        // A [[RemotePort]] of null means the end was not entangled when it
+        // was shipped, and nothing can have entangled it since.
+        debug_assert!(data.remote_port || !end.as_ref().is_some_and(PortEnd::is_entangled));
         if let Some(state) = self.ports.get_mut(&port) {
             state.end = end;
             state.label = label;
