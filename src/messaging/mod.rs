@@ -8,11 +8,13 @@
 //! | MessageChannel, postMessage, start, close, onmessage, entangle, disentangle | `agent.rs` |
 //! | MessagePort objects, transfer and transfer-receiving steps | `port.rs` |
 //! | port message queues and entanglement shared across threads | `queue.rs` |
+//! | an event loop choosing and running its next task | `event_loop.rs` |
 //! | event loops: deterministic stepper, ports and garbage collection | `world.rs` |
 //! | event loops on real threads | `threads.rs` |
 //! | the synchronisation seam loom replaces | `sync.rs` |
 
 mod agent;
+mod event_loop;
 mod port;
 pub mod queue;
 mod sync;
