@@ -42,6 +42,15 @@ fn summary(events: &[(AgentId, DispatchedEvent)]) -> Vec<String> {
         .collect()
 }
 
+/// `through.postMessage(undefined, [port])` in `agent`.
+fn send_port(world: &mut World, agent: AgentId, through: PortId, port: PortId) {
+    let object = world.agent(agent).port(port).unwrap().object;
+    world
+        .agent(agent)
+        .post_message(through, Value::Undefined, &[object])
+        .unwrap();
+}
+
 /// Moves `port` of agent `from` to agent `to` the way a worker's
 /// postMessage would, and returns the port as `to` received it.
 fn ship(world: &mut World, from: AgentId, port: PortId, to: AgentId) -> PortId {
@@ -535,16 +544,8 @@ fn ports_waiting_in_each_others_queues_are_freed_with_their_event_loops() {
         std::sync::Arc::downgrade(&world.agent(x).port(port).unwrap().end.clone().unwrap().channel)
     };
     let (channel_a, channel_b) = (channel(&mut world, a1), channel(&mut world, b1));
-    let a2_object = world.agent(x).port(a2).unwrap().object;
-    world
-        .agent(x)
-        .post_message(b1, Value::Undefined, &[a2_object])
-        .unwrap();
-    let b1_object = world.agent(x).port(b1).unwrap().object;
-    world
-        .agent(x)
-        .post_message(a1, Value::Undefined, &[b1_object])
-        .unwrap();
+    send_port(&mut world, x, b1, a2);
+    send_port(&mut world, x, a1, b1);
     drop(world);
     assert!(
         channel_a.upgrade().is_none() && channel_b.upgrade().is_none(),
@@ -563,16 +564,8 @@ fn ports_stranded_in_each_others_queues_are_collected() {
     let (b1, b2) = world.agent(x).new_message_channel("b1", "b2");
     world.agent(x).add_event_listener(a1, EventType::Close);
     world.agent(x).add_event_listener(b2, EventType::Close);
-    let a2_object = world.agent(x).port(a2).unwrap().object;
-    world
-        .agent(x)
-        .post_message(b2, Value::Undefined, &[a2_object])
-        .unwrap();
-    let b1_object = world.agent(x).port(b1).unwrap().object;
-    world
-        .agent(x)
-        .post_message(a1, Value::Undefined, &[b1_object])
-        .unwrap();
+    send_port(&mut world, x, b2, a2);
+    send_port(&mut world, x, a1, b1);
     assert!(world.agent(x).is_entangled(a1) && world.agent(x).is_entangled(b2));
     world.collect_garbage();
     let mut got = summary(&world.run_until_idle(10));
