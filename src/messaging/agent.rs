@@ -277,7 +277,7 @@ impl Agent {
             .ports
             .ports
             .get(&source_port)
-            .ok_or_else(|| CloneError::data_clone("unknown port"))?;
+            .ok_or_else(|| CloneError::data_clone("message-port-post-message-steps/1", "unknown port"))?;
         let source_object = state.object;
         // The target port: the other end of the channel while entangled.
         let target = state.end.as_ref().filter(|e| e.is_entangled()).map(|e| e.twin());
@@ -286,6 +286,7 @@ impl Agent {
         step!("message-port-post-message-steps/2"); // a port cannot ship itself
         if transfer.contains(&source_object) {
             return Err(CloneError::data_clone(
+                "message-port-post-message-steps/2",
                 "the source port cannot be transferred through itself (it is in its own transfer list)",
             ));
         }

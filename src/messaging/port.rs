@@ -231,6 +231,7 @@ impl PlatformObjects<Heap> for PortTable {
         _: &ObjectId,
     ) -> Result<Vec<(String, RecordId)>, CloneError<ObjectId>> {
         Err(CloneError::data_clone(
+            "structuredserializeinternal/26.3",
             "MessagePort objects can be transferred, not cloned",
         ))
     }
@@ -241,9 +242,10 @@ impl PlatformObjects<Heap> for PortTable {
 
     fn new_instance(&mut self, realm: &mut Heap, interface: &str) -> Result<ObjectId, CloneError<ObjectId>> {
         if interface != MESSAGE_PORT {
-            return Err(CloneError::data_clone(format!(
-                "{interface} is not exposed in this event loop"
-            )));
+            return Err(CloneError::data_clone(
+                "structureddeserializewithtransfer/3.4.3",
+                format!("{interface} is not exposed in this event loop"),
+            ));
         }
         let port = self.new_port(realm, String::new());
         self.received.push(port);
@@ -256,7 +258,10 @@ impl PlatformObjects<Heap> for PortTable {
         _: &ObjectId,
         _: &[(String, RecordId)],
     ) -> Result<(), CloneError<ObjectId>> {
-        Err(CloneError::data_clone("MessagePort objects are not serializable"))
+        Err(CloneError::data_clone(
+            "structureddeserialize/24.4.1",
+            "MessagePort objects are not serializable",
+        ))
     }
 
     fn is_transferable(&self, interface: &str) -> bool {
@@ -272,12 +277,15 @@ impl PlatformObjects<Heap> for PortTable {
         value: &ObjectId,
     ) -> Result<TransferData, CloneError<ObjectId>> {
         let port = self.port_of(realm, *value).ok_or_else(|| {
-            CloneError::data_clone("this MessagePort belongs to no port of this event loop")
+            CloneError::data_clone(
+                "transferMessagePort/1",
+                "this MessagePort belongs to no port of this event loop",
+            )
         })?;
         let state = self
             .ports
             .get_mut(&port)
-            .ok_or_else(|| CloneError::data_clone("unknown port"))?;
+            .ok_or_else(|| CloneError::data_clone("transferMessagePort/1", "unknown port"))?;
         let label = state.label.clone();
         // DEVIATION(whatwg/html#5078): the end (its queue) leaves the port
         // object now, so the shipped object no longer reaches the channel;
@@ -311,12 +319,18 @@ impl PlatformObjects<Heap> for PortTable {
         data: TransferData,
         value: &ObjectId,
     ) -> Result<(), CloneError<ObjectId>> {
-        let mut data = data
-            .downcast::<PortTransferData>()
-            .map_err(|_| CloneError::data_clone("a MessagePort data holder held something else"))?;
-        let port = self
-            .port_of(realm, *value)
-            .ok_or_else(|| CloneError::data_clone("the new MessagePort is not a port of this event loop"))?;
+        let mut data = data.downcast::<PortTransferData>().map_err(|_| {
+            CloneError::data_clone(
+                "transferMessagePort-receiving/1",
+                "a MessagePort data holder held something else",
+            )
+        })?;
+        let port = self.port_of(realm, *value).ok_or_else(|| {
+            CloneError::data_clone(
+                "transferMessagePort-receiving/1",
+                "the new MessagePort is not a port of this event loop",
+            )
+        })?;
         let base = data.label.split('@').next().unwrap_or("port").to_owned();
         let label = self.fresh_label(&format!("{base}@{}", self.agent));
         let owner = self.owner(port);

@@ -29,7 +29,7 @@ pub use deserialize::{Deserializer, structured_deserialize};
 pub use encoding::{
     DecodeError, EncodeError, FORMAT_VERSION, MAGIC, decode, decoded_allocation_bound, encode,
 };
-pub use error::CloneError;
+pub use error::{CloneError, DataCloneError};
 pub use person::{PERSON, PersonData, PersonHost};
 pub use platform::{NoPlatformObjects, PlatformObjects, TransferData, TransferDataHolder};
 pub use record::{Primitive, Record, RecordId, Serialized};
