@@ -93,9 +93,17 @@ impl Heap {
         }
         // OrdinaryToPrimitive(O, string): toString, then valueOf.
         for method in ["toString", "valueOf"] {
-            let own = self.own_property(o, &PropertyKey::from(method)).is_some();
-            if own {
-                let found = self.get_property(o, &PropertyKey::from(method))?;
+            let key = PropertyKey::from(method);
+            // [[Get]] meets a property of the heap's before the built-in: an
+            // own one, or one of %Object.prototype% when no intrinsic
+            // prototype in between has the method.
+            let in_between = self
+                .get_object(o)
+                .is_some_and(|h| intrinsic_prototype_has(&h.kind, method));
+            let found_property = self.own_property(o, &key).is_some()
+                || (!in_between && self.own_property(self.object_prototype(), &key).is_some());
+            if found_property {
+                let found = self.get_property(o, &key)?;
                 let callable = matches!(&found, Value::Object(f) if self.is_function(*f));
                 if !callable {
                     continue;
@@ -138,8 +146,13 @@ impl Heap {
                 ) =>
             {
                 let tag = to_string_tag(kind).to_owned();
-                let join = self.get_property(o, &PropertyKey::from("join"))?;
+                // Not an own `join`: the intrinsic prototype's, the built-in.
                 let own_join = self.own_property(o, &PropertyKey::from("join")).is_some();
+                let join = if own_join {
+                    self.get_property(o, &PropertyKey::from("join"))?
+                } else {
+                    Value::Undefined
+                };
                 if own_join && !matches!(&join, Value::Object(f) if self.is_function(*f)) {
                     JsString::from(format!("[object {tag}]"))
                 } else {
@@ -221,9 +234,6 @@ impl Heap {
             return Ok(JsString::default());
         }
         let length = length as usize;
-        if length.saturating_sub(1) > Heap::MAX_STRING_LENGTH {
-            return self.throw(ErrorPrototype::RangeError, "Invalid string length");
-        }
         // Only stored indices can hold anything: the array's own, and, for a
         // hole, %Object.prototype%'s (the heap's %Array.prototype% has no
         // index properties). The properties are read from one snapshot, which
@@ -246,9 +256,18 @@ impl Heap {
         present.extend(inherited);
         present.sort_unstable_by_key(|(index, _)| *index);
 
+        // The separators before an index are appended before it is read, so a
+        // String grown too long by them throws before a later element's getter
+        // or conversion runs; they are counted before they are made.
+        let too_long = |len: usize, more: usize| len.saturating_add(more) > Heap::MAX_STRING_LENGTH;
         let mut out: Vec<u16> = Vec::new();
         let mut written = 0; // separators in `out`: the next element's index
         for (index, property) in present {
+            if too_long(out.len(), index - written) {
+                return self.throw(ErrorPrototype::RangeError, "Invalid string length");
+            }
+            out.extend(std::iter::repeat_n(u16::from(b','), index - written));
+            written = index;
             let element = match property {
                 OwnProperty::Data { value, .. } => value,
                 OwnProperty::Accessor {
@@ -264,20 +283,16 @@ impl Heap {
                 Value::Undefined | Value::Null => continue,
                 other => self.convert(&other, cx)?,
             };
-            out.extend(std::iter::repeat_n(u16::from(b','), index - written));
-            written = index;
             out.extend_from_slice(text.code_units());
             if out.len() > Heap::MAX_STRING_LENGTH {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
         }
-        out.extend(std::iter::repeat_n(
-            u16::from(b','),
-            length.saturating_sub(1) - written,
-        ));
-        if out.len() > Heap::MAX_STRING_LENGTH {
+        let trailing = length.saturating_sub(1) - written;
+        if too_long(out.len(), trailing) {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
         }
+        out.extend(std::iter::repeat_n(u16::from(b','), trailing));
         Ok(JsString::from_code_units(out))
     }
 
@@ -316,6 +331,38 @@ impl Heap {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
         }
         Ok(JsString::from_code_units(parts.concat()))
+    }
+}
+
+/// Whether the intrinsic prototype between an object of this kind and
+/// %Object.prototype% has a method `name` of its own (`toString` or
+/// `valueOf`), which then shadows %Object.prototype%'s.
+fn intrinsic_prototype_has(kind: &ObjectKind, name: &str) -> bool {
+    let typed_array =
+        matches!(kind, ObjectKind::View { kind, .. } if *kind != crate::ecmascript::ViewKind::DataView);
+    let wrapper_or_date = matches!(
+        kind,
+        ObjectKind::BooleanWrapper(_)
+            | ObjectKind::NumberWrapper(_)
+            | ObjectKind::BigIntWrapper(_)
+            | ObjectKind::StringWrapper(_)
+            | ObjectKind::Date(_)
+    );
+    match name {
+        "toString" => {
+            typed_array
+                || wrapper_or_date
+                || matches!(
+                    kind,
+                    ObjectKind::Array { .. }
+                        | ObjectKind::Error { .. }
+                        | ObjectKind::RegExp { .. }
+                        | ObjectKind::Function
+                        | ObjectKind::SymbolObject(_)
+                )
+        }
+        "valueOf" => wrapper_or_date || matches!(kind, ObjectKind::SymbolObject(_)),
+        _ => false,
     }
 }
 
@@ -568,6 +615,17 @@ mod tests {
         let sparse = heap.array_create(u32::MAX);
         let result = heap.to_js_string(&Value::Object(sparse));
         assert_eq!(thrown(&mut heap, result), "RangeError: Invalid string length");
+        // Join reads index 1 before the separators grow too long: its getter throws first.
+        let getter = OwnProperty::Accessor {
+            getter: Accessor::Throws(Value::from("index 1")),
+            enumerable: true,
+            configurable: true,
+        };
+        heap.define_property(sparse, "1".into(), getter);
+        match heap.to_js_string(&Value::Object(sparse)) {
+            Err(Exception(Value::String(s))) => assert_eq!(s, JsString::from("index 1")),
+            other => panic!("expected the getter's exception, got {other:?}"),
+        }
 
         // An Error whose name is itself recurses until the depth limit.
         let e = heap.ordinary_error_create(ErrorPrototype::Error);
@@ -731,5 +789,58 @@ mod inheritance_tests {
             .properties
             .retain(|(k, _)| *k != PropertyKey::from("message"));
         assert!(matches!(heap.get_property(error, &"message".into()), Ok(Value::String(s)) if s.is_empty()));
+    }
+}
+
+#[cfg(test)]
+mod object_prototype_method_tests {
+    use super::*;
+
+    fn outcome(heap: &mut Heap, o: ObjectId) -> Result<String, String> {
+        match heap.to_js_string(&Value::Object(o)) {
+            Ok(s) => Ok(s.to_string_lossy()),
+            Err(Exception(Value::Object(e))) => match heap.object(e).kind {
+                ObjectKind::Error { prototype, .. } => Err(prototype.name().to_owned()),
+                _ => Err("an object".to_owned()),
+            },
+            Err(Exception(other)) => Err(format!("{other:?}")),
+        }
+    }
+
+    /// [[Get]] of `toString` and `valueOf` reaches %Object.prototype%'s own
+    /// properties unless an intrinsic prototype in between has the method.
+    #[test]
+    fn object_prototype_methods_are_what_get_finds() {
+        let mut heap = Heap::default();
+        let proto = heap.object_prototype();
+        heap.define_property(proto, "toString".into(), OwnProperty::data(Value::Number(1.0)));
+        let plain = heap.alloc(ObjectKind::Ordinary);
+        let map = heap.alloc(ObjectKind::Map(Vec::new()));
+        assert_eq!(outcome(&mut heap, plain), Err("TypeError".to_owned()));
+        assert_eq!(outcome(&mut heap, map), Err("TypeError".to_owned()));
+        // Error.prototype.toString and Number.prototype.toString come first.
+        let error = heap.create_error(ErrorPrototype::RangeError, "m");
+        assert_eq!(outcome(&mut heap, error), Ok("RangeError: m".to_owned()));
+        let number = heap.alloc(ObjectKind::NumberWrapper(2.0));
+        assert_eq!(outcome(&mut heap, number), Ok("2".to_owned()));
+        // A callable one is taken as the built-in.
+        let f = heap.alloc(ObjectKind::Function);
+        heap.define_property(proto, "toString".into(), OwnProperty::data(Value::Object(f)));
+        assert_eq!(outcome(&mut heap, map), Ok("[object Map]".to_owned()));
+        // An Error whose own toString fails reaches %Object.prototype%'s valueOf.
+        heap.define_property(error, "toString".into(), OwnProperty::data(Value::Null));
+        heap.define_property(
+            proto,
+            "valueOf".into(),
+            OwnProperty::Accessor {
+                getter: Accessor::Throws(Value::from("from valueOf")),
+                enumerable: false,
+                configurable: true,
+            },
+        );
+        assert_eq!(
+            outcome(&mut heap, error),
+            Err("String(\"from valueOf\")".to_owned())
+        );
     }
 }
