@@ -22,6 +22,8 @@ pub fn number_to_string(x: f64) -> String {
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let exponent: i32 = exponent.parse().unwrap_or(0);
+    let scale = exponent - (digits.len() as i32 - 1); // x ≈ digits × 10^scale
+    let digits = even_on_a_tie(x, digits, scale);
     let k = digits.len() as i32;
     let n = exponent + 1; // the decimal point sits after n digits
     if k <= n && n <= 21 {
@@ -37,6 +39,54 @@ pub fn number_to_string(x: f64) -> String {
         let dot = if rest.is_empty() { "" } else { "." };
         format!("{first}{dot}{rest}e{sign}{}", (n - 1).abs())
     }
+}
+
+/// Of two shortest digit strings equally close to `x`, ECMA-262 recommends
+/// the even one (Number::toString, note 2), and V8 takes it; Rust's
+/// formatting may give the odd one. `digits` × 10^`scale` is what Rust gave:
+/// when `x` lies exactly halfway between it and its even neighbour of as
+/// many digits, and that neighbour reads back as `x`, the neighbour it is.
+/// Only a value with a short exact decimal form can be such a midpoint, so
+/// the powers of 5 involved stay small.
+fn even_on_a_tie(x: f64, digits: String, scale: i32) -> String {
+    let Ok(d) = digits.parse::<u64>() else {
+        return digits;
+    };
+    if d % 2 == 0 {
+        return digits;
+    }
+    // x as odd × 2^power.
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (significand, exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    let zeros = significand.trailing_zeros();
+    let (odd, power) = (u128::from(significand >> zeros), exponent + zeros as i32);
+    for other in [d - 1, d + 1] {
+        // The midpoint (d + other) / 2 × 10^scale = (d + other) × 5^scale × 2^(scale - 1).
+        let sum = u128::from(d + other);
+        let Some(five) = 5u128.checked_pow(scale.unsigned_abs()) else {
+            continue;
+        };
+        let midpoint_odd = if scale >= 0 {
+            sum.checked_mul(five)
+        } else {
+            (sum % five == 0).then(|| sum / five)
+        };
+        let neighbour = other.to_string();
+        if midpoint_odd == Some(odd)
+            && scale - 1 == power
+            && neighbour.len() == digits.len()
+            && format!("{neighbour}e{scale}").parse::<f64>() == Ok(x)
+        {
+            return neighbour;
+        }
+    }
+    digits
 }
 
 /// TimeClip(time): the time value a Date holds for `time`: NaN when it is
@@ -91,5 +141,7 @@ mod tests {
         assert_eq!(s(5e-324), "5e-324");
         assert_eq!(s(f64::MAX), "1.7976931348623157e+308");
         assert_eq!(s(0.1 + 0.2), "0.30000000000000004");
+        // Exactly halfway between two shortest candidates: the even one, as V8 prints it.
+        assert_eq!(s(-1025.0 / 1048576.0), "-0.0009775161743164062");
     }
 }
