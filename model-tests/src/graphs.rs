@@ -25,6 +25,9 @@
 //! repeats, detached and shared buffers, objects that cannot be transferred
 //! and objects the root does not reach.
 
+use crate::predicate::number::time_clip;
+use crate::predicate::views::element_size;
+use crate::predicate::{NATIVE_ERRORS, native_error_name};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use std::collections::HashSet;
@@ -392,7 +395,7 @@ fn raw_kind(config: GraphConfig) -> BoxedStrategy<RawKind> {
         ),
     );
     let error = (
-        prop::sample::select(ErrorPrototype::ALL.to_vec()),
+        prop::sample::select(NATIVE_ERRORS.to_vec()),
         prop::option::weighted(0.7, raw_val()),
         prop::option::of(string()),
         own_name,
@@ -421,7 +424,7 @@ fn raw_kind(config: GraphConfig) -> BoxedStrategy<RawKind> {
         1 => number().prop_map(RawKind::Number),
         1 => string().prop_map(RawKind::String),
         1 => bigint().prop_map(RawKind::BigInt),
-        1 => number().prop_map(|t| RawKind::Date(webmessaging::ecmascript::time_clip(t))),
+        1 => number().prop_map(|t| RawKind::Date(time_clip(t))),
         1 => regexp,
         3 => buffer(config).prop_map(RawKind::ArrayBuffer),
         3 => view,
@@ -439,7 +442,7 @@ fn raw_kind(config: GraphConfig) -> BoxedStrategy<RawKind> {
 /// Values for an Error's own `name`: the seven names Error serialization
 /// keeps, and others it replaces by "Error".
 fn error_name() -> impl Strategy<Value = Val> + Clone {
-    let mut names: Vec<&str> = ErrorPrototype::ALL.iter().map(|p| p.name()).collect();
+    let mut names: Vec<&str> = NATIVE_ERRORS.into_iter().map(native_error_name).collect();
     names.extend(["AggregateError", "", "error"]);
     prop::sample::select(names).prop_map(|n| Val::String(JsString::from(n)))
 }
@@ -757,7 +760,7 @@ fn place_view(
     length: Option<usize>,
     in_bounds: bool,
 ) -> Kind {
-    let size = kind.element_size();
+    let size = element_size(kind);
     let mut byte_offset = offset * size;
     // Only a view over a resizable buffer may track its length.
     let mut length = length.or(if viewed.max_byte_length.is_some() {

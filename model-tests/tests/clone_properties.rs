@@ -4,8 +4,8 @@
 //!
 //! The properties run a modest number of cases (`PROPTEST_CASES` overrides).
 
-use model_tests::clone_checks::{self, check_clone, strategies};
-use model_tests::predicate::{Conditions, Predicted, predict};
+use model_tests::clone_checks::{self, check_clone, heap_conditions, proptest_config, strategies};
+use model_tests::predicate::predict;
 use proptest::prelude::*;
 use webmessaging::ecmascript::{
     ArrayBufferState, ErrorPrototype, Heap, ObjectId, ObjectKind, OwnProperty, PropertyKey, Realm, Value,
@@ -13,17 +13,8 @@ use webmessaging::ecmascript::{
 use webmessaging::notation::{Built, build, parse, print_with_transfer};
 use webmessaging::structured::{CloneError, NoPlatformObjects, structured_clone};
 
-/// Cases per property unless `PROPTEST_CASES` says otherwise.
-fn config(cases: u32) -> ProptestConfig {
-    let from_env = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok());
-    ProptestConfig {
-        cases: from_env.unwrap_or(cases),
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config(200))]
+    #![proptest_config(proptest_config(200))]
 
     /// A serializable graph's clone is the model's image of it.
     #[test]
@@ -158,17 +149,11 @@ impl Case {
 #[track_caller]
 fn predicted(text: &str, isolated: bool, step: &str) {
     let document = parse(text).expect("a document");
-    let conditions = Conditions {
-        cross_origin_isolated: isolated,
-    };
+    let conditions = heap_conditions(isolated);
     if let Err(e) = check_clone(&document, conditions) {
         panic!("{e}\n{text}");
     }
-    let said = match predict(&document, &conditions).outcome {
-        Predicted::Cloned(_) => "cloned",
-        Predicted::DataCloneError { step } | Predicted::Thrown { step, .. } => step,
-    };
-    assert_eq!(said, step, "{text}");
+    assert_eq!(predict(&document, &conditions).outcome.step(), step, "{text}");
 }
 
 /// A document whose root is object 0 of `objects`.
@@ -536,19 +521,31 @@ fn arbitrary_graphs_reach_every_outcome() {
     use std::collections::BTreeSet;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut reached = BTreeSet::new();
+    let mut errors_after_a_move = 0;
     for _ in 0..2500 {
         let (doc, isolated) = strategies::arbitrary()
             .new_tree(&mut runner)
             .expect("a tree")
             .current();
-        let conditions = Conditions {
-            cross_origin_isolated: isolated,
-        };
-        reached.insert(match predict(&doc, &conditions).outcome {
-            Predicted::Cloned(_) => "cloned",
-            Predicted::DataCloneError { step } | Predicted::Thrown { step, .. } => step,
-        });
+        let prediction = predict(&doc, &heap_conditions(isolated));
+        reached.insert(prediction.outcome.step());
+        // An error with a buffer detached that was not detached before.
+        let moved = prediction.detached_after.iter().any(
+            |&i| !matches!(&doc.objects[i].kind, webmessaging::notation::Kind::ArrayBuffer(b) if b.detached),
+        );
+        if moved
+            && !matches!(
+                prediction.outcome,
+                model_tests::predicate::Predicted::Cloned { .. }
+            )
+        {
+            errors_after_a_move += 1;
+        }
     }
+    assert!(
+        errors_after_a_move >= 3,
+        "only {errors_after_a_move} errors thrown after the transfer moved a buffer"
+    );
     let sswt = |step| format!("structuredserializewithtransfer/{step}");
     let ssi = |step| format!("structuredserializeinternal/{step}");
     let mut expected: BTreeSet<String> = ["2.1", "2.2", "2.3", "5.1", "5.4.3"]

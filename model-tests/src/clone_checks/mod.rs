@@ -1,20 +1,26 @@
 //! The clone properties: `structured_clone` on generated graphs agrees with
-//! the [`predicate`](crate::predicate) (result, exception, detached
-//! buffers, untouched source), checked one document at a time by the
-//! functions here, by `tests/clone_properties.rs` under proptest, and by
-//! [`run_clone_properties`] for the tool's `check` command.
+//! the [`predicate`](crate::predicate) (the clone and its properties'
+//! attributes, the exception and the step that threw it, detached buffers,
+//! untouched source), checked one document at a time by the functions
+//! here, by `tests/clone_properties.rs` under proptest, and by
+//! [`run_clone_properties`] for the tool's `check` command. Running the
+//! library and comparing is [`observe`]'s.
+
+mod observe;
+
+pub use observe::{
+    Observed, ObservedOutcome, check_clone, compare, describe, heap_conditions, observe, thrown_value,
+};
 
 use crate::graphs::{self, GraphConfig};
-use crate::predicate::{Conditions, Predicted, Prediction, predict, thrown_value};
+use crate::predicate::{Predicted, predict};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use std::cell::RefCell;
-use webmessaging::ecmascript::{
-    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, Realm, Value,
-};
+use webmessaging::ecmascript::{Heap, ObjectId, Realm, Value};
 use webmessaging::notation::{Document, build, print};
 use webmessaging::structured::{
-    CloneError, NoPlatformObjects, PersonHost, decode, encode, structured_clone, structured_deserialize,
+    CloneError, NoPlatformObjects, PersonHost, decode, encode, structured_deserialize,
     structured_deserialize_with_transfer, structured_serialize, structured_serialize_for_storage,
     structured_serialize_with_transfer,
 };
@@ -25,165 +31,15 @@ pub const MAX_OBJECTS: usize = 10;
 /// A property's failure: why, as text.
 pub type Failure = String;
 
-/// Runs `structuredClone(root, { transfer })` on `document` in a fresh heap
-/// meeting `conditions` and checks that it did what [`predict`] says: the
-/// same result (the clone prints as the predicted document, and shares no
-/// object with the input) or the same exception (a DataCloneError, or the
-/// same thrown value), exactly the predicted buffers detached, and nothing
-/// else in the input changed. Returns the prediction.
-pub fn check_clone(document: &Document, conditions: Conditions) -> Result<Prediction, Failure> {
-    let prediction = predict(document, &conditions);
-    let mut heap = Heap::default();
-    heap.set_cross_origin_isolated(conditions.cross_origin_isolated);
-    let built = build(document, &mut heap).map_err(|e| format!("the document does not build: {e}"))?;
-    // As text (a Shared Data Block is shared with any copy), and as objects.
-    let before: Vec<(String, HeapObject)> = built
-        .objects
-        .iter()
-        .map(|&o| (snapshot(heap.object(o)), heap.object(o).clone()))
-        .collect();
-    let result = structured_clone(
-        &mut heap,
-        &mut NoPlatformObjects,
-        built.root.clone(),
-        &built.transfer,
-    );
-
-    match (&prediction.outcome, &result) {
-        (Predicted::Cloned(expected), Ok(clone)) => {
-            let printed = print(&heap, clone).to_json_string();
-            let expected = expected.to_json_string();
-            if printed != expected {
-                return Err(format!(
-                    "the clone differs from the model\nexpected: {expected}\nactual:   {printed}"
-                ));
-            }
-            if let Some(shared) = reachable(&heap, clone)
-                .into_iter()
-                .find(|o| built.objects.contains(o))
-            {
-                return Err(format!("the clone reaches input object {shared:?}"));
-            }
-        }
-        (Predicted::DataCloneError { .. }, Err(CloneError::DataClone(_))) => {}
-        (Predicted::Thrown { value, .. }, Err(CloneError::Thrown(actual))) => {
-            let actual = thrown_value(&heap, &built.objects, actual);
-            if !value.same(&actual) {
-                return Err(format!("threw {actual:?}, expected {value:?}"));
-            }
-        }
-        (expected, actual) => {
-            return Err(format!(
-                "expected {}, got {}",
-                describe(expected),
-                match actual {
-                    Ok(_) => "a clone".to_owned(),
-                    Err(e) => e.to_string(),
-                }
-            ));
-        }
-    }
-
-    let detached: Vec<usize> = (0..built.objects.len())
-        .filter(|&i| is_detached(&heap, built.objects[i]))
-        .collect();
-    if detached != prediction.detached_after {
-        return Err(format!(
-            "detached buffers afterwards: {detached:?}, expected {:?}",
-            prediction.detached_after
-        ));
-    }
-    // Nothing else changed: a buffer the call detached is as it was, less its data.
-    for (i, &o) in built.objects.iter().enumerate() {
-        let now = snapshot(heap.object(o));
-        let (text, object) = &before[i];
-        let expected = if detached.contains(&i) {
-            let mut object = object.clone();
-            if let ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) = &mut object.kind {
-                *data = None;
-            }
-            snapshot(&object)
-        } else {
-            text.clone()
-        };
-        if now != expected {
-            return Err(format!("input object {i} changed\nbefore: {text}\nafter:  {now}"));
-        }
-    }
-    Ok(prediction)
-}
-
-fn describe(predicted: &Predicted) -> String {
-    match predicted {
-        Predicted::Cloned(_) => "a clone".to_owned(),
-        Predicted::DataCloneError { step } => format!("a DataCloneError at {step}"),
-        Predicted::Thrown { value, step } => format!("{value:?} thrown at {step}"),
-    }
-}
-
-fn is_detached(heap: &Heap, o: ObjectId) -> bool {
-    matches!(
-        heap.object(o).kind,
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. })
-    )
-}
-
-/// An object as text, for before-and-after comparisons.
-fn snapshot(object: &HeapObject) -> String {
-    match &object.kind {
-        ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
-            block,
-            max_byte_length,
-        }) => format!(
-            "shared {:?} max {max_byte_length:?} {:?}",
-            block.snapshot(),
-            object.properties
-        ),
-        _ => format!("{object:?}"),
-    }
-}
-
-/// Every object `value` reaches in `heap`.
-fn reachable(heap: &Heap, value: &Value<ObjectId>) -> Vec<ObjectId> {
-    let mut seen = std::collections::HashSet::new();
-    let mut stack: Vec<ObjectId> = value.as_object().into_iter().copied().collect();
-    while let Some(o) = stack.pop() {
-        if !seen.insert(o) {
-            continue;
-        }
-        let object = heap.object(o);
-        let mut push = |v: &Value<ObjectId>| stack.extend(v.as_object().copied());
-        match &object.kind {
-            ObjectKind::View { buffer, .. } => push(&Value::Object(*buffer)),
-            ObjectKind::Map(entries) => entries.iter().flatten().for_each(|(k, v)| {
-                push(k);
-                push(v);
-            }),
-            ObjectKind::Set(values) => values.iter().flatten().for_each(&mut push),
-            _ => {}
-        }
-        for (_, property) in &object.properties {
-            match property {
-                OwnProperty::Data { value, .. }
-                | OwnProperty::Accessor {
-                    getter: Accessor::Returns(value) | Accessor::Throws(value),
-                    ..
-                } => push(value),
-            }
-        }
-    }
-    seen.into_iter().collect()
-}
-
 // ----- the properties -----
 
 /// Round trip: a serializable graph clones, and the clone is the model's
 /// image of the input (an isomorphism up to what the standard drops or
 /// changes).
 pub fn round_trip(document: &Document) -> Result<(), Failure> {
-    let prediction = check_clone(document, Conditions::default())?;
+    let prediction = check_clone(document, heap_conditions(true))?;
     match prediction.outcome {
-        Predicted::Cloned(_) => Ok(()),
+        Predicted::Cloned { .. } => Ok(()),
         other => Err(format!(
             "the generator promised a serializable graph, the predicate says {}",
             describe(&other)
@@ -198,8 +54,11 @@ pub fn round_trip(document: &Document) -> Result<(), Failure> {
 /// model's clone. A web of the standard's `Person` example objects goes the
 /// same way, keeping names and the best-friend relation.
 pub fn storage(document: &Document, people: &[(String, Option<usize>)]) -> Result<(), Failure> {
-    let prediction = predict(document, &Conditions::default());
-    let Predicted::Cloned(expected) = prediction.outcome else {
+    let prediction = predict(document, &heap_conditions(true));
+    let Predicted::Cloned {
+        document: expected, ..
+    } = prediction.outcome
+    else {
         return Err(format!(
             "the generator promised a serializable graph, the predicate says {}",
             describe(&prediction.outcome)
@@ -287,8 +146,8 @@ pub fn storage(document: &Document, people: &[(String, Option<usize>)]) -> Resul
 /// detaches exactly the listed buffers, and the receiving side holds their
 /// bytes (reached from the root or not).
 pub fn transfer(document: &Document) -> Result<(), Failure> {
-    let prediction = check_clone(document, Conditions::default())?;
-    if !matches!(prediction.outcome, Predicted::Cloned(_)) {
+    let prediction = check_clone(document, heap_conditions(true))?;
+    if !matches!(prediction.outcome, Predicted::Cloned { .. }) {
         return Err(format!(
             "the generator promised a valid transfer, the predicate says {}",
             describe(&prediction.outcome)
@@ -340,25 +199,29 @@ pub fn transfer(document: &Document) -> Result<(), Failure> {
 /// Errors: on any graph, the clone throws exactly when the predicate says,
 /// the same exception, with the same buffers detached.
 pub fn errors(document: &Document, cross_origin_isolated: bool) -> Result<(), Failure> {
-    check_clone(
-        document,
-        Conditions {
-            cross_origin_isolated,
-        },
-    )
-    .map(|_| ())
+    check_clone(document, heap_conditions(cross_origin_isolated)).map(|_| ())
 }
 
 /// Poison: a non-serializable value that serialization must meet makes the
 /// clone throw a DataCloneError.
 pub fn poisoned(document: &Document) -> Result<(), Failure> {
-    let prediction = check_clone(document, Conditions::default())?;
+    let prediction = check_clone(document, heap_conditions(true))?;
     match prediction.outcome {
         Predicted::DataCloneError { .. } => Ok(()),
         other => Err(format!(
             "a poisoned graph must throw a DataCloneError, the predicate says {}",
             describe(&other)
         )),
+    }
+}
+
+/// A proptest configuration of `cases` cases, unless the `PROPTEST_CASES`
+/// environment variable says how many.
+pub fn proptest_config(cases: u32) -> Config {
+    let from_env = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok());
+    Config {
+        cases: from_env.unwrap_or(cases),
+        ..Config::default()
     }
 }
 
