@@ -519,17 +519,60 @@ fn onclose_counts_as_a_listener_and_does_not_start_the_queue() {
     let a = ids[0];
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
     world.agent(a).set_onclose(p2);
-    world.agent(a).post_message(p1, text("waits"), &[]).unwrap();
     world.agent(a).close(p1);
     let events = world.run_until_idle(10);
     assert_eq!(
         summary(&events),
         ["A p2 close"],
-        "close fires; the message waits for start()"
+        "nothing queued before it: close fires at a queue never started"
     );
     assert_eq!(events[0].1.listeners, 1);
+    assert!(
+        !world
+            .agent(a)
+            .port(p2)
+            .unwrap()
+            .end
+            .as_ref()
+            .unwrap()
+            .is_enabled()
+    );
+}
+
+/// Issue 9 item 3: `close` never overtakes a message queued before it. With
+/// the queue not started, it waits behind the message until `start()` (node
+/// 20 and Chromium both deliver the message first, docs/shipping-ports.md).
+#[test]
+fn close_waits_behind_a_message_in_a_queue_never_started() {
+    let (mut world, ids) = world_with(&["A"]);
+    let a = ids[0];
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    world.agent(a).set_onclose(p2);
+    world.agent(a).post_message(p1, text("waits"), &[]).unwrap();
+    world.agent(a).close(p1);
+    assert!(
+        world.run_until_idle(10).is_empty(),
+        "the message and close wait for start()"
+    );
     world.agent(a).start(p2);
-    assert_eq!(summary(&world.run_until_idle(10)), ["A p2 message waits"]);
+    assert_eq!(
+        summary(&world.run_until_idle(10)),
+        ["A p2 message waits", "A p2 close"]
+    );
+}
+
+#[test]
+fn close_follows_a_message_in_a_started_queue() {
+    let (mut world, ids) = world_with(&["A"]);
+    let a = ids[0];
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    world.agent(a).set_onmessage(p2);
+    world.agent(a).post_message(p1, text("first"), &[]).unwrap();
+    world.agent(a).close(p1);
+    assert_eq!(
+        summary(&world.run_until_idle(10)),
+        ["A p2 message first", "A p2 close"]
+    );
 }
 
 #[test]
@@ -572,4 +615,32 @@ fn ports_stranded_in_each_others_queues_are_collected() {
     got.sort();
     assert_eq!(got, ["X a1 close", "X b2 close"]);
     assert!(!world.agent(x).is_entangled(a1) && !world.agent(x).is_entangled(b2));
+}
+
+/// Issue 9 item 1: a port with a message listener whose partner is in flight
+/// is still entangled, so garbage collection keeps it, and the partner's
+/// answer arrives once received.
+#[test]
+fn a_listening_port_survives_gc_while_its_partner_is_in_flight() {
+    let (mut world, ids) = world_with(&["A", "B"]);
+    let (a, b) = (ids[0], ids[1]);
+    let (p, q) = world.agent(a).new_message_channel("p", "q");
+    world.agent(a).set_onmessage(p);
+    world.agent(a).forget(p);
+    let object = world.agent(a).port(q).unwrap().object;
+    let global = world.agent(b).global_port();
+    world
+        .agent(a)
+        .post_to_global(&global, Value::Undefined, &[object])
+        .unwrap();
+    assert_eq!(
+        world.collect_garbage(),
+        [],
+        "nothing is collected while q is in flight"
+    );
+    assert!(world.agent(a).is_entangled(p));
+    let received = world.run_until_idle(10);
+    let q_at_b = received[0].1.ports[0];
+    world.agent(b).post_message(q_at_b, text("answer"), &[]).unwrap();
+    assert_eq!(summary(&world.run_until_idle(10)), ["A p message answer"]);
 }

@@ -18,7 +18,13 @@ impl Model {
         let queued = ports.flat_map(|(ix, p)| {
             let q = p.queue.map(|q| &self.queues[q]);
             let message = q.filter(|q| q.enabled).and_then(|q| q.tasks.front());
-            let close = q.and_then(|q| q.close);
+            // Project reading (whatwg/html#12797): `close` is queued after the
+            // messages already in the queue, so it waits for them, even while
+            // the queue is disabled; with none before it, it is ready at once.
+            let close = q.and_then(|q| {
+                let first = q.tasks.front().map(|t| t.seq);
+                q.close.filter(|&c| first.is_none_or(|m| c < m))
+            });
             [
                 message.map(|t| (t.seq, Source::Message(ix))),
                 close.map(|seq| (seq, Source::Close(ix))),
