@@ -644,3 +644,30 @@ fn a_listening_port_survives_gc_while_its_partner_is_in_flight() {
     world.agent(b).post_message(q_at_b, text("answer"), &[]).unwrap();
     assert_eq!(summary(&world.run_until_idle(10)), ["A p message answer"]);
 }
+
+/// Issue 10 item 3: fresh labels for received ports come from an index, so
+/// shipping one port back and forth costs the same per trip however many
+/// shipped-away originals (still held by script) pile up.
+#[test]
+fn shipping_a_port_back_and_forth_costs_bounded_label_work_per_trip() {
+    let (mut world, ids) = world_with(&["A", "B"]);
+    let (a, b) = (ids[0], ids[1]);
+    let (_keep, mut port) = world.agent(a).new_message_channel("keep", "p");
+    let trips = 200;
+    let (mut here, mut there) = (a, b);
+    for _ in 0..trips {
+        port = ship(&mut world, here, port, there);
+        (here, there) = (there, here);
+    }
+    assert_eq!(
+        world.agent(a).port_ids().len(),
+        2 + trips / 2,
+        "the originals pile up"
+    );
+    assert_eq!(world.agent(a).port_by_label("p@A#100"), Some(port));
+    let probes = world.agent(a).ports.label_probes() + world.agent(b).ports.label_probes();
+    assert!(
+        probes <= 2 * trips as u64,
+        "{probes} label probes for {trips} trips: each fresh label costs at most two"
+    );
+}

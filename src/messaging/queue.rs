@@ -191,6 +191,8 @@ impl End {
     /// while the queue is disabled (until `start()` lets them through); with
     /// nothing before it, it fires at once, enabled or not.
     fn next_ready(&self) -> Option<(u64, Ready)> {
+        // DEVIATION(whatwg/html#12797 close-is-a-task): `close` is ordered
+        // with the port's messages instead of firing when it was caused.
         let head = self.tasks.front().map(|t| t.seq);
         match (head, self.close_event) {
             (Some(m), Some(c)) if c < m => Some((c, Ready::Close)),
@@ -403,6 +405,9 @@ impl PortEnd {
             end.shipped = true;
             end.enabled = false;
             end.owner = Some(owner);
+            // DEVIATION(whatwg/html#12797 close-travels-with-queue): a
+            // `close` still waiting travels with the queue, like the
+            // messages, and fires at the port that receives it.
             end.close_event.is_some()
         });
         if close_pending {

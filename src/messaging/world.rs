@@ -171,28 +171,10 @@ enum Node {
 }
 
 impl World {
-    /// Walks from the roots (ports script holds or that have events to
-    /// dispatch, and messages waiting at global scopes) to every port and
-    /// channel end live code can still reach.
+    /// Walks from the roots to every port and channel end live code can
+    /// still reach.
     fn reachable(&self) -> Reached {
-        let mut holder: HashMap<EndKey, (AgentId, PortId)> = HashMap::new();
-        let mut work = Vec::new();
-        for (agent_index, agent) in self.agents.iter().enumerate() {
-            for port in agent.port_ids() {
-                let id = (AgentId(agent_index), port);
-                let Some(state) = agent.port(port) else { continue };
-                if let Some(end) = &state.end {
-                    holder.insert(end_key(end), id);
-                }
-                if agent.has_pending_events(port) {
-                    step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
-                    work.push(Node::Port(id));
-                } else if state.held_by_script {
-                    work.push(Node::Port(id));
-                }
-            }
-            agent.for_each_global_message(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
-        }
+        let (holder, mut work) = self.roots();
         let mut reached = Reached {
             ports: BTreeSet::new(),
             ends: HashSet::new(),
@@ -231,6 +213,31 @@ impl World {
             }
         }
         reached
+    }
+
+    /// The port holding each channel end, and the roots of the walk: ports
+    /// script holds or that have events to dispatch, and the ends carried by
+    /// messages waiting at global scopes.
+    fn roots(&self) -> (HashMap<EndKey, (AgentId, PortId)>, Vec<Node>) {
+        let mut holder = HashMap::new();
+        let mut work = Vec::new();
+        for (agent_index, agent) in self.agents.iter().enumerate() {
+            for port in agent.port_ids() {
+                let id = (AgentId(agent_index), port);
+                let Some(state) = agent.port(port) else { continue };
+                if let Some(end) = &state.end {
+                    holder.insert(end_key(end), id);
+                }
+                if agent.has_pending_events(port) {
+                    step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
+                    work.push(Node::Port(id));
+                } else if state.held_by_script {
+                    work.push(Node::Port(id));
+                }
+            }
+            agent.for_each_global_message(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
+        }
+        (holder, work)
     }
 
     /// Releases the channel ends that wait, shipped, where no live code can
