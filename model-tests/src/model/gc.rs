@@ -30,8 +30,8 @@ impl Model {
     /// A full collection.
     pub(super) fn collect_garbage(&mut self) -> Vec<Observation> {
         let (ports, queues) = self.reachable();
-        // Project reading (whatwg/html#12490): a queue that waits, shipped,
-        // where nothing reaches it will never be received; it goes first, in
+        // Reading stranded-ends-released: a queue that waits, shipped, where
+        // nothing reaches it will never be received; it goes first, in
         // creation order, as if its port were collected.
         let held: Vec<QueueIx> = self
             .ports
@@ -107,7 +107,8 @@ impl Model {
                     }
                     // Rule 2: the port holding the partner queue, if it
                     // listens, is held by whoever holds this queue: a port,
-                    // or a message carrying it in flight.
+                    // or a message carrying it in flight (reading
+                    // gc-in-flight-end-holds-partner).
                     let listener = queue.partner.and_then(|partner| {
                         self.ports.iter().position(|o| {
                             !o.collected
