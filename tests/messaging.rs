@@ -164,6 +164,57 @@ fn the_target_port_in_the_transfer_list_dooms_the_channel() {
     );
 }
 
+/// Issue 9 item 2 (reading `lost-port-disentangles`): a port whose transfer
+/// steps ran, in a message that is never delivered, is gone at once: its
+/// partner hears `close`, what was queued for the lost port is dropped, and
+/// the partner's later posts find no target. Three ways to lose it.
+#[test]
+fn a_port_lost_with_an_undelivered_message_closes_its_partner() {
+    type Lose = fn(&mut World, AgentId, ObjectId);
+    let doomed: Lose = |world, a, r| {
+        let (p, q) = world.agent(a).new_message_channel("p", "q");
+        let q = world.agent(a).port(q).unwrap().object;
+        let outcome = world.agent(a).post_message(p, text("doomed"), &[q, r]);
+        assert_eq!(outcome.unwrap(), PostOutcome::Doomed);
+    };
+    let no_target: Lose = |world, a, r| {
+        let (p, q) = world.agent(a).new_message_channel("p", "q");
+        world.agent(a).close(q);
+        let outcome = world.agent(a).post_message(p, text("nowhere"), &[r]);
+        assert_eq!(outcome.unwrap(), PostOutcome::NoTargetPort);
+    };
+    let throws: Lose = |world, a, r| {
+        let (p, _) = world.agent(a).new_message_channel("p", "q");
+        let (x, _) = world.agent(a).new_message_channel("x", "y");
+        world.agent(a).close(x);
+        let x = world.agent(a).port(x).unwrap().object;
+        let outcome = world.agent(a).post_message(p, text("throws"), &[r, x]);
+        assert!(matches!(outcome, Err(CloneError::DataClone(_))), "{outcome:?}");
+    };
+    for (case, lose) in [("doomed", doomed), ("no target", no_target), ("throws", throws)] {
+        let (mut world, ids) = world_with(&["A"]);
+        let a = ids[0];
+        let (r, s) = world.agent(a).new_message_channel("r", "s");
+        world.agent(a).add_event_listener(s, EventType::Close);
+        world.agent(a).post_message(s, text("queued for r"), &[]).unwrap();
+        let r_object = world.agent(a).port(r).unwrap().object;
+        world.run_until_idle(10);
+        lose(&mut world, a, r_object);
+        assert!(
+            world.agent(a).port(r).unwrap().end.is_none(),
+            "{case}: r was transferred"
+        );
+        let events = summary(&world.run_until_idle(10));
+        assert!(events.contains(&"A s close".to_owned()), "{case}: {events:?}");
+        assert!(!world.agent(a).is_entangled(s), "{case}");
+        assert_eq!(
+            world.agent(a).post_message(s, text("after"), &[]).unwrap(),
+            PostOutcome::NoTargetPort,
+            "{case}"
+        );
+    }
+}
+
 #[test]
 fn a_serialization_error_reaches_the_caller_and_nothing_is_enqueued() {
     let (mut world, ids) = world_with(&["A"]);
