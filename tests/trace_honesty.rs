@@ -211,3 +211,34 @@ fn a_pending_close_keeps_its_port_by_rule_3() {
         ["ports-and-garbage-collection/3"]
     );
 }
+
+/// The same through `run --trace`: closing both ends of a channel runs the
+/// disentangle steps once, for the first close only; the second port's
+/// `close` event fires all the same.
+#[cfg(feature = "notation")]
+#[test]
+fn a_traced_scenario_disentangles_once_for_two_closes() {
+    use webmessaging::scenario::{RunOptions, parse, run};
+    let scenario = parse("agent A\nchannel A p q\nlisten q close\nclose p\nclose q\nrun\n").unwrap();
+    let options = RunOptions {
+        trace: true,
+        ..RunOptions::default()
+    };
+    let output = run(&scenario, &options).unwrap();
+    let count = |id: &str| {
+        output
+            .lines
+            .iter()
+            .filter(|l| l.trim() == format!("step {id}"))
+            .count()
+    };
+    assert_eq!(count("dom-messageport-close/2"), 2, "{:#?}", output.lines);
+    for n in 1..=4 {
+        assert_eq!(count(&format!("disentangle/{n}")), 1, "{:#?}", output.lines);
+    }
+    assert!(
+        output.lines.contains(&"A q close".to_owned()),
+        "{:#?}",
+        output.lines
+    );
+}
