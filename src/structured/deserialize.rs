@@ -23,15 +23,21 @@ pub struct Deserializer<'r, R: Realm> {
 }
 
 impl<'r, R: Realm> Deserializer<'r, R> {
-    /// Step 1: a deserializer whose *memory* starts empty. `transferred` are
-    /// the values StructuredDeserializeWithTransfer already made for the
-    /// transfer data holders, by holder index.
-    pub(crate) fn new(
+    /// Step 1: a deserializer whose *memory* starts empty (the caller supplied
+    /// none).
+    pub(crate) fn new(realm: &'r mut R, serialized: &'r Serialized) -> Self {
+        step!("structureddeserialize/1"); // no memory given: start with an empty one
+        Self::with_supplied_memory(realm, serialized, Vec::new())
+    }
+
+    /// A deserializer for StructuredDeserializeWithTransfer, which supplies
+    /// *memory*: `transferred` are the values it already made for the
+    /// transfer data holders, by holder index. Step 1 does not run.
+    pub(crate) fn with_supplied_memory(
         realm: &'r mut R,
         serialized: &'r Serialized,
         transferred: Vec<Value<R::Object>>,
     ) -> Self {
-        step!("structureddeserialize/1"); // no memory given: start with an empty one
         let memory = vec![None; serialized.records.len()];
         Deserializer {
             realm,
@@ -430,6 +436,6 @@ pub fn structured_deserialize<R: Realm>(
     host: &mut dyn PlatformObjects<R>,
     serialized: &Serialized,
 ) -> Result<Value<R::Object>, CloneError<R::Object>> {
-    let mut deserializer = Deserializer::new(realm, serialized, Vec::new());
+    let mut deserializer = Deserializer::new(realm, serialized);
     deserializer.deserialize(host, serialized.root)
 }

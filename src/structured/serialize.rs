@@ -25,9 +25,16 @@ pub struct Serializer<'r, R: Realm> {
 }
 
 impl<'r, R: Realm> Serializer<'r, R> {
-    /// Step 1: a serializer whose *memory* starts empty.
+    /// Step 1: a serializer whose *memory* starts empty (the caller supplied
+    /// none).
     pub fn new(realm: &'r mut R, for_storage: bool) -> Self {
         step!("structuredserializeinternal/1"); // no memory given: start with an empty one
+        Self::with_supplied_memory(realm, for_storage)
+    }
+
+    /// A serializer for a caller that supplies *memory* (the WithTransfer
+    /// form makes its own, empty at first): step 1 does not run.
+    pub(crate) fn with_supplied_memory(realm: &'r mut R, for_storage: bool) -> Self {
         Serializer {
             realm,
             for_storage,

@@ -52,7 +52,7 @@ pub fn structured_serialize_with_transfer<R: Realm>(
     transfer_list: &[R::Object],
 ) -> Result<SerializeWithTransferResult, CloneError<R::Object>> {
     step!("structuredserializewithtransfer/1"); // memory also marks the transfer list
-    let mut serializer = Serializer::new(realm, false);
+    let mut serializer = Serializer::with_supplied_memory(realm, false);
 
     step!("structuredserializewithtransfer/2"); // check each entry, reserve its record
     for (index, transferable) in transfer_list.iter().enumerate() {
@@ -231,7 +231,7 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
 
     step!("structureddeserializewithtransfer/4"); // then the value, through that memory
     let transferred: Vec<_> = transferred_values.iter().cloned().map(Value::Object).collect();
-    let mut deserializer = Deserializer::new(realm, &serialized, transferred);
+    let mut deserializer = Deserializer::with_supplied_memory(realm, &serialized, transferred);
     let deserialized = deserializer.deserialize(host, serialized.root)?;
 
     step!("structureddeserializewithtransfer/5");
