@@ -19,7 +19,13 @@
 //! takes V8's (the node oracle's engine): Array.prototype.join of an Array
 //! it is already joining gives the empty String (the standard itself would
 //! recurse until the stack ran out); any other conversion that would
-//! recurse forever throws a RangeError (a stack overflow); a String longer
+//! recurse forever throws a RangeError (a stack overflow). Inside such cut
+//! cycles the built-in heap documents one reading of its own, which the
+//! predicate follows: within one ToString, an object keeps the first
+//! non-empty text it got (V8 converts it again, and can give another text
+//! when the cycle is entered from elsewhere: `[b, c]` with `b = [1, b, c]`
+//! and `c = [b, 2]` is "1,,,2,1,,,2" in V8, "1,,,2,,2" here). Without
+//! cycles every object has one text anyway. A String longer
 //! than the realm's limit throws a RangeError when the concatenation that
 //! makes it runs; Function.prototype.toString of a function without source
 //! text gives `function () { [native code] }`; EscapeRegExpPattern escapes
@@ -30,6 +36,7 @@ use super::date::to_date_string;
 use super::number::number_to_string;
 use super::views::{Element, View, constructor_name};
 use super::{Thrown, array_index, native_error_name};
+use std::collections::HashMap;
 use webmessaging::ecmascript::{ErrorPrototype, JsString, ViewKind};
 use webmessaging::notation::{Document, Key, Kind, PropValue, Val};
 
@@ -98,10 +105,12 @@ pub struct Conversion<'d> {
     max_string_length: usize,
     /// The document's %Object.prototype%, if it has one.
     object_prototype: Option<usize>,
+    /// The first non-empty text each object got in this conversion.
+    texts: HashMap<usize, Vec<u16>>,
     /// Objects whose conversion is under way, each with how many joins were
-    /// under way when it began: meeting one again with as many is a
-    /// conversion that can only repeat itself.
-    converting: Vec<(usize, usize)>,
+    /// under way and how many texts were known when it began: meeting one
+    /// again with as many of both is a conversion that can only repeat itself.
+    converting: Vec<(usize, usize, usize)>,
     /// Arrays whose Array.prototype.join is under way.
     joining: Vec<usize>,
 }
@@ -117,6 +126,7 @@ impl<'d> Conversion<'d> {
                 .objects
                 .iter()
                 .position(|o| matches!(o.kind, Kind::ObjectPrototype)),
+            texts: HashMap::new(),
             converting: Vec::new(),
             joining: Vec::new(),
         }
@@ -142,9 +152,13 @@ impl<'d> Conversion<'d> {
         })
     }
 
-    /// ToPrimitive(o, string), then ToString of the primitive.
+    /// ToPrimitive(o, string), then ToString of the primitive; the text o
+    /// got before, if it got one.
     fn object_to_string(&mut self, o: usize) -> Completion<Vec<u16>> {
-        let frame = (o, self.joining.len());
+        if let Some(text) = self.texts.get(&o) {
+            return Ok(text.clone());
+        }
+        let frame = (o, self.joining.len(), self.texts.len());
         if self.converting.contains(&frame) {
             // The same conversion again, with nothing that could end it.
             return range_error();
@@ -152,7 +166,11 @@ impl<'d> Conversion<'d> {
         self.converting.push(frame);
         let primitive = self.primitive(o);
         self.converting.pop();
-        self.convert(&primitive?)
+        let text = self.convert(&primitive?)?;
+        if !text.is_empty() {
+            self.texts.entry(o).or_insert_with(|| text.clone());
+        }
+        Ok(text)
     }
 
     /// ToPrimitive(o, string): a Symbol object's @@toPrimitive, else

@@ -107,6 +107,14 @@ fn arrays_join_nested_arrays_holes_null_and_undefined() {
            {"kind": "Array", "length": 2, "props": [["0", {"ref": 0}], ["1", 2]]}"#,
         "1,,,2",
     );
+    // Inside a cut cycle an object keeps its first text: [b, c] with
+    // b = [1, b, c] and c = [b, 2] (V8 would give "1,,,2,1,,,2").
+    text(
+        r#"{"kind": "Array", "length": 2, "props": [["0", {"ref": 1}], ["1", {"ref": 2}]]},
+           {"kind": "Array", "length": 3, "props": [["0", 1], ["1", {"ref": 1}], ["2", {"ref": 2}]]},
+           {"kind": "Array", "length": 2, "props": [["0", {"ref": 1}], ["1", 2]]}"#,
+        "1,,,2,,2",
+    );
     // A hole reads %Object.prototype%.
     text(
         r#"{"kind": "Array", "length": 3}, {"kind": "ObjectPrototype", "props": [["1", "inherited"]]}"#,
