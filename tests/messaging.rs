@@ -716,7 +716,7 @@ fn shipping_a_port_back_and_forth_costs_bounded_label_work_per_trip() {
         "the originals pile up"
     );
     assert_eq!(world.agent(a).port_by_label("p@A#100"), Some(port));
-    let probes = world.agent(a).ports.label_probes() + world.agent(b).ports.label_probes();
+    let probes = world.agent(a).label_probes() + world.agent(b).label_probes();
     assert!(
         probes <= 2 * trips as u64,
         "{probes} label probes for {trips} trips: each fresh label costs at most two"

@@ -455,4 +455,22 @@ pub trait Realm {
     ) -> bool;
     /// Sets the HTML [[Detached]] slot of a transferable platform object.
     fn set_detached(&mut self, o: &Self::Object, detached: bool);
+
+    // ----- platform objects (the host's interfaces) -----
+
+    /// A new object implementing the platform interface `slots.interface`,
+    /// created in this realm: the realm gives it that interface's prototype
+    /// from this realm (an engine installs the interface's prototype object
+    /// when it exposes the interface), and [[Detached]] as `slots.detached`
+    /// says (`Some(false)` for a [Transferable] interface, `None` for
+    /// others). [`Realm::platform_object`] then answers `slots` for it. The
+    /// host keeps the object's platform state itself, keyed by the object
+    /// handle: nothing else of the host's is stored in the realm.
+    ///
+    /// Hosts ask for it when a constructor makes one (`new MessageChannel()`
+    /// makes two MessagePorts) and when a platform object is deserialized or
+    /// received into this realm, and only for interfaces exposed here.
+    ///
+    /// <https://webidl.spec.whatwg.org/#new>
+    fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> Self::Object;
 }

@@ -1,59 +1,101 @@
 //! The event loop part of an agent: choosing the next task among its task
 //! sources and running it — the task the message port post message steps
-//! queued (their step 7), a `close`, or a message to the global scope.
+//! queued (their step 7), a `close`, or a message to the global scope. The
+//! task ends where script would begin: it hands back the event to dispatch.
 //!
 //! <https://html.spec.whatwg.org/multipage/webappapis.html#event-loop-processing-model>
 
-use super::agent::{Agent, DispatchedEvent, EventTarget};
 use super::port::{EventType, PortId};
 use super::queue::NextTask;
+use super::state::Messaging;
 use super::sync::lock;
-use crate::ecmascript::{ObjectId, Value};
+use crate::ecmascript::{ObjectId, Realm, Value};
 use crate::spec::step;
 use crate::structured::{
     CloneError, DeserializeWithTransferResult, SerializeWithTransferResult,
     structured_deserialize_with_transfer,
 };
+use std::hash::Hash;
 
-impl Agent {
+/// What a dispatched event was fired at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventTarget {
+    /// A MessagePort (its message event target is the port itself).
+    Port(PortId),
+    /// The agent's global scope (worker-style messages between agents).
+    Global,
+}
+
+/// An event the event loop dispatched: everything script could observe.
+/// `O` is the realm's object handle ([`Realm::Object`]).
+#[derive(Clone, Debug)]
+pub struct DispatchedEvent<O = ObjectId> {
+    /// The agent's name.
+    pub agent: String,
+    /// Where it was fired.
+    pub target: EventTarget,
+    /// The target's label (a port's label, or "global").
+    pub target_label: String,
+    /// `message`, `messageerror` or `close`.
+    pub event: EventType,
+    /// `data`, for `message`: a value of the agent's realm.
+    pub data: Option<Value<O>>,
+    /// `ports`, for `message`: the new MessagePorts, in transfer order (their
+    /// objects: [`Messaging::port_object`]).
+    pub ports: Vec<PortId>,
+    /// The labels of `ports`.
+    pub port_labels: Vec<String>,
+    /// Why deserialization failed, for `messageerror`.
+    pub error: Option<String>,
+    /// How many listeners (including an event handler) it reached.
+    pub listeners: usize,
+}
+
+impl<O: Clone + Eq + Hash> Messaging<O> {
     /// The sequence number of the task this event loop would run next, if
-    /// one is ready.
+    /// one is ready (numbers come from the world's [`TaskClock`]: smaller
+    /// is older, across every agent of the world).
     ///
     /// Tasks are taken oldest first across every task source. That is one of
     /// the orders the standard allows (which task source comes next is up to
     /// the user agent), and it makes the unshipped port message queue hold:
     /// tasks of unshipped enabled ports run in the order they were added.
+    ///
+    /// [`TaskClock`]: super::queue::TaskClock
     pub fn next_ready(&self) -> Option<u64> {
         let ports = self
-            .ports
+            .table()
             .ports
             .values()
-            .filter_map(|p| p.end.as_ref()?.next_ready());
-        let global = lock(&self.global.tasks).front().map(|t| t.seq);
-        ports.chain(global).min()
+            .filter_map(|p| p.end.as_ref()?.next_ready())
+            .min();
+        let global = lock(self.global_tasks()).front().map(|t| t.seq);
+        ports.into_iter().chain(global).min()
     }
 
-    /// Runs the oldest ready task, if any, and returns the event it
-    /// dispatched.
-    pub fn run_next_task(&mut self) -> Option<DispatchedEvent> {
-        let global_seq = lock(&self.global.tasks).front().map(|t| t.seq);
+    /// Runs the oldest ready task, if any, deserializing its message into
+    /// `realm` (this agent's), and returns the event it dispatches: the
+    /// engine fires it at the target's listeners. No author code runs in
+    /// here.
+    pub fn run_next_task<R: Realm<Object = O>>(&self, realm: &mut R) -> Option<DispatchedEvent<O>> {
+        let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
         let best_port = self
-            .ports
+            .table()
             .ports
             .iter()
             .filter_map(|(id, p)| Some((p.end.as_ref()?.next_ready()?, *id)))
             .min();
         match (best_port, global_seq) {
-            (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(port),
+            (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, port),
             (_, Some(_)) => {
-                let task = lock(&self.global.tasks).pop_front()?;
-                Some(self.dispatch_global_message(task.message))
+                let task = lock(self.global_tasks()).pop_front()?;
+                Some(self.dispatch_global_message(realm, task.message))
             }
             _ => None,
         }
     }
 
-    fn run_port_task(&mut self, port: PortId) -> Option<DispatchedEvent> {
+    fn run_port_task<R: Realm<Object = O>>(&self, realm: &mut R, port: PortId) -> Option<DispatchedEvent<O>> {
         let end = self.port(port)?.end.clone()?;
         let task = end.take_next()?;
         if !end.has_been_shipped() {
@@ -61,33 +103,34 @@ impl Agent {
         }
         match task {
             NextTask::Close => {
-                Some(self.fire(EventTarget::Port(port), EventType::Close, None, Vec::new(), None))
+                Some(self.event(EventTarget::Port(port), EventType::Close, None, Vec::new(), None))
             }
-            NextTask::Message(task) => Some(self.dispatch_port_message(port, task.message)),
+            NextTask::Message(task) => Some(self.dispatch_port_message(realm, port, task.message)),
         }
     }
 
     /// The task the post message steps queued (their step 7), run now by the
     /// event loop that holds the port the queue ended up with.
-    fn dispatch_port_message(
-        &mut self,
+    fn dispatch_port_message<R: Realm<Object = O>>(
+        &self,
+        realm: &mut R,
         port: PortId,
         message: SerializeWithTransferResult,
-    ) -> DispatchedEvent {
+    ) -> DispatchedEvent<O> {
         step!("message-port-post-message-steps/7.1"); // the port whose queue holds the task now
         step!("message-port-post-message-steps/7.2"); // its message event target is itself
         step!("message-port-post-message-steps/7.3"); // and its realm is the target realm
         step!("message-port-post-message-steps/7.4"); // deserialize; failure is a messageerror
-        let record = match self.deserialize(message) {
+        let record = match self.deserialize(realm, message) {
             Ok(record) => record,
-            Err(error) => return self.fire_message_error(EventTarget::Port(port), error),
+            Err(error) => return self.message_error(EventTarget::Port(port), error),
         };
         step!("message-port-post-message-steps/7.5");
         let data = record.deserialized;
         step!("message-port-post-message-steps/7.6"); // the new ports, in transfer order
         let new_ports = self.new_ports(&record.transferred_values);
         step!("message-port-post-message-steps/7.7");
-        self.fire(
+        self.event(
             EventTarget::Port(port),
             EventType::Message,
             Some(data),
@@ -101,11 +144,15 @@ impl Agent {
     /// it deserializes the message the same way and fires `message` (or
     /// `messageerror`) at the global scope, but it is not the port post
     /// message steps' task, so none of their steps is marked.
-    fn dispatch_global_message(&mut self, message: SerializeWithTransferResult) -> DispatchedEvent {
-        match self.deserialize(message) {
+    fn dispatch_global_message<R: Realm<Object = O>>(
+        &self,
+        realm: &mut R,
+        message: SerializeWithTransferResult,
+    ) -> DispatchedEvent<O> {
+        match self.deserialize(realm, message) {
             Ok(record) => {
                 let new_ports = self.new_ports(&record.transferred_values);
-                self.fire(
+                self.event(
                     EventTarget::Global,
                     EventType::Message,
                     Some(record.deserialized),
@@ -113,21 +160,23 @@ impl Agent {
                     None,
                 )
             }
-            Err(error) => self.fire_message_error(EventTarget::Global, error),
+            Err(error) => self.message_error(EventTarget::Global, error),
         }
     }
 
     /// StructuredDeserializeWithTransfer into this agent's realm. Ports
     /// received before a failure are in no event: no script can ever reach
     /// them, so they may be collected.
-    fn deserialize(
-        &mut self,
+    fn deserialize<R: Realm<Object = O>>(
+        &self,
+        realm: &mut R,
         message: SerializeWithTransferResult,
-    ) -> Result<DeserializeWithTransferResult<ObjectId>, CloneError<ObjectId>> {
-        self.ports.received.clear();
-        let result = structured_deserialize_with_transfer(&mut self.realm, &mut self.ports, message);
+    ) -> Result<DeserializeWithTransferResult<O>, CloneError<O>> {
+        self.table_mut().received.clear();
+        let result = structured_deserialize_with_transfer(realm, &mut self.platform_objects(), message);
         if result.is_err() {
-            for port in std::mem::take(&mut self.ports.received) {
+            let received = std::mem::take(&mut self.table_mut().received);
+            for port in received {
                 self.forget(port);
             }
         }
@@ -135,12 +184,12 @@ impl Agent {
     }
 
     /// The MessagePorts among the transferred values, in order.
-    fn new_ports(&self, transferred: &[ObjectId]) -> Vec<PortId> {
-        transferred.iter().filter_map(|o| self.port_of(*o)).collect()
+    fn new_ports(&self, transferred: &[O]) -> Vec<PortId> {
+        transferred.iter().filter_map(|o| self.port_of(o)).collect()
     }
 
-    fn fire_message_error(&mut self, target: EventTarget, error: CloneError<ObjectId>) -> DispatchedEvent {
-        self.fire(
+    fn message_error(&self, target: EventTarget, error: CloneError<O>) -> DispatchedEvent<O> {
+        self.event(
             target,
             EventType::MessageError,
             None,
@@ -149,14 +198,14 @@ impl Agent {
         )
     }
 
-    fn fire(
-        &mut self,
+    fn event(
+        &self,
         target: EventTarget,
         event: EventType,
-        data: Option<Value<ObjectId>>,
+        data: Option<Value<O>>,
         ports: Vec<PortId>,
         error: Option<String>,
-    ) -> DispatchedEvent {
+    ) -> DispatchedEvent<O> {
         let (target_label, listeners) = match &target {
             EventTarget::Port(p) => (
                 self.port_label(*p),
@@ -166,7 +215,7 @@ impl Agent {
             ),
             EventTarget::Global => ("global".to_owned(), 1),
         };
-        let dispatched = DispatchedEvent {
+        DispatchedEvent {
             agent: self.name().to_owned(),
             target,
             target_label,
@@ -176,16 +225,6 @@ impl Agent {
             ports,
             error,
             listeners,
-        };
-        self.log.push(dispatched.clone());
-        let mut reactions = std::mem::take(&mut self.reactions);
-        for (target, event, reaction) in &mut reactions {
-            if *target == dispatched.target && *event == dispatched.event {
-                reaction(self, &dispatched);
-            }
         }
-        reactions.append(&mut self.reactions);
-        self.reactions = reactions;
-        dispatched
     }
 }

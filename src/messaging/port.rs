@@ -5,11 +5,13 @@
 
 use super::queue::{Owner, PortEnd, Signal, TaskClock};
 use super::sync::Arc;
-use crate::ecmascript::{Heap, ObjectId, ObjectKind};
+use crate::ecmascript::{ObjectId, PlatformObjectSlots, Realm};
 use crate::spec::step;
 use crate::structured::{CloneError, Deserializer, PlatformObjects, RecordId, Serializer, TransferData};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::hash::Hash;
 
 /// The MessagePort interface identifier.
 pub const MESSAGE_PORT: &str = "MessagePort";
@@ -53,11 +55,12 @@ impl fmt::Display for EventType {
     }
 }
 
-/// One MessagePort object's platform state.
+/// One MessagePort object's platform state; `O` is the realm's object
+/// handle ([`Realm::Object`]).
 #[derive(Debug)]
-pub struct PortState {
+pub struct PortState<O = ObjectId> {
     /// The MessagePort object in the event loop's realm.
-    pub object: ObjectId,
+    pub object: O,
     /// A name for people (logs, scenarios).
     pub label: String,
     /// This port's end of its channel (its port message queue, and through
@@ -72,7 +75,7 @@ pub struct PortState {
     pub held_by_script: bool,
 }
 
-impl PortState {
+impl<O> PortState<O> {
     /// Whether the port has a `message` or `messageerror` listener.
     pub fn has_message_listeners(&self) -> bool {
         [EventType::Message, EventType::MessageError]
@@ -139,13 +142,16 @@ impl Drop for PortTransferData {
     }
 }
 
-/// The MessagePorts of one event loop, and the host steps that let the
-/// structured-data algorithms transfer them.
-pub struct PortTable {
+/// The MessagePorts of one event loop; [`PortHost`] lends it to the
+/// structured-data algorithms, which transfer ports through it.
+pub struct PortTable<O = ObjectId> {
     pub(crate) agent: String,
     pub(crate) signal: Arc<Signal>,
     pub(crate) clock: Arc<TaskClock>,
-    pub(crate) ports: BTreeMap<PortId, PortState>,
+    pub(crate) ports: BTreeMap<PortId, PortState<O>>,
+    /// The port behind each MessagePort object: kept here, so the realm is
+    /// never asked which port an object stands for.
+    objects: HashMap<O, PortId>,
     /// Ports the transfer-receiving steps made during the current
     /// deserialization (script can reach them only through its event).
     pub(crate) received: Vec<PortId>,
@@ -214,7 +220,7 @@ fn suffixed(label: &str) -> Option<(&str, u64)> {
     Some((base, n))
 }
 
-impl fmt::Debug for PortTable {
+impl<O: fmt::Debug> fmt::Debug for PortTable<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PortTable")
             .field("agent", &self.agent)
@@ -223,41 +229,29 @@ impl fmt::Debug for PortTable {
     }
 }
 
-impl PortTable {
+/// The slots a new MessagePort object is made with: MessagePort is
+/// [Transferable], so it has [[Detached]], false at first.
+pub(crate) fn message_port_slots() -> PlatformObjectSlots {
+    PlatformObjectSlots {
+        interface: MESSAGE_PORT.to_owned(),
+        detached: Some(false),
+    }
+}
+
+impl<O> PortTable<O> {
     pub(crate) fn new(agent: String, signal: Arc<Signal>, clock: Arc<TaskClock>) -> Self {
         PortTable {
             agent,
             signal,
             clock,
             ports: BTreeMap::new(),
+            objects: HashMap::new(),
             received: Vec::new(),
             next_id: 0,
             labels: HashMap::new(),
             suffixes: HashMap::new(),
             label_probes: 0,
         }
-    }
-
-    /// A new MessagePort object in `realm`, not entangled, with no end yet.
-    pub(crate) fn new_port(&mut self, realm: &mut Heap, label: String) -> PortId {
-        let id = PortId(self.next_id);
-        self.next_id += 1;
-        let object = realm.alloc(ObjectKind::Platform {
-            interface: MESSAGE_PORT.to_owned(),
-            detached: Some(false),
-            host: id.0,
-        });
-        self.add_label(&label, id);
-        let state = PortState {
-            object,
-            label,
-            end: None,
-            handlers: BTreeSet::new(),
-            listeners: BTreeMap::new(),
-            held_by_script: true,
-        };
-        self.ports.insert(id, state);
-        id
     }
 
     /// The owner record for a port of this table.
@@ -268,15 +262,14 @@ impl PortTable {
         }
     }
 
-    /// The port behind a MessagePort object of this realm.
-    pub fn port_of(&self, realm: &Heap, object: ObjectId) -> Option<PortId> {
-        match &realm.get_object(object)?.kind {
-            ObjectKind::Platform { interface, host, .. } if interface == MESSAGE_PORT => {
-                let id = PortId(*host);
-                self.ports.contains_key(&id).then_some(id)
-            }
-            _ => None,
-        }
+    /// Takes every port out of the table (the agent goes away), leaving it
+    /// empty.
+    pub(crate) fn take_all(&mut self) -> BTreeMap<PortId, PortState<O>> {
+        self.objects.clear();
+        self.labels.clear();
+        self.suffixes.clear();
+        self.received.clear();
+        std::mem::take(&mut self.ports)
     }
 
     /// The first port (in creation order) labelled `label`.
@@ -334,7 +327,58 @@ impl PortTable {
     }
 }
 
-impl PlatformObjects<Heap> for PortTable {
+impl<O: Clone + Eq + Hash> PortTable<O> {
+    /// Adds `object`, a MessagePort just made in the event loop's realm, as a
+    /// new port: not entangled, with no end yet.
+    pub(crate) fn add_port(&mut self, object: O, label: String) -> PortId {
+        let id = PortId(self.next_id);
+        self.next_id += 1;
+        self.add_label(&label, id);
+        self.objects.insert(object.clone(), id);
+        let state = PortState {
+            object,
+            label,
+            end: None,
+            handlers: BTreeSet::new(),
+            listeners: BTreeMap::new(),
+            held_by_script: true,
+        };
+        self.ports.insert(id, state);
+        id
+    }
+
+    /// The port behind a MessagePort object of this event loop's realm.
+    pub fn port_of(&self, object: &O) -> Option<PortId> {
+        self.objects.get(object).copied()
+    }
+
+    /// Takes a port that is gone out of the table.
+    pub(crate) fn remove(&mut self, port: PortId) -> Option<PortState<O>> {
+        let state = self.ports.remove(&port)?;
+        self.objects.remove(&state.object);
+        self.forget_label(&state.label, port);
+        Some(state)
+    }
+}
+
+/// The port table lent to the structured-data algorithms as their host
+/// ([`PlatformObjects`]): MessagePort is [Transferable], not [Serializable].
+///
+/// Each of its steps borrows the table only while it runs, and never while
+/// it calls the realm: so author code that runs during a serialization (a
+/// getter) may itself create, post, ship or close ports of the same event
+/// loop, as it may in a browser.
+pub struct PortHost<'a, O> {
+    table: &'a RefCell<PortTable<O>>,
+}
+
+impl<'a, O> PortHost<'a, O> {
+    pub(crate) fn new(table: &'a RefCell<PortTable<O>>) -> Self {
+        PortHost { table }
+    }
+}
+
+impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
     fn is_serializable(&self, _: &str) -> bool {
         // MessagePort is [Transferable] but not [Serializable].
         false
@@ -342,37 +386,39 @@ impl PlatformObjects<Heap> for PortTable {
 
     fn serialization_steps(
         &mut self,
-        _: &mut Serializer<'_, Heap>,
-        _: &ObjectId,
-    ) -> Result<Vec<(String, RecordId)>, CloneError<ObjectId>> {
+        _: &mut Serializer<'_, R>,
+        _: &R::Object,
+    ) -> Result<Vec<(String, RecordId)>, CloneError<R::Object>> {
         Err(CloneError::data_clone(
             "structuredserializeinternal/26.3",
             "MessagePort objects can be transferred, not cloned",
         ))
     }
 
-    fn is_exposed(&self, interface: &str, _: &Heap) -> bool {
+    fn is_exposed(&self, interface: &str, _: &R) -> bool {
         interface == MESSAGE_PORT
     }
 
-    fn new_instance(&mut self, realm: &mut Heap, interface: &str) -> Result<ObjectId, CloneError<ObjectId>> {
+    fn new_instance(&mut self, realm: &mut R, interface: &str) -> Result<R::Object, CloneError<R::Object>> {
         if interface != MESSAGE_PORT {
             return Err(CloneError::data_clone(
                 "structureddeserializewithtransfer/3.4.3",
                 format!("{interface} is not exposed in this event loop"),
             ));
         }
-        let port = self.new_port(realm, String::new());
-        self.received.push(port);
-        Ok(self.ports[&port].object)
+        let object = realm.create_platform_object(message_port_slots());
+        let mut table = self.table.borrow_mut();
+        let port = table.add_port(object.clone(), String::new());
+        table.received.push(port);
+        Ok(object)
     }
 
     fn deserialization_steps(
         &mut self,
-        _: &mut Deserializer<'_, Heap>,
-        _: &ObjectId,
+        _: &mut Deserializer<'_, R>,
+        _: &R::Object,
         _: &[(String, RecordId)],
-    ) -> Result<(), CloneError<ObjectId>> {
+    ) -> Result<(), CloneError<R::Object>> {
         Err(CloneError::data_clone(
             "structureddeserialize/24.4.1",
             "MessagePort objects are not serializable",
@@ -388,16 +434,17 @@ impl PlatformObjects<Heap> for PortTable {
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#transferMessagePort>
     fn transfer_steps(
         &mut self,
-        realm: &mut Heap,
-        value: &ObjectId,
-    ) -> Result<TransferData, CloneError<ObjectId>> {
-        let port = self.port_of(realm, *value).ok_or_else(|| {
+        _: &mut R,
+        value: &R::Object,
+    ) -> Result<TransferData, CloneError<R::Object>> {
+        let mut table = self.table.borrow_mut();
+        let port = table.port_of(value).ok_or_else(|| {
             CloneError::data_clone(
                 "transferMessagePort/1",
                 "this MessagePort belongs to no port of this event loop",
             )
         })?;
-        let state = self
+        let state = table
             .ports
             .get_mut(&port)
             .ok_or_else(|| CloneError::data_clone("transferMessagePort/1", "unknown port"))?;
@@ -431,25 +478,27 @@ impl PlatformObjects<Heap> for PortTable {
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#transferMessagePort>
     fn transfer_receiving_steps(
         &mut self,
-        realm: &mut Heap,
+        _: &mut R,
         data: TransferData,
-        value: &ObjectId,
-    ) -> Result<(), CloneError<ObjectId>> {
+        value: &R::Object,
+    ) -> Result<(), CloneError<R::Object>> {
         let mut data = data.downcast::<PortTransferData>().map_err(|_| {
             CloneError::data_clone(
                 "transferMessagePort-receiving/1",
                 "a MessagePort data holder held something else",
             )
         })?;
-        let port = self.port_of(realm, *value).ok_or_else(|| {
+        let mut table = self.table.borrow_mut();
+        let port = table.port_of(value).ok_or_else(|| {
             CloneError::data_clone(
                 "transferMessagePort-receiving/1",
                 "the new MessagePort is not a port of this event loop",
             )
         })?;
-        let base = data.label.split('@').next().unwrap_or("port").to_owned();
-        let label = self.fresh_label(&format!("{base}@{}", self.agent));
-        let owner = self.owner(port);
+        let base = data.label.split('@').next().unwrap_or("port");
+        let base = format!("{base}@{}", table.agent);
+        let label = table.fresh_label(&base);
+        let owner = table.owner(port);
         step!("transferMessagePort-receiving/1"); // the new port has been shipped
         step!("transferMessagePort-receiving/2"); // it takes the queue, disabled again
         let end = data.take_end();
@@ -467,11 +516,12 @@ impl PlatformObjects<Heap> for PortTable {
         // A [[RemotePort]] of null means the end was not entangled when it
         // was shipped, and nothing can have entangled it since.
         debug_assert!(data.remote_port || !end.as_ref().is_some_and(PortEnd::is_entangled));
-        if let Some(state) = self.ports.get_mut(&port) {
+        let table = &mut *table;
+        if let Some(state) = table.ports.get_mut(&port) {
             state.end = end;
             let old = std::mem::replace(&mut state.label, label.clone());
-            self.forget_label(&old, port);
-            self.add_label(&label, port);
+            table.forget_label(&old, port);
+            table.add_label(&label, port);
         }
         Ok(())
     }

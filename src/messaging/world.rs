@@ -2,7 +2,8 @@
 //! step the oldest ready task of any agent runs, so the same scenario always
 //! gives the same events in the same order.
 
-use super::agent::{Agent, DispatchedEvent};
+use super::agent::Agent;
+use super::event_loop::DispatchedEvent;
 use super::port::{PortId, ends_in};
 use super::queue::{PortEnd, Side, TaskClock};
 use super::sync::Arc;

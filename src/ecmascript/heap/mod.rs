@@ -167,14 +167,16 @@ pub enum ObjectKind {
         /// [[Stack]]
         stack: Option<JsString>,
     },
-    /// A platform object implementing `interface`; `host` is the host's own
-    /// handle for it (a port id, for MessagePort).
+    /// A platform object implementing `interface` (see
+    /// [`Realm::create_platform_object`](crate::ecmascript::Realm::create_platform_object)).
     Platform {
         /// The primary interface's identifier.
         interface: String,
         /// [[Detached]], for transferable interfaces.
         detached: Option<bool>,
-        /// The host's handle for the object's platform state.
+        /// A handle for the object's platform state, for hosts written for
+        /// this heap alone (the `Person` example); 0 for objects made through
+        /// the `Realm` trait, whose hosts key their state by the object.
         host: u64,
     },
     /// A function ([[Call]]).

@@ -352,6 +352,16 @@ impl Realm for Heap {
             *slot = detached;
         }
     }
+
+    /// Platform objects made here carry host handle 0: hosts that create
+    /// them through the trait key their state by the object itself.
+    fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> ObjectId {
+        self.alloc(ObjectKind::Platform {
+            interface: slots.interface,
+            detached: slots.detached,
+            host: 0,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -365,6 +375,29 @@ mod tests {
         assert!(heap.cross_origin_isolated_capability());
         heap.set_cross_origin_isolated(false);
         assert!(!heap.cross_origin_isolated_capability());
+    }
+
+    #[test]
+    fn platform_objects_made_through_the_trait_answer_the_slots_they_were_made_with() {
+        let mut heap = Heap::default();
+        let slots = |interface: &str, detached| PlatformObjectSlots {
+            interface: interface.to_owned(),
+            detached,
+        };
+        let port = heap.create_platform_object(slots("MessagePort", Some(false)));
+        let person = heap.create_platform_object(slots("Person", None));
+        assert_ne!(port, person, "each call makes a new object");
+        assert_eq!(
+            heap.platform_object(&port),
+            Some(slots("MessagePort", Some(false)))
+        );
+        assert_eq!(heap.platform_object(&person), Some(slots("Person", None)));
+        heap.set_detached(&port, true);
+        assert_eq!(
+            heap.platform_object(&port),
+            Some(slots("MessagePort", Some(true)))
+        );
+        assert!(!heap.is_callable(&port) && !heap.is_array_exotic(&port));
     }
 
     #[test]
