@@ -25,5 +25,5 @@ mod world;
 pub use agent::{Agent, DispatchedEvent, EventTarget, GlobalPort, PostOutcome, Reaction};
 pub use port::{EventType, MESSAGE_PORT, PortId, PortState, PortTransferData};
 #[cfg(not(loom))]
-pub use threads::{ThreadedWorld, ThreadsError};
+pub use threads::{TaskGate, ThreadedWorld, ThreadsError};
 pub use world::{AgentId, World};
