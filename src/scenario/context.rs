@@ -3,6 +3,7 @@
 //! each task: its event printed, the agent's event log drained.
 
 use super::budget::Budget;
+use super::races::ChannelOp;
 use super::script::AgentScript;
 use crate::messaging::{Agent, DispatchedEvent, EventType, GlobalPort, TaskGate};
 use crate::notation::print;
@@ -29,6 +30,9 @@ pub(super) struct Context {
     pub(super) label_probes: AtomicU64,
     /// Lines output so far.
     pub(super) lines_out: AtomicU64,
+    /// While the stepper watches a `run` for races: what the current task's
+    /// reactions did to channels.
+    watched: Mutex<Option<Vec<ChannelOp>>>,
 }
 
 /// Locks `mutex`; a panic elsewhere leaves the data usable.
@@ -49,6 +53,7 @@ impl Context {
             scripts: Mutex::default(),
             label_probes: AtomicU64::new(0),
             lines_out: AtomicU64::new(0),
+            watched: Mutex::new(None),
         }
     }
 
@@ -68,10 +73,36 @@ impl Context {
             .ok_or_else(|| format!("no agent {name:?}"))
     }
 
+    /// Starts or stops noting what reactions do to channels.
+    pub(super) fn watch(&self, on: bool) {
+        *lock(&self.watched) = on.then(Vec::new);
+    }
+
+    /// Notes what a reaction did to a channel, if the run is watched.
+    pub(super) fn note(&self, op: ChannelOp) {
+        if let Some(ops) = &mut *lock(&self.watched) {
+            ops.push(op);
+        }
+    }
+
+    /// What the reactions did to channels since the last call.
+    pub(super) fn take_notes(&self) -> Vec<ChannelOp> {
+        lock(&self.watched)
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     /// How many reactions the agent named `name` has run.
     pub(super) fn reactions_run(&self, name: &str) -> u64 {
         let script = lock(&self.scripts).get(name).cloned();
         script.map_or(0, |s| lock(&s).reactions_run)
+    }
+
+    /// How many reactions every agent has run.
+    pub(super) fn reactions_run_total(&self) -> u64 {
+        let scripts: Vec<_> = lock(&self.scripts).values().cloned().collect();
+        scripts.iter().map(|s| lock(s).reactions_run).sum()
     }
 
     fn script(&self, agent: &Agent) -> Option<Arc<Mutex<AgentScript>>> {

@@ -5,6 +5,7 @@ mod budget;
 mod command;
 mod context;
 mod parse;
+mod races;
 mod run;
 mod script;
 mod stepper;

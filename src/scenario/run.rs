@@ -83,29 +83,24 @@ impl RunError {
     }
 }
 
-/// A cross-agent race the stepper saw: during one `run`, `agent` ran
-/// reactions and dispatched events whose tasks two or more agents
-/// (`sources`) queued during that `run`. Which of them reaches it first
-/// depends on timing under `--threads`; the stepper takes the older task.
+/// A cross-agent race the stepper saw during a `run`: a place where the
+/// outcome depends on how two agents' tasks interleave, which the stepper
+/// decides one way (the older task first) and threads by timing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Race {
     /// The `run` line.
     pub line: usize,
-    /// The agent that reacted.
-    pub agent: String,
-    /// The agents whose tasks it ran, by name.
-    pub sources: Vec<String>,
+    /// What raced.
+    pub note: String,
 }
 
 impl fmt::Display for Race {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "line {}: a cross-agent race: {} reacted to events that {} queued during this run; \
-             under --threads their order (and what follows from it) may differ from the stepper's",
-            self.line,
-            self.agent,
-            self.sources.join(" and ")
+            "line {}: a cross-agent race: {}; under --threads the ports downstream of it may \
+             see other sequences than the stepper's",
+            self.line, self.note
         )
     }
 }
@@ -115,6 +110,8 @@ impl fmt::Display for Race {
 pub struct RunSummary {
     /// Tasks and reaction runs taken from the task budget.
     pub tasks: u64,
+    /// Reactions run (part of `tasks`).
+    pub reactions: u64,
     /// Bytes counted against the memory budget.
     pub bytes: u64,
     /// Lines output.
@@ -436,6 +433,7 @@ pub fn run_to(
         result = finished;
     }
     summary.tasks = context.budget.tasks_used();
+    summary.reactions = context.reactions_run_total();
     summary.bytes = context.budget.bytes_used();
     summary.lines = context.lines_out.load(Ordering::SeqCst);
     summary.label_probes = context.label_probes.load(Ordering::SeqCst);

@@ -4,6 +4,7 @@
 
 use super::command::{Command, Filter, Message, PortRef, Target, TransferItem};
 use super::context::{Context, lock};
+use super::races::ChannelOp;
 use crate::ecmascript::{Heap, ObjectId, ObjectKind, OwnProperty, Value};
 use crate::messaging::{Agent, DispatchedEvent, EventTarget, EventType, PortId, PostOutcome};
 use crate::notation::{CloneOutcome, Document, build, clone_outcome, print};
@@ -49,6 +50,12 @@ impl AgentScript {
 pub(super) struct Script {
     pub(super) state: Arc<Mutex<AgentScript>>,
     pub(super) context: Arc<Context>,
+}
+
+/// The identity of the channel `port` is an end of, while it has one.
+fn channel(agent: &Agent, port: PortId) -> Option<usize> {
+    let end = agent.port(port)?.end.as_ref()?;
+    Some(Arc::as_ptr(&end.channel) as usize)
 }
 
 fn key(agent: &Agent, target: &str) -> String {
@@ -264,11 +271,13 @@ impl Script {
             } => {
                 let id = self.port(agent, port, event)?;
                 let (value, list) = self.message(agent, message, transfer, event)?;
+                let used = channel(agent, id).filter(|_| event.is_some());
                 let outcome = if *options {
                     agent.post_message_with_options(id, value, &list)
                 } else {
                     agent.post_message(id, value, &list)
                 };
+                let doomed = matches!(outcome, Ok(PostOutcome::Doomed));
                 let said = match outcome {
                     Ok(PostOutcome::Queued | PostOutcome::NoTargetPort) => None,
                     Ok(PostOutcome::Doomed) => Some(
@@ -276,6 +285,13 @@ impl Script {
                     ),
                     Err(error) => Some(thrown(&agent.realm, error)),
                 };
+                if let Some(channel) = used {
+                    self.context.note(if doomed {
+                        ChannelOp::Close(channel)
+                    } else {
+                        ChannelOp::Post(channel)
+                    });
+                }
                 if let Some(said) = said {
                     let label = label(agent, id);
                     self.context
@@ -296,6 +312,9 @@ impl Script {
             }
             Command::Close(port) => {
                 let id = self.port(agent, port, event)?;
+                if let Some(channel) = channel(agent, id).filter(|_| event.is_some()) {
+                    self.context.note(ChannelOp::Close(channel));
+                }
                 agent.close(id);
             }
             Command::Forget(port) => {

@@ -5,25 +5,14 @@
 //! otherwise.
 
 use super::context::Context;
+use super::races::{RaceWatch, TaskSeen};
 use super::run::{Loops, Output, Race, RunError, RunSummary, ScriptState, Work, pass_on};
 use crate::ecmascript::AgentClusterId;
+use crate::messaging::EventTarget;
 use crate::messaging::queue::TaskClock;
 use crate::messaging::{AgentId, World};
 use crate::spec;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-
-/// What one task was, for the race watch.
-struct Task {
-    agent: AgentId,
-    /// Its sequence number on the task clock.
-    seq: u64,
-    /// The clock before and after it: the tasks it queued have numbers in
-    /// between.
-    queued: (u64, u64),
-    /// Whether it ran a reaction.
-    reacted: bool,
-}
 
 pub(super) struct Stepper {
     world: World,
@@ -65,7 +54,11 @@ impl Stepper {
     }
 
     /// Runs one task, if one is ready and the budget allows.
-    fn task(&mut self, agent: Option<AgentId>, output: &mut dyn Output) -> Result<Option<Task>, RunError> {
+    fn task(
+        &mut self,
+        agent: Option<AgentId>,
+        output: &mut dyn Output,
+    ) -> Result<Option<TaskSeen>, RunError> {
         let Some((seq, id)) = self.next(agent) else {
             return Ok(None);
         };
@@ -87,11 +80,14 @@ impl Stepper {
             self.context.emit(None, format!("    step {step}"));
         }
         pass_on(&self.context, output, false)?;
-        Ok(event.map(|_| Task {
-            agent: id,
+        let ops = self.context.take_notes();
+        Ok(event.map(|event| TaskSeen {
+            agent: id.0,
             seq,
             queued: (before, after),
+            global: event.target == EventTarget::Global,
             reacted: self.reactions_run(id) > reactions,
+            ops,
         }))
     }
 }
@@ -117,39 +113,20 @@ impl Loops for Stepper {
         self.task(id, output).map(drop)
     }
 
-    /// Runs tasks until none is ready, and notes every agent that reacted
-    /// to tasks two or more agents queued during this run.
+    /// Runs tasks until none is ready, watching for cross-agent races.
     fn run(&mut self, line: usize, output: &mut dyn Output) -> Result<(), RunError> {
-        let start = self.clock.now();
-        // The tasks queued during this run: first number → (end, agent).
-        let mut queued_by: BTreeMap<u64, (u64, AgentId)> = BTreeMap::new();
-        let mut sources: HashMap<AgentId, BTreeSet<AgentId>> = HashMap::new();
-        let mut reacted: BTreeSet<AgentId> = BTreeSet::new();
-        while let Some(task) = self.task(None, output)? {
-            if task.seq >= start
-                && let Some((_, (end, source))) = queued_by.range(..=task.seq).next_back()
-                && task.seq < *end
-            {
-                sources.entry(task.agent).or_default().insert(*source);
+        let mut watch = RaceWatch::new(line, self.clock.now(), self.names.len());
+        self.context.watch(true);
+        let ran = loop {
+            match self.task(None, output) {
+                Ok(Some(task)) => watch.task(task),
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
             }
-            if task.queued.1 > task.queued.0 {
-                queued_by.insert(task.queued.0, (task.queued.1, task.agent));
-            }
-            if task.reacted {
-                reacted.insert(task.agent);
-            }
-        }
-        for agent in reacted {
-            let from = sources.remove(&agent).unwrap_or_default();
-            if from.len() >= 2 {
-                self.races.push(Race {
-                    line,
-                    agent: self.names[agent.0].clone(),
-                    sources: from.iter().map(|a| self.names[a.0].clone()).collect(),
-                });
-            }
-        }
-        Ok(())
+        };
+        self.context.watch(false);
+        self.races.extend(watch.finish(&self.names));
+        ran
     }
 
     fn gc(&mut self, _: usize) -> Result<Vec<(AgentId, String)>, RunError> {
