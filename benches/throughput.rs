@@ -130,7 +130,7 @@ fn main() {
         EventType::Message,
         Box::new(|agent, event| agent.set_onmessage(event.ports[0])),
     );
-    let threads = ThreadedWorld::start(world);
+    let threads = ThreadedWorld::start(world).expect("two agent threads");
     threads.wait_until_idle(Duration::from_secs(10)).unwrap();
     let start = Instant::now();
     threads

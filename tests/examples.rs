@@ -1,9 +1,9 @@
 //! The example scenarios of examples/: each prints exactly its recorded
-//! output on the stepper, every time, and the same per-port sequences when
-//! its agents run on real threads.
+//! output on the stepper, every time, has no cross-agent race, and gives the
+//! same per-port sequences when its agents run on real threads.
 
 use std::path::Path;
-use webmessaging::scenario::{RunOptions, parse, run};
+use webmessaging::scenario::{RunOptions, RunOutput, parse, run, run_to};
 
 fn scenarios() -> Vec<(String, String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -18,8 +18,8 @@ fn scenarios() -> Vec<(String, String, String)> {
         }
     }
     assert!(
-        found.len() >= 3,
-        "three example scenarios are documented in README.md"
+        found.len() >= 5,
+        "three example scenarios are documented in README.md, two more in docs/scenarios.md"
     );
     found
 }
@@ -43,7 +43,12 @@ fn every_example_prints_its_recorded_output_on_the_stepper() {
 fn every_example_gives_the_same_per_port_sequences_on_threads() {
     for (name, text, _) in scenarios() {
         let scenario = parse(&text).unwrap();
-        let stepper = run(&scenario, &RunOptions::default()).unwrap();
+        let mut stepper = RunOutput::default();
+        let (summary, result) = run_to(&scenario, &RunOptions::default(), &mut stepper);
+        result.unwrap();
+        // Without a cross-agent race, the per-port sequences are promised
+        // equal (docs/scenarios.md); an example must not have one.
+        assert_eq!(summary.races, [], "{name}");
         for attempt in 0..5 {
             let threads = run(
                 &scenario,

@@ -72,7 +72,7 @@ fn ports_travel_a_ring_of_threads_while_messages_flow() {
         senders.push(tx);
     }
 
-    let threaded = ThreadedWorld::start(world);
+    let threaded = ThreadedWorld::start(world).expect("an agent thread each");
     for batch in 0..MESSAGES / 50 {
         let senders = senders.clone();
         threaded

@@ -186,5 +186,5 @@ pub use event_loop::{DispatchedEvent, EventTarget};
 pub use port::{EventType, MESSAGE_PORT, PortHost, PortId, PortState, PortTable, PortTransferData};
 pub use state::{GlobalPort, Messaging};
 #[cfg(not(loom))]
-pub use threads::{ThreadedWorld, ThreadsError};
+pub use threads::{TaskGate, ThreadedWorld, ThreadsError};
 pub use world::{AgentId, World};

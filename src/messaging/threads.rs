@@ -1,12 +1,28 @@
 //! Event loops on real threads: each agent runs on its own thread, taking
-//! commands from the driver and tasks from its ports, with the very same
+//! orders from the driver and tasks from its ports, with the very same
 //! agent and queue code the stepper runs.
+//!
+//! A thread sleeps until it has something to do. Its agent's [`Signal`]
+//! wakes it when a task is queued for it, and the driver wakes it the same
+//! way when it gives it an order; nothing polls. The driver knows that the
+//! agents are idle without polling either: a thread that finds nothing to do
+//! records the signal generation it saw before looking, and the world is
+//! idle when every thread has done so and no signal has moved since (a task
+//! queued after a thread looked moves its signal, and the thread goes round
+//! again).
+//!
+//! The agents run their tasks on their own ([`ThreadedWorld::start`]), or
+//! only when the driver says so ([`ThreadedWorld::held`]): held agents run
+//! the driver's orders and nothing else until [`ThreadedWorld::run_until_idle`]
+//! lets them go, which is how a scenario's commands run as the stepper runs
+//! them, with no task in between.
 
-use super::agent::Agent;
+use super::agent::{Agent, DispatchedEvent};
 use super::queue::{Signal, TaskClock};
-use super::sync::{Arc, AtomicU64, Mutex, Ordering, lock};
+use super::sync::{Arc, AtomicU64, Condvar, Mutex, MutexGuard, Ordering, lock};
 use super::world::{AgentId, World};
 use std::collections::VecDeque;
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -25,137 +41,482 @@ pub enum ThreadsError {
     /// No such agent.
     #[error("no agent {0:?}")]
     NoSuchAgent(AgentId),
+    /// The system would not start another thread (a thread or memory limit).
+    #[error(
+        "cannot start a thread for agent {agent} ({threads} running): {reason}; \
+         each agent needs a thread of its own"
+    )]
+    Spawn {
+        /// The agent that got no thread.
+        agent: String,
+        /// How many agent threads were running.
+        threads: usize,
+        /// What the system said.
+        reason: String,
+    },
 }
 
-/// What the driver and one agent thread share.
+/// What runs around each task an agent's thread takes: a budget, and what
+/// becomes of the dispatched event.
+pub trait TaskGate: Send + Sync {
+    /// Whether one more task may run; when it says yes, the task is counted.
+    fn admit(&self) -> bool;
+    /// A task ran on `agent` and dispatched `event`.
+    fn ran(&self, agent: &mut Agent, event: DispatchedEvent);
+}
+
+/// No budget; the events stay in the agents' logs.
+struct OpenGate;
+
+impl TaskGate for OpenGate {
+    fn admit(&self) -> bool {
+        true
+    }
+
+    fn ran(&self, _: &mut Agent, _: DispatchedEvent) {}
+}
+
+/// Whether the agents run their ready tasks on their own.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    /// Each thread runs its agent's ready tasks whenever it has any.
+    Free,
+    /// Threads run the driver's orders only.
+    Held,
+}
+
+enum Order {
+    /// Run a command.
+    Execute(Command),
+    /// Run the agent's oldest ready task, if any.
+    RunOne,
+    /// Hand the agent to the driver and wait for it to come back.
+    Lend {
+        to_driver: mpsc::Sender<(usize, Agent)>,
+        back: mpsc::Receiver<Agent>,
+    },
+}
+
+/// The driver's view of one agent thread.
+#[derive(Default)]
+struct Slot {
+    orders: VecDeque<Order>,
+    given: u64,
+    done: u64,
+    /// The signal generation the thread saw before it found nothing to do,
+    /// while it sleeps.
+    parked: Option<u64>,
+    /// The sequence number of its oldest ready task when it went to sleep.
+    ready: Option<u64>,
+    /// Whether its last `RunOne` ran a task.
+    ran: bool,
+}
+
+struct Control {
+    mode: Mode,
+    finishing: bool,
+    slots: Vec<Slot>,
+    parked: usize,
+    panicked: Option<String>,
+}
+
 struct Shared {
-    commands: Mutex<VecDeque<Command>>,
-    /// The signal generation the thread had seen when it last found nothing
-    /// to do; `u64::MAX` while it is working.
-    idle_at: AtomicU64,
-    stop: AtomicU64,
+    control: Mutex<Control>,
+    /// Wakes the driver when a thread parks or finishes an order.
+    changed: Condvar,
+    gate: Arc<dyn TaskGate>,
+    wake_ups: AtomicU64,
+}
+
+impl Shared {
+    fn control(&self) -> MutexGuard<'_, Control> {
+        lock(&self.control)
+    }
 }
 
 struct AgentThread {
     name: String,
     signal: Arc<Signal>,
-    shared: Arc<Shared>,
-    handle: JoinHandle<Agent>,
+    handle: Option<JoinHandle<Option<Agent>>>,
 }
 
 /// A [`World`] whose agents each run on their own thread.
 pub struct ThreadedWorld {
     clock: Arc<TaskClock>,
+    shared: Arc<Shared>,
     threads: Vec<AgentThread>,
 }
 
-const WORKING: u64 = u64::MAX;
+/// How long a sleeping thread waits before it looks again on its own (a
+/// safety net: every change it waits for wakes it).
+const NAP: Duration = Duration::from_secs(3600);
 
 impl ThreadedWorld {
-    /// Starts one thread per agent of `world`.
-    pub fn start(world: World) -> ThreadedWorld {
-        let clock = world.clock();
-        let threads = world
-            .into_agents()
-            .into_iter()
-            .map(|agent| {
-                let signal = agent.signal();
-                let shared = Arc::new(Shared {
-                    commands: Mutex::new(VecDeque::new()),
-                    idle_at: AtomicU64::new(WORKING),
-                    stop: AtomicU64::new(0),
-                });
-                let name = agent.name().to_owned();
-                let handle = {
-                    let (signal, shared) = (signal.clone(), shared.clone());
-                    std::thread::spawn(move || event_loop(agent, &signal, &shared))
-                };
-                AgentThread {
-                    name,
-                    signal,
-                    shared,
-                    handle,
-                }
-            })
-            .collect();
-        ThreadedWorld { clock, threads }
+    /// Starts one thread per agent of `world`; each runs its agent's tasks
+    /// as they come, and the commands given with [`ThreadedWorld::execute`]
+    /// in between.
+    pub fn start(world: World) -> Result<ThreadedWorld, ThreadsError> {
+        let mut threaded = ThreadedWorld::new(world.clock(), Mode::Free, Arc::new(OpenGate));
+        for agent in world.into_agents() {
+            threaded.add_agent(agent)?;
+        }
+        Ok(threaded)
     }
 
-    /// Has agent `id` run `command` on its thread, after the commands given
-    /// before it.
-    pub fn execute(&self, id: AgentId, command: Command) -> Result<(), ThreadsError> {
-        let thread = self.threads.get(id.0).ok_or(ThreadsError::NoSuchAgent(id))?;
-        lock(&thread.shared.commands).push_back(command);
+    /// A world without agents yet whose agents run only what the driver
+    /// orders ([`ThreadedWorld::execute`], [`ThreadedWorld::step`]) until
+    /// [`ThreadedWorld::run_until_idle`] lets them run their tasks. Every
+    /// task they run passes through `gate`.
+    pub fn held(clock: Arc<TaskClock>, gate: Arc<dyn TaskGate>) -> ThreadedWorld {
+        ThreadedWorld::new(clock, Mode::Held, gate)
+    }
+
+    fn new(clock: Arc<TaskClock>, mode: Mode, gate: Arc<dyn TaskGate>) -> ThreadedWorld {
+        ThreadedWorld {
+            clock,
+            shared: Arc::new(Shared {
+                control: Mutex::new(Control {
+                    mode,
+                    finishing: false,
+                    slots: Vec::new(),
+                    parked: 0,
+                    panicked: None,
+                }),
+                changed: Condvar::new(),
+                gate,
+                wake_ups: AtomicU64::new(0),
+            }),
+            threads: Vec::new(),
+        }
+    }
+
+    /// Starts a thread for `agent`, which must use this world's task clock.
+    pub fn add_agent(&mut self, agent: Agent) -> Result<AgentId, ThreadsError> {
+        let index = self.threads.len();
+        let name = agent.name().to_owned();
+        let signal = agent.signal();
+        self.shared.control().slots.push(Slot::default());
+        let (thread_signal, shared) = (signal.clone(), self.shared.clone());
+        let spawned = std::thread::Builder::new()
+            .name(format!("agent {name}"))
+            .spawn(move || {
+                let _guard = PanicGuard {
+                    shared: &shared,
+                    name: agent.name().to_owned(),
+                };
+                event_loop(agent, index, &thread_signal, &shared)
+            });
+        match spawned {
+            Ok(handle) => {
+                self.threads.push(AgentThread {
+                    name,
+                    signal,
+                    handle: Some(handle),
+                });
+                Ok(AgentId(index))
+            }
+            Err(error) => {
+                self.shared.control().slots.pop();
+                Err(ThreadsError::Spawn {
+                    agent: name,
+                    threads: index,
+                    reason: error.to_string(),
+                })
+            }
+        }
+    }
+
+    fn thread(&self, id: AgentId) -> Result<&AgentThread, ThreadsError> {
+        self.threads.get(id.0).ok_or(ThreadsError::NoSuchAgent(id))
+    }
+
+    fn give(&self, id: AgentId, order: Order) -> Result<(), ThreadsError> {
+        let thread = self.thread(id)?;
+        {
+            let mut control = self.shared.control();
+            let slot = &mut control.slots[id.0];
+            slot.orders.push_back(order);
+            slot.given += 1;
+        }
         thread.signal.notify();
         Ok(())
     }
 
-    /// Waits until every agent has run every command and has no ready task,
-    /// and nothing was queued meanwhile.
-    pub fn wait_until_idle(&self, timeout: Duration) -> Result<(), ThreadsError> {
-        let deadline = Instant::now() + timeout;
-        let mut pause = Duration::from_micros(200);
-        loop {
-            let before = self.clock_now();
-            if self.all_idle() {
-                std::thread::sleep(pause);
-                if self.all_idle() && self.clock_now() == before {
-                    return Ok(());
-                }
-            } else {
-                std::thread::sleep(pause);
-            }
-            pause = (pause * 2).min(Duration::from_millis(5));
-            if Instant::now() > deadline {
-                return Err(ThreadsError::Timeout(timeout));
-            }
-        }
+    /// Has agent `id` run `command` on its thread, after the commands given
+    /// before it. Returns at once; [`ThreadedWorld::wait_for`] waits for it.
+    pub fn execute(&self, id: AgentId, command: Command) -> Result<(), ThreadsError> {
+        self.give(id, Order::Execute(command))
     }
 
-    fn clock_now(&self) -> u64 {
-        self.clock.now()
-    }
-
-    fn all_idle(&self) -> bool {
-        self.threads.iter().all(|t| {
-            lock(&t.shared.commands).is_empty()
-                && t.shared.idle_at.load(Ordering::SeqCst) == t.signal.generation()
+    /// Waits until agent `id` has run every command given to it.
+    pub fn wait_for(&self, id: AgentId, timeout: Duration) -> Result<(), ThreadsError> {
+        self.thread(id)?;
+        self.wait(timeout, |control, _| {
+            let slot = &control.slots[id.0];
+            slot.done == slot.given
         })
     }
 
-    /// Stops the threads and returns the world, agents in their order.
-    pub fn finish(self) -> Result<World, ThreadsError> {
-        let mut agents = Vec::new();
-        for thread in self.threads {
-            thread.shared.stop.store(1, Ordering::SeqCst);
-            thread.signal.notify();
-            agents.push(
-                thread
-                    .handle
-                    .join()
-                    .map_err(|_| ThreadsError::AgentPanicked(thread.name))?,
-            );
+    /// Waits until every agent has run every command and sleeps, and nothing
+    /// was queued for any of them since: with free agents, nothing is ready
+    /// anywhere (or the gate admits no more tasks); with held agents, each
+    /// knows its oldest ready task.
+    pub fn wait_until_idle(&self, timeout: Duration) -> Result<(), ThreadsError> {
+        self.wait(timeout, |control, threads| {
+            control.parked == threads.len()
+                && control.slots.iter().zip(threads).all(|(slot, thread)| {
+                    slot.orders.is_empty() && slot.parked == Some(thread.signal.generation())
+                })
+        })
+    }
+
+    fn wait(
+        &self,
+        timeout: Duration,
+        mut done: impl FnMut(&Control, &[AgentThread]) -> bool,
+    ) -> Result<(), ThreadsError> {
+        let deadline = Instant::now() + timeout;
+        let mut control = self.shared.control();
+        loop {
+            if let Some(name) = &control.panicked {
+                return Err(ThreadsError::AgentPanicked(name.clone()));
+            }
+            if done(&control, &self.threads) {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(ThreadsError::Timeout(timeout));
+            }
+            control = self
+                .shared
+                .changed
+                .wait_timeout(control, left)
+                .map_or_else(|poisoned| poisoned.into_inner().0, |(guard, _)| guard);
         }
-        Ok(World::from_agents(agents, self.clock))
+    }
+
+    /// Held agents: runs one task, as the stepper's `step` would: the oldest
+    /// ready task of agent `id`, or of any agent. Returns whether a task ran.
+    pub fn step(&self, id: Option<AgentId>, timeout: Duration) -> Result<bool, ThreadsError> {
+        self.wait_until_idle(timeout)?;
+        let chosen = {
+            let control = self.shared.control();
+            match id {
+                Some(id) => {
+                    self.thread(id)?;
+                    control.slots[id.0].ready.map(|_| id)
+                }
+                None => control
+                    .slots
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, slot)| Some((slot.ready?, i)))
+                    .min()
+                    .map(|(_, i)| AgentId(i)),
+            }
+        };
+        let Some(id) = chosen else { return Ok(false) };
+        self.give(id, Order::RunOne)?;
+        self.wait_for(id, timeout)?;
+        Ok(self.shared.control().slots[id.0].ran)
+    }
+
+    /// Lets every agent run its tasks until none is ready anywhere (or the
+    /// gate admits no more), then puts held agents back on hold.
+    pub fn run_until_idle(&self, timeout: Duration) -> Result<(), ThreadsError> {
+        self.wait_until_idle(timeout)?;
+        let (ready, mode): (Vec<usize>, Mode) = {
+            let mut control = self.shared.control();
+            let mode = std::mem::replace(&mut control.mode, Mode::Free);
+            let slots = control.slots.iter().enumerate();
+            (
+                slots.filter(|(_, s)| s.ready.is_some()).map(|(i, _)| i).collect(),
+                mode,
+            )
+        };
+        for i in ready {
+            self.threads[i].signal.notify();
+        }
+        let settled = self.wait_until_idle(timeout);
+        self.shared.control().mode = mode;
+        settled
+    }
+
+    /// Runs `f` on the agents as one [`World`] (to collect garbage, say):
+    /// every thread lends its agent while it sleeps, and gets it back after.
+    pub fn with_world<T>(
+        &self,
+        timeout: Duration,
+        f: impl FnOnce(&mut World) -> T,
+    ) -> Result<T, ThreadsError> {
+        self.wait_until_idle(timeout)?;
+        let (to_driver, from_threads) = mpsc::channel();
+        let mut returns = Vec::new();
+        for i in 0..self.threads.len() {
+            let (back_to_thread, back) = mpsc::channel();
+            returns.push(back_to_thread);
+            self.give(
+                AgentId(i),
+                Order::Lend {
+                    to_driver: to_driver.clone(),
+                    back,
+                },
+            )?;
+        }
+        let mut lent: Vec<Option<Agent>> = (0..self.threads.len()).map(|_| None).collect();
+        for _ in 0..self.threads.len() {
+            let (i, agent) = from_threads
+                .recv_timeout(timeout)
+                .map_err(|_| self.lost_agent().unwrap_or(ThreadsError::Timeout(timeout)))?;
+            lent[i] = Some(agent);
+        }
+        let mut world = World::from_agents(lent.into_iter().flatten().collect(), self.clock.clone());
+        let result = f(&mut world);
+        for (agent, back) in world.into_agents().into_iter().zip(returns) {
+            // A thread that is gone has already reported its panic.
+            let _ = back.send(agent);
+        }
+        self.wait_until_idle(timeout)?;
+        Ok(result)
+    }
+
+    fn lost_agent(&self) -> Option<ThreadsError> {
+        let control = self.shared.control();
+        control.panicked.clone().map(ThreadsError::AgentPanicked)
+    }
+
+    /// How many times agent threads woke from sleep so far: work, not time
+    /// (a thread wakes because a task or an order came, never on a timer).
+    pub fn wake_ups(&self) -> u64 {
+        self.shared.wake_ups.load(Ordering::SeqCst)
+    }
+
+    /// Stops the threads and returns the world, agents in their order.
+    pub fn finish(mut self) -> Result<World, ThreadsError> {
+        let agents = self.stop()?;
+        Ok(World::from_agents(agents, self.clock.clone()))
+    }
+
+    fn stop(&mut self) -> Result<Vec<Agent>, ThreadsError> {
+        self.shared.control().finishing = true;
+        for thread in &self.threads {
+            thread.signal.notify();
+        }
+        let mut agents = Vec::new();
+        let mut failure = None;
+        for thread in &mut self.threads {
+            let Some(handle) = thread.handle.take() else {
+                continue;
+            };
+            match handle.join() {
+                Ok(Some(agent)) => agents.push(agent),
+                _ => failure = Some(ThreadsError::AgentPanicked(thread.name.clone())),
+            }
+        }
+        failure.map_or(Ok(agents), Err)
     }
 }
 
-fn event_loop(mut agent: Agent, signal: &Signal, shared: &Shared) -> Agent {
+/// Threads still running when the world goes away are stopped and joined.
+impl Drop for ThreadedWorld {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+/// Tells the driver when an agent thread unwinds, so that it stops waiting.
+struct PanicGuard<'a> {
+    shared: &'a Shared,
+    name: String,
+}
+
+impl Drop for PanicGuard<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.shared.control().panicked = Some(std::mem::take(&mut self.name));
+            self.shared.changed.notify_all();
+        }
+    }
+}
+
+/// Runs the agent's oldest ready task if it has one and the gate admits it.
+fn run_task(agent: &mut Agent, gate: &dyn TaskGate) -> bool {
+    if agent.next_ready().is_none() || !gate.admit() {
+        return false;
+    }
+    match agent.run_next_task() {
+        Some(event) => {
+            gate.ran(agent, event);
+            true
+        }
+        None => false,
+    }
+}
+
+enum Next {
+    Order(Order),
+    Task,
+    Sleep,
+    Exit,
+}
+
+fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) -> Option<Agent> {
     loop {
         let seen = signal.generation();
-        shared.idle_at.store(WORKING, Ordering::SeqCst);
-        let command = lock(&shared.commands).pop_front();
-        if let Some(command) = command {
-            command(&mut agent);
-            continue;
+        let next = {
+            let mut control = shared.control();
+            match control.slots[index].orders.pop_front() {
+                Some(order) => Next::Order(order),
+                None if control.finishing => Next::Exit,
+                None if control.mode == Mode::Free => Next::Task,
+                None => Next::Sleep,
+            }
+        };
+        match next {
+            Next::Exit => return Some(agent),
+            Next::Order(order) => {
+                let ran = match order {
+                    Order::Execute(command) => {
+                        command(&mut agent);
+                        None
+                    }
+                    Order::RunOne => Some(run_task(&mut agent, &*shared.gate)),
+                    Order::Lend { to_driver, back } => {
+                        if to_driver.send((index, agent)).is_err() {
+                            return None;
+                        }
+                        agent = back.recv().ok()?;
+                        None
+                    }
+                };
+                let mut control = shared.control();
+                let slot = &mut control.slots[index];
+                slot.done += 1;
+                if let Some(ran) = ran {
+                    slot.ran = ran;
+                }
+                shared.changed.notify_all();
+                continue;
+            }
+            Next::Task if run_task(&mut agent, &*shared.gate) => continue,
+            Next::Task | Next::Sleep => {}
         }
-        if agent.run_next_task().is_some() {
-            continue;
+        let ready = agent.next_ready();
+        {
+            let mut control = shared.control();
+            let slot = &mut control.slots[index];
+            slot.parked = Some(seen);
+            slot.ready = ready;
+            control.parked += 1;
+            shared.changed.notify_all();
         }
-        if shared.stop.load(Ordering::SeqCst) != 0 {
-            return agent;
+        while signal.generation() == seen {
+            signal.wait_for_change(seen, NAP);
         }
-        shared.idle_at.store(seen, Ordering::SeqCst);
-        signal.wait_for_change(seen, Duration::from_millis(50));
+        shared.wake_ups.fetch_add(1, Ordering::SeqCst);
+        let mut control = shared.control();
+        control.slots[index].parked = None;
+        control.parked -= 1;
     }
 }

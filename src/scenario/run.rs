@@ -1,14 +1,20 @@
-//! Running a scenario: on the deterministic stepper (every event in order),
-//! or with each agent on its own thread (events grouped per port).
+//! Running a scenario: the commands in order, each on the agent it concerns,
+//! on the deterministic stepper (every event in order) or with each agent on
+//! its own thread (events grouped per port), within the scenario's budgets.
 
-use super::parse::{Command, Scenario, TransferItem};
-use crate::ecmascript::{AgentClusterId, ObjectId, ObjectKind, OwnProperty, Value};
-use crate::messaging::{
-    Agent, AgentId, DispatchedEvent, EventTarget, GlobalPort, PostOutcome, ThreadedWorld, World,
-};
-use crate::notation::{Document, build, print};
+use super::budget::{Budget, DEFAULT_MAX_MEMORY, DEFAULT_MAX_TASKS};
+use super::command::{Command, PortRef, Target};
+use super::context::{Context, Lines, lock};
+use super::parse::Scenario;
+use super::script::Script;
+use super::stepper::Stepper;
+use super::threaded::Threaded;
+use crate::ecmascript::AgentClusterId;
+use crate::messaging::{Agent, AgentId};
 use crate::spec;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,9 +25,14 @@ pub struct RunOptions {
     pub threads: bool,
     /// Follow each output line with the spec steps it executed (stepper only).
     pub trace: bool,
-    /// At most this many tasks per `run`, so no scenario runs forever.
-    pub max_steps: usize,
-    /// How long `run` may wait for threads to settle.
+    /// The task budget of the whole scenario: tasks the event loops run and
+    /// reactions they run, together.
+    pub max_tasks: u64,
+    /// The memory budget of the whole scenario, in bytes: messages posted,
+    /// reactions set and lines output (see docs/scenarios.md).
+    pub max_memory: u64,
+    /// A safety net under `--threads`: how long to wait for the agents to
+    /// settle before giving up (the budgets stop a scenario long before).
     pub timeout: Duration,
 }
 
@@ -30,13 +41,27 @@ impl Default for RunOptions {
         RunOptions {
             threads: false,
             trace: false,
-            max_steps: 100_000,
-            timeout: Duration::from_secs(60),
+            max_tasks: DEFAULT_MAX_TASKS,
+            max_memory: DEFAULT_MAX_MEMORY,
+            timeout: Duration::from_secs(300),
         }
     }
 }
 
-/// A scenario that could not run.
+/// What kind of thing stopped a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunErrorKind {
+    /// A command that cannot run (no such port, agent, ...).
+    Scenario,
+    /// A budget was used up.
+    Budget,
+    /// The agents' threads could not run (a thread that would not start).
+    Threads,
+    /// The output could not be written.
+    Output,
+}
+
+/// A scenario that could not run to its end.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
 pub struct RunError {
@@ -44,18 +69,91 @@ pub struct RunError {
     pub line: usize,
     /// What went wrong.
     pub message: String,
+    /// What kind of thing it was.
+    pub kind: RunErrorKind,
+}
+
+impl RunError {
+    fn new(line: usize, kind: RunErrorKind, message: impl Into<String>) -> Self {
+        RunError {
+            line,
+            message: message.into(),
+            kind,
+        }
+    }
+}
+
+/// A cross-agent race the stepper saw during a `run`: a place where the
+/// outcome depends on how two agents' tasks interleave, which the stepper
+/// decides one way (the older task first) and threads by timing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Race {
+    /// The `run` line.
+    pub line: usize,
+    /// What raced.
+    pub note: String,
+}
+
+impl fmt::Display for Race {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}: a cross-agent race: {}; under --threads the ports downstream of it may \
+             see other sequences than the stepper's",
+            self.line, self.note
+        )
+    }
+}
+
+/// What a run did, counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Tasks and reaction runs taken from the task budget.
+    pub tasks: u64,
+    /// Reactions run (part of `tasks`).
+    pub reactions: u64,
+    /// Bytes counted against the memory budget.
+    pub bytes: u64,
+    /// Lines output.
+    pub lines: u64,
+    /// Port-name lookups: hash probes plus ports indexed.
+    pub label_probes: u64,
+    /// Under `--threads`: how often agent threads woke up.
+    pub wake_ups: u64,
+    /// The cross-agent races the stepper saw.
+    pub races: Vec<Race>,
+}
+
+/// Where a run's lines go, as they are made.
+pub trait Output {
+    /// One line. `key` is what it belongs to, `AGENT TARGET` (a port, or
+    /// `global`, `send`, `reaction`), or `gc`; `None` for a trace line.
+    fn line(&mut self, key: Option<&str>, text: &str) -> std::io::Result<()>;
 }
 
 /// What running a scenario printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunOutput {
-    /// On the stepper: every line in the order it happened. On threads: the
-    /// same as `per_port`, flattened.
+    /// Every line in the order it was output: on the stepper, the order
+    /// things happened; on threads, port after port.
     pub lines: Vec<String>,
     /// Each port's (or agent global scope's) lines in order, keyed
     /// `AGENT TARGET`: the part of the output that does not depend on how
     /// event loops interleave.
     pub per_port: BTreeMap<String, Vec<String>>,
+}
+
+impl Output for RunOutput {
+    fn line(&mut self, key: Option<&str>, text: &str) -> std::io::Result<()> {
+        self.lines.push(text.to_owned());
+        if let Some(key) = key {
+            self.per_port
+                .entry(key.to_owned())
+                .or_default()
+                .push(text.to_owned());
+        }
+        Ok(())
+    }
 }
 
 impl RunOutput {
@@ -70,517 +168,281 @@ impl RunOutput {
     }
 }
 
-/// Lines produced while commands and reactions run: (group key, line).
-type Sink = Arc<Mutex<Vec<(String, String)>>>;
-/// Every agent's global scope, by agent name, for `ship` (also in reactions).
-type Globals = Arc<Mutex<HashMap<String, GlobalPort>>>;
+/// The runner's state for one agent, shared with its reactions.
+pub(super) type ScriptState = Arc<Mutex<super::script::AgentScript>>;
 
-fn push(sink: &Sink, key: String, line: String) {
-    if let Ok(mut sink) = sink.lock() {
-        sink.push((key, line));
-    }
+/// A piece of script for one agent.
+pub(super) type Work = Box<dyn FnOnce(&mut Agent) + Send>;
+
+/// The event loops a scenario runs on: the stepper, or threads.
+pub(super) trait Loops {
+    /// Adds an agent, known to the run's context.
+    fn add_agent(
+        &mut self,
+        name: &str,
+        cluster: AgentClusterId,
+        line: usize,
+    ) -> Result<(AgentId, ScriptState), RunError>;
+    /// Runs `work` in agent `id`, with no task of any agent in between, and
+    /// returns when it is done.
+    fn in_agent(&mut self, id: AgentId, work: Work, line: usize) -> Result<(), RunError>;
+    /// `step [AGENT]`.
+    fn step(&mut self, id: Option<AgentId>, line: usize, output: &mut dyn Output) -> Result<(), RunError>;
+    /// `run`.
+    fn run(&mut self, line: usize, output: &mut dyn Output) -> Result<(), RunError>;
+    /// `gc`: the collected ports.
+    fn gc(&mut self, line: usize) -> Result<Vec<(AgentId, String)>, RunError>;
+    /// The end of the scenario: stops the loops, passes on what is left.
+    fn finish(&mut self, output: &mut dyn Output, summary: &mut RunSummary) -> Result<(), RunError>;
 }
 
-/// One dispatched event as an output line.
-pub fn event_line(agent: &Agent, event: &DispatchedEvent) -> String {
-    let mut line = format!("{} {} {}", event.agent, event.target_label, event.event);
-    if let Some(data) = &event.data {
-        line.push_str(" data=");
-        line.push_str(&print(&agent.realm, data).to_one_line());
-    }
-    if !event.port_labels.is_empty() {
-        line.push_str(&format!(" ports=[{}]", event.port_labels.join(", ")));
-    }
-    if let Some(error) = &event.error {
-        line.push_str(&format!(" error={error}"));
-    }
-    line
-}
-
-/// The message of a `post`, built into the posting agent's realm: a graph
-/// document (or a bare VALUE) whose `{"kind": "MessagePort", "port": NAME}`
-/// objects are the agent's existing ports. Returns the value and the
-/// document's objects.
-fn build_message(agent: &mut Agent, text: &str) -> Result<(Value<ObjectId>, Vec<ObjectId>), String> {
-    let mut json: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("the message is not JSON: {e}"))?;
-    if !json.as_object().is_some_and(|o| o.contains_key("root")) {
-        json = serde_json::json!({ "root": json, "objects": [] });
-    }
-    // Existing ports stand in the document as placeholders, swapped after.
-    let mut ports = HashMap::new();
-    if let Some(objects) = json.get_mut("objects").and_then(|o| o.as_array_mut()) {
-        for (index, object) in objects.iter_mut().enumerate() {
-            let Some(name) = object.get("port").and_then(|p| p.as_str()).map(str::to_owned) else {
-                continue;
-            };
-            if object.get("kind").and_then(|k| k.as_str()) != Some("MessagePort") {
-                continue;
-            }
-            let port = agent
-                .port_by_label(&name)
-                .ok_or_else(|| format!("{} has no port {name:?}", agent.name()))?;
-            ports.insert(index, agent.port(port).map(|p| p.object).ok_or("unknown port")?);
-            *object = serde_json::json!({ "kind": "Object" });
-        }
-    }
-    let document = Document::from_json(&json).map_err(|e| format!("the message: {e}"))?;
-    let built = build(&document, &mut agent.realm).map_err(|e| format!("the message: {e}"))?;
-    let swap: HashMap<ObjectId, ObjectId> =
-        ports.iter().map(|(i, port)| (built.objects[*i], *port)).collect();
-    let swapped = |v: &Value<ObjectId>| match v {
-        Value::Object(o) => Value::Object(*swap.get(o).unwrap_or(o)),
-        other => other.clone(),
-    };
-    for id in &built.objects {
-        let object = agent.realm.object_mut(*id);
-        for (_, property) in &mut object.properties {
-            if let OwnProperty::Data { value, .. } = property {
-                *value = swapped(value);
+/// Hands the lines made so far to `output`: on the stepper, as they come;
+/// on threads (grouped per port), only at the `end`.
+pub(super) fn pass_on(context: &Context, output: &mut dyn Output, end: bool) -> Result<(), RunError> {
+    let write =
+        |e: std::io::Error| RunError::new(0, RunErrorKind::Output, format!("cannot write the output: {e}"));
+    match context.take_lines(end) {
+        Some(Lines::Ordered(lines)) => {
+            for (key, text) in lines {
+                output.line(key.as_deref(), &text).map_err(write)?;
             }
         }
-        match &mut object.kind {
-            ObjectKind::Map(entries) => {
-                for (k, v) in entries.iter_mut().flatten() {
-                    (*k, *v) = (swapped(k), swapped(v));
+        Some(Lines::Grouped(groups)) => {
+            for (key, lines) in groups {
+                for text in lines {
+                    output.line(Some(&key), &text).map_err(write)?;
                 }
             }
-            ObjectKind::Set(values) => values.iter_mut().flatten().for_each(|v| *v = swapped(v)),
-            _ => {}
         }
-    }
-    let objects = built.objects.iter().map(|o| *swap.get(o).unwrap_or(o)).collect();
-    Ok((swapped(&built.root), objects))
-}
-
-/// Runs a command that concerns one agent (`ship`, `post`, `start`, …) on
-/// that agent: from the runner, or from a reaction.
-fn run_in_agent(agent: &mut Agent, command: &Command, globals: &Globals, sink: &Sink) -> Result<(), String> {
-    let find = |agent: &Agent, name: &str| {
-        agent
-            .port_by_label(name)
-            .ok_or_else(|| format!("{} has no port {name:?}", agent.name()))
-    };
-    let key = |agent: &Agent, port: &str| format!("{} {port}", agent.name());
-    match command {
-        Command::Ship { port, to } => {
-            let id = find(agent, port)?;
-            let object = agent.port(id).map(|p| p.object).ok_or("unknown port")?;
-            let global = globals
-                .lock()
-                .ok()
-                .and_then(|g| g.get(to).cloned())
-                .ok_or_else(|| format!("no agent {to:?}"))?;
-            if let Err(error) = agent.post_to_global(&global, Value::Undefined, &[object]) {
-                push(
-                    sink,
-                    key(agent, port),
-                    format!("{} {port} ship: {error}", agent.name()),
-                );
-            }
-        }
-        Command::Post {
-            port,
-            message,
-            transfer,
-            options,
-        } => {
-            let id = find(agent, port)?;
-            let (value, objects) = build_message(agent, message)?;
-            let mut list = Vec::new();
-            for item in transfer {
-                list.push(match item {
-                    TransferItem::Port(name) => {
-                        let p = find(agent, name)?;
-                        agent.port(p).map(|p| p.object).ok_or("unknown port")?
-                    }
-                    TransferItem::Object(n) => *objects
-                        .get(*n)
-                        .ok_or_else(|| format!("transfer #{n}: the message has no object {n}"))?,
-                });
-            }
-            let outcome = if *options {
-                agent.post_message_with_options(id, value, &list)
-            } else {
-                agent.post_message(id, value, &list)
-            };
-            let line = match outcome {
-                Ok(PostOutcome::Queued) => None,
-                Ok(PostOutcome::NoTargetPort) => None,
-                Ok(PostOutcome::Doomed) => Some(
-                    "doomed: the target port was in the transfer list, so the channel is lost".to_owned(),
-                ),
-                Err(error) => Some(error.to_string()),
-            };
-            if let Some(line) = line {
-                push(
-                    sink,
-                    key(agent, port),
-                    format!("{} {port} post: {line}", agent.name()),
-                );
-            }
-        }
-        Command::Start(port) => {
-            let id = find(agent, port)?;
-            agent.start(id);
-        }
-        Command::OnMessage(port) => {
-            let id = find(agent, port)?;
-            agent.set_onmessage(id);
-        }
-        Command::Listen(port, event) => {
-            let id = find(agent, port)?;
-            agent.add_event_listener(id, *event);
-        }
-        Command::Close(port) => {
-            let id = find(agent, port)?;
-            agent.close(id);
-        }
-        Command::Forget(port) => {
-            let id = find(agent, port)?;
-            agent.forget(id);
-        }
-        Command::On { port, event, command } => {
-            let id = find(agent, port)?;
-            let (command, globals, sink) = ((**command).clone(), globals.clone(), sink.clone());
-            agent.on(
-                EventTarget::Port(id),
-                *event,
-                Box::new(move |agent, _| {
-                    if let Err(message) = run_in_agent(agent, &command, &globals, &sink) {
-                        push(
-                            &sink,
-                            format!("{} reaction", agent.name()),
-                            format!("{} reaction: {message}", agent.name()),
-                        );
-                    }
-                }),
-            );
-        }
-        Command::Shutdown(_) => agent.shut_down(),
-        other => return Err(format!("`{other}` is not a command for one agent")),
+        None => {}
     }
     Ok(())
 }
 
-/// The port a command names, if it names one.
-fn port_of(command: &Command) -> Option<&str> {
-    match command {
-        Command::Ship { port, .. }
-        | Command::Post { port, .. }
-        | Command::Start(port)
-        | Command::OnMessage(port)
-        | Command::Listen(port, _)
-        | Command::Close(port)
-        | Command::Forget(port)
-        | Command::On { port, .. } => Some(port),
-        _ => None,
-    }
+/// Runs the commands of a scenario, in order, on `loops`.
+struct Driver<'a> {
+    context: Arc<Context>,
+    loops: &'a mut dyn Loops,
+    trace: bool,
+    agents: HashMap<String, AgentId>,
+    /// By agent: its name, and its script state.
+    names: Vec<String>,
+    scripts: Vec<Script>,
+    /// The ports `channel` made: the agent that holds them, and the line.
+    made: HashMap<String, (AgentId, usize)>,
+    /// Commands for one agent not yet run: they run together, as one piece
+    /// of script, when a command for another agent (or `step`, `run`, `gc`)
+    /// comes.
+    batch: Option<(AgentId, Vec<(usize, Command)>)>,
 }
 
-struct Stepper {
-    world: World,
-    globals: Globals,
-    sink: Sink,
-    lines: Vec<String>,
-    /// The lines commands and reactions printed, with their group keys.
-    command_lines: Vec<(String, String)>,
-    options: RunOptions,
-}
-
-impl Stepper {
-    fn agent_id(&self, name: &str) -> Result<AgentId, String> {
-        self.world
-            .agent_named(name)
-            .ok_or_else(|| format!("no agent {name:?}"))
+impl Driver<'_> {
+    fn agent(&self, name: &str, line: usize) -> Result<AgentId, RunError> {
+        self.agents
+            .get(name)
+            .copied()
+            .ok_or_else(|| RunError::new(line, RunErrorKind::Scenario, format!("no agent {name:?}")))
     }
 
-    /// The agent holding the port named `port` now.
-    fn holder(&self, port: &str) -> Result<AgentId, String> {
-        self.world
-            .agents()
-            .find(|(_, a)| a.port_by_label(port).is_some())
-            .map(|(id, _)| id)
-            .ok_or_else(|| format!("no port {port:?} (ports: {})", self.port_names().join(", ")))
-    }
-
-    fn port_names(&self) -> Vec<String> {
-        self.world
-            .agents()
-            .flat_map(|(_, a)| {
-                a.port_ids()
-                    .into_iter()
-                    .filter_map(|p| a.port(p).map(|s| s.label.clone()))
-            })
-            .collect()
-    }
-
-    fn flush_sink(&mut self) {
-        let lines: Vec<_> = self
-            .sink
-            .lock()
-            .map(|mut s| std::mem::take(&mut *s))
-            .unwrap_or_default();
-        self.lines.extend(lines.iter().map(|(_, line)| line.clone()));
-        self.command_lines.extend(lines);
-    }
-
-    fn traced<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
-        if !self.options.trace {
-            return f(self);
-        }
-        let (result, steps) = spec::traced(|| f(&mut *self));
-        self.lines
-            .extend(steps.into_iter().map(|s| format!("    step {s}")));
-        result
-    }
-
-    fn step(&mut self, agent: Option<AgentId>) -> bool {
-        let event = match agent {
-            Some(agent) => self.world.run_one(agent).map(|e| (agent, e)),
-            None => self.world.step(),
+    /// The agent holding the port named `label`: a received port's name
+    /// says where it was received (`p@B`, `p@B#2`), any other port was made
+    /// by `channel`.
+    fn holder(&self, port: &PortRef, line: usize) -> Result<AgentId, RunError> {
+        let no_port = |label: &str| RunError::new(line, RunErrorKind::Scenario, format!("no port {label:?}"));
+        let PortRef::Named(label) = port else {
+            return Err(RunError::new(
+                line,
+                RunErrorKind::Scenario,
+                format!("{port} outside a reaction"),
+            ));
         };
-        let Some((agent, event)) = event else { return false };
-        let line = event_line(self.world.agent_ref(agent), &event);
-        self.lines.push(line);
-        self.flush_sink();
-        true
+        match label.split_once('@') {
+            Some((_, agent)) => {
+                let agent = agent.split('#').next().unwrap_or(agent);
+                self.agents.get(agent).copied().ok_or_else(|| no_port(label))
+            }
+            None => self
+                .made
+                .get(label)
+                .map(|(id, _)| *id)
+                .ok_or_else(|| no_port(label)),
+        }
     }
 
-    fn run(&mut self, command: &Command) -> Result<(), String> {
-        match command {
-            Command::Agent { name, cluster } => {
-                if self.world.agent_named(name).is_some() {
-                    return Err(format!("agent {name:?} exists already"));
-                }
-                let id = self.world.add_agent(name.clone(), AgentClusterId(*cluster));
-                let global = self.world.agent(id).global_port();
-                self.globals
-                    .lock()
-                    .map_err(|_| "poisoned")?
-                    .insert(name.clone(), global);
-            }
-            Command::Channel { agent, port1, port2 } => {
-                let id = self.agent_id(agent)?;
-                for port in [port1, port2] {
-                    if self.holder(port).is_ok() {
-                        return Err(format!("a port named {port:?} exists already"));
-                    }
-                }
-                self.world.agent(id).new_message_channel(port1, port2);
-            }
-            Command::Gc => {
-                for (agent, label) in self.world.collect_garbage() {
-                    let name = self.world.agent_ref(agent).name().to_owned();
-                    push(
-                        &self.sink,
-                        "gc".to_owned(),
-                        format!("gc: collected {name} {label}"),
-                    );
-                }
-                self.flush_sink();
-            }
-            Command::Shutdown(name) => {
-                let id = self.agent_id(name)?;
-                self.world.agent(id).shut_down();
-            }
-            Command::Step(agent) => {
-                let agent = agent.as_deref().map(|a| self.agent_id(a)).transpose()?;
-                self.traced(|s| s.step(agent));
-            }
-            Command::Run => {
-                for _ in 0..self.options.max_steps {
-                    if !self.traced(|s| s.step(None)) {
-                        return Ok(());
-                    }
-                }
-                self.lines
-                    .push(format!("run: stopped after {} tasks", self.options.max_steps));
-            }
-            command => {
-                let port = port_of(command).ok_or("not a port command")?;
-                let holder = self.holder(port)?;
-                let (globals, sink) = (self.globals.clone(), self.sink.clone());
-                self.traced(|s| run_in_agent(s.world.agent(holder), command, &globals, &sink))?;
-                self.flush_sink();
+    fn queue(&mut self, id: AgentId, line: usize, command: Command) -> Result<(), RunError> {
+        match &mut self.batch {
+            Some((agent, commands)) if *agent == id => commands.push((line, command)),
+            _ => {
+                self.flush()?;
+                self.batch = Some((id, vec![(line, command)]));
             }
         }
         Ok(())
     }
-}
 
-/// Groups the events of every agent's log, and the command lines, per port.
-fn per_port(world: &World, sink: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (_, agent) in world.agents() {
-        for event in agent.log() {
-            groups
-                .entry(format!("{} {}", event.agent, event.target_label))
-                .or_default()
-                .push(event_line(agent, event));
+    /// Runs the pending commands in their agent.
+    fn flush(&mut self) -> Result<(), RunError> {
+        let Some((id, commands)) = self.batch.take() else {
+            return Ok(());
+        };
+        let line = commands.first().map_or(0, |(line, _)| *line);
+        let script = self.scripts[id.0].clone();
+        let failed: Arc<Mutex<Option<(usize, String)>>> = Arc::default();
+        let (failure, trace) = (failed.clone(), self.trace);
+        let work = Box::new(move |agent: &mut Agent| {
+            for (line, command) in commands {
+                let (result, steps) = if trace {
+                    spec::traced(|| script.run(agent, &command, None, line))
+                } else {
+                    (script.run(agent, &command, None, line), Vec::new())
+                };
+                for step in steps {
+                    script.context.emit(None, format!("    step {step}"));
+                }
+                if let Err(message) = result {
+                    *lock(&failure) = Some((line, message));
+                    return;
+                }
+            }
+        });
+        self.loops.in_agent(id, work, line)?;
+        match lock(&failed).take() {
+            Some((line, message)) => Err(RunError::new(line, RunErrorKind::Scenario, message)),
+            None => Ok(()),
         }
     }
-    for (key, line) in sink {
-        groups.entry(key.clone()).or_default().push(line.clone());
-    }
-    groups
-}
 
-/// Runs `scenario`.
-pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput, RunError> {
-    if options.threads {
-        return run_threaded(scenario, options);
-    }
-    let mut stepper = Stepper {
-        world: World::new(),
-        globals: Globals::default(),
-        sink: Sink::default(),
-        lines: Vec::new(),
-        command_lines: Vec::new(),
-        options: options.clone(),
-    };
-    for (line, command) in &scenario.commands {
-        stepper
-            .run(command)
-            .map_err(|message| RunError { line: *line, message })?;
-    }
-    let per_port = per_port(&stepper.world, &stepper.command_lines);
-    Ok(RunOutput {
-        lines: stepper.lines,
-        per_port,
-    })
-}
-
-fn run_threaded(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput, RunError> {
-    let mut world = World::new();
-    let globals = Globals::default();
-    let sink = Sink::default();
-    // Agents first: they exist before any thread starts.
-    for (line, command) in &scenario.commands {
-        if let Command::Agent { name, cluster } = command {
-            if world.agent_named(name).is_some() {
-                return Err(RunError {
-                    line: *line,
-                    message: format!("agent {name:?} exists already"),
+    fn command(&mut self, line: usize, command: &Command, output: &mut dyn Output) -> Result<(), RunError> {
+        match command {
+            Command::Agent { name, cluster } => {
+                self.flush()?;
+                if self.agents.contains_key(name) {
+                    let message = format!("agent {name:?} exists already");
+                    return Err(RunError::new(line, RunErrorKind::Scenario, message));
+                }
+                let (id, state) = self.loops.add_agent(name, AgentClusterId(*cluster), line)?;
+                self.agents.insert(name.clone(), id);
+                self.names.push(name.clone());
+                self.scripts.push(Script {
+                    state,
+                    context: self.context.clone(),
                 });
             }
-            let id = world.add_agent(name.clone(), AgentClusterId(*cluster));
-            if let Ok(mut g) = globals.lock() {
-                g.insert(name.clone(), world.agent(id).global_port());
-            }
-        }
-    }
-    // Which agent creates each named port (received ports name theirs).
-    let mut created: HashMap<String, String> = HashMap::new();
-    let mut threads = Some(ThreadedWorld::start(world));
-    let fail = |line: usize, message: String| RunError { line, message };
-    for (line, command) in &scenario.commands {
-        let line = *line;
-        let running = threads
-            .as_ref()
-            .ok_or_else(|| fail(line, "threads stopped".into()))?;
-        let owner_of = |port: &str| -> Result<String, RunError> {
-            let base_owner = port
-                .split_once('@')
-                .map(|(_, rest)| rest.split('#').next().unwrap_or(rest).to_owned());
-            base_owner
-                .or_else(|| created.get(port).cloned())
-                .ok_or_else(|| fail(line, format!("no port {port:?}")))
-        };
-        let agent_index = |name: &str| -> Result<AgentId, RunError> {
-            scenario
-                .commands
-                .iter()
-                .filter_map(|(_, c)| match c {
-                    Command::Agent { name, .. } => Some(name.as_str()),
-                    _ => None,
-                })
-                .position(|n| n == name)
-                .map(AgentId)
-                .ok_or_else(|| fail(line, format!("no agent {name:?}")))
-        };
-        match command {
-            Command::Agent { .. } => {}
             Command::Channel { agent, port1, port2 } => {
+                let id = self.agent(agent, line)?;
                 for port in [port1, port2] {
-                    if created.insert(port.clone(), agent.clone()).is_some() {
-                        return Err(fail(line, format!("a port named {port:?} exists already")));
+                    if let Some((_, made)) = self.made.insert(port.clone(), (id, line)) {
+                        let message = format!(
+                            "a port named {port:?} was made on line {made} (names `channel` gives are never reused)"
+                        );
+                        return Err(RunError::new(line, RunErrorKind::Scenario, message));
                     }
                 }
-                let (p1, p2) = (port1.clone(), port2.clone());
-                running
-                    .execute(
-                        agent_index(agent)?,
-                        Box::new(move |a| {
-                            a.new_message_channel(&p1, &p2);
-                        }),
-                    )
-                    .map_err(|e| fail(line, e.to_string()))?;
-            }
-            Command::Run | Command::Step(_) => {
-                running
-                    .wait_until_idle(options.timeout)
-                    .map_err(|e| fail(line, e.to_string()))?;
+                self.queue(id, line, command.clone())?;
             }
             Command::Gc => {
-                running
-                    .wait_until_idle(options.timeout)
-                    .map_err(|e| fail(line, e.to_string()))?;
-                let mut world = threads
-                    .take()
-                    .ok_or_else(|| fail(line, "threads stopped".into()))?
-                    .finish()
-                    .map_err(|e| fail(line, e.to_string()))?;
-                for (agent, label) in world.collect_garbage() {
-                    let name = world.agent_ref(agent).name().to_owned();
-                    push(&sink, "gc".to_owned(), format!("gc: collected {name} {label}"));
+                self.flush()?;
+                for (agent, label) in self.loops.gc(line)? {
+                    let name = self.names.get(agent.0).map_or("", String::as_str);
+                    self.context
+                        .emit(Some("gc".to_owned()), format!("gc: collected {name} {label}"));
                 }
-                threads = Some(ThreadedWorld::start(world));
             }
-            Command::Shutdown(agent) => {
-                running
-                    .execute(agent_index(agent)?, Box::new(Agent::shut_down))
-                    .map_err(|e| fail(line, e.to_string()))?;
+            Command::Step(agent) => {
+                self.flush()?;
+                let agent = agent.as_deref().map(|a| self.agent(a, line)).transpose()?;
+                self.loops.step(agent, line, output)?;
             }
-            command => {
-                let port = port_of(command).ok_or_else(|| fail(line, "not a port command".into()))?;
-                let agent = agent_index(&owner_of(port)?)?;
-                let (command, globals, sink) = (command.clone(), globals.clone(), sink.clone());
-                running
-                    .execute(
-                        agent,
-                        Box::new(move |a| {
-                            if let Err(message) = run_in_agent(a, &command, &globals, &sink) {
-                                push(
-                                    &sink,
-                                    format!("{} error", a.name()),
-                                    format!("line {line}: {message}"),
-                                );
-                            }
-                        }),
-                    )
-                    .map_err(|e| fail(line, e.to_string()))?;
+            Command::Run => {
+                self.flush()?;
+                self.loops.run(line, output)?;
             }
+            Command::Shutdown(agent) => self.queue(self.agent(agent, line)?, line, command.clone())?,
+            Command::Send { from, .. } => self.queue(self.agent(from, line)?, line, command.clone())?,
+            Command::On {
+                target: Target::Global(agent),
+                ..
+            } => self.queue(self.agent(agent, line)?, line, command.clone())?,
+            Command::Ship { port, .. }
+            | Command::Post { port, .. }
+            | Command::Start(port)
+            | Command::OnMessage(port)
+            | Command::Listen(port, _)
+            | Command::Close(port)
+            | Command::Forget(port)
+            | Command::On {
+                target: Target::Port(port),
+                ..
+            } => self.queue(self.holder(port, line)?, line, command.clone())?,
+        }
+        Ok(())
+    }
+
+    fn stopped(&self, line: usize) -> Result<(), RunError> {
+        match self.context.budget.exhausted() {
+            Some(why) => Err(RunError::new(line, RunErrorKind::Budget, why.to_string())),
+            None => Ok(()),
         }
     }
-    let running = threads.take().ok_or_else(|| RunError {
-        line: 0,
-        message: "threads stopped".into(),
-    })?;
-    running.wait_until_idle(options.timeout).map_err(|e| RunError {
-        line: 0,
-        message: e.to_string(),
-    })?;
-    let world = running.finish().map_err(|e| RunError {
-        line: 0,
-        message: e.to_string(),
-    })?;
-    let sink_lines = sink.lock().map(|s| s.clone()).unwrap_or_default();
-    let per_port = per_port(&world, &sink_lines);
-    let lines = RunOutput {
-        lines: Vec::new(),
-        per_port: per_port.clone(),
+}
+
+fn drive(driver: &mut Driver<'_>, scenario: &Scenario, output: &mut dyn Output) -> Result<(), RunError> {
+    for (line, command) in &scenario.commands {
+        driver.command(*line, command, output)?;
+        if matches!(command, Command::Step(_) | Command::Run | Command::Gc) {
+            driver.stopped(*line)?;
+        }
+        pass_on(&driver.context, output, false)?;
     }
-    .per_port_lines();
-    Ok(RunOutput { lines, per_port })
+    let last = scenario.commands.last().map_or(0, |(line, _)| *line);
+    driver.flush()?;
+    driver.stopped(last)
+}
+
+/// Runs `scenario`, handing each line to `output` as it is made (on
+/// threads, port after port at the end). Returns what the run did, and why
+/// it stopped early if it did: the lines before that are output.
+pub fn run_to(
+    scenario: &Scenario,
+    options: &RunOptions,
+    output: &mut dyn Output,
+) -> (RunSummary, Result<(), RunError>) {
+    let context = Arc::new(Context::new(
+        Budget::new(options.max_tasks, options.max_memory),
+        options.threads,
+    ));
+    let mut loops: Box<dyn Loops> = if options.threads {
+        Box::new(Threaded::new(context.clone(), options.timeout))
+    } else {
+        Box::new(Stepper::new(context.clone(), options.trace))
+    };
+    let mut driver = Driver {
+        context: context.clone(),
+        loops: &mut *loops,
+        trace: options.trace && !options.threads,
+        agents: HashMap::new(),
+        names: Vec::new(),
+        scripts: Vec::new(),
+        made: HashMap::new(),
+        batch: None,
+    };
+    let mut result = drive(&mut driver, scenario, output);
+    let mut summary = RunSummary::default();
+    let finished = loops.finish(output, &mut summary);
+    if result.is_ok() {
+        result = finished;
+    }
+    summary.tasks = context.budget.tasks_used();
+    summary.reactions = context.reactions_run_total();
+    summary.bytes = context.budget.bytes_used();
+    summary.lines = context.lines_out.load(Ordering::SeqCst);
+    summary.label_probes = context.label_probes.load(Ordering::SeqCst);
+    (summary, result)
+}
+
+/// Runs `scenario` and returns everything it printed.
+pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput, RunError> {
+    let mut output = RunOutput::default();
+    let (_, result) = run_to(scenario, options, &mut output);
+    result.map(|()| output)
 }

@@ -27,7 +27,7 @@ Commands:
   clone FILE [--trace]   structured-clone the value a graph-notation document describes
   coverage clone FILE | coverage run FILE
                          run the command, then print which spec steps it executed
-  run FILE [--threads] [--trace]
+  run FILE [--threads] [--trace] [--per-port] [--max-tasks N] [--max-memory BYTES]
                          run a messaging scenario and print every event
   help [command]         print this help, or a command's
 
