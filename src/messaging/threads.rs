@@ -17,7 +17,8 @@
 //! lets them go, which is how a scenario's commands run as the stepper runs
 //! them, with no task in between.
 
-use super::agent::{Agent, DispatchedEvent};
+use super::agent::Agent;
+use super::event_loop::DispatchedEvent;
 use super::queue::{Signal, TaskClock};
 use super::sync::{Arc, AtomicU64, Condvar, Mutex, MutexGuard, Ordering, lock};
 use super::world::{AgentId, World};

@@ -33,7 +33,7 @@ impl AgentScript {
     /// port) finds nothing.
     pub(super) fn port(&mut self, agent: &Agent, label: &str, context: &Context) -> Option<PortId> {
         let mut probes = 1;
-        for (id, state) in agent.ports.ports.range(PortId(self.indexed)..) {
+        for (id, state) in agent.table().ports.range(PortId(self.indexed)..) {
             self.labels.insert(state.label.clone(), *id);
             self.indexed = id.0 + 1;
             probes += 1;
@@ -54,7 +54,8 @@ pub(super) struct Script {
 
 /// The identity of the channel `port` is an end of, while it has one.
 fn channel(agent: &Agent, port: PortId) -> Option<usize> {
-    let end = agent.port(port)?.end.as_ref()?;
+    let state = agent.port(port)?;
+    let end = state.end.as_ref()?;
     Some(Arc::as_ptr(&end.channel) as usize)
 }
 
