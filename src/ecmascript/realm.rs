@@ -455,4 +455,25 @@ pub trait Realm {
     ) -> bool;
     /// Sets the HTML [[Detached]] slot of a transferable platform object.
     fn set_detached(&mut self, o: &Self::Object, detached: bool);
+
+    // ----- optional: what a realm may offer to make the algorithms cheaper -----
+
+    /// A small number naming the object, if the realm keeps one: distinct
+    /// objects must have distinct numbers, and the numbers should be dense
+    /// (an arena's slot numbers), because StructuredSerializeInternal's
+    /// *memory* then indexes a vector by them instead of hashing handles.
+    /// The default, `None` for every object, is always correct.
+    fn dense_object_index(&self, _o: &Self::Object) -> Option<usize> {
+        None
+    }
+
+    /// A hint that about `additional` new objects are on their way
+    /// (StructuredDeserialize knows how many records it holds), so the realm
+    /// may make room at once. The default does nothing.
+    fn reserve_objects(&mut self, _additional: usize) {}
+
+    /// A hint that about `additional` own properties are about to be
+    /// defined on the new object `o` (StructuredDeserialize knows how many
+    /// its record holds). The default does nothing.
+    fn reserve_own_properties(&mut self, _o: &Self::Object, _additional: usize) {}
 }

@@ -71,6 +71,11 @@ impl PropertyList {
         });
     }
 
+    /// Makes room for `additional` more properties.
+    pub fn reserve(&mut self, additional: usize) {
+        self.entries.reserve_exact(additional);
+    }
+
     /// [`PropertyList::insert`] of a (key, property) pair.
     pub fn push(&mut self, (key, property): (PropertyKey, OwnProperty)) {
         self.insert(key, property);

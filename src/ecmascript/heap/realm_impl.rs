@@ -354,6 +354,23 @@ impl Realm for Heap {
             *slot = detached;
         }
     }
+
+    // ----- optional -----
+
+    /// The arena slot: handles are dense indices already.
+    fn dense_object_index(&self, o: &ObjectId) -> Option<usize> {
+        Some(o.index())
+    }
+
+    fn reserve_objects(&mut self, additional: usize) {
+        self.objects.reserve(additional);
+    }
+
+    fn reserve_own_properties(&mut self, o: &ObjectId, additional: usize) {
+        if let Some(object) = self.objects.get_mut(o.index()) {
+            object.properties.reserve(additional);
+        }
+    }
 }
 
 #[cfg(test)]
