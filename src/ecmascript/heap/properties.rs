@@ -111,14 +111,25 @@ impl Heap {
             _ => (0, false),
         };
         let entry = |(key, property): &(PropertyKey, OwnProperty)| (key.clone(), property.enumerable());
-        let mut indices: Vec<(u32, &(PropertyKey, OwnProperty))> = object
-            .properties
-            .iter()
-            .filter_map(|pair| Some((pair.0.as_string()?.as_array_index()?, pair)))
-            // A stored index the String already covers is shadowed by it.
-            .filter(|(index, _)| usize::try_from(*index).map_or(true, |i| i >= string_units))
-            .collect();
-        indices.sort_by_key(|(index, _)| *index);
+        // Array indices ascending: read off the list's index vector when it
+        // holds them all, else found and sorted.
+        let mut indices: Vec<(usize, &(PropertyKey, OwnProperty))> =
+            match object.properties.array_indices_in_order() {
+                Some(in_order) => in_order.map(|(i, at)| (i, &object.properties[at])).collect(),
+                None => {
+                    let mut found: Vec<_> = object
+                        .properties
+                        .iter()
+                        .filter_map(|pair| {
+                            Some((usize::try_from(pair.0.as_string()?.as_array_index()?).ok()?, pair))
+                        })
+                        .collect();
+                    found.sort_by_key(|(index, _)| *index);
+                    found
+                }
+            };
+        // A stored index the String already covers is shadowed by it.
+        indices.retain(|(index, _)| *index >= string_units);
 
         let mut keys = Vec::with_capacity(string_units + object.properties.len() + 1);
         keys.extend((0..string_units).map(|i| (PropertyKey::String(JsString::from(i.to_string())), true)));
