@@ -54,7 +54,9 @@ impl<O> Filling<'_, O> {
 pub struct Deserializer<'r, R: Realm> {
     realm: &'r mut R,
     serialized: &'r Serialized,
-    memory: Vec<Option<Value<R::Object>>>,
+    /// The objects made so far, by record. Only objects need remembering:
+    /// a primitive record read twice gives the same primitive twice.
+    memory: Vec<Option<R::Object>>,
     transferred: Vec<Value<R::Object>>,
     /// Buffer bytes moved out of the records beforehand, by record
     /// (ascending): deserializing such a record moves them into the new
@@ -169,8 +171,8 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
         let serialized = self.record(id)?;
         step!("structureddeserialize/2"); // made before: the same value again
-        if let Some(Some(value)) = self.memory.get(id.index()) {
-            return Ok(Some(value.clone()));
+        if let Some(Some(object)) = self.memory.get(id.index()) {
+            return Ok(Some(Value::Object(object.clone())));
         }
         if let Record::Transferred { holder } = serialized {
             // The record StructuredDeserializeWithTransfer put in memory for a
@@ -186,7 +188,9 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         let (value, deep) = self.shallow_value(host, id, serialized)?;
 
         step!("structureddeserialize/23"); // remember the value before filling it
-        self.memory[id.index()] = Some(value.clone());
+        if let Value::Object(object) = &value {
+            self.memory[id.index()] = Some(object.clone());
+        }
 
         step!("structureddeserialize/24"); // deep: fill in what the record holds
         if deep

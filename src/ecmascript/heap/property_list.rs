@@ -24,18 +24,58 @@ const DENSE_SLACK: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub struct PropertyList {
     entries: Vec<(PropertyKey, OwnProperty)>,
+    /// Where each key is, once the list is long. Boxed, so that the many
+    /// short lists pay a pointer for it, not three collections.
+    index: Option<Box<KeyIndex>>,
+}
+
+/// The positions of a long list's keys.
+#[derive(Clone, Debug, Default)]
+struct KeyIndex {
     /// By array index: the property's position plus one; 0 is absent.
     by_array_index: Vec<u32>,
     /// How many array-index keys are not in `by_array_index` (too sparse).
     sparse_indices: usize,
-    /// Positions of the other keys, once the list is long.
-    index: Option<Box<KeyIndex>>,
+    /// Positions of the other keys.
+    others: HashMap<PropertyKey, usize>,
 }
 
-/// Positions by key. Boxed in the list, so that the many objects without
-/// one pay a pointer, not a whole map.
-#[derive(Clone, Debug, Default)]
-struct KeyIndex(HashMap<PropertyKey, usize>);
+impl KeyIndex {
+    fn position(&self, key: &PropertyKey) -> Option<usize> {
+        if let Some(i) = array_index(key) {
+            if let Some(&slot) = self.by_array_index.get(i)
+                && slot != 0
+            {
+                return Some(slot as usize - 1);
+            }
+            if self.sparse_indices == 0 {
+                return None;
+            }
+        }
+        if self.others.is_empty() {
+            return None;
+        }
+        self.others.get(key).copied()
+    }
+
+    /// Records where a key newly at `position` is: in the vector if it is a
+    /// dense enough array index, else with the other keys.
+    fn note(&mut self, key: &PropertyKey, position: usize) {
+        if let Some(i) = array_index(key) {
+            let dense = i <= position.saturating_mul(2).saturating_add(DENSE_SLACK);
+            if let (true, Ok(slot)) = (dense, u32::try_from(position + 1)) {
+                if i >= self.by_array_index.len() {
+                    let grown = self.by_array_index.len().saturating_mul(2).max(i + 1);
+                    self.by_array_index.resize(grown, 0);
+                }
+                self.by_array_index[i] = slot;
+                return;
+            }
+            self.sparse_indices += 1;
+        }
+        self.others.insert(key.clone(), position);
+    }
+}
 
 /// The array index a key is, if it is one.
 fn array_index(key: &PropertyKey) -> Option<usize> {
@@ -49,20 +89,8 @@ impl PropertyList {
     }
 
     fn position(&self, key: &PropertyKey) -> Option<usize> {
-        let array_index = array_index(key);
-        if let Some(i) = array_index {
-            if let Some(&slot) = self.by_array_index.get(i)
-                && slot != 0
-            {
-                return Some(slot as usize - 1);
-            }
-            if self.sparse_indices == 0 {
-                return None;
-            }
-        }
         match &self.index {
-            Some(index) if index.0.is_empty() => None,
-            Some(index) => index.0.get(key).copied(),
+            Some(index) => index.position(key),
             None => self.entries.iter().position(|(k, _)| k == key),
         }
     }
@@ -84,7 +112,14 @@ impl PropertyList {
             Some(i) => self.entries[i].1 = property,
             None => {
                 let position = self.entries.len();
-                self.note(&key, position);
+                if let Some(index) = &mut self.index {
+                    index.note(&key, position);
+                }
+                // Grow by doubling from one: most objects have one or two
+                // properties, and `Vec` would start at four.
+                if position == self.entries.capacity() {
+                    self.entries.reserve_exact(position.max(1));
+                }
                 self.entries.push((key, property));
                 if self.index.is_none() && self.entries.len() > INDEX_FROM {
                     self.reindex();
@@ -93,35 +128,14 @@ impl PropertyList {
         }
     }
 
-    /// Records where a key newly at `position` is: in the vector if it is a
-    /// dense enough array index, else in the hash index (when there is one).
-    fn note(&mut self, key: &PropertyKey, position: usize) {
-        if let Some(i) = array_index(key) {
-            let dense = i <= position.saturating_mul(2).saturating_add(DENSE_SLACK);
-            if let (true, Ok(slot)) = (dense, u32::try_from(position + 1)) {
-                if i >= self.by_array_index.len() {
-                    let grown = self.by_array_index.len().saturating_mul(2).max(i + 1);
-                    self.by_array_index.resize(grown, 0);
-                }
-                self.by_array_index[i] = slot;
-                return;
-            }
-            self.sparse_indices += 1;
-        }
-        if let Some(index) = &mut self.index {
-            index.0.insert(key.clone(), position);
-        }
-    }
-
     fn reindex(&mut self) {
-        self.by_array_index.clear();
-        self.sparse_indices = 0;
-        self.index = (self.entries.len() > INDEX_FROM).then(Box::default);
-        let entries = std::mem::take(&mut self.entries);
-        for (position, (key, _)) in entries.iter().enumerate() {
-            self.note(key, position);
-        }
-        self.entries = entries;
+        self.index = (self.entries.len() > INDEX_FROM).then(|| {
+            let mut index = Box::<KeyIndex>::default();
+            for (position, (key, _)) in self.entries.iter().enumerate() {
+                index.note(key, position);
+            }
+            index
+        });
     }
 
     /// Makes room for `additional` more properties.
@@ -132,13 +146,15 @@ impl PropertyList {
     /// The array-index keys as (index, position), ascending by index, when
     /// every one of them is in the vector (`None` when some are too sparse).
     pub(super) fn array_indices_in_order(&self) -> Option<impl Iterator<Item = (usize, usize)> + '_> {
-        (self.sparse_indices == 0).then(|| {
-            self.by_array_index
+        let index = self.index.as_deref().filter(|index| index.sparse_indices == 0)?;
+        Some(
+            index
+                .by_array_index
                 .iter()
                 .enumerate()
                 .filter(|(_, slot)| **slot != 0)
-                .map(|(i, slot)| (i, *slot as usize - 1))
-        })
+                .map(|(i, slot)| (i, *slot as usize - 1)),
+        )
     }
 
     /// [`PropertyList::insert`] of a (key, property) pair.
@@ -258,7 +274,7 @@ mod tests {
         }
         // "4000000000" is far too sparse for the vector; "4294967295" is no
         // array index at all; "90" was too far ahead when it came.
-        assert_eq!(list.sparse_indices, 2);
+        assert_eq!(list.index.as_ref().map(|i| i.sparse_indices), Some(2));
         for k in ["4000000000", "0", "x", "1", "90", "4294967295", "2", "39"] {
             assert!(list.get(&key(k)).is_some(), "{k}");
         }
