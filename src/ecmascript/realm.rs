@@ -458,6 +458,14 @@ pub trait Realm {
 
     // ----- optional: what a realm may offer to make the algorithms cheaper -----
 
+    /// EnumerableOwnProperties(O, key), appended to `keys` rather than
+    /// returned: StructuredSerializeInternal keeps one buffer for the keys of
+    /// every object under way. The default appends what
+    /// [`Realm::enumerable_own_property_keys`] returns.
+    fn append_enumerable_own_property_keys(&mut self, o: &Self::Object, keys: &mut Vec<JsString>) {
+        keys.extend(self.enumerable_own_property_keys(o));
+    }
+
     /// A small number naming the object, if the realm keeps one: distinct
     /// objects must have distinct numbers, and the numbers should be dense
     /// (an arena's slot numbers), because StructuredSerializeInternal's

@@ -28,15 +28,26 @@ enum Contents<O> {
         entries: Vec<Value<O>>,
         next: usize,
     },
-    /// Steps 26.4.x over the keys EnumerableOwnProperties gave; `next` is
-    /// the key to look at next, `key` the one whose value is under way.
+    /// Steps 26.4.x over the keys EnumerableOwnProperties gave, which are
+    /// `keys[start..end]` of the [`WorkStack`]'s key buffer; `next` is the
+    /// key to look at next, `key` the one whose value is under way.
     Properties {
         id: RecordId,
         object: O,
-        keys: Vec<JsString>,
+        start: usize,
+        end: usize,
         next: usize,
         key: Option<JsString>,
     },
+}
+
+/// The work stack of one StructuredSerializeInternal: its frames, and one
+/// buffer holding the keys of every object whose properties are under way
+/// (a frame's keys sit above its parent's, so a finished frame's keys are
+/// the buffer's last ones: one buffer, not a list per object).
+struct WorkStack<O> {
+    frames: Vec<Contents<O>>,
+    keys: Vec<JsString>,
 }
 
 impl<O> Contents<O> {
@@ -151,17 +162,24 @@ impl<'r, R: Realm> Serializer<'r, R> {
         host: &mut dyn PlatformObjects<R>,
         value: &Value<R::Object>,
     ) -> Result<RecordId, CloneError<R::Object>> {
-        let mut stack: Vec<Contents<R::Object>> = Vec::new();
+        let mut stack = WorkStack {
+            frames: Vec::new(),
+            keys: Vec::new(),
+        };
         let mut finished = self.start(host, value, &mut stack)?;
-        while let Some(frame) = stack.last_mut() {
+        while let Some(frame) = stack.frames.last_mut() {
             if let Some(id) = finished.take() {
                 self.deliver(frame, id);
             }
-            finished = match self.next_child(frame)? {
+            finished = match self.next_child(frame, &stack.keys)? {
                 Some(child) => self.start(host, &child, &mut stack)?,
                 None => {
                     let id = frame.id();
-                    stack.pop();
+                    if let Contents::Properties { start, .. } = frame {
+                        let start = *start;
+                        stack.keys.truncate(start);
+                    }
+                    stack.frames.pop();
                     Some(self.result(id))
                 }
             };
@@ -175,14 +193,14 @@ impl<'r, R: Realm> Serializer<'r, R> {
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         value: &Value<R::Object>,
-        stack: &mut Vec<Contents<R::Object>>,
+        stack: &mut WorkStack<R::Object>,
     ) -> Result<Option<RecordId>, CloneError<R::Object>> {
         let (object, id, deep) = match self.begin(host, value)? {
             Begun::Done(id) => return Ok(Some(id)),
             Begun::Object { object, id, deep } => (object, id, deep),
         };
-        if deep && let Some(frame) = self.open_contents(host, &object, id)? {
-            stack.push(frame);
+        if deep && let Some(frame) = self.open_contents(host, &object, id, &mut stack.keys)? {
+            stack.frames.push(frame);
             return Ok(None);
         }
         Ok(Some(self.result(id)))
@@ -529,6 +547,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         host: &mut dyn PlatformObjects<R>,
         value: &R::Object,
         id: RecordId,
+        keys: &mut Vec<JsString>,
     ) -> Result<Option<Contents<R::Object>>, CloneError<R::Object>> {
         step!("structuredserializeinternal/26.1"); // Map entries
         if let Some(map_data) = self.realm.map_data(value) {
@@ -569,15 +588,18 @@ impl<'r, R: Realm> Serializer<'r, R> {
             return Ok(None);
         }
         step!("structuredserializeinternal/26.4"); // enumerable own String-keyed properties
-        let keys = self.realm.enumerable_own_property_keys(value);
+        let start = keys.len();
+        self.realm.append_enumerable_own_property_keys(value, keys);
+        let end = keys.len();
         if let Record::Array { properties, .. } | Record::Object { properties } = self.record_mut(id) {
-            properties.reserve_exact(keys.len());
+            properties.reserve_exact(end - start);
         }
         Ok(Some(Contents::Properties {
             id,
             object: value.clone(),
-            keys,
-            next: 0,
+            start,
+            end,
+            next: start,
             key: None,
         }))
     }
@@ -587,6 +609,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
     fn next_child(
         &mut self,
         frame: &mut Contents<R::Object>,
+        keys: &[JsString],
     ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
         match frame {
             Contents::Map {
@@ -611,12 +634,12 @@ impl<'r, R: Realm> Serializer<'r, R> {
             }
             Contents::Properties {
                 object,
-                keys,
+                end,
                 next,
                 key: under_way,
                 ..
             } => {
-                while let Some(key) = keys.get(*next) {
+                while let Some(key) = keys.get(*next).filter(|_| *next < *end) {
                     *next += 1;
                     let property_key = PropertyKey::String(key.clone());
                     step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it

@@ -357,6 +357,10 @@ impl Realm for Heap {
 
     // ----- optional -----
 
+    fn append_enumerable_own_property_keys(&mut self, o: &ObjectId, keys: &mut Vec<JsString>) {
+        self.append_enumerable_own_string_keys(*o, keys);
+    }
+
     /// The arena slot: handles are dense indices already.
     fn dense_object_index(&self, o: &ObjectId) -> Option<usize> {
         Some(o.index())
