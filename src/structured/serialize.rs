@@ -6,6 +6,10 @@ use super::memory::Memory;
 use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized};
 use crate::ecmascript::{ErrorPrototype, JsString, PropertyDescriptor, PropertyKey, Realm, Value};
 use crate::spec::step;
+use std::sync::LazyLock;
+
+/// The key step 18.1 reads on every Array, made once.
+static LENGTH: LazyLock<PropertyKey> = LazyLock::new(|| PropertyKey::from("length"));
 
 /// What remains to do for an object whose contents step 26 is serializing:
 /// one frame of the explicit work stack that stands in for the standard's
@@ -319,7 +323,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         step!("structuredserializeinternal/18"); // Array exotic objects
         if realm.is_array_exotic(value) {
             step!("structuredserializeinternal/18.1"); // read length without running code
-            let length_desc = realm.ordinary_get_own_property(value, &PropertyKey::from("length"));
+            let length_desc = realm.ordinary_get_own_property(value, &LENGTH);
             step!("structuredserializeinternal/18.2");
             let length = match length_desc {
                 Some(PropertyDescriptor::Data {
