@@ -473,4 +473,33 @@ pub trait Realm {
     ///
     /// <https://webidl.spec.whatwg.org/#new>
     fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> Self::Object;
+
+    // ----- optional: what a realm may offer to make the algorithms cheaper -----
+
+    /// EnumerableOwnProperties(O, key), appended to `keys` rather than
+    /// returned: StructuredSerializeInternal keeps one buffer for the keys of
+    /// every object under way. The default appends what
+    /// [`Realm::enumerable_own_property_keys`] returns.
+    fn append_enumerable_own_property_keys(&mut self, o: &Self::Object, keys: &mut Vec<JsString>) {
+        keys.extend(self.enumerable_own_property_keys(o));
+    }
+
+    /// A small number naming the object, if the realm keeps one: distinct
+    /// objects must have distinct numbers, and the numbers should be dense
+    /// (an arena's slot numbers), because StructuredSerializeInternal's
+    /// *memory* then indexes a vector by them instead of hashing handles.
+    /// The default, `None` for every object, is always correct.
+    fn dense_object_index(&self, _o: &Self::Object) -> Option<usize> {
+        None
+    }
+
+    /// A hint that about `additional` new objects are on their way
+    /// (StructuredDeserialize knows how many records it holds), so the realm
+    /// may make room at once. The default does nothing.
+    fn reserve_objects(&mut self, _additional: usize) {}
+
+    /// A hint that about `additional` own properties are about to be
+    /// defined on the new object `o` (StructuredDeserialize knows how many
+    /// its record holds). The default does nothing.
+    fn reserve_own_properties(&mut self, _o: &Self::Object, _additional: usize) {}
 }

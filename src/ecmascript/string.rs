@@ -1,21 +1,32 @@
 //! ECMAScript String values: sequences of UTF-16 code units.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::sync::Arc;
 
 /// An ECMAScript String: a sequence of UTF-16 code units, which need not be
 /// valid UTF-16 (a lone surrogate is a perfectly good String and survives a
 /// structured clone).
 ///
+///
+/// The code units are shared, not copied, when a String is cloned: ECMAScript
+/// Strings are immutable, and the algorithms copy keys and values from realm
+/// to record to realm, so a clone is a reference count, not an allocation.
+///
 /// <https://tc39.es/ecma262/#sec-ecmascript-language-types-string-type>
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct JsString(Vec<u16>);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct JsString(Arc<[u16]>);
 
 impl JsString {
     /// The String made of exactly these code units.
     pub fn from_code_units(units: Vec<u16>) -> Self {
-        JsString(units)
+        JsString(Arc::from(units))
+    }
+
+    /// Whether both Strings share the same code units in memory (then they
+    /// are equal; equal Strings need not share).
+    pub fn shares_units_with(&self, other: &JsString) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 
     /// The code units of this String.
@@ -57,7 +68,7 @@ impl JsString {
             return None;
         }
         let mut n: u64 = 0;
-        for &u in units {
+        for &u in units.iter() {
             let digit = u.checked_sub(u16::from(b'0')).filter(|d| *d <= 9)?;
             n = n * 10 + u64::from(digit);
         }
@@ -69,6 +80,18 @@ impl JsString {
 impl From<&str> for JsString {
     fn from(s: &str) -> Self {
         JsString(s.encode_utf16().collect())
+    }
+}
+
+impl Serialize for JsString {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<u16>::deserialize(deserializer).map(JsString::from_code_units)
     }
 }
 
@@ -103,6 +126,15 @@ mod tests {
         assert_eq!(s.code_units(), &[0xD800, 0x61]);
         assert_eq!(s.to_rust_string(), None);
         assert_eq!(s.to_string_lossy(), "\u{FFFD}a");
+    }
+
+    #[test]
+    fn clones_share_their_code_units() {
+        let s = JsString::from("shared");
+        let t = s.clone();
+        assert!(s.shares_units_with(&t));
+        assert!(!s.shares_units_with(&JsString::from("shared")));
+        assert_eq!(s, JsString::from("shared"));
     }
 
     #[test]

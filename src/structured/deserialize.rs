@@ -2,13 +2,49 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize>
 
-use super::serialize::{RED_ZONE, STACK_SEGMENT};
 use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized};
-use crate::ecmascript::{ErrorPrototype, PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots};
+use crate::ecmascript::{
+    ErrorPrototype, JsString, PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots,
+};
 use crate::spec::step;
 
 /// A new value and whether its contents still need deserializing (*deep*).
 type Shallow<O> = Result<(Value<O>, bool), CloneError<O>>;
+
+/// What remains to do for a new object whose contents step 24 is filling
+/// in: one frame of the explicit work stack that stands in for the
+/// standard's recursion (see `Serializer::serialize_internal`).
+enum Filling<'r, O> {
+    /// Steps 24.1.1.x; `key` is the entry's key once deserialized.
+    Map {
+        object: O,
+        entries: &'r [(RecordId, RecordId)],
+        next: usize,
+        key: Option<Value<O>>,
+    },
+    /// Steps 24.2.1.x.
+    Set {
+        object: O,
+        entries: &'r [RecordId],
+        next: usize,
+    },
+    /// Steps 24.3.1.x.
+    Properties {
+        object: O,
+        properties: &'r [(JsString, RecordId)],
+        next: usize,
+    },
+}
+
+impl<O> Filling<'_, O> {
+    fn object(&self) -> &O {
+        match self {
+            Filling::Map { object, .. }
+            | Filling::Set { object, .. }
+            | Filling::Properties { object, .. } => object,
+        }
+    }
+}
 
 /// One run of StructuredDeserialize: the target realm, the records, and the
 /// *memory* map (indexed by record, since records are arena entries).
@@ -18,8 +54,14 @@ type Shallow<O> = Result<(Value<O>, bool), CloneError<O>>;
 pub struct Deserializer<'r, R: Realm> {
     realm: &'r mut R,
     serialized: &'r Serialized,
-    memory: Vec<Option<Value<R::Object>>>,
+    /// The objects made so far, by record. Only objects need remembering:
+    /// a primitive record read twice gives the same primitive twice.
+    memory: Vec<Option<R::Object>>,
     transferred: Vec<Value<R::Object>>,
+    /// Buffer bytes moved out of the records beforehand, by record
+    /// (ascending): deserializing such a record moves them into the new
+    /// ArrayBuffer instead of copying.
+    buffer_data: Vec<(RecordId, Vec<u8>)>,
 }
 
 impl<'r, R: Realm> Deserializer<'r, R> {
@@ -39,14 +81,34 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         transferred: Vec<Value<R::Object>>,
     ) -> Self {
         let memory = vec![None; serialized.records.len()];
+        realm.reserve_objects(serialized.records.len());
         Deserializer {
             realm,
             serialized,
             memory,
             transferred,
+            buffer_data: Vec::new(),
         }
     }
 
+    /// Gives the run the bytes [`Serialized::take_buffer_data`] moved out of
+    /// the records, so that new ArrayBuffers take them over.
+    pub(crate) fn with_buffer_data(mut self, buffer_data: Vec<(RecordId, Vec<u8>)>) -> Self {
+        self.buffer_data = buffer_data;
+        self
+    }
+}
+
+/// The bytes of buffer record `id`: moved from what was taken out of the
+/// records beforehand, or else copied from the record.
+fn buffer_bytes(taken: &mut [(RecordId, Vec<u8>)], id: RecordId, data: &[u8]) -> Vec<u8> {
+    match taken.binary_search_by_key(&id, |(k, _)| *k) {
+        Ok(i) => std::mem::take(&mut taken[i].1),
+        Err(_) => data.to_vec(),
+    }
+}
+
+impl<'r, R: Realm> Deserializer<'r, R> {
     /// The target realm.
     pub fn realm(&mut self) -> &mut R {
         self.realm
@@ -65,7 +127,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     }
 
     /// StructuredDeserialize(*serialized*, *targetRealm*, *memory*), steps 2
-    /// onward, recursing as deep as the records do.
+    /// onward. As in serialization, the objects whose contents are being
+    /// filled in wait on an explicit work stack, each as a [`Filling`]
+    /// frame, and the steps run in the order the standard's recursion runs
+    /// them.
     ///
     /// <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize>
     pub(crate) fn deserialize(
@@ -73,7 +138,27 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         host: &mut dyn PlatformObjects<R>,
         id: RecordId,
     ) -> Result<Value<R::Object>, CloneError<R::Object>> {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.deserialize_record(host, id))
+        let mut stack: Vec<Filling<'r, R::Object>> = Vec::new();
+        let mut finished = self.start(host, id, &mut stack)?;
+        while let Some(frame) = stack.last_mut() {
+            if let Some(value) = finished.take() {
+                self.deliver(frame, value)?;
+            }
+            finished = match self.next_child(frame) {
+                Some(child) => self.start(host, child, &mut stack)?,
+                None => {
+                    let object = Value::Object(frame.object().clone());
+                    stack.pop();
+                    Some(self.finish(object))
+                }
+            };
+        }
+        finished.ok_or_else(|| {
+            CloneError::data_clone(
+                "structureddeserialize/25",
+                "deserialization ended without a value",
+            )
+        })
     }
 
     fn record(&self, id: RecordId) -> Result<&'r Record, CloneError<R::Object>> {
@@ -90,20 +175,23 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         })
     }
 
-    fn deserialize_record(
+    /// Steps 2 – 24 for record `id`: its value when nothing is left to do,
+    /// or `None` when its contents wait on the work stack.
+    fn start(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         id: RecordId,
-    ) -> Result<Value<R::Object>, CloneError<R::Object>> {
+        stack: &mut Vec<Filling<'r, R::Object>>,
+    ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
         let serialized = self.record(id)?;
         step!("structureddeserialize/2"); // made before: the same value again
-        if let Some(Some(value)) = self.memory.get(id.index()) {
-            return Ok(value.clone());
+        if let Some(Some(object)) = self.memory.get(id.index()) {
+            return Ok(Some(Value::Object(object.clone())));
         }
         if let Record::Transferred { holder } = serialized {
             // The record StructuredDeserializeWithTransfer put in memory for a
             // transfer data holder (its step 3.5).
-            return self.transferred.get(*holder).cloned().ok_or_else(|| {
+            return self.transferred.get(*holder).cloned().map(Some).ok_or_else(|| {
                 CloneError::data_clone(
                     "structureddeserialize/2",
                     format!("malformed serialization: no transfer data holder {holder}"),
@@ -112,25 +200,30 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
         step!("structureddeserialize/3"); // deep starts false
         step!("structureddeserialize/4"); // value starts uninitialized
-        let (value, deep) = self.shallow_value(host, serialized)?;
+        let (value, deep) = self.shallow_value(host, id, serialized)?;
 
         step!("structureddeserialize/23"); // remember the value before filling it
-        self.memory[id.index()] = Some(value.clone());
+        if let Value::Object(object) = &value {
+            self.memory[id.index()] = Some(object.clone());
+        }
 
         step!("structureddeserialize/24"); // deep: fill in what the record holds
-        if deep && let Value::Object(object) = &value {
-            self.deserialize_contents(host, serialized, object)?;
+        if deep
+            && let Value::Object(object) = &value
+            && let Some(frame) = self.open_contents(host, serialized, object)?
+        {
+            stack.push(frame);
+            return Ok(None);
         }
-        step!("structureddeserialize/25");
-        Ok(value)
+        Ok(Some(self.finish(value)))
     }
 
     /// Steps 5 – 22: a new value for the record, and whether its contents
     /// still need deserializing (*deep*).
-    #[inline(never)] // keeps its locals out of the recursion's frames
     fn shallow_value(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
+        id: RecordId,
         serialized: &'r Record,
     ) -> Shallow<R::Object> {
         let realm = &mut *self.realm;
@@ -213,14 +306,13 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
         step!("structureddeserialize/14"); // ArrayBuffer; failure is a DataCloneError
         if let Record::ArrayBuffer { data } = serialized {
-            return match realm.create_array_buffer(data.clone(), None) {
+            let data = buffer_bytes(&mut self.buffer_data, id, data);
+            let length = data.len();
+            return match realm.create_array_buffer(data, None) {
                 Ok(o) => object(o),
                 Err(_) => Err(CloneError::data_clone(
                     "structureddeserialize/14",
-                    format!(
-                        "an ArrayBuffer of {} bytes could not be allocated in the target realm",
-                        data.len()
-                    ),
+                    format!("an ArrayBuffer of {length} bytes could not be allocated in the target realm"),
                 )),
             };
         }
@@ -230,13 +322,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             max_byte_length,
         } = serialized
         {
-            return match realm.create_array_buffer(data.clone(), Some(*max_byte_length)) {
+            let data = buffer_bytes(&mut self.buffer_data, id, data);
+            let length = data.len();
+            return match realm.create_array_buffer(data, Some(*max_byte_length)) {
                 Ok(o) => object(o),
                 Err(_) => Err(CloneError::data_clone(
                     "structureddeserialize/15",
                     format!(
-                        "a resizable ArrayBuffer of {} bytes could not be allocated in the target realm",
-                        data.len()
+                        "a resizable ArrayBuffer of {length} bytes could not be allocated in the target realm"
                     ),
                 )),
             };
@@ -332,7 +425,6 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     }
 
     /// Step 21: a new Error with the recorded prototype, message and stack.
-    #[inline(never)] // keeps its locals out of the recursion's frames
     fn deserialize_error(
         realm: &mut R,
         name: ErrorPrototype,
@@ -367,47 +459,120 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         value
     }
 
-    /// Step 24: fill in a Map, Set, Array, Object or platform object.
-    fn deserialize_contents(
+    /// Step 24 begins: what the contents of the new Map, Set, Array, Object
+    /// or platform object are. A platform object's own deserialization steps
+    /// run here and then (`None`); the others become a frame of the work
+    /// stack.
+    fn open_contents(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         serialized: &'r Record,
         value: &R::Object,
-    ) -> Result<(), CloneError<R::Object>> {
+    ) -> Result<Option<Filling<'r, R::Object>>, CloneError<R::Object>> {
         step!("structureddeserialize/24.1"); // Map entries, appended directly
         if let Record::Map { entries } = serialized {
-            for (key, entry_value) in entries {
-                step!("structureddeserialize/24.1.1");
-                step!("structureddeserialize/24.1.1.1");
-                let key = self.deserialize(host, *key)?;
-                step!("structureddeserialize/24.1.1.2");
-                let entry_value = self.deserialize(host, *entry_value)?;
-                step!("structureddeserialize/24.1.1.3");
-                self.realm.append_map_entry(value, key, entry_value);
-            }
-            return Ok(());
+            return Ok(Some(Filling::Map {
+                object: value.clone(),
+                entries,
+                next: 0,
+                key: None,
+            }));
         }
         step!("structureddeserialize/24.2"); // Set values, appended directly
         if let Record::Set { entries } = serialized {
-            for entry in entries {
-                step!("structureddeserialize/24.2.1");
-                step!("structureddeserialize/24.2.1.1");
-                let entry = self.deserialize(host, *entry)?;
-                step!("structureddeserialize/24.2.1.2");
-                self.realm.append_set_entry(value, entry);
-            }
-            return Ok(());
+            return Ok(Some(Filling::Set {
+                object: value.clone(),
+                entries,
+                next: 0,
+            }));
         }
         step!("structureddeserialize/24.3"); // properties of an Array or Object
         if let Record::Array { properties, .. } | Record::Object { properties } = serialized {
-            for (key, entry_value) in properties {
+            self.realm.reserve_own_properties(value, properties.len());
+            return Ok(Some(Filling::Properties {
+                object: value.clone(),
+                properties,
+                next: 0,
+            }));
+        }
+        step!("structureddeserialize/24.4"); // a platform object's own deserialization steps
+        if let Record::Platform { fields, .. } = serialized {
+            step!("structureddeserialize/24.4.1");
+            host.deserialization_steps(self, value, fields)?;
+        }
+        Ok(None)
+    }
+
+    /// The next record the frame's loop deserializes (24.1.1 – 24.3.1.1), or
+    /// `None` when its loop is over.
+    fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<RecordId> {
+        match frame {
+            Filling::Map {
+                entries, next, key, ..
+            } => {
+                let (entry_key, entry_value) = entries.get(*next)?;
+                if key.is_some() {
+                    // 24.1.1.2 ran when the key arrived.
+                    return Some(*entry_value);
+                }
+                step!("structureddeserialize/24.1.1");
+                step!("structureddeserialize/24.1.1.1");
+                Some(*entry_key)
+            }
+            Filling::Set { entries, next, .. } => {
+                let entry = entries.get(*next)?;
+                step!("structureddeserialize/24.2.1");
+                step!("structureddeserialize/24.2.1.1");
+                Some(*entry)
+            }
+            Filling::Properties { properties, next, .. } => {
+                let (_, entry_value) = properties.get(*next)?;
                 step!("structureddeserialize/24.3.1");
                 step!("structureddeserialize/24.3.1.1");
-                let entry_value = self.deserialize(host, *entry_value)?;
+                Some(*entry_value)
+            }
+        }
+    }
+
+    /// Takes the value of the record [`Deserializer::next_child`] asked for
+    /// (24.1.1.2 – 24.3.1.3).
+    fn deliver(
+        &mut self,
+        frame: &mut Filling<'r, R::Object>,
+        child: Value<R::Object>,
+    ) -> Result<(), CloneError<R::Object>> {
+        match frame {
+            Filling::Map {
+                object, next, key, ..
+            } => match key.take() {
+                None => {
+                    step!("structureddeserialize/24.1.1.2");
+                    *key = Some(child);
+                }
+                Some(key) => {
+                    step!("structureddeserialize/24.1.1.3");
+                    *next += 1;
+                    self.realm.append_map_entry(object, key, child);
+                }
+            },
+            Filling::Set { object, next, .. } => {
+                step!("structureddeserialize/24.2.1.2");
+                *next += 1;
+                self.realm.append_set_entry(object, child);
+            }
+            Filling::Properties {
+                object,
+                properties,
+                next,
+            } => {
+                let Some((key, _)) = properties.get(*next) else {
+                    return Ok(());
+                };
+                *next += 1;
                 step!("structureddeserialize/24.3.1.2");
                 let created =
                     self.realm
-                        .create_data_property(value, PropertyKey::String(key.clone()), entry_value);
+                        .create_data_property(object, PropertyKey::String(key.clone()), child);
                 step!("structureddeserialize/24.3.1.3"); // defining on a fresh object cannot fail
                 if !created {
                     return Err(CloneError::data_clone(
@@ -416,14 +581,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                     ));
                 }
             }
-            return Ok(());
-        }
-        step!("structureddeserialize/24.4"); // a platform object's own deserialization steps
-        if let Record::Platform { fields, .. } = serialized {
-            step!("structureddeserialize/24.4.1");
-            host.deserialization_steps(self, value, fields)?;
         }
         Ok(())
+    }
+
+    /// Step 25, once the value's contents are done.
+    fn finish(&mut self, value: Value<R::Object>) -> Value<R::Object> {
+        step!("structureddeserialize/25");
+        value
     }
 }
 

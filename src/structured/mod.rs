@@ -12,12 +12,14 @@
 //! | the standard's `Person` example of a serializable interface | `person.rs` |
 //! | `structuredClone()` | `clone.rs` |
 //! | the records themselves | `record.rs` |
+//! | the *memory* map of serialization | `memory.rs` |
 //! | their versioned byte form, validated on the way in | `encoding/` |
 
 mod clone;
 mod deserialize;
 mod encoding;
 mod error;
+mod memory;
 mod person;
 mod platform;
 mod record;

@@ -2,15 +2,72 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal>
 
+use super::memory::Memory;
 use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized};
-use crate::ecmascript::{ErrorPrototype, PropertyDescriptor, PropertyKey, Realm, Value};
+use crate::ecmascript::{ErrorPrototype, JsString, PropertyDescriptor, PropertyKey, Realm, Value};
 use crate::spec::step;
-use std::collections::HashMap;
+use std::sync::LazyLock;
 
-/// Stack the recursion keeps free before it grows a new segment, and the size
-/// of each new segment: deep graphs recurse as deep as they are, on the heap.
-pub(crate) const RED_ZONE: usize = 128 * 1024;
-pub(crate) const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+/// The key step 18.1 reads on every Array, made once.
+static LENGTH: LazyLock<PropertyKey> = LazyLock::new(|| PropertyKey::from("length"));
+
+/// What remains to do for an object whose contents step 26 is serializing:
+/// one frame of the explicit work stack that stands in for the standard's
+/// recursion. A frame asks for its children one at a time
+/// ([`Serializer::next_child`]) and takes each one's record when that child
+/// is done ([`Serializer::deliver`]), so that deep graphs cost a frame of
+/// heap memory a level, not a machine stack frame.
+enum Contents<O> {
+    /// Steps 26.1.3.x over the entries copied in 26.1.1; `key` is the record
+    /// of the entry under way once its key is serialized.
+    Map {
+        id: RecordId,
+        entries: Vec<(Value<O>, Value<O>)>,
+        next: usize,
+        key: Option<RecordId>,
+    },
+    /// Steps 26.2.3.x over the values copied in 26.2.1.
+    Set {
+        id: RecordId,
+        entries: Vec<Value<O>>,
+        next: usize,
+    },
+    /// Steps 26.4.x over the keys EnumerableOwnProperties gave, which are
+    /// `keys[start..end]` of the [`WorkStack`]'s key buffer; `next` is the
+    /// key to look at next, `key` the one whose value is under way.
+    Properties {
+        id: RecordId,
+        object: O,
+        start: usize,
+        end: usize,
+        next: usize,
+        key: Option<JsString>,
+    },
+}
+
+/// The work stack of one StructuredSerializeInternal: its frames, and one
+/// buffer holding the keys of every object whose properties are under way
+/// (a frame's keys sit above its parent's, so a finished frame's keys are
+/// the buffer's last ones: one buffer, not a list per object).
+struct WorkStack<O> {
+    frames: Vec<Contents<O>>,
+    keys: Vec<JsString>,
+}
+
+impl<O> Contents<O> {
+    fn id(&self) -> RecordId {
+        match self {
+            Contents::Map { id, .. } | Contents::Set { id, .. } | Contents::Properties { id, .. } => *id,
+        }
+    }
+}
+
+/// How steps 2 – 26 left a value: serialized already, or an object whose
+/// record is in *memory* and whose contents may still be due.
+enum Begun<O> {
+    Done(RecordId),
+    Object { object: O, id: RecordId, deep: bool },
+}
 
 /// One run of StructuredSerializeInternal: the realm being read, *forStorage*,
 /// the *memory* map and the records made so far.
@@ -20,7 +77,7 @@ pub(crate) const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 pub struct Serializer<'r, R: Realm> {
     realm: &'r mut R,
     for_storage: bool,
-    memory: HashMap<R::Object, RecordId>,
+    memory: Memory<R::Object>,
     records: Vec<Record>,
 }
 
@@ -38,7 +95,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         Serializer {
             realm,
             for_storage,
-            memory: HashMap::new(),
+            memory: Memory::new(),
             records: Vec::new(),
         }
     }
@@ -57,13 +114,15 @@ impl<'r, R: Realm> Serializer<'r, R> {
     /// StructuredSerializeWithTransfer for its transfer list).
     pub(crate) fn remember(&mut self, object: R::Object, record: Record) -> RecordId {
         let id = self.push(record);
-        self.memory.insert(object, id);
+        let index = self.realm.dense_object_index(&object);
+        self.memory.insert(object, index, id, self.records.len());
         id
     }
 
     /// Whether *memory* already has an entry for `object`.
     pub(crate) fn remembers(&self, object: &R::Object) -> bool {
-        self.memory.contains_key(object)
+        let index = self.realm.dense_object_index(object);
+        self.memory.get(object, index).is_some()
     }
 
     /// The finished record graph rooted at `root`.
@@ -99,8 +158,14 @@ impl<'r, R: Realm> Serializer<'r, R> {
     }
 
     /// StructuredSerializeInternal(*value*, *forStorage*, *memory*), steps 2
-    /// onward (step 1 happened when the run began). The recursion is the
-    /// standard's; the stack grows as deep as the graph.
+    /// onward (step 1 happened when the run began).
+    ///
+    /// The standard recurses into an object's contents (step 26); here the
+    /// objects whose contents are under way wait on an explicit work stack,
+    /// each as a [`Contents`] frame, so a graph nested a million deep needs
+    /// no deeper machine stack than a flat one. The steps run in the order
+    /// the recursion runs them: a child's steps 2 – 27 happen between its
+    /// parent's step that asks for it and the step that takes its record.
     ///
     /// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal>
     pub(crate) fn serialize_internal(
@@ -108,30 +173,77 @@ impl<'r, R: Realm> Serializer<'r, R> {
         host: &mut dyn PlatformObjects<R>,
         value: &Value<R::Object>,
     ) -> Result<RecordId, CloneError<R::Object>> {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.serialize_value(host, value))
+        let mut stack = WorkStack {
+            frames: Vec::new(),
+            keys: Vec::new(),
+        };
+        let mut finished = self.start(host, value, &mut stack)?;
+        while let Some(frame) = stack.frames.last_mut() {
+            if let Some(id) = finished.take() {
+                self.deliver(frame, id);
+            }
+            finished = match self.next_child(frame, &stack.keys)? {
+                Some(child) => self.start(host, &child, &mut stack)?,
+                None => {
+                    let id = frame.id();
+                    if let Contents::Properties { start, .. } = frame {
+                        let start = *start;
+                        stack.keys.truncate(start);
+                    }
+                    stack.frames.pop();
+                    Some(self.result(id))
+                }
+            };
+        }
+        finished.ok_or_else(|| {
+            CloneError::data_clone(
+                "structuredserializeinternal/27",
+                "serialization ended without a record",
+            )
+        })
     }
 
-    fn serialize_value(
+    /// Steps 2 – 26 for `value`: its record when nothing is left to do, or
+    /// `None` when its contents wait on the work stack.
+    fn start(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         value: &Value<R::Object>,
-    ) -> Result<RecordId, CloneError<R::Object>> {
+        stack: &mut WorkStack<R::Object>,
+    ) -> Result<Option<RecordId>, CloneError<R::Object>> {
+        let (object, id, deep) = match self.begin(host, value)? {
+            Begun::Done(id) => return Ok(Some(id)),
+            Begun::Object { object, id, deep } => (object, id, deep),
+        };
+        if deep && let Some(frame) = self.open_contents(host, &object, id, &mut stack.keys)? {
+            stack.frames.push(frame);
+            return Ok(None);
+        }
+        Ok(Some(self.result(id)))
+    }
+
+    fn begin(
+        &mut self,
+        host: &mut dyn PlatformObjects<R>,
+        value: &Value<R::Object>,
+    ) -> Result<Begun<R::Object>, CloneError<R::Object>> {
         step!("structuredserializeinternal/2"); // seen before: the same record again
-        if let Value::Object(o) = value
-            && let Some(id) = self.memory.get(o)
-        {
-            return Ok(*id);
+        if let Value::Object(o) = value {
+            let index = self.realm.dense_object_index(o);
+            if let Some(id) = self.memory.get(o, index) {
+                return Ok(Begun::Done(id));
+            }
         }
 
         step!("structuredserializeinternal/3"); // deep starts false
         step!("structuredserializeinternal/4"); // primitives other than Symbol are their own record
-        let object = match value {
-            Value::Undefined => return Ok(self.push(Record::Primitive(Primitive::Undefined))),
-            Value::Null => return Ok(self.push(Record::Primitive(Primitive::Null))),
-            Value::Boolean(b) => return Ok(self.push(Record::Primitive(Primitive::Boolean(*b)))),
-            Value::Number(n) => return Ok(self.push(Record::Primitive(Primitive::Number(*n)))),
-            Value::BigInt(b) => return Ok(self.push(Record::Primitive(Primitive::BigInt(b.clone())))),
-            Value::String(s) => return Ok(self.push(Record::Primitive(Primitive::String(s.clone())))),
+        let primitive = match value {
+            Value::Undefined => Primitive::Undefined,
+            Value::Null => Primitive::Null,
+            Value::Boolean(b) => Primitive::Boolean(*b),
+            Value::Number(n) => Primitive::Number(*n),
+            Value::BigInt(b) => Primitive::BigInt(b.clone()),
+            Value::String(s) => Primitive::String(s.clone()),
             Value::Symbol(symbol) => {
                 step!("structuredserializeinternal/5"); // Symbols cannot be serialized
                 return Err(CloneError::data_clone(
@@ -139,28 +251,34 @@ impl<'r, R: Realm> Serializer<'r, R> {
                     format!("{symbol:?} could not be cloned: Symbols are not serializable"),
                 ));
             }
-            Value::Object(o) => o,
+            Value::Object(o) => return self.begin_object(host, o),
         };
+        Ok(Begun::Done(self.push(Record::Primitive(primitive))))
+    }
 
+    fn begin_object(
+        &mut self,
+        host: &mut dyn PlatformObjects<R>,
+        object: &R::Object,
+    ) -> Result<Begun<R::Object>, CloneError<R::Object>> {
         step!("structuredserializeinternal/6"); // serialized starts uninitialized
         let (serialized, deep) = self.shallow_record(host, object)?;
 
         step!("structuredserializeinternal/25"); // remember the record before visiting children
         let id = self.push(serialized);
-        self.memory.insert(object.clone(), id);
+        let index = self.realm.dense_object_index(object);
+        self.memory.insert(object.clone(), index, id, self.records.len());
 
         step!("structuredserializeinternal/26"); // deep: serialize what the object holds
-        if deep {
-            self.serialize_contents(host, object, id)?;
-        }
-
-        step!("structuredserializeinternal/27"); // the record is the result
-        Ok(id)
+        Ok(Begun::Object {
+            object: object.clone(),
+            id,
+            deep,
+        })
     }
 
     /// Steps 7 – 24: the record for `value` by the internal slots it has, and
     /// whether its contents still need serializing (*deep*).
-    #[inline(never)] // keeps its locals out of the recursion's frames
     fn shallow_record(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
@@ -218,7 +336,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         step!("structuredserializeinternal/18"); // Array exotic objects
         if realm.is_array_exotic(value) {
             step!("structuredserializeinternal/18.1"); // read length without running code
-            let length_desc = realm.ordinary_get_own_property(value, &PropertyKey::from("length"));
+            let length_desc = realm.ordinary_get_own_property(value, &LENGTH);
             step!("structuredserializeinternal/18.2");
             let length = match length_desc {
                 Some(PropertyDescriptor::Data {
@@ -306,7 +424,6 @@ impl<'r, R: Realm> Serializer<'r, R> {
     }
 
     /// Step 13: an ArrayBuffer is copied; a SharedArrayBuffer is shared.
-    #[inline(never)] // keeps its locals out of the recursion's frames
     fn serialize_array_buffer(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
         let realm = &mut *self.realm;
         let slots = realm
@@ -432,7 +549,6 @@ impl<'r, R: Realm> Serializer<'r, R> {
     }
 
     /// Step 17: an Error keeps its kind's name, its own message and a stack.
-    #[inline(never)] // keeps its locals out of the recursion's frames
     fn serialize_error(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
         let realm = &mut *self.realm;
         step!("structuredserializeinternal/17.1"); // may run a getter
@@ -457,49 +573,45 @@ impl<'r, R: Realm> Serializer<'r, R> {
         Ok(Record::Error { name, message, stack })
     }
 
-    /// Step 26: the contents of a Map, Set, platform object or other object.
-    fn serialize_contents(
+    /// Step 26 begins: what the contents of a Map, Set, platform object or
+    /// other object are. A platform object's own serialization steps run
+    /// here and then (`None`); the others become a frame of the work stack.
+    fn open_contents(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         value: &R::Object,
         id: RecordId,
-    ) -> Result<(), CloneError<R::Object>> {
+        keys: &mut Vec<JsString>,
+    ) -> Result<Option<Contents<R::Object>>, CloneError<R::Object>> {
         step!("structuredserializeinternal/26.1"); // Map entries
         if let Some(map_data) = self.realm.map_data(value) {
             step!("structuredserializeinternal/26.1.1"); // copy the live entries first
             step!("structuredserializeinternal/26.1.2");
             step!("structuredserializeinternal/26.1.2.1");
             step!("structuredserializeinternal/26.1.2.2"); // deleted entries are skipped
-            let copied: Vec<_> = map_data.into_iter().flatten().collect();
-            step!("structuredserializeinternal/26.1.3");
-            for (key, entry_value) in &copied {
-                step!("structuredserializeinternal/26.1.3.1");
-                let key = self.serialize_internal(host, key)?;
-                step!("structuredserializeinternal/26.1.3.2");
-                let entry_value = self.serialize_internal(host, entry_value)?;
-                step!("structuredserializeinternal/26.1.3.3");
-                if let Record::Map { entries } = self.record_mut(id) {
-                    entries.push((key, entry_value));
-                }
+            let entries: Vec<_> = map_data.into_iter().flatten().collect();
+            if let Record::Map { entries: slot } = self.record_mut(id) {
+                slot.reserve_exact(entries.len());
             }
-            return Ok(());
+            step!("structuredserializeinternal/26.1.3");
+            return Ok(Some(Contents::Map {
+                id,
+                entries,
+                next: 0,
+                key: None,
+            }));
         }
         step!("structuredserializeinternal/26.2"); // Set values
         if let Some(set_data) = self.realm.set_data(value) {
             step!("structuredserializeinternal/26.2.1"); // copy the live values first
             step!("structuredserializeinternal/26.2.2");
             step!("structuredserializeinternal/26.2.2.1"); // deleted values are skipped
-            let copied: Vec<_> = set_data.into_iter().flatten().collect();
-            step!("structuredserializeinternal/26.2.3");
-            for entry in &copied {
-                step!("structuredserializeinternal/26.2.3.1");
-                let entry = self.serialize_internal(host, entry)?;
-                step!("structuredserializeinternal/26.2.3.2");
-                if let Record::Set { entries } = self.record_mut(id) {
-                    entries.push(entry);
-                }
+            let entries: Vec<_> = set_data.into_iter().flatten().collect();
+            if let Record::Set { entries: slot } = self.record_mut(id) {
+                slot.reserve_exact(entries.len());
             }
-            return Ok(());
+            step!("structuredserializeinternal/26.2.3");
+            return Ok(Some(Contents::Set { id, entries, next: 0 }));
         }
         step!("structuredserializeinternal/26.3"); // a serializable platform object's own steps
         if let Record::Platform { .. } = self.records[id.index()] {
@@ -507,25 +619,116 @@ impl<'r, R: Realm> Serializer<'r, R> {
             if let Record::Platform { fields: slot, .. } = self.record_mut(id) {
                 *slot = fields;
             }
-            return Ok(());
+            return Ok(None);
         }
         step!("structuredserializeinternal/26.4"); // enumerable own String-keyed properties
-        for key in self.realm.enumerable_own_property_keys(value) {
-            let property_key = PropertyKey::String(key.clone());
-            step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it
-            if self.realm.has_own_property(value, &property_key) {
-                step!("structuredserializeinternal/26.4.1.1"); // may run a getter
-                let input_value = self.realm.get(value, &property_key)?;
-                step!("structuredserializeinternal/26.4.1.2");
-                let output_value = self.serialize_internal(host, &input_value)?;
+        let start = keys.len();
+        self.realm.append_enumerable_own_property_keys(value, keys);
+        let end = keys.len();
+        if let Record::Array { properties, .. } | Record::Object { properties } = self.record_mut(id) {
+            properties.reserve_exact(end - start);
+        }
+        Ok(Some(Contents::Properties {
+            id,
+            object: value.clone(),
+            start,
+            end,
+            next: start,
+            key: None,
+        }))
+    }
+
+    /// The next value the frame's loop serializes (26.1.3.1 – 26.4.1.2), or
+    /// `None` when its loop is over.
+    fn next_child(
+        &mut self,
+        frame: &mut Contents<R::Object>,
+        keys: &[JsString],
+    ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
+        match frame {
+            Contents::Map {
+                entries, next, key, ..
+            } => {
+                let Some((entry_key, entry_value)) = entries.get(*next) else {
+                    return Ok(None);
+                };
+                if key.is_some() {
+                    // 26.1.3.2 ran when the key's record arrived.
+                    return Ok(Some(entry_value.clone()));
+                }
+                step!("structuredserializeinternal/26.1.3.1");
+                Ok(Some(entry_key.clone()))
+            }
+            Contents::Set { entries, next, .. } => {
+                let Some(entry) = entries.get(*next) else {
+                    return Ok(None);
+                };
+                step!("structuredserializeinternal/26.2.3.1");
+                Ok(Some(entry.clone()))
+            }
+            Contents::Properties {
+                object,
+                end,
+                next,
+                key: under_way,
+                ..
+            } => {
+                while let Some(key) = keys.get(*next).filter(|_| *next < *end) {
+                    *next += 1;
+                    let property_key = PropertyKey::String(key.clone());
+                    step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it
+                    if self.realm.has_own_property(object, &property_key) {
+                        step!("structuredserializeinternal/26.4.1.1"); // may run a getter
+                        let input_value = self.realm.get(object, &property_key)?;
+                        step!("structuredserializeinternal/26.4.1.2");
+                        *under_way = Some(key.clone());
+                        return Ok(Some(input_value));
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Takes the record of the child [`Serializer::next_child`] asked for
+    /// (26.1.3.2 – 26.4.1.3).
+    fn deliver(&mut self, frame: &mut Contents<R::Object>, child: RecordId) {
+        match frame {
+            Contents::Map { id, next, key, .. } => match key.take() {
+                None => {
+                    step!("structuredserializeinternal/26.1.3.2");
+                    *key = Some(child);
+                }
+                Some(key) => {
+                    step!("structuredserializeinternal/26.1.3.3");
+                    *next += 1;
+                    if let Record::Map { entries } = &mut self.records[id.index()] {
+                        entries.push((key, child));
+                    }
+                }
+            },
+            Contents::Set { id, next, .. } => {
+                step!("structuredserializeinternal/26.2.3.2");
+                *next += 1;
+                if let Record::Set { entries } = &mut self.records[id.index()] {
+                    entries.push(child);
+                }
+            }
+            Contents::Properties { id, key, .. } => {
                 step!("structuredserializeinternal/26.4.1.3");
-                if let Record::Array { properties, .. } | Record::Object { properties } = self.record_mut(id)
+                if let (Some(key), Record::Array { properties, .. } | Record::Object { properties }) =
+                    (key.take(), &mut self.records[id.index()])
                 {
-                    properties.push((key, output_value));
+                    properties.push((key, child));
                 }
             }
         }
-        Ok(())
+    }
+
+    /// Step 27, once the object's contents are done.
+    fn result(&mut self, id: RecordId) -> RecordId {
+        step!("structuredserializeinternal/27"); // the record is the result
+        id
     }
 }
 

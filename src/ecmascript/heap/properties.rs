@@ -55,6 +55,17 @@ fn virtual_property(kind: &ObjectKind, key: &PropertyKey, with_indices: bool) ->
     }
 }
 
+/// One own key as [`Heap::for_each_own_key`] visits it: a stored key, or
+/// one that follows from the object's kind.
+enum OwnKey<'a> {
+    /// A key of `HeapObject::properties`.
+    Stored(&'a PropertyKey),
+    /// A String object's code-unit index.
+    StringIndex(usize),
+    /// An Array's or String object's `length`.
+    Length,
+}
+
 impl Heap {
     /// O.[[GetOwnProperty]](P) as the heap models it: virtual properties
     /// first (a String object's code units and `length`, an Array's
@@ -82,69 +93,98 @@ impl Heap {
     /// `length` comes right after the indices (both objects define it when
     /// they are created). Empty for a handle this heap does not hold.
     pub fn own_property_keys(&self, id: ObjectId) -> Vec<PropertyKey> {
-        self.own_keys_and_enumerability(id)
-            .into_iter()
-            .map(|(key, _)| key)
-            .collect()
+        let mut keys = Vec::new();
+        self.for_each_own_key(id, |key, _| {
+            keys.push(match key {
+                OwnKey::Stored(key) => key.clone(),
+                OwnKey::StringIndex(i) => PropertyKey::String(JsString::from(i.to_string())),
+                OwnKey::Length => PropertyKey::from("length"),
+            });
+        });
+        keys
     }
 
     /// The enumerable String keys among [`Heap::own_property_keys`], in that order.
     pub fn enumerable_own_string_keys(&self, id: ObjectId) -> Vec<JsString> {
-        self.own_keys_and_enumerability(id)
-            .into_iter()
-            .filter_map(|(key, enumerable)| match key {
-                PropertyKey::String(name) if enumerable => Some(name),
-                _ => None,
-            })
-            .collect()
+        let mut keys = Vec::new();
+        self.append_enumerable_own_string_keys(id, &mut keys);
+        keys
     }
 
-    /// [[OwnPropertyKeys]] order, each key with its [[Enumerable]], in one
-    /// pass over the stored properties.
-    fn own_keys_and_enumerability(&self, id: ObjectId) -> Vec<(PropertyKey, bool)> {
+    /// [`Heap::enumerable_own_string_keys`], appended to `keys`.
+    pub fn append_enumerable_own_string_keys(&self, id: ObjectId, keys: &mut Vec<JsString>) {
+        self.for_each_own_key(id, |key, enumerable| match key {
+            OwnKey::Stored(PropertyKey::String(name)) if enumerable => keys.push(name.clone()),
+            OwnKey::StringIndex(i) => keys.push(JsString::from(i.to_string())),
+            _ => {}
+        });
+    }
+
+    /// Visits the own keys in [[OwnPropertyKeys]] order, each with its
+    /// [[Enumerable]], without collecting them first.
+    fn for_each_own_key(&self, id: ObjectId, mut visit: impl FnMut(OwnKey<'_>, bool)) {
         let Some(object) = self.get_object(id) else {
-            return Vec::new();
+            return;
         };
         let (string_units, has_length) = match &object.kind {
             ObjectKind::StringWrapper(s) => (s.len(), true),
             ObjectKind::Array { .. } => (0, true),
             _ => (0, false),
         };
-        let entry = |(key, property): &(PropertyKey, OwnProperty)| (key.clone(), property.enumerable());
-        let mut indices: Vec<(u32, &(PropertyKey, OwnProperty))> = object
-            .properties
-            .iter()
-            .filter_map(|pair| Some((pair.0.as_string()?.as_array_index()?, pair)))
-            // A stored index the String already covers is shadowed by it.
-            .filter(|(index, _)| usize::try_from(*index).map_or(true, |i| i >= string_units))
-            .collect();
-        indices.sort_by_key(|(index, _)| *index);
-
-        let mut keys = Vec::with_capacity(string_units + object.properties.len() + 1);
-        keys.extend((0..string_units).map(|i| (PropertyKey::String(JsString::from(i.to_string())), true)));
-        keys.extend(indices.into_iter().map(|(_, pair)| entry(pair)));
-        if has_length {
-            keys.push((PropertyKey::from("length"), false));
+        let properties = &object.properties;
+        let index_of = |key: &PropertyKey| usize::try_from(key.as_string()?.as_array_index()?).ok();
+        fn stored((key, property): &(PropertyKey, OwnProperty)) -> (OwnKey<'_>, bool) {
+            (OwnKey::Stored(key), property.enumerable())
         }
-        keys.extend(
-            object
-                .properties
+        for i in 0..string_units {
+            visit(OwnKey::StringIndex(i), true);
+        }
+        // Array indices ascending (a stored index the String already covers
+        // is shadowed by it): off the list's index vector when it holds them
+        // all, else in stored order when that is ascending (it usually is),
+        // else sorted.
+        if let Some(in_order) = properties.array_indices_in_order() {
+            for (_, at) in in_order.filter(|(i, _)| *i >= string_units) {
+                let (key, enumerable) = stored(&properties[at]);
+                visit(key, enumerable);
+            }
+        } else if properties.iter().filter_map(|(key, _)| index_of(key)).is_sorted() {
+            for pair in properties {
+                if index_of(&pair.0).is_some_and(|i| i >= string_units) {
+                    let (key, enumerable) = stored(pair);
+                    visit(key, enumerable);
+                }
+            }
+        } else {
+            let mut found: Vec<_> = properties
                 .iter()
-                .filter(|(key, _)| {
-                    key.as_string().is_some_and(|name| {
-                        name.as_array_index().is_none() && !(has_length && is_named(name, "length"))
-                    })
-                })
-                .map(entry),
-        );
-        keys.extend(
-            object
-                .properties
-                .iter()
-                .filter(|(key, _)| matches!(key, PropertyKey::Symbol(_)))
-                .map(entry),
-        );
-        keys
+                .filter_map(|pair| Some((index_of(&pair.0)?, pair)))
+                .filter(|(i, _)| *i >= string_units)
+                .collect();
+            found.sort_by_key(|(i, _)| *i);
+            for (_, pair) in found {
+                let (key, enumerable) = stored(pair);
+                visit(key, enumerable);
+            }
+        }
+        if has_length {
+            visit(OwnKey::Length, false);
+        }
+        for pair in properties {
+            let other_string = pair.0.as_string().is_some_and(|name| {
+                name.as_array_index().is_none() && !(has_length && is_named(name, "length"))
+            });
+            if other_string {
+                let (key, enumerable) = stored(pair);
+                visit(key, enumerable);
+            }
+        }
+        for pair in properties {
+            if matches!(pair.0, PropertyKey::Symbol(_)) {
+                let (key, enumerable) = stored(pair);
+                visit(key, enumerable);
+            }
+        }
     }
 
     /// O.[[Get]](P, O): an own data property's value, an own getter's result

@@ -362,6 +362,27 @@ impl Realm for Heap {
             host: 0,
         })
     }
+
+    // ----- optional -----
+
+    fn append_enumerable_own_property_keys(&mut self, o: &ObjectId, keys: &mut Vec<JsString>) {
+        self.append_enumerable_own_string_keys(*o, keys);
+    }
+
+    /// The arena slot: handles are dense indices already.
+    fn dense_object_index(&self, o: &ObjectId) -> Option<usize> {
+        Some(o.index())
+    }
+
+    fn reserve_objects(&mut self, additional: usize) {
+        self.objects.reserve(additional);
+    }
+
+    fn reserve_own_properties(&mut self, o: &ObjectId, additional: usize) {
+        if let Some(object) = self.objects.get_mut(o.index()) {
+            object.properties.reserve(additional);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,353 @@
+//! What a structured clone costs, counted rather than timed: machine stack
+//! (a deep graph clones on a small fixed stack), allocations (linear in the
+//! graph, one copy of a buffer, nothing for a transfer, little for a small
+//! value from a big realm), and the order of steps the work stack runs
+//! (the standard's recursive order).
+//!
+//! The counting allocator below is this test binary's global allocator; it
+//! counts per thread, so tests running side by side do not disturb each
+//! other. Speeds are measured by `cargo bench --bench compare`, never here.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use webmessaging::ecmascript::{Heap, JsString, ObjectId, PropertyKey, Realm, Value};
+use webmessaging::structured::{NoPlatformObjects, structured_clone};
+
+struct Counters {
+    allocations: Cell<usize>,
+    bytes: Cell<usize>,
+}
+
+thread_local! {
+    // Const-initialised and without a destructor: touching it from inside
+    // the allocator never allocates.
+    static COUNTERS: Counters = const {
+        Counters { allocations: Cell::new(0), bytes: Cell::new(0) }
+    };
+}
+
+fn on_alloc(size: usize) {
+    let _ = COUNTERS.try_with(|c| {
+        c.allocations.set(c.allocations.get() + 1);
+        c.bytes.set(c.bytes.get().saturating_add(size));
+    });
+}
+
+/// `System`, counting every request (a `realloc` counts as a request of its
+/// new size: what a growing buffer costs).
+struct Counting;
+
+// SAFETY: every method forwards to `System` with the caller's arguments
+// unchanged; the bookkeeping touches only thread-local cells.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        on_alloc(layout.size());
+        // SAFETY: forwarded as is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        on_alloc(layout.size());
+        // SAFETY: forwarded as is.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded as is.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        on_alloc(new_size);
+        // SAFETY: forwarded as is.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations and bytes requested on this thread while `f` runs.
+fn counted<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
+    let before = COUNTERS.with(|c| (c.allocations.get(), c.bytes.get()));
+    let result = f();
+    let after = COUNTERS.with(|c| (c.allocations.get(), c.bytes.get()));
+    (result, after.0 - before.0, after.1 - before.1)
+}
+
+fn index(i: u32) -> PropertyKey {
+    PropertyKey::String(JsString::from(i.to_string()))
+}
+
+fn clone(heap: &mut Heap, root: ObjectId) -> ObjectId {
+    match structured_clone(heap, &mut NoPlatformObjects, Value::Object(root), &[]) {
+        Ok(Value::Object(copy)) => copy,
+        other => panic!("the clone failed: {other:?}"),
+    }
+}
+
+/// Arrays nested `depth` deep: `[[[...[]...]]]`.
+fn nested_arrays(heap: &mut Heap, depth: u32) -> ObjectId {
+    let mut inner = heap.array_create(0);
+    for _ in 0..depth {
+        let outer = heap.array_create(1);
+        heap.create_data_property(&outer, index(0), Value::Object(inner));
+        inner = outer;
+    }
+    inner
+}
+
+/// How deep `o` nests through element 0, walked without recursion.
+fn array_depth(heap: &mut Heap, mut o: ObjectId) -> u32 {
+    let mut depth = 0;
+    while let Ok(Value::Object(inner)) = heap.get(&o, &index(0)) {
+        o = inner;
+        depth += 1;
+    }
+    depth
+}
+
+/// A Map holding a Set holding a Map … `depth` deep, each keyed by a String.
+fn nested_collections(heap: &mut Heap, depth: u32) -> ObjectId {
+    let mut inner = heap.ordinary_object_create();
+    for level in 0..depth {
+        let outer = if level % 2 == 0 {
+            let map = heap.create_map();
+            heap.append_map_entry(&map, Value::from("k"), Value::Object(inner));
+            map
+        } else {
+            let set = heap.create_set();
+            heap.append_set_entry(&set, Value::Object(inner));
+            set
+        };
+        inner = outer;
+    }
+    inner
+}
+
+fn collection_depth(heap: &Heap, mut o: ObjectId) -> u32 {
+    let mut depth = 0;
+    loop {
+        let next = match (heap.map_data(&o), heap.set_data(&o)) {
+            (Some(entries), _) => entries.into_iter().flatten().next().map(|(_, v)| v),
+            (_, Some(values)) => values.into_iter().flatten().next(),
+            _ => None,
+        };
+        match next {
+            Some(Value::Object(inner)) => {
+                o = inner;
+                depth += 1;
+            }
+            _ => return depth,
+        }
+    }
+}
+
+/// The machine stack a thread gets in [`deep_graphs_clone_on_a_small_fixed_stack`].
+const SMALL_STACK: usize = 256 * 1024;
+
+#[test]
+fn deep_graphs_clone_on_a_small_fixed_stack() {
+    // A million levels in release (.ci/test runs it); debug builds are
+    // slower, and a tenth of that already needs far more than the stack.
+    let depth: u32 = if cfg!(debug_assertions) {
+        100_000
+    } else {
+        1_000_000
+    };
+    let worker = std::thread::Builder::new()
+        .name("small stack".to_owned())
+        .stack_size(SMALL_STACK)
+        .spawn(move || {
+            let mut heap = Heap::default();
+            let arrays = nested_arrays(&mut heap, depth);
+            let collections = nested_collections(&mut heap, depth / 10);
+            let arrays_copy = clone(&mut heap, arrays);
+            let collections_copy = clone(&mut heap, collections);
+            assert_ne!(arrays_copy, arrays);
+            (
+                array_depth(&mut heap, arrays_copy),
+                collection_depth(&heap, collections_copy),
+            )
+        })
+        .expect("a thread with a small stack starts");
+    assert_eq!(worker.join().expect("no stack overflow"), (depth, depth / 10));
+}
+
+fn small_objects(heap: &mut Heap, n: u32) -> ObjectId {
+    let array = heap.array_create(n);
+    let (a, b) = (PropertyKey::from("a"), PropertyKey::from("b"));
+    for i in 0..n {
+        let o = heap.ordinary_object_create();
+        heap.create_data_property(&o, a.clone(), Value::Number(f64::from(i)));
+        heap.create_data_property(&o, b.clone(), Value::from(format!("x{i}").as_str()));
+        heap.create_data_property(&array, index(i), Value::Object(o));
+    }
+    array
+}
+
+#[test]
+fn allocations_grow_linearly_with_the_graph() {
+    let allocations = |n: u32| {
+        let mut heap = Heap::default();
+        let root = small_objects(&mut heap, n);
+        let (_, allocations, bytes) = counted(|| clone(&mut heap, root));
+        (allocations, bytes)
+    };
+    let (small, small_bytes) = allocations(2_000);
+    let (large, large_bytes) = allocations(20_000);
+    // Per object {a, b}: its heap entries, its record's property list, and
+    // a few collections growing by doubling.
+    assert!(small < 2_000 * 8, "{small} allocations for 2,000 objects");
+    // Ten times the objects, at most ten times the allocations and bytes
+    // (plus slack for the doubling of a few long vectors).
+    assert!(
+        large <= small * 10 + small / 10,
+        "{small} then {large} allocations"
+    );
+    assert!(
+        large_bytes <= small_bytes * 11,
+        "{small_bytes} then {large_bytes} bytes"
+    );
+}
+
+#[test]
+fn copying_a_buffer_copies_its_bytes_once() {
+    const SIZE: usize = 4 * 1024 * 1024;
+    let mut heap = Heap::default();
+    let buffer = heap.create_array_buffer(vec![7; SIZE], None).unwrap();
+    let (copy, _, bytes) = counted(|| clone(&mut heap, buffer));
+    // Serialization copies the bytes into the record; deserialization hands
+    // that copy to the new buffer instead of copying it again.
+    assert!(bytes < SIZE + 64 * 1024, "{bytes} bytes allocated to copy {SIZE}");
+    let slots = heap.array_buffer(&copy).unwrap();
+    assert_eq!(slots.byte_length, SIZE);
+    let mut check = vec![0; SIZE];
+    heap.copy_data_block_bytes(&mut check, 0, &copy, 0, SIZE);
+    assert!(check.iter().all(|b| *b == 7));
+}
+
+#[test]
+fn transferring_a_buffer_allocates_nothing_of_its_size() {
+    let mut costs = Vec::new();
+    for size in [1 << 10, 1 << 20, 16 << 20] {
+        let mut heap = Heap::default();
+        let buffer = heap.create_array_buffer(vec![1; size], None).unwrap();
+        let (result, _, bytes) = counted(|| {
+            structured_clone(
+                &mut heap,
+                &mut NoPlatformObjects,
+                Value::Object(buffer),
+                &[buffer],
+            )
+        });
+        let Ok(Value::Object(moved)) = result else {
+            panic!("the transfer failed: {result:?}")
+        };
+        assert!(bytes < 16 * 1024, "{bytes} bytes allocated to transfer {size}");
+        assert!(heap.is_detached_buffer(&buffer));
+        assert_eq!(heap.array_buffer(&moved).unwrap().byte_length, size);
+        costs.push(bytes);
+    }
+    // The same few records and holders whatever the size (the first run
+    // may also pay for this thread's step counters).
+    assert!(costs[2] <= costs[1] && costs[1] <= costs[0], "{costs:?}");
+}
+
+#[test]
+fn a_small_value_from_a_big_realm_costs_little() {
+    let mut heap = Heap::default();
+    small_objects(&mut heap, 200_000);
+    let o = heap.ordinary_object_create();
+    heap.create_data_property(&o, "x".into(), Value::Number(1.0));
+    // *memory* is indexed by the heap's object numbers, but within a budget
+    // proportional to the records made: one object numbered 600,001 must
+    // not make it allocate a slot for every object before it.
+    let (_, allocations, bytes) = counted(|| clone(&mut heap, o));
+    assert!(bytes < 64 * 1024, "{bytes} bytes for a one-property object");
+    assert!(
+        allocations < 40,
+        "{allocations} allocations for a one-property object"
+    );
+}
+
+/// The steps of one clone whose id ends in one of `ends` (the work stack's
+/// hand-offs), with the algorithm's anchor dropped.
+#[cfg(feature = "trace")]
+fn handoffs(heap: &mut Heap, root: ObjectId, ends: &[&str]) -> Vec<String> {
+    let (_, trace) = webmessaging::spec::traced(|| clone(heap, root));
+    trace
+        .iter()
+        .filter(|id| {
+            id.starts_with("structuredserializeinternal/") || id.starts_with("structureddeserialize/")
+        })
+        .map(|id| {
+            id.replace("structuredserializeinternal/", "S ")
+                .replace("structureddeserialize/", "D ")
+        })
+        .filter(|id| ends.iter().any(|end| id.ends_with(&format!(" {end}"))))
+        .collect()
+}
+
+#[cfg(feature = "trace")]
+#[test]
+fn the_work_stack_runs_the_steps_in_the_recursive_order() {
+    let mut heap = Heap::default();
+    // [[]]: the inner array's steps fall between its parent's step that
+    // asks for it and the step that takes its result.
+    let array = nested_arrays(&mut heap, 1);
+    let steps = handoffs(
+        &mut heap,
+        array,
+        &["25", "26.4.1.2", "26.4.1.3", "27", "23", "24.3.1.1", "24.3.1.2"],
+    );
+    let expected = [
+        "S 25",
+        "S 26.4.1.2",
+        "S 25",
+        "S 27",
+        "S 26.4.1.3",
+        "S 27", // serialize
+        "D 23",
+        "D 24.3.1.1",
+        "D 23",
+        "D 25",
+        "D 24.3.1.2",
+        "D 25", // deserialize
+    ];
+    assert_eq!(steps, expected);
+
+    // A Map {"k" => {}}: key, then value, each between its own hand-offs.
+    let map = heap.create_map();
+    let value = heap.ordinary_object_create();
+    heap.append_map_entry(&map, Value::from("k"), Value::Object(value));
+    let steps = handoffs(
+        &mut heap,
+        map,
+        &[
+            "4", "25", "26.1.3.1", "26.1.3.2", "26.1.3.3", "27", "24.1.1.1", "24.1.1.2", "24.1.1.3",
+        ],
+    );
+    let expected = [
+        "S 4",
+        "S 25",
+        "S 26.1.3.1",
+        "S 4",
+        "S 26.1.3.2",
+        "S 4",
+        "S 25",
+        "S 27",
+        "S 26.1.3.3",
+        "S 27",
+        "D 4",
+        "D 24.1.1.1",
+        "D 4",
+        "D 25",
+        "D 24.1.1.2",
+        "D 4",
+        "D 25",
+        "D 24.1.1.3",
+        "D 25",
+    ];
+    assert_eq!(steps, expected);
+}
