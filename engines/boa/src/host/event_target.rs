@@ -92,7 +92,16 @@ fn with_listeners<T>(target: &JsObject, f: impl FnOnce(&mut Listeners) -> T) -> 
     data.listeners.as_mut().map(f)
 }
 
-fn this_target(this: &JsValue) -> JsResult<JsObject> {
+/// The receiver of an EventTarget operation. The global object is an
+/// EventTarget, and Web IDL gives operations of the global's interfaces the
+/// global object when they are called without a receiver
+/// (`addEventListener(...)` at top level).
+fn this_target(this: &JsValue, context: &Context) -> JsResult<JsObject> {
+    if this.is_null_or_undefined() {
+        return this_platform(&context.global_object().into(), "EventTarget", |p| {
+            p.listeners.is_some()
+        });
+    }
     this_platform(this, "EventTarget", |p| p.listeners.is_some())
 }
 
@@ -130,7 +139,7 @@ fn callback_argument(value: Option<&JsValue>) -> JsResult<Option<JsObject>> {
 
 /// `addEventListener(type, callback, options)`
 fn add_event_listener(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let target = this_target(this)?;
+    let target = this_target(this, context)?;
     let kind = dom_string(&args.first().cloned().unwrap_or_default(), context)?;
     let callback = callback_argument(args.get(1))?;
     let (capture, passive, once) =
@@ -143,7 +152,7 @@ fn add_event_listener(this: &JsValue, args: &[JsValue], context: &mut Context) -
 
 /// `removeEventListener(type, callback, options)`
 fn remove_event_listener(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let target = this_target(this)?;
+    let target = this_target(this, context)?;
     let kind = dom_string(&args.first().cloned().unwrap_or_default(), context)?;
     let callback = callback_argument(args.get(1))?;
     let (capture, _, _) = listener_options(&args.get(2).cloned().unwrap_or_default(), false, context)?;
@@ -155,7 +164,7 @@ fn remove_event_listener(this: &JsValue, args: &[JsValue], context: &mut Context
 
 /// `dispatchEvent(event)`
 fn dispatch_event(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let target = this_target(this)?;
+    let target = this_target(this, context)?;
     let event = args
         .first()
         .and_then(JsValue::as_object)
