@@ -129,7 +129,7 @@ impl Heap {
         if let Some(message) = refusal {
             return self.throw(ErrorPrototype::TypeError, message);
         }
-        match self.objects.get_mut(id.index()).map(|o| &mut o.kind) {
+        match self.kind_mut(id) {
             Some(ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. })) => {
                 Ok(data.take().unwrap_or_default())
             }

@@ -5,30 +5,79 @@
 //! in an own `toString` or `valueOf` property is taken to behave as the
 //! built-in it shadows (the heap cannot run it); a getter there still runs
 //! and may throw, and a non-callable value is skipped as the standard says.
+//!
+//! Bounds. Each object is converted once per conversion and its text kept as
+//! a rope (`text.rs` says how, and what that means inside cycles), so the
+//! work of ToString is linear in the objects and properties it reaches plus
+//! the length of the String it returns; [`Heap::to_string_count`] counts it.
+//! A String longer than [`Heap::MAX_STRING_LENGTH`] is refused with a
+//! RangeError as soon as its length is known, before it is written.
+//! Conversions nest at most [`MAX_CONVERSION_DEPTH`] deep (an Error whose
+//! `name` is itself recurses until then, as it recurses in engines until
+//! their stack runs out), then throw a RangeError.
 
+use super::text::{Builder, Part, Texts};
 use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
-use crate::ecmascript::{ErrorPrototype, Exception, JsString, PropertyKey, Value, number_to_string};
+use crate::ecmascript::{
+    ErrorPrototype, Exception, JsString, PropertyKey, Value, ViewKind, number_to_string,
+};
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// How deeply conversions may nest (an Array holding an Array, an Error whose
 /// `name` is an Error, ...) before the heap throws the RangeError an engine
 /// throws when its stack runs out.
 const MAX_CONVERSION_DEPTH: usize = 1000;
 
-/// Conversions under way, outermost first: Array.prototype.join consults it
-/// to cut cycles, and its length bounds the nesting.
-#[derive(Default)]
+/// One outermost ToString under way.
 struct Conversion {
-    active: Vec<ObjectId>,
+    /// The texts made so far (and those kept from earlier conversions).
+    texts: Texts,
+    /// The objects being converted, outermost first, each with whether its
+    /// text so far is independent of the conversions around it.
+    frames: Vec<Frame>,
+    /// The Arrays and typed arrays whose `join` is running (a cycle back
+    /// into one of them joins to the empty String).
+    joining: HashSet<ObjectId>,
+}
+
+struct Frame {
+    kept: bool,
+}
+
+impl Conversion {
+    /// The text being made depends on what is being converted around it
+    /// (a cycle was cut, or shared memory was read): it holds only for this
+    /// conversion.
+    fn not_kept(&mut self) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.kept = false;
+        }
+    }
 }
 
 type Completion<T> = Result<T, Exception<ObjectId>>;
 
 impl Heap {
     /// Longest String ToString may build, in code units; longer results throw
-    /// a RangeError. Engines have such a limit (V8: 2^29 - 24); the heap's is
-    /// lower so that joining a sparse Array of length 2^32 - 1 fails fast
-    /// instead of taking gigabytes.
+    /// a RangeError ("Invalid string length") before anything is written.
+    /// ECMAScript lets an implementation choose any limit up to 2^53 - 1;
+    /// engines choose 2^29 - 24 (V8) or 2^30 - 2 (SpiderMonkey). The heap's
+    /// is lower, 2^24 (16,777,216 code units, 32 MiB), so that no single
+    /// conversion of a small hostile input (a sparse Array of length
+    /// 2^32 - 1, a DAG of Arrays that doubles its text at every level) can
+    /// take more than tens of milliseconds and tens of megabytes.
     pub const MAX_STRING_LENGTH: usize = 1 << 24;
+
+    /// How many times this heap has applied ToString to a value, nested
+    /// applications included (an Array's elements, an Error's `name` and
+    /// `message`, a memoised object counting once per occurrence). The work
+    /// of a conversion is proportional to this count plus the length of the
+    /// String it returns; tests and fuzzers assert that it stays linear in
+    /// the size of the graph converted.
+    pub fn to_string_count(&self) -> u64 {
+        self.to_string_count
+    }
 
     /// A new Error object with this prototype and an own, non-enumerable
     /// `message` property, as the NativeError constructors make one.
@@ -56,40 +105,77 @@ impl Heap {
     ///
     /// <https://tc39.es/ecma262/#sec-tostring>
     pub fn to_js_string(&mut self, value: &Value<ObjectId>) -> Completion<JsString> {
-        self.convert(value, &mut Conversion::default())
+        let generation = self.generation;
+        let mut cx = Conversion {
+            texts: std::mem::take(&mut self.texts),
+            frames: Vec::new(),
+            joining: HashSet::new(),
+        };
+        cx.texts.begin(generation);
+        let result = self.convert(value, &mut cx).map(|part| cx.texts.flatten(part));
+        cx.texts.end();
+        // A throw makes a new Error object, which changes the heap: the kept
+        // texts are then dropped with the conversion.
+        if self.generation == generation {
+            self.texts = cx.texts;
+        }
+        result
     }
 
-    fn convert(&mut self, value: &Value<ObjectId>, cx: &mut Conversion) -> Completion<JsString> {
-        match value {
-            Value::Undefined => Ok(JsString::from("undefined")),
-            Value::Null => Ok(JsString::from("null")),
-            Value::Boolean(b) => Ok(JsString::from(if *b { "true" } else { "false" })),
-            Value::Number(n) => Ok(JsString::from(number_to_string(*n))),
-            Value::BigInt(b) => Ok(JsString::from(b.as_decimal())),
-            Value::String(s) => Ok(s.clone()),
-            Value::Symbol(_) => self.throw(
-                ErrorPrototype::TypeError,
-                "Cannot convert a Symbol value to a string",
-            ),
-            Value::Object(o) => {
-                if cx.active.len() >= MAX_CONVERSION_DEPTH {
-                    return self.throw(ErrorPrototype::RangeError, "Maximum call stack size exceeded");
-                }
-                cx.active.push(*o);
-                let result = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object_to_string(*o, cx));
-                cx.active.pop();
-                result
+    /// ToString of a value met during a conversion.
+    fn convert(&mut self, value: &Value<ObjectId>, cx: &mut Conversion) -> Completion<Part> {
+        self.to_string_count += 1;
+        let units = |text: &str| Part::Units(text.encode_utf16().collect());
+        Ok(match value {
+            Value::Undefined => units("undefined"),
+            Value::Null => units("null"),
+            Value::Boolean(b) => units(if *b { "true" } else { "false" }),
+            Value::Number(n) => units(&number_to_string(*n)),
+            Value::BigInt(b) => units(b.as_decimal()),
+            Value::String(s) if s.is_empty() => Part::Empty,
+            Value::String(s) => Part::Units(s.code_units().to_vec()),
+            Value::Symbol(_) => {
+                return self.throw(
+                    ErrorPrototype::TypeError,
+                    "Cannot convert a Symbol value to a string",
+                );
             }
+            Value::Object(o) => return self.object_text(*o, cx),
+        })
+    }
+
+    /// ToString of an object: its text from earlier in this conversion (or
+    /// from an earlier one, if it is kept), or converted now.
+    fn object_text(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Part> {
+        if let Some((part, kept)) = cx.texts.memo(o) {
+            if !kept {
+                cx.not_kept();
+            }
+            return Ok(part);
         }
+        if cx.frames.len() >= MAX_CONVERSION_DEPTH {
+            return self.throw(ErrorPrototype::RangeError, "Maximum call stack size exceeded");
+        }
+        cx.frames.push(Frame { kept: true });
+        let text = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object_to_string(o, cx));
+        let frame = cx.frames.pop().unwrap_or(Frame { kept: false });
+        let text = text?;
+        if text.len() > Heap::MAX_STRING_LENGTH {
+            return self.throw(ErrorPrototype::RangeError, "Invalid string length");
+        }
+        if !frame.kept {
+            cx.not_kept();
+        }
+        Ok(cx.texts.remember(o, text, frame.kept))
     }
 
     /// ToPrimitive(O, string) then ToString of the result.
-    fn object_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+    fn object_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
         // %Symbol.prototype%[@@toPrimitive] hands back the Symbol, which
         // ToString then refuses.
         if let Some(ObjectKind::SymbolObject(symbol)) = self.get_object(o).map(|h| &h.kind) {
             let symbol = Value::Symbol(symbol.clone());
-            return self.convert(&symbol, cx);
+            return self.convert(&symbol, cx).map(builder_of);
         }
         // OrdinaryToPrimitive(O, string): toString, then valueOf.
         for method in ["toString", "valueOf"] {
@@ -101,13 +187,11 @@ impl Heap {
                     continue;
                 }
             }
-            let result = if method == "toString" {
-                Some(self.builtin_to_string(o, cx)?)
-            } else {
-                self.builtin_value_of(o)
-            };
-            if let Some(primitive) = result {
-                return self.convert(&primitive, cx);
+            if method == "toString" {
+                return self.builtin_to_string(o, cx);
+            }
+            if let Some(primitive) = self.builtin_value_of(o) {
+                return self.convert(&primitive, cx).map(builder_of);
             }
         }
         self.throw(
@@ -120,10 +204,11 @@ impl Heap {
         matches!(self.get_object(o).map(|h| &h.kind), Some(ObjectKind::Function))
     }
 
-    /// The `toString` the object inherits, applied to it (always a primitive).
-    fn builtin_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Value<ObjectId>> {
+    /// The `toString` the object inherits, applied to it: the text of the
+    /// primitive it returns.
+    fn builtin_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
         let Some(object) = self.get_object(o) else {
-            return Ok(Value::from("[object Object]"));
+            return Ok(builder_of(units("[object Object]")));
         };
         let text = match &object.kind {
             // Array.prototype.toString (which typed arrays share): call the
@@ -132,7 +217,7 @@ impl Heap {
                 if !matches!(
                     kind,
                     ObjectKind::View {
-                        kind: crate::ecmascript::ViewKind::DataView,
+                        kind: ViewKind::DataView,
                         ..
                     }
                 ) =>
@@ -141,26 +226,26 @@ impl Heap {
                 let join = self.get_property(o, &PropertyKey::from("join"))?;
                 let own_join = self.own_property(o, &PropertyKey::from("join")).is_some();
                 if own_join && !matches!(&join, Value::Object(f) if self.is_function(*f)) {
-                    JsString::from(format!("[object {tag}]"))
+                    units(&format!("[object {tag}]"))
                 } else {
                     // The heap runs no script: a callable `join` is the builtin.
-                    self.builtin_join(o, cx)?
+                    return self.builtin_join(o, cx);
                 }
             }
-            ObjectKind::Error { .. } => self.error_to_string(o, cx)?,
-            ObjectKind::RegExp { .. } => self.regexp_to_string(o, cx)?,
+            ObjectKind::Error { .. } => return self.error_to_string(o, cx),
+            ObjectKind::RegExp { .. } => return self.regexp_to_string(o, cx),
             // The wrappers' toString gives their primitive's text.
-            ObjectKind::BooleanWrapper(b) => return Ok(Value::Boolean(*b)),
-            ObjectKind::NumberWrapper(n) => return Ok(Value::Number(*n)),
-            ObjectKind::BigIntWrapper(b) => return Ok(Value::BigInt(b.clone())),
-            ObjectKind::StringWrapper(s) => s.clone(),
-            ObjectKind::Date(t) => JsString::from(super::date::date_to_string(*t)),
-            ObjectKind::Function => JsString::from("function () { [native code] }"),
+            ObjectKind::BooleanWrapper(b) => units(if *b { "true" } else { "false" }),
+            ObjectKind::NumberWrapper(n) => units(&number_to_string(*n)),
+            ObjectKind::BigIntWrapper(b) => units(b.as_decimal()),
+            ObjectKind::StringWrapper(s) => Part::Units(s.code_units().to_vec()),
+            ObjectKind::Date(t) => units(&super::date::date_to_string(*t)),
+            ObjectKind::Function => units("function () { [native code] }"),
             // Object.prototype.toString: the builtin tag, or @@toStringTag of
             // the intrinsic prototype (Web IDL's class string for platform objects).
-            kind => JsString::from(format!("[object {}]", to_string_tag(kind))),
+            kind => units(&format!("[object {}]", to_string_tag(kind))),
         };
-        Ok(Value::String(text))
+        Ok(builder_of(text))
     }
 
     /// The `valueOf` the object inherits: a wrapper's or Date's primitive,
@@ -176,15 +261,25 @@ impl Heap {
         }
     }
 
-    /// Array.prototype.join or %TypedArray%.prototype.join, with ",".
-    fn builtin_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
-        match self.get_object(o).map(|h| &h.kind) {
+    /// Array.prototype.join or %TypedArray%.prototype.join, with ",". An
+    /// Array met again while it is being joined (a cycle) joins to the empty
+    /// String, as V8 and other engines do; the standard itself would recurse
+    /// until the stack ran out.
+    fn builtin_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
+        if cx.joining.contains(&o) {
+            cx.not_kept();
+            return Ok(Builder::default());
+        }
+        cx.joining.insert(o);
+        let joined = match self.get_object(o).map(|h| &h.kind) {
             Some(ObjectKind::Array { length }) => {
                 let length = *length;
                 self.array_join(o, length, cx)
             }
             _ => self.typed_array_join(o, cx),
-        }
+        };
+        cx.joining.remove(&o);
+        joined
     }
 
     /// %TypedArray%.prototype.join(","): ValidateTypedArray first (a view out
@@ -192,34 +287,44 @@ impl Heap {
     /// element's Number::toString or BigInt::toString.
     ///
     /// <https://tc39.es/ecma262/#sec-%typedarray%.prototype.join>
-    fn typed_array_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+    fn typed_array_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
         let Some(elements) = self.typed_array_elements(o) else {
             return self.throw(
                 ErrorPrototype::TypeError,
                 "Cannot perform %TypedArray%.prototype.join on an out of bounds TypedArray",
             );
         };
-        let mut out: Vec<u16> = Vec::new();
+        if self.views_shared_memory(o) {
+            // Another agent may write the block before the next conversion.
+            cx.not_kept();
+        }
+        let mut out = Builder::default();
         for (i, element) in elements.iter().enumerate() {
             if i > 0 {
-                out.push(u16::from(b','));
+                out.push_units(&[u16::from(b',')]);
             }
-            out.extend_from_slice(self.convert(element, cx)?.code_units());
+            let text = self.convert(element, cx)?;
+            out.push(text);
             if out.len() > Heap::MAX_STRING_LENGTH {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
         }
-        Ok(JsString::from_code_units(out))
+        Ok(out)
+    }
+
+    fn views_shared_memory(&self, view: ObjectId) -> bool {
+        let Some(ObjectKind::View { buffer, .. }) = self.get_object(view).map(|h| &h.kind) else {
+            return false;
+        };
+        matches!(
+            self.get_object(*buffer).map(|h| &h.kind),
+            Some(ObjectKind::ArrayBuffer(super::ArrayBufferState::Shared { .. }))
+        )
     }
 
     /// Array.prototype.join(",") as toString calls it. Holes, undefined and
-    /// null give empty Strings. An Array met again while it is being joined
-    /// (a cycle) joins to the empty String, as V8 and other engines do; the
-    /// standard itself would recurse until the stack ran out.
-    fn array_join(&mut self, o: ObjectId, length: u32, cx: &mut Conversion) -> Completion<JsString> {
-        if cx.active[..cx.active.len().saturating_sub(1)].contains(&o) {
-            return Ok(JsString::default());
-        }
+    /// null give empty Strings.
+    fn array_join(&mut self, o: ObjectId, length: u32, cx: &mut Conversion) -> Completion<Builder> {
         let length = length as usize;
         if length.saturating_sub(1) > Heap::MAX_STRING_LENGTH {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
@@ -229,26 +334,13 @@ impl Heap {
         // index properties). The properties are read from one snapshot, which
         // is what [[Get]] would see: nothing a conversion runs can change an
         // existing object.
-        let indices = |id: ObjectId| -> Vec<(usize, OwnProperty)> {
-            self.get_object(id)
-                .map(|h| h.properties.iter())
-                .into_iter()
-                .flatten()
-                .filter_map(|(key, p)| Some((key.as_string()?.as_array_index()? as usize, p.clone())))
-                .filter(|(index, _)| *index < length)
-                .collect()
-        };
-        let mut present = indices(o);
-        let inherited: Vec<_> = indices(self.object_prototype())
-            .into_iter()
-            .filter(|(index, _)| !present.iter().any(|(own, _)| own == index))
-            .collect();
-        present.extend(inherited);
-        present.sort_unstable_by_key(|(index, _)| *index);
+        let own = self.index_properties(o, length);
+        let inherited = self.inherited_indices(cx);
+        let inherited = &inherited[..inherited.partition_point(|(index, _)| *index < length)];
 
-        let mut out: Vec<u16> = Vec::new();
+        let mut out = Builder::default();
         let mut written = 0; // separators in `out`: the next element's index
-        for (index, property) in present {
+        for (index, property) in merge_own_first(&own, inherited) {
             let element = match property {
                 OwnProperty::Data { value, .. } => value,
                 OwnProperty::Accessor {
@@ -258,65 +350,120 @@ impl Heap {
                 OwnProperty::Accessor {
                     getter: Accessor::Throws(value),
                     ..
-                } => return Err(Exception(value)),
+                } => return Err(Exception(value.clone())),
             };
             let text = match element {
                 Value::Undefined | Value::Null => continue,
-                other => self.convert(&other, cx)?,
+                other => self.convert(other, cx)?,
             };
-            out.extend(std::iter::repeat_n(u16::from(b','), index - written));
+            out.push_run(u16::from(b','), index - written);
             written = index;
-            out.extend_from_slice(text.code_units());
+            out.push(text);
             if out.len() > Heap::MAX_STRING_LENGTH {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
         }
-        out.extend(std::iter::repeat_n(
-            u16::from(b','),
-            length.saturating_sub(1) - written,
-        ));
-        if out.len() > Heap::MAX_STRING_LENGTH {
-            return self.throw(ErrorPrototype::RangeError, "Invalid string length");
-        }
-        Ok(JsString::from_code_units(out))
+        out.push_run(u16::from(b','), length.saturating_sub(1) - written);
+        Ok(out)
+    }
+
+    /// %Object.prototype%'s index properties, sorted by index: read once
+    /// while the heap does not change, however many Arrays are joined.
+    fn inherited_indices(&self, cx: &mut Conversion) -> Arc<Vec<(usize, OwnProperty)>> {
+        let proto = self.object_prototype();
+        cx.texts
+            .inherited
+            .get_or_insert_with(|| Arc::new(self.index_properties(proto, usize::MAX)))
+            .clone()
+    }
+
+    /// The stored properties of `o` whose keys are array indices below
+    /// `below`, sorted by index.
+    fn index_properties(&self, o: ObjectId, below: usize) -> Vec<(usize, OwnProperty)> {
+        let mut indices: Vec<(usize, OwnProperty)> = self
+            .get_object(o)
+            .map(|h| h.properties.iter())
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, p)| Some((key.as_string()?.as_array_index()? as usize, p.clone())))
+            .filter(|(index, _)| *index < below)
+            .collect();
+        indices.sort_unstable_by_key(|(index, _)| *index);
+        indices
     }
 
     /// Error.prototype.toString: "name: message", without the ": " when
     /// either part is empty; `name` defaults to "Error" and `message` to "".
-    fn error_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+    fn error_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
         let name = match self.get_property(o, &PropertyKey::from("name"))? {
-            Value::Undefined => JsString::from("Error"),
+            Value::Undefined => units("Error"),
             other => self.convert(&other, cx)?,
         };
         let message = match self.get_property(o, &PropertyKey::from("message"))? {
-            Value::Undefined => JsString::default(),
+            Value::Undefined => Part::Empty,
             other => self.convert(&other, cx)?,
         };
         if name.is_empty() {
-            return Ok(message);
+            return Ok(builder_of(message));
         }
         if message.is_empty() {
-            return Ok(name);
+            return Ok(builder_of(name));
         }
-        self.concat(&[name.code_units(), &[0x3A, 0x20], message.code_units()])
+        let mut out = builder_of(name);
+        out.push_units(&[0x3A, 0x20]);
+        out.push(message);
+        Ok(out)
     }
 
     /// RegExp.prototype.toString: "/" source "/" flags, both read with Get.
-    fn regexp_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<JsString> {
+    fn regexp_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
         let source = self.get_property(o, &PropertyKey::from("source"))?;
         let source = self.convert(&source, cx)?;
         let flags = self.get_property(o, &PropertyKey::from("flags"))?;
         let flags = self.convert(&flags, cx)?;
         let slash: &[u16] = &[u16::from(b'/')];
-        self.concat(&[slash, source.code_units(), slash, flags.code_units()])
+        let mut out = Builder::default();
+        out.push_units(slash);
+        out.push(source);
+        out.push_units(slash);
+        out.push(flags);
+        Ok(out)
     }
+}
 
-    fn concat(&mut self, parts: &[&[u16]]) -> Completion<JsString> {
-        if parts.iter().map(|p| p.len()).sum::<usize>() > Heap::MAX_STRING_LENGTH {
-            return self.throw(ErrorPrototype::RangeError, "Invalid string length");
-        }
-        Ok(JsString::from_code_units(parts.concat()))
-    }
+fn units(text: &str) -> Part {
+    Part::Units(text.encode_utf16().collect())
+}
+
+fn builder_of(part: Part) -> Builder {
+    let mut out = Builder::default();
+    out.push(part);
+    out
+}
+
+/// Two lists sorted by index, merged; where both have an index, the first
+/// list's entry (the Array's own property) shadows the second's.
+fn merge_own_first<'a>(
+    own: &'a [(usize, OwnProperty)],
+    inherited: &'a [(usize, OwnProperty)],
+) -> impl Iterator<Item = (usize, &'a OwnProperty)> {
+    let mut own = own.iter().peekable();
+    let mut inherited = inherited.iter().peekable();
+    std::iter::from_fn(move || {
+        let take_own = match (own.peek(), inherited.peek()) {
+            (None, None) => return None,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some((a, _)), Some((b, _))) => {
+                if a == b {
+                    inherited.next();
+                }
+                a <= b
+            }
+        };
+        let (index, property) = if take_own { own.next() } else { inherited.next() }?;
+        Some((*index, property))
+    })
 }
 
 /// The tag Object.prototype.toString shows for an object of this kind.
@@ -350,386 +497,4 @@ pub(super) fn thrown(heap: &mut Heap, completion: Completion<impl std::fmt::Debu
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ecmascript::{BigInt, Realm, ViewKind};
-
-    fn string(heap: &mut Heap, value: Value<ObjectId>) -> String {
-        heap.to_js_string(&value)
-            .expect("ToString succeeds")
-            .to_string_lossy()
-    }
-
-    #[test]
-    fn primitives() {
-        let mut heap = Heap::default();
-        let cases: [(Value<ObjectId>, &str); 12] = [
-            (Value::Undefined, "undefined"),
-            (Value::Null, "null"),
-            (Value::Boolean(true), "true"),
-            (Value::Boolean(false), "false"),
-            (Value::Number(-0.0), "0"),
-            (Value::Number(f64::NAN), "NaN"),
-            (Value::Number(-f64::INFINITY), "-Infinity"),
-            (Value::Number(1e21), "1e+21"),
-            (Value::Number(0.1), "0.1"),
-            (Value::BigInt(BigInt::from(-12)), "-12"),
-            (Value::from("text"), "text"),
-            (Value::from(""), ""),
-        ];
-        for (value, expected) in cases {
-            assert_eq!(string(&mut heap, value), expected);
-        }
-        let lone = JsString::from_code_units(vec![0xDC00]);
-        assert_eq!(heap.to_js_string(&Value::String(lone.clone())).unwrap(), lone);
-    }
-
-    #[test]
-    fn symbols_throw_a_type_error() {
-        let mut heap = Heap::default();
-        let symbol = heap.new_symbol(Some(JsString::from("s")));
-        let before = heap.len();
-        let result = heap.to_js_string(&Value::Symbol(symbol.clone()));
-        assert_eq!(
-            thrown(&mut heap, result),
-            "TypeError: Cannot convert a Symbol value to a string"
-        );
-        assert_eq!(heap.len(), before + 1, "the TypeError lives in the heap");
-        // A Symbol object converts through its Symbol, and fails the same way.
-        let wrapper = heap.alloc(ObjectKind::SymbolObject(symbol));
-        let result = heap.to_js_string(&Value::Object(wrapper));
-        assert!(thrown(&mut heap, result).starts_with("TypeError"));
-    }
-
-    #[test]
-    fn wrappers_dates_and_tags() {
-        let mut heap = Heap::default();
-        let object = |heap: &mut Heap, kind| Value::Object(heap.alloc(kind));
-        let cases = [
-            (ObjectKind::BooleanWrapper(false), "false"),
-            (ObjectKind::NumberWrapper(-0.0), "0"),
-            (ObjectKind::BigIntWrapper(BigInt::from(7)), "7"),
-            (ObjectKind::StringWrapper(JsString::from("ab")), "ab"),
-            (
-                ObjectKind::Date(0.0),
-                "Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)",
-            ),
-            (ObjectKind::Date(f64::NAN), "Invalid Date"),
-            (ObjectKind::Ordinary, "[object Object]"),
-            (ObjectKind::ObjectPrototype, "[object Object]"),
-            (ObjectKind::Map(Vec::new()), "[object Map]"),
-            (ObjectKind::Set(Vec::new()), "[object Set]"),
-            (ObjectKind::WeakMap, "[object WeakMap]"),
-            (ObjectKind::Promise, "[object Promise]"),
-            (ObjectKind::Proxy, "[object Object]"),
-            (ObjectKind::Function, "function () { [native code] }"),
-            (
-                ObjectKind::Platform {
-                    interface: "MessagePort".into(),
-                    detached: Some(false),
-                    host: 1,
-                },
-                "[object MessagePort]",
-            ),
-        ];
-        for (kind, expected) in cases {
-            let value = object(&mut heap, kind);
-            assert_eq!(string(&mut heap, value), expected);
-        }
-        let buffer = heap.create_array_buffer(vec![0; 4], None).unwrap();
-        assert_eq!(string(&mut heap, Value::Object(buffer)), "[object ArrayBuffer]");
-        let view = heap.alloc(ObjectKind::View {
-            kind: ViewKind::Float16Array,
-            buffer,
-            byte_offset: 0,
-            length: None,
-        });
-        assert_eq!(
-            string(&mut heap, Value::Object(view)),
-            "0,0",
-            "a typed array joins its elements"
-        );
-    }
-
-    #[test]
-    fn regexps_print_source_and_flags() {
-        let mut heap = Heap::default();
-        let r = heap
-            .create_regexp(JsString::from("a/b"), JsString::from("ig"))
-            .unwrap();
-        assert_eq!(string(&mut heap, Value::Object(r)), "/a\\/b/gi");
-        let empty = heap
-            .create_regexp(JsString::default(), JsString::default())
-            .unwrap();
-        assert_eq!(string(&mut heap, Value::Object(empty)), "/(?:)/");
-        // `source` is read with [[Get]], so an own property shadows the getter.
-        heap.define_property(empty, "source".into(), OwnProperty::data(Value::from("x")));
-        assert_eq!(string(&mut heap, Value::Object(empty)), "/x/");
-    }
-
-    #[test]
-    fn errors_print_name_and_message() {
-        let mut heap = Heap::default();
-        let e = heap.create_error(ErrorPrototype::RangeError, "too big");
-        assert_eq!(string(&mut heap, Value::Object(e)), "RangeError: too big");
-        let bare = heap.ordinary_error_create(ErrorPrototype::URIError);
-        assert_eq!(string(&mut heap, Value::Object(bare)), "URIError");
-        heap.define_property(bare, "message".into(), OwnProperty::data(Value::Number(5.0)));
-        heap.define_property(bare, "name".into(), OwnProperty::data(Value::from("")));
-        assert_eq!(string(&mut heap, Value::Object(bare)), "5");
-        heap.define_property(bare, "name".into(), OwnProperty::data(Value::Undefined));
-        assert_eq!(string(&mut heap, Value::Object(bare)), "Error: 5");
-    }
-
-    #[test]
-    fn throwing_getters_propagate() {
-        let mut heap = Heap::default();
-        let e = heap.ordinary_error_create(ErrorPrototype::Error);
-        let getter = OwnProperty::Accessor {
-            getter: Accessor::Throws(Value::from("from the getter")),
-            enumerable: false,
-            configurable: true,
-        };
-        heap.define_property(e, "message".into(), getter.clone());
-        match heap.to_js_string(&Value::Object(e)) {
-            Err(Exception(Value::String(s))) => assert_eq!(s, JsString::from("from the getter")),
-            other => panic!("expected the getter's exception, got {other:?}"),
-        }
-        let a = heap.array_create(2);
-        heap.define_property(a, "1".into(), getter.clone());
-        assert!(heap.to_js_string(&Value::Object(a)).is_err());
-        let o = heap.alloc(ObjectKind::Ordinary);
-        heap.define_property(o, "toString".into(), getter);
-        assert!(heap.to_js_string(&Value::Object(o)).is_err());
-        // A Symbol name makes Error.prototype.toString throw a TypeError.
-        let symbol = heap.new_symbol(None);
-        heap.define_property(e, "message".into(), OwnProperty::data(Value::Symbol(symbol)));
-        let result = heap.to_js_string(&Value::Object(e));
-        assert!(thrown(&mut heap, result).starts_with("TypeError"));
-    }
-
-    #[test]
-    fn own_to_string_and_value_of() {
-        let mut heap = Heap::default();
-        let n = heap.create_number_object(5.0);
-        heap.define_property(n, "toString".into(), OwnProperty::data(Value::Number(1.0)));
-        assert_eq!(
-            string(&mut heap, Value::Object(n)),
-            "5",
-            "valueOf runs when toString is not callable"
-        );
-        let o = heap.alloc(ObjectKind::Ordinary);
-        heap.define_property(o, "toString".into(), OwnProperty::data(Value::Null));
-        let result = heap.to_js_string(&Value::Object(o));
-        assert_eq!(
-            thrown(&mut heap, result),
-            "TypeError: Cannot convert object to primitive value"
-        );
-        let f = heap.alloc(ObjectKind::Function);
-        heap.define_property(o, "toString".into(), OwnProperty::data(Value::Object(f)));
-        assert_eq!(string(&mut heap, Value::Object(o)), "[object Object]");
-    }
-
-    #[test]
-    fn arrays_join_with_commas_and_cut_cycles() {
-        let mut heap = Heap::default();
-        let inner = heap.array_create(0);
-        heap.create_data_property(&inner, "0".into(), Value::Number(3.0));
-        let middle = heap.array_create(0);
-        heap.create_data_property(&middle, "0".into(), Value::Number(2.0));
-        heap.create_data_property(&middle, "1".into(), Value::Object(inner));
-        let a = heap.array_create(6);
-        heap.create_data_property(&a, "0".into(), Value::Number(1.0));
-        heap.create_data_property(&a, "1".into(), Value::Object(middle));
-        heap.create_data_property(&a, "2".into(), Value::Null);
-        heap.create_data_property(&a, "3".into(), Value::Undefined);
-        heap.create_data_property(&a, "5".into(), Value::from("x"));
-        assert_eq!(string(&mut heap, Value::Object(a)), "1,2,3,,,,x");
-
-        // b = [1, b, [b, 2]] joins as V8 joins it.
-        let b = heap.array_create(0);
-        let c = heap.array_create(0);
-        heap.create_data_property(&c, "0".into(), Value::Object(b));
-        heap.create_data_property(&c, "1".into(), Value::Number(2.0));
-        heap.create_data_property(&b, "0".into(), Value::Number(1.0));
-        heap.create_data_property(&b, "1".into(), Value::Object(b));
-        heap.create_data_property(&b, "2".into(), Value::Object(c));
-        assert_eq!(string(&mut heap, Value::Object(b)), "1,,,2");
-
-        let holes = heap.array_create(5);
-        assert_eq!(string(&mut heap, Value::Object(holes)), ",,,,");
-        let empty = heap.array_create(0);
-        assert_eq!(string(&mut heap, Value::Object(empty)), "");
-    }
-
-    #[test]
-    fn huge_and_deep_conversions_throw_range_errors() {
-        let mut heap = Heap::default();
-        let sparse = heap.array_create(u32::MAX);
-        let result = heap.to_js_string(&Value::Object(sparse));
-        assert_eq!(thrown(&mut heap, result), "RangeError: Invalid string length");
-
-        // An Error whose name is itself recurses until the depth limit.
-        let e = heap.ordinary_error_create(ErrorPrototype::Error);
-        heap.define_property(e, "name".into(), OwnProperty::data(Value::Object(e)));
-        let result = heap.to_js_string(&Value::Object(e));
-        assert_eq!(
-            thrown(&mut heap, result),
-            "RangeError: Maximum call stack size exceeded"
-        );
-
-        // Deeply nested Arrays: fine below the limit, a RangeError above it.
-        let mut nested = heap.array_create(0);
-        for depth in 1..=5000 {
-            let outer = heap.array_create(0);
-            heap.create_data_property(&outer, "0".into(), Value::Object(nested));
-            nested = outer;
-            if depth == 900 {
-                assert_eq!(string(&mut heap, Value::Object(nested)), "");
-            }
-        }
-        let result = heap.to_js_string(&Value::Object(nested));
-        assert!(thrown(&mut heap, result).starts_with("RangeError"));
-    }
-}
-
-#[cfg(test)]
-mod join_tests {
-    use super::*;
-    use crate::ecmascript::{ArrayBufferState, ViewKind};
-
-    fn text(heap: &mut Heap, o: ObjectId) -> String {
-        heap.to_js_string(&Value::Object(o))
-            .map(|s| s.to_string_lossy())
-            .unwrap_or_else(|_| "threw".into())
-    }
-
-    #[test]
-    fn typed_arrays_join_their_elements_and_throw_out_of_bounds() {
-        let mut heap = Heap::default();
-        let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
-            data: Some(vec![1, 2, 0xff]),
-            max_byte_length: Some(8),
-            detach_key: false,
-        }));
-        let u8s = heap.alloc(ObjectKind::View {
-            kind: ViewKind::Uint8Array,
-            buffer,
-            byte_offset: 0,
-            length: None,
-        });
-        let i8s = heap.alloc(ObjectKind::View {
-            kind: ViewKind::Int8Array,
-            buffer,
-            byte_offset: 1,
-            length: Some(2),
-        });
-        let outside = heap.alloc(ObjectKind::View {
-            kind: ViewKind::Uint8Array,
-            buffer,
-            byte_offset: 2,
-            length: Some(4),
-        });
-        let view = heap.alloc(ObjectKind::View {
-            kind: ViewKind::DataView,
-            buffer,
-            byte_offset: 0,
-            length: None,
-        });
-        assert_eq!(text(&mut heap, u8s), "1,2,255");
-        assert_eq!(text(&mut heap, i8s), "2,-1");
-        assert_eq!(text(&mut heap, view), "[object DataView]");
-        let thrown = heap.to_js_string(&Value::Object(outside));
-        assert_eq!(thrown_message(&mut heap, thrown), "TypeError");
-    }
-
-    #[test]
-    fn an_own_join_that_cannot_be_called_gives_the_object_tag() {
-        let mut heap = Heap::default();
-        let array = heap.alloc(ObjectKind::Array { length: 2 });
-        heap.define_property(
-            array,
-            PropertyKey::from("0"),
-            OwnProperty::data(Value::Number(1.0)),
-        );
-        assert_eq!(text(&mut heap, array), "1,");
-        heap.define_property(
-            array,
-            PropertyKey::from("join"),
-            OwnProperty::data(Value::Number(5.0)),
-        );
-        assert_eq!(text(&mut heap, array), "[object Array]");
-        let f = heap.alloc(ObjectKind::Function);
-        heap.define_property(
-            array,
-            PropertyKey::from("join"),
-            OwnProperty::data(Value::Object(f)),
-        );
-        assert_eq!(
-            text(&mut heap, array),
-            "1,",
-            "a callable join is taken as the builtin"
-        );
-    }
-
-    fn thrown_message(heap: &mut Heap, completion: Completion<JsString>) -> String {
-        match completion {
-            Err(Exception(Value::Object(e))) => match heap.get_property(e, &PropertyKey::from("name")) {
-                Ok(Value::String(s)) => s.to_string_lossy(),
-                other => format!("{other:?}"),
-            },
-            other => format!("no throw: {other:?}"),
-        }
-    }
-}
-
-#[cfg(test)]
-mod inheritance_tests {
-    use super::*;
-
-    #[test]
-    fn holes_and_missing_properties_read_object_prototype() {
-        let mut heap = Heap::default();
-        let proto = heap.object_prototype();
-        heap.define_property(
-            proto,
-            PropertyKey::from("1"),
-            OwnProperty::data(Value::from("inherited")),
-        );
-        heap.define_property(
-            proto,
-            PropertyKey::from("boom"),
-            OwnProperty::Accessor {
-                getter: Accessor::Throws(Value::from("thrown")),
-                enumerable: false,
-                configurable: true,
-            },
-        );
-        let array = heap.alloc(ObjectKind::Array { length: 3 });
-        assert_eq!(
-            heap.to_js_string(&Value::Object(array))
-                .unwrap()
-                .to_string_lossy(),
-            ",inherited,"
-        );
-        let plain = heap.alloc(ObjectKind::Ordinary);
-        assert!(
-            matches!(heap.get_property(plain, &"1".into()), Ok(Value::String(s)) if s == JsString::from("inherited"))
-        );
-        assert!(matches!(
-            heap.get_property(plain, &"boom".into()),
-            Err(Exception(Value::String(_)))
-        ));
-        // Error.prototype's own `message` shadows Object.prototype's.
-        heap.define_property(
-            proto,
-            PropertyKey::from("message"),
-            OwnProperty::data(Value::from("no")),
-        );
-        let error = heap.create_error(ErrorPrototype::Error, "");
-        heap.object_mut(error)
-            .properties
-            .retain(|(k, _)| *k != PropertyKey::from("message"));
-        assert!(matches!(heap.get_property(error, &"message".into()), Ok(Value::String(s)) if s.is_empty()));
-    }
-}
+mod tests;

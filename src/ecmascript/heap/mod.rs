@@ -15,6 +15,7 @@ mod property_list;
 pub use property_list::PropertyList;
 mod realm_impl;
 mod slots;
+mod text;
 
 use super::{AgentClusterId, BigInt, ErrorPrototype, JsString, PropertyKey, Symbol, Value, ViewKind};
 use crate::ecmascript::SharedDataBlock;
@@ -212,6 +213,13 @@ pub struct Heap {
     /// Bytes CreateByteDataBlock / new ArrayBuffers may still take before a
     /// RangeError; `None` is unlimited.
     allocation_budget: Option<usize>,
+    /// Bumped by every mutable access to an object (see [`Heap::object_mut`]):
+    /// texts ToString keeps between conversions hold for one generation.
+    generation: u64,
+    /// ToString's memo of object texts (see `text.rs`).
+    texts: text::Texts,
+    /// ToString applications so far (see [`Heap::to_string_count`]).
+    to_string_count: u64,
 }
 
 impl Default for Heap {
@@ -229,6 +237,9 @@ impl Heap {
             cross_origin_isolated: true,
             next_symbol: 0,
             allocation_budget: None,
+            generation: 0,
+            texts: text::Texts::default(),
+            to_string_count: 0,
         };
         heap.alloc(ObjectKind::ObjectPrototype);
         heap
@@ -291,8 +302,20 @@ impl Heap {
     }
 
     /// The object behind a handle, mutably.
+    ///
+    /// Every mutable access to an object goes through here or
+    /// [`Heap::kind_mut`]: both start a new generation, which drops the texts
+    /// ToString memoised (a change anywhere may change any object's text).
     pub fn object_mut(&mut self, id: ObjectId) -> &mut HeapObject {
+        self.generation = self.generation.wrapping_add(1);
         &mut self.objects[id.index()]
+    }
+
+    /// The internal slots of the object behind a handle, mutably, if the
+    /// handle is from this heap (a new generation, as for [`Heap::object_mut`]).
+    pub(crate) fn kind_mut(&mut self, id: ObjectId) -> Option<&mut ObjectKind> {
+        self.generation = self.generation.wrapping_add(1);
+        self.objects.get_mut(id.index()).map(|o| &mut o.kind)
     }
 
     /// The object behind a handle, if the handle is from this heap.

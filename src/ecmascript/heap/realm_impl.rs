@@ -275,7 +275,7 @@ impl Realm for Heap {
     }
 
     fn append_map_entry(&mut self, map: &ObjectId, key: Value<ObjectId>, value: Value<ObjectId>) {
-        if let Some(ObjectKind::Map(entries)) = self.objects.get_mut(map.index()).map(|o| &mut o.kind) {
+        if let Some(ObjectKind::Map(entries)) = self.kind_mut(*map) {
             entries.push(Some((key, value)));
         }
     }
@@ -285,7 +285,7 @@ impl Realm for Heap {
     }
 
     fn append_set_entry(&mut self, set: &ObjectId, value: Value<ObjectId>) {
-        if let Some(ObjectKind::Set(entries)) = self.objects.get_mut(set.index()).map(|o| &mut o.kind) {
+        if let Some(ObjectKind::Set(entries)) = self.kind_mut(*set) {
             entries.push(Some(value));
         }
     }
@@ -333,9 +333,7 @@ impl Realm for Heap {
     }
 
     fn set_error_stack(&mut self, o: &ObjectId, stack: Option<JsString>) {
-        if let Some(ObjectKind::Error { stack: slot, .. }) =
-            self.objects.get_mut(o.index()).map(|o| &mut o.kind)
-        {
+        if let Some(ObjectKind::Error { stack: slot, .. }) = self.kind_mut(*o) {
             *slot = stack;
         }
     }
@@ -349,7 +347,7 @@ impl Realm for Heap {
     fn set_detached(&mut self, o: &ObjectId, detached: bool) {
         if let Some(ObjectKind::Platform {
             detached: Some(slot), ..
-        }) = self.objects.get_mut(o.index()).map(|o| &mut o.kind)
+        }) = self.kind_mut(*o)
         {
             *slot = detached;
         }

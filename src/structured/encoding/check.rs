@@ -3,13 +3,9 @@
 //! grammar has been read (and before an encoding is written), walking the
 //! arena once, without recursion.
 
+use super::distinct::{ValueClasses, Work, first_duplicate};
 use crate::ecmascript::{JsString, ViewKind};
 use crate::structured::record::{Primitive, Record, RecordId, Serialized};
-
-/// Scratch bytes the Map/Set duplicate check takes per entry.
-pub(super) const IDENTITY_SCRATCH: usize = size_of::<(Identity<'static>, usize)>();
-/// Scratch bytes the key duplicate check takes per property or field.
-pub(super) const KEY_SCRATCH: usize = size_of::<(&'static [u16], usize)>();
 
 /// The largest length ECMAScript lets a buffer have (ToIndex's limit).
 const MAX_SAFE_LENGTH: u64 = (1 << 53) - 1;
@@ -23,8 +19,9 @@ pub(super) struct Flaw {
     pub(super) message: String,
 }
 
-/// Checks every rule; the first one broken is reported.
-pub(super) fn well_formed(serialized: &Serialized) -> Result<(), Flaw> {
+/// Checks every rule; the first one broken is reported. `work` counts what
+/// the duplicate checks read (see `distinct.rs`).
+pub(super) fn well_formed(serialized: &Serialized, work: &mut Work) -> Result<(), Flaw> {
     let records = &serialized.records;
     if records.len() as u64 > 1 << 32 {
         return Err(Flaw {
@@ -45,8 +42,10 @@ pub(super) fn well_formed(serialized: &Serialized) -> Result<(), Flaw> {
             ),
         });
     }
+    // Value classes are worked out once, when the first Map or Set needs them.
+    let mut classes: Option<ValueClasses> = None;
     for (index, record) in records.iter().enumerate() {
-        check_record(records, record).map_err(|message| Flaw {
+        check_record(records, index, record, &mut classes, work).map_err(|message| Flaw {
             record: Some(index),
             message,
         })?;
@@ -55,7 +54,13 @@ pub(super) fn well_formed(serialized: &Serialized) -> Result<(), Flaw> {
 }
 
 /// The rules for one record; the error is the message without its context.
-fn check_record(records: &[Record], record: &Record) -> Result<(), String> {
+fn check_record(
+    records: &[Record],
+    index: usize,
+    record: &Record,
+    classes: &mut Option<ValueClasses>,
+    work: &mut Work,
+) -> Result<(), String> {
     let n = records.len();
     match record {
         Record::Date(t) => {
@@ -105,7 +110,8 @@ fn check_record(records: &[Record], record: &Record) -> Result<(), String> {
                 in_range(n, *key, || format!("the key of Map entry {k}"))?;
                 in_range(n, *value, || format!("the value of Map entry {k}"))?;
             }
-            if let Some((a, b)) = first_duplicate(entries.iter().map(|(key, _)| identity(records, *key))) {
+            let classes = classes.get_or_insert_with(|| ValueClasses::new(records, work));
+            if let Some((a, b)) = classes.first_duplicate(index, entries.iter().map(|(key, _)| *key), work) {
                 return Err(format!(
                     "Map entries {a} and {b} have the same key (by SameValueZero)"
                 ));
@@ -115,14 +121,15 @@ fn check_record(records: &[Record], record: &Record) -> Result<(), String> {
             for (k, entry) in entries.iter().enumerate() {
                 in_range(n, *entry, || format!("Set entry {k}"))?;
             }
-            if let Some((a, b)) = first_duplicate(entries.iter().map(|entry| identity(records, *entry))) {
+            let classes = classes.get_or_insert_with(|| ValueClasses::new(records, work));
+            if let Some((a, b)) = classes.first_duplicate(index, entries.iter().copied(), work) {
                 return Err(format!(
                     "Set entries {a} and {b} are the same value (by SameValueZero)"
                 ));
             }
         }
         Record::Array { length, properties } => {
-            check_properties(n, properties)?;
+            check_properties(n, properties, work)?;
             for (k, (key, _)) in properties.iter().enumerate() {
                 if key.code_units() == LENGTH {
                     return Err(format!(
@@ -136,7 +143,7 @@ fn check_record(records: &[Record], record: &Record) -> Result<(), String> {
                 }
             }
         }
-        Record::Object { properties } => check_properties(n, properties)?,
+        Record::Object { properties } => check_properties(n, properties, work)?,
         Record::Platform { interface, fields } => {
             if !is_webidl_identifier(interface) {
                 return Err("the interface name is not a Web IDL identifier".to_owned());
@@ -144,7 +151,7 @@ fn check_record(records: &[Record], record: &Record) -> Result<(), String> {
             for (k, (_, value)) in fields.iter().enumerate() {
                 in_range(n, *value, || format!("field {k}"))?;
             }
-            if let Some((a, b)) = first_duplicate(fields.iter().map(|(name, _)| name.as_str())) {
+            if let Some((a, b)) = first_duplicate(fields.len(), |i| fields[i].0.as_str(), work) {
                 return Err(format!("fields {a} and {b} have the same name"));
             }
         }
@@ -179,11 +186,11 @@ fn in_range(n: usize, id: RecordId, what: impl FnOnce() -> String) -> Result<(),
 /// "length" as code units.
 const LENGTH: &[u16] = &[0x6C, 0x65, 0x6E, 0x67, 0x74, 0x68];
 
-fn check_properties(n: usize, properties: &[(JsString, RecordId)]) -> Result<(), String> {
+fn check_properties(n: usize, properties: &[(JsString, RecordId)], work: &mut Work) -> Result<(), String> {
     for (k, (_, value)) in properties.iter().enumerate() {
         in_range(n, *value, || format!("property {k}"))?;
     }
-    if let Some((a, b)) = first_duplicate(properties.iter().map(|(key, _)| key.code_units())) {
+    if let Some((a, b)) = first_duplicate(properties.len(), |i| properties[i].0.code_units(), work) {
         return Err(format!("properties {a} and {b} have the same key"));
     }
     Ok(())
@@ -270,7 +277,7 @@ fn check_view(
 
 /// What decides whether two Map keys or Set entries are the same: SameValueZero
 /// for primitives, identity for everything else.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+#[derive(PartialEq, Eq, Hash)]
 pub(super) enum Identity<'a> {
     Undefined,
     Null,
@@ -300,22 +307,6 @@ pub(super) fn identity(records: &[Record], id: RecordId) -> Identity<'_> {
         Record::Transferred { holder } => Identity::Transferred(*holder),
         _ => Identity::Object(id.0),
     }
-}
-
-/// The positions of the first two equal items, by sorting (no hashing, and
-/// scratch space of one pair per item).
-fn first_duplicate<T: Ord>(items: impl ExactSizeIterator<Item = T>) -> Option<(usize, usize)> {
-    if items.len() < 2 {
-        return None;
-    }
-    let mut sorted: Vec<(T, usize)> = Vec::with_capacity(items.len());
-    sorted.extend(items.enumerate().map(|(i, item)| (item, i)));
-    sorted.sort_unstable();
-    sorted
-        .windows(2)
-        .filter(|pair| pair[0].0 == pair[1].0)
-        .map(|pair| (pair[0].1, pair[1].1))
-        .min_by_key(|&(_, later)| later)
 }
 
 fn is_negative_zero(x: f64) -> bool {

@@ -7,7 +7,7 @@
 //! so the algorithms that deserialize it never meet a dangling id, a view
 //! outside its buffer or a tag they do not know. Decoding never panics, never
 //! recurses, runs in O(n log n) time and allocates at most
-//! [`decoded_allocation_bound`]`(input.len())` bytes in total (68 bytes per
+//! [`decoded_allocation_bound`]`(input.len())` bytes in total (74 bytes per
 //! input byte and 4 KiB more, on 64-bit targets).
 //!
 //! The encoding is canonical: every graph has exactly one encoding, so for
@@ -101,6 +101,7 @@
 //! a value the message does not mention).
 
 mod check;
+mod distinct;
 mod read;
 mod tag;
 mod write;
@@ -168,7 +169,7 @@ pub fn encode(serialized: &Serialized) -> Result<Vec<u8>, EncodeError> {
             return Err(EncodeError::SharedMemory { record: index, kind });
         }
     }
-    check::well_formed(serialized).map_err(|flaw| {
+    check::well_formed(serialized, &mut distinct::Work::default()).map_err(|flaw| {
         EncodeError::IllFormed(match flaw.record {
             Some(index) => format!(
                 "record {index} ({}): {}",
@@ -186,8 +187,36 @@ pub fn encode(serialized: &Serialized) -> Result<Vec<u8>, EncodeError> {
 /// Accepts exactly the encodings [`encode`] produces: the result is a
 /// well-formed graph, and encoding it again gives back the same bytes.
 pub fn decode(bytes: &[u8]) -> Result<Serialized, DecodeError> {
-    let parsed = read::parse(bytes)?;
-    if let Err(flaw) = check::well_formed(&parsed.serialized) {
+    decode_with_work(bytes).0
+}
+
+/// [`decode`], also telling how much work its duplicate checks did: every
+/// code unit, byte or Map/Set entry they read, hashed or compared.
+///
+/// Those checks are where bytes could buy time: n long Strings that differ
+/// only at their end, named by many Sets, once cost a full comparison per
+/// pair per Set. They now hash each value once, so the work stays below
+/// [`decode_work_bound`]`(bytes.len())`; the whole of [`decode`] is linear
+/// in the input apart from sorting 64-bit hashes (O(n log n)). Tests and the
+/// `decode_record` fuzz target check the bound.
+pub fn decode_with_work(bytes: &[u8]) -> (Result<Serialized, DecodeError>, u64) {
+    let mut work = distinct::Work::default();
+    let decoded = read::parse(bytes).and_then(|parsed| checked(parsed, &mut work));
+    (decoded, work.0)
+}
+
+/// The most work [`decode_with_work`] reports for an input of `input_len`
+/// bytes: four units per input byte. Each value is hashed once (at most its
+/// encoded size), compared in full at most once with the first value equal
+/// to it, and each Map or Set entry (at least one byte) is looked up once.
+/// The bound holds unless two distinct values share a 64-bit hash made with
+/// random keys, which the input cannot arrange.
+pub const fn decode_work_bound(input_len: usize) -> u64 {
+    (input_len as u64).saturating_mul(4).saturating_add(16)
+}
+
+fn checked(parsed: read::Parsed, work: &mut distinct::Work) -> Result<Serialized, DecodeError> {
+    if let Err(flaw) = check::well_formed(&parsed.serialized, work) {
         return Err(match flaw.record {
             Some(index) => {
                 let offset = parsed.offsets[index];
@@ -211,12 +240,12 @@ pub fn decode(bytes: &[u8]) -> Result<Serialized, DecodeError> {
 ///
 /// The bound is linear: a fixed allowance for the error message plus, per
 /// input byte, the most any byte can cost. A record takes at least two
-/// bytes, so the arena and the record offsets cost at most half a record and
-/// half a `usize` per byte; on top of that a byte of content costs at most
-/// what its densest kind costs (a one-byte Set entry: the entry itself and
-/// its slot in the duplicate check). String, buffer and text contents cost
-/// at most six bytes per byte. On 64-bit targets this comes to
-/// `68 × input_len + 4096`.
+/// bytes, so the arena, the record offsets and the duplicate checks' value
+/// classes cost at most half a record, half a `usize` and half a class slot
+/// per byte; on top of that a byte of content costs at most what its densest
+/// kind costs (a two-byte property: its key and id in the record, and its
+/// hash in the key check). String, buffer and text contents cost at most six
+/// bytes per byte. On 64-bit targets this comes to `74 × input_len + 4096`.
 pub const fn decoded_allocation_bound(input_len: usize) -> usize {
     input_len
         .saturating_mul(bytes_per_input_byte())
@@ -228,18 +257,18 @@ const FIXED_ALLOWANCE: usize = 4096;
 
 const fn bytes_per_input_byte() -> usize {
     let arena = size_of::<super::record::Record>().div_ceil(read::MIN_RECORD_LEN)
-        + size_of::<usize>().div_ceil(read::MIN_RECORD_LEN);
+        + size_of::<usize>().div_ceil(read::MIN_RECORD_LEN)
+        + distinct::CLASS_SCRATCH.div_ceil(read::MIN_RECORD_LEN);
     let contents = [
-        // Map entry: two ids in the record, one identity in the check.
-        (size_of::<(super::RecordId, super::RecordId)>() + check::IDENTITY_SCRATCH)
-            .div_ceil(read::MIN_MAP_ENTRY_LEN),
+        // Map entry: two ids in the record (the check works on classes).
+        size_of::<(super::RecordId, super::RecordId)>().div_ceil(read::MIN_MAP_ENTRY_LEN),
         // Set entry.
-        (size_of::<super::RecordId>() + check::IDENTITY_SCRATCH).div_ceil(read::MIN_SET_ENTRY_LEN),
-        // Array or Object property.
-        (size_of::<(crate::ecmascript::JsString, super::RecordId)>() + check::KEY_SCRATCH)
+        size_of::<super::RecordId>().div_ceil(read::MIN_SET_ENTRY_LEN),
+        // Array or Object property: key and id, and a hash in the check.
+        (size_of::<(crate::ecmascript::JsString, super::RecordId)>() + distinct::KEY_SCRATCH)
             .div_ceil(read::MIN_PROPERTY_LEN),
         // Platform field.
-        (size_of::<(String, super::RecordId)>() + check::KEY_SCRATCH).div_ceil(read::MIN_PROPERTY_LEN),
+        (size_of::<(String, super::RecordId)>() + distinct::KEY_SCRATCH).div_ceil(read::MIN_PROPERTY_LEN),
         // Code units, buffer bytes and UTF-8 text cost one byte a byte;
         // BigInt::parse may build its text by doubling from a small start,
         // which costs at most a few bytes more per encoded byte.

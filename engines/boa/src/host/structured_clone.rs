@@ -45,8 +45,9 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         serializer: &mut Serializer<'_, BoaRealm<'c>>,
         value: &Object,
     ) -> Result<Vec<(String, RecordId)>, CloneError<Object>> {
-        let (name, message) =
-            dom_exception_fields(value).ok_or_else(|| CloneError::data_clone("not a DOMException"))?;
+        let (name, message) = dom_exception_fields(value).ok_or_else(|| {
+            CloneError::data_clone("structuredserializeinternal/26.3", "not a DOMException")
+        })?;
         let name = serializer.sub_serialization(self, &Value::String(name))?;
         let message = serializer.sub_serialization(self, &Value::String(message))?;
         Ok(vec![("name".to_owned(), name), ("message".to_owned(), message)])
@@ -62,11 +63,19 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         interface: &str,
     ) -> Result<Object, CloneError<Object>> {
         if interface != DOM_EXCEPTION {
-            return Err(CloneError::data_clone(format!("{interface} is not exposed here")));
+            return Err(CloneError::data_clone(
+                "structureddeserialize/22.3",
+                format!("{interface} is not exposed here"),
+            ));
         }
         dom_exception::create(realm.context(), "", "")
             .map(Object)
-            .map_err(|e| CloneError::data_clone(format!("a DOMException could not be made: {e}")))
+            .map_err(|e| {
+                CloneError::data_clone(
+                    "structureddeserialize/22.3",
+                    format!("a DOMException could not be made: {e}"),
+                )
+            })
     }
 
     /// DOMException's deserialization steps: name and message back.
@@ -79,14 +88,18 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         let mut strings = Vec::new();
         for field in ["name", "message"] {
             let (_, id) = fields.iter().find(|(name, _)| name == field).ok_or_else(|| {
-                CloneError::data_clone(format!("malformed DOMException record: no {field}"))
+                CloneError::data_clone(
+                    "structureddeserialize/24.4.1",
+                    format!("malformed DOMException record: no {field}"),
+                )
             })?;
             match deserializer.sub_deserialization(self, *id)? {
                 Value::String(s) => strings.push(crate::realm::string_to_boa(&s)),
                 _ => {
-                    return Err(CloneError::data_clone(format!(
-                        "malformed DOMException record: {field}"
-                    )));
+                    return Err(CloneError::data_clone(
+                        "structureddeserialize/24.4.1",
+                        format!("malformed DOMException record: {field}"),
+                    ));
                 }
             }
         }
@@ -109,6 +122,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         _: &Object,
     ) -> Result<TransferData, CloneError<Object>> {
         Err(CloneError::data_clone(
+            "structuredserializewithtransfer/5.5.4",
             "this host has no transferable platform objects yet",
         ))
     }
@@ -120,6 +134,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         _: &Object,
     ) -> Result<(), CloneError<Object>> {
         Err(CloneError::data_clone(
+            "structureddeserializewithtransfer/3.4.4",
             "this host has no transferable platform objects yet",
         ))
     }
@@ -134,7 +149,9 @@ pub fn agent_settings(context: &Context) -> AgentSettings {
 /// DOMException, or the thrown value itself.
 pub fn clone_error_to_boa(realm: &mut BoaRealm<'_>, error: CloneError<Object>) -> JsError {
     match error {
-        CloneError::DataClone(message) => dom_exception::throw(realm.context(), "DataCloneError", &message),
+        CloneError::DataClone(error) => {
+            dom_exception::throw(realm.context(), "DataCloneError", &error.message)
+        }
         CloneError::Thrown(value) => JsError::from_opaque(realm.value_to_boa(&value)),
     }
 }

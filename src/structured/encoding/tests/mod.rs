@@ -2,6 +2,7 @@
 //! deterministic garbage loop. Shared helpers live here.
 
 mod garbage;
+mod hostile;
 mod refuse_grammar;
 mod refuse_graph;
 mod roundtrip;
