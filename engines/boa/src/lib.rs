@@ -6,6 +6,7 @@
 //! - [`realm`]: `BoaRealm`, the `Realm` trait over a Boa context;
 //! - [`platform`]: the native data of platform objects;
 //! - [`host`]: the globals and the event loop;
+//! - [`notation`]: graph-notation documents built into Boa and printed back;
 //! - [`runner`]: the `webmessaging-js` command.
 //!
 //! See `engines/boa/README.md` for what is covered and what Boa's public
@@ -15,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod host;
+pub mod notation;
 pub mod platform;
 pub mod realm;
 pub mod runner;

@@ -140,16 +140,6 @@ impl BoaRealm<'_> {
         })
     }
 
-    /// A copy of the bytes of a buffer (`None` when detached or not a buffer).
-    pub(super) fn buffer_bytes(o: &JsObject) -> Option<Vec<u8>> {
-        if let Ok(buffer) = JsArrayBuffer::from_object(o.clone()) {
-            return buffer.to_vec();
-        }
-        JsSharedArrayBuffer::from_object(o.clone())
-            .ok()
-            .map(|sab| sab.to_vec())
-    }
-
     /// The slots of an object with [[ViewedArrayBuffer]].
     pub(super) fn view_slots(&self, o: &JsObject) -> Option<ViewSlots<Object>> {
         if let Some(typed) = o.downcast_ref::<TypedArray>() {
@@ -314,19 +304,6 @@ impl BoaRealm<'_> {
             }
         }
     }
-
-    /// Detaches an ArrayBuffer with the undefined key, returning its data
-    /// (empty when it was detached already).
-    pub(super) fn detach(o: &JsObject) -> JsResult<Vec<u8>> {
-        let mut buffer = o
-            .downcast_mut::<ArrayBuffer>()
-            .ok_or_else(|| JsNativeError::typ().with_message("not an ArrayBuffer"))?;
-        // Throws a TypeError when [[ArrayBufferDetachKey]] is not undefined.
-        Ok(buffer
-            .detach(&JsValue::undefined())?
-            .map(|block| block.as_slice().to_vec())
-            .unwrap_or_default())
-    }
 }
 
 /// A plain number field `name: N` of a `Debug` text (last occurrence).
@@ -350,4 +327,26 @@ pub fn data_descriptor(
         .enumerable(enumerable)
         .configurable(configurable)
         .build()
+}
+
+/// DetachArrayBuffer(o) with the undefined key: its data (empty when it
+/// was detached already); a TypeError when the buffer has another key.
+pub fn detach(o: &JsObject) -> JsResult<Vec<u8>> {
+    let mut buffer = o
+        .downcast_mut::<ArrayBuffer>()
+        .ok_or_else(|| JsNativeError::typ().with_message("not an ArrayBuffer"))?;
+    Ok(buffer
+        .detach(&JsValue::undefined())?
+        .map(|block| block.as_slice().to_vec())
+        .unwrap_or_default())
+}
+
+/// A copy of the bytes of a buffer (`None` when detached or not a buffer).
+pub fn buffer_bytes(o: &JsObject) -> Option<Vec<u8>> {
+    if let Ok(buffer) = JsArrayBuffer::from_object(o.clone()) {
+        return buffer.to_vec();
+    }
+    JsSharedArrayBuffer::from_object(o.clone())
+        .ok()
+        .map(|sab| sab.to_vec())
 }

@@ -18,10 +18,10 @@ mod originals;
 mod realm_impl;
 mod value;
 
-pub use buffers::BoaSharedMemory;
+pub use buffers::{BoaSharedMemory, buffer_bytes, detach, view_constructor};
 pub use kind::{BoaKind, classify};
 pub use originals::Originals;
-pub use realm_impl::error_prototype_of;
+pub use realm_impl::{error_kind, error_prototype, error_prototype_of};
 pub use value::{
     SymbolTable, bigint_from_boa, bigint_to_boa, from_boa, key_from_boa, key_to_boa, string_from_boa,
     string_to_boa, to_boa,
@@ -124,7 +124,7 @@ impl<'c> BoaRealm<'c> {
     }
 
     /// Runs `f` with the context, from a `&self` operation.
-    fn with_context<T>(&self, f: impl FnOnce(&mut Context) -> T) -> T {
+    pub(crate) fn with_context<T>(&self, f: impl FnOnce(&mut Context) -> T) -> T {
         f(&mut self.context.borrow_mut())
     }
 

@@ -20,7 +20,7 @@ use webmessaging::ecmascript::{
 };
 
 /// The intrinsic %NativeError.prototype% (or %Error.prototype%) of a kind.
-fn error_prototype(kind: ErrorPrototype, context: &Context) -> JsObject {
+pub fn error_prototype(kind: ErrorPrototype, context: &Context) -> JsObject {
     let c = context.intrinsics().constructors();
     match kind {
         ErrorPrototype::Error => c.error(),
@@ -35,7 +35,7 @@ fn error_prototype(kind: ErrorPrototype, context: &Context) -> JsObject {
 }
 
 /// Boa's tag for a native error kind.
-fn error_kind(kind: ErrorPrototype) -> ErrorKind {
+pub fn error_kind(kind: ErrorPrototype) -> ErrorKind {
     match kind {
         ErrorPrototype::Error => ErrorKind::Error,
         ErrorPrototype::EvalError => ErrorKind::Eval,
@@ -276,7 +276,7 @@ impl Realm for BoaRealm<'_> {
         from_index: usize,
         count: usize,
     ) {
-        let Some(bytes) = Self::buffer_bytes(&from.0) else {
+        let Some(bytes) = super::buffers::buffer_bytes(&from.0) else {
             return;
         };
         let (Some(source), Some(target)) = (
@@ -294,7 +294,7 @@ impl Realm for BoaRealm<'_> {
     }
 
     fn detach_array_buffer(&mut self, o: &Object) -> Result<Vec<u8>, Exception<Object>> {
-        Self::detach(&o.0).map_err(|e| self.exception(e))
+        super::buffers::detach(&o.0).map_err(|e| self.exception(e))
     }
 
     fn get(&mut self, o: &Object, key: &PropertyKey) -> Result<Value<Object>, Exception<Object>> {
