@@ -185,3 +185,67 @@ pub fn traced<T>(f: impl FnOnce() -> T) -> (T, Vec<&'static str>) {
 
 /// Whether step markers are live in this build.
 pub const TRACING: bool = cfg!(feature = "trace");
+
+/// A step trace as text for people: one step a line, its id then what the
+/// catalogue says the step does.
+pub fn trace_text(steps: &[&str]) -> String {
+    let catalogue = catalogue();
+    let summary = |id: &str| {
+        catalogue
+            .iter()
+            .find(|step| step.id == id)
+            .map_or("", |step| step.summary.as_str())
+    };
+    let mut out = String::new();
+    for id in steps {
+        out.push_str(id);
+        out.push_str("  ");
+        out.push_str(summary(id));
+        out.push('\n');
+    }
+    out
+}
+
+/// The coverage report of `executed` (step id to times run): for each
+/// algorithm of the catalogue, how many of its steps ran, and the ids of
+/// those that did not.
+pub fn coverage_report(executed: &BTreeMap<&'static str, u64>) -> String {
+    let catalogue = catalogue();
+    let mut by_anchor: Vec<(String, Vec<&CatalogueStep>)> = Vec::new();
+    for step in &catalogue {
+        match by_anchor.last_mut() {
+            Some((anchor, steps)) if anchor == step.anchor() => steps.push(step),
+            _ => by_anchor.push((step.anchor().to_owned(), vec![step])),
+        }
+    }
+    let ran = |step: &CatalogueStep| executed.get(step.id.as_str()).copied().unwrap_or(0) > 0;
+    let total_ran = catalogue.iter().filter(|s| ran(s)).count();
+    let mut out = format!(
+        "\n== spec coverage: {total_ran} of {} catalogued steps executed{}\n",
+        catalogue.len(),
+        if TRACING {
+            ""
+        } else {
+            " (markers off: build with feature `trace`)"
+        }
+    );
+    for (anchor, steps) in &by_anchor {
+        let done = steps.iter().filter(|s| ran(s)).count();
+        let mut line = format!("{anchor:<42} {done:>3} / {}", steps.len());
+        let missing: Vec<&str> = steps
+            .iter()
+            .filter(|s| !ran(s))
+            .map(|s| {
+                s.id.strip_prefix(anchor.as_str())
+                    .unwrap_or(&s.id)
+                    .trim_start_matches('/')
+            })
+            .collect();
+        if !missing.is_empty() && done > 0 {
+            line.push_str(&format!("  not run: {}", missing.join(" ")));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -33,6 +33,19 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         print!("{USAGE}");
         return Ok(());
     }
+    release_binary("model-tests", "model-check", args, "check", "the model checks")
+}
+
+/// Builds and runs the binary `bin` of the workspace package `package` in
+/// release mode with `args` (`cargo run --release`), passing its exit status
+/// on; `command` and `what` name it in messages.
+pub(super) fn release_binary(
+    package: &str,
+    bin: &str,
+    args: &[String],
+    command: &str,
+    what: &str,
+) -> Result<(), Failure> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
@@ -41,24 +54,24 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             "--quiet",
             "--release",
             "-p",
-            "model-tests",
+            package,
             "--bin",
-            "model-check",
+            bin,
             "--manifest-path",
         ])
         .arg(&manifest)
         .arg("--")
         .args(args)
         .status()
-        .map_err(|e| Failure::internal(format!("check: cannot start cargo to run the model checks: {e}")))?;
+        .map_err(|e| Failure::internal(format!("{command}: cannot start cargo to run {what}: {e}")))?;
     match status.code() {
         Some(0) => Ok(()),
         Some(code) => Err(Failure {
-            message: format!("check: the model checks failed (exit status {code})"),
+            message: format!("{command}: {what} failed (exit status {code})"),
             code,
         }),
-        None => Err(Failure::internal(
-            "check: the model checks were killed by a signal",
-        )),
+        None => Err(Failure::internal(format!(
+            "{command}: {what} was killed by a signal"
+        ))),
     }
 }

@@ -85,7 +85,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         )
     };
     if options.trace {
-        print_trace(&steps);
+        eprint!("{}", spec::trace_text(&steps));
     }
     let output = clone_outcome(&heap, &built.objects, &result).to_json_string();
     std::io::stdout()
@@ -112,20 +112,4 @@ pub(super) fn read(command: &str, file: &str) -> Result<String, Failure> {
     };
     read.map(|()| text)
         .map_err(|e| Failure::usage(format!("{command}: cannot read {file}: {e}")))
-}
-
-/// Each step on its own line of stderr: the id, then what the catalogue
-/// says the step does.
-fn print_trace(steps: &[&str]) {
-    let catalogue = spec::catalogue();
-    let summary = |id: &str| {
-        catalogue
-            .iter()
-            .find(|step| step.id == id)
-            .map_or("", |step| step.summary.as_str())
-    };
-    let mut err = std::io::stderr().lock();
-    for id in steps {
-        let _ = writeln!(err, "{id}  {}", summary(id));
-    }
 }

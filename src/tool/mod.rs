@@ -4,6 +4,7 @@
 mod check;
 mod clone;
 mod coverage;
+mod js;
 mod run;
 
 use std::ffi::OsString;
@@ -27,6 +28,8 @@ Commands:
   clone FILE [--trace]   structured-clone the value a graph-notation document describes
   coverage clone FILE | coverage run FILE
                          run the command, then print which spec steps it executed
+  js FILE.js [MORE.js ...] [--trace] [--coverage] [--timeout SECONDS]
+                         run JavaScript files in the Boa engine with the reference's globals
   run FILE [--threads] [--trace] [--per-port] [--max-tasks N] [--max-memory BYTES]
                          run a messaging scenario and print every event
   help [command]         print this help, or a command's
@@ -85,6 +88,7 @@ pub fn run(args: &[OsString]) -> i32 {
         "run" => run::run(rest),
         "check" => check::run(rest),
         "coverage" => coverage::run(rest),
+        "js" => js::run(rest),
         other => Err(Failure::usage(format!(
             "unknown command '{other}' (run 'webmessaging help' for the list)"
         ))),
@@ -107,6 +111,7 @@ fn help(args: &[String]) -> Result<(), Failure> {
         [command] if command == "run" => print!("{}", run::USAGE),
         [command] if command == "check" => print!("{}", check::USAGE),
         [command] if command == "coverage" => print!("{}", coverage::USAGE),
+        [command] if command == "js" => print!("{}", js::USAGE),
         [command] if command == "help" => print!("{USAGE}"),
         [command] => return Err(Failure::usage(format!("no help for unknown command '{command}'"))),
         _ => return Err(Failure::usage("'help' takes at most one command")),

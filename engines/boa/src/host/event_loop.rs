@@ -1,0 +1,346 @@
+//! An event loop for one agent: a task queue run in order, a microtask
+//! queue drained after every task, and timers that queue their task when
+//! they fall due, in due order.
+//!
+//! <https://html.spec.whatwg.org/multipage/webappapis.html#event-loop-processing-model>
+//!
+//! It is also Boa's [`JobExecutor`]: Promise jobs (HostEnqueuePromiseJob)
+//! are microtasks. Other task sources (a port message queue, a worker's
+//! messages) queue [`Task`]s through [`EventLoop::queue_task`], and the
+//! one place the loop waits ([`EventLoop::wait_until`]) is where a later
+//! cross-thread source will wake it.
+
+use crate::realm::AgentSettings;
+use boa_engine::job::{Job, JobExecutor, NativeAsyncJob, PromiseJob};
+use boa_engine::{Context, JsError, JsObject, JsResult, JsString, JsValue};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::future::Future;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+use std::time::{Duration, Instant};
+
+/// The steps of a task.
+pub type TaskSteps = Box<dyn FnOnce(&mut Context) -> JsResult<()>>;
+
+/// Which task source a task came from (HTML "task source").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskSource {
+    /// Running one of the command line's script files.
+    Script,
+    /// A timer that fell due.
+    Timer,
+    /// A task queued by the host for another reason (e.g. an error report).
+    Host,
+}
+
+/// A task: its source, a description (for traces and errors), its steps.
+pub struct Task {
+    /// The task source.
+    pub source: TaskSource,
+    /// What the task does, for people.
+    pub name: String,
+    /// The steps.
+    pub steps: TaskSteps,
+}
+
+/// A microtask: a Promise job, or a `queueMicrotask` callback.
+enum Microtask {
+    Promise(PromiseJob),
+    Callback(JsObject),
+}
+
+/// What a timer runs when it fires.
+#[derive(Clone)]
+pub enum TimerHandler {
+    /// A function and the arguments to call it with.
+    Function(JsObject, Vec<JsValue>),
+    /// Source text to run as a classic script.
+    Source(JsString),
+}
+
+struct Timer {
+    handler: TimerHandler,
+    /// `Some` for setInterval: the period that re-arms it.
+    repeat: Option<Duration>,
+    /// Its key in `Timers::due`.
+    due: (Instant, u64),
+}
+
+#[derive(Default)]
+struct Timers {
+    /// Active timers by id.
+    active: HashMap<u32, Timer>,
+    /// Ids by (due time, arming order): the order they fire in.
+    due: BTreeMap<(Instant, u64), u32>,
+    next_id: u32,
+    armed: u64,
+}
+
+/// Why [`EventLoop::run`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Nothing left to do: no task queued, no microtask, no timer armed.
+    Idle,
+    /// The deadline passed with work still pending.
+    Timeout,
+}
+
+/// One agent's event loop.
+pub struct EventLoop {
+    tasks: RefCell<VecDeque<Task>>,
+    microtasks: RefCell<VecDeque<Microtask>>,
+    timers: RefCell<Timers>,
+    /// When the agent began (the time origin of `Event.timeStamp`).
+    pub time_origin: Instant,
+    /// Tasks run so far (work counted, not timed).
+    pub tasks_run: Cell<u64>,
+    /// Microtasks run so far.
+    pub microtasks_run: Cell<u64>,
+    /// Set while an exception is being reported (errors of `error` event
+    /// listeners are then printed rather than reported again).
+    pub reporting: Cell<bool>,
+    /// Exceptions reported and not handled (the run fails if any).
+    pub uncaught: Cell<u64>,
+    /// What the host says about this agent.
+    pub settings: AgentSettings,
+    /// Whether to print the spec steps each algorithm run executes.
+    pub trace: Cell<bool>,
+    /// Promises rejected without a handler since the last notification
+    /// (HTML's "about-to-be-notified rejected promises list").
+    rejected: RefCell<Vec<JsObject>>,
+}
+
+impl EventLoop {
+    /// A new event loop for an agent with `settings`.
+    pub fn new(settings: AgentSettings) -> Self {
+        EventLoop {
+            settings,
+            trace: Cell::new(false),
+            rejected: RefCell::default(),
+            tasks: RefCell::default(),
+            microtasks: RefCell::default(),
+            timers: RefCell::default(),
+            time_origin: Instant::now(),
+            tasks_run: Cell::new(0),
+            microtasks_run: Cell::new(0),
+            reporting: Cell::new(false),
+            uncaught: Cell::new(0),
+        }
+    }
+
+    /// HostPromiseRejectionTracker: remembers a promise rejected without a
+    /// handler, and forgets it when a handler is added before the next
+    /// notification.
+    pub fn track_rejection(&self, promise: &JsObject, handled: bool) {
+        let mut rejected = self.rejected.borrow_mut();
+        if handled {
+            rejected.retain(|p| !JsObject::equals(p, promise));
+        } else {
+            rejected.push(promise.clone());
+        }
+    }
+}
+
+impl JobExecutor for EventLoop {
+    fn enqueue_job(self: Rc<Self>, job: Job, context: &mut Context) {
+        match job {
+            Job::PromiseJob(job) => self.microtasks.borrow_mut().push_back(Microtask::Promise(job)),
+            Job::AsyncJob(job) => self.start_async(job, context),
+            Job::GenericJob(job) => self.queue_task(Task {
+                source: TaskSource::Host,
+                name: "a host job".to_owned(),
+                steps: Box::new(move |context| job.call(context).map(drop)),
+            }),
+            // Boa's own timeout and interval jobs (only `Atomics.waitAsync`
+            // makes them) are not run: see the crate's README. The clean-up
+            // of a FinalizationRegistry may be skipped (ECMA-262 9.13).
+            _ => {}
+        }
+    }
+
+    fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
+        self.perform_microtask_checkpoint(context);
+        Ok(())
+    }
+}
+
+impl EventLoop {
+    /// The event loop of `context` (one installed by [`crate::host::Agent`]).
+    pub fn of(context: &Context) -> Option<Rc<EventLoop>> {
+        context.downcast_job_executor::<EventLoop>()
+    }
+
+    /// Queues a task (HTML "queue a task").
+    pub fn queue_task(&self, task: Task) {
+        self.tasks.borrow_mut().push_back(task);
+    }
+
+    /// Queues a `queueMicrotask` callback.
+    pub fn queue_microtask(&self, callback: JsObject) {
+        self.microtasks
+            .borrow_mut()
+            .push_back(Microtask::Callback(callback));
+    }
+
+    /// Arms a timer to fire after `delay` (and then every `repeat`); returns
+    /// its id (the value `setTimeout` returns, always > 0).
+    pub fn arm(&self, handler: TimerHandler, delay: Duration, repeat: Option<Duration>) -> u32 {
+        let mut timers = self.timers.borrow_mut();
+        timers.next_id = timers.next_id.wrapping_add(1).max(1);
+        let id = timers.next_id;
+        timers.armed += 1;
+        let due = (Instant::now() + delay, timers.armed);
+        timers.due.insert(due, id);
+        timers.active.insert(id, Timer { handler, repeat, due });
+        id
+    }
+
+    /// Disarms the timer `id` (clearTimeout); unknown ids are ignored.
+    pub fn disarm(&self, id: u32) {
+        let mut timers = self.timers.borrow_mut();
+        if let Some(timer) = timers.active.remove(&id) {
+            timers.due.remove(&timer.due);
+        }
+    }
+
+    /// Number of timers armed.
+    pub fn timers_armed(&self) -> usize {
+        self.timers.borrow().active.len()
+    }
+
+    /// Runs an async job as far as it goes without waiting. A job that
+    /// would wait cannot be kept (its future borrows the context of this
+    /// call) and is dropped; only dynamic `import()` makes such jobs, and
+    /// this host loads no modules.
+    fn start_async(&self, job: NativeAsyncJob, context: &mut Context) {
+        let cell = RefCell::new(context);
+        let mut future = Box::pin(job.call(&cell));
+        let mut cx = std::task::Context::from_waker(Waker::noop());
+        if let Poll::Ready(Err(error)) = future.as_mut().poll(&mut cx) {
+            drop(future);
+            crate::host::report::report_exception(cell.into_inner(), error);
+        }
+    }
+
+    /// Runs the event loop until it is idle or `deadline` passes.
+    pub fn run(&self, context: &mut Context, deadline: Option<Instant>) -> Stop {
+        loop {
+            self.queue_due_timers();
+            let next = self.tasks.borrow_mut().pop_front();
+            if let Some(task) = next {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    self.tasks.borrow_mut().push_front(task);
+                    return Stop::Timeout;
+                }
+                self.tasks_run.set(self.tasks_run.get() + 1);
+                if let Err(error) = (task.steps)(context) {
+                    crate::host::report::report_exception(context, error);
+                }
+                self.perform_microtask_checkpoint(context);
+                continue;
+            }
+            let next_due = self.timers.borrow().due.keys().next().map(|(at, _)| *at);
+            match next_due {
+                None => return Stop::Idle,
+                Some(at) => {
+                    if deadline.is_some_and(|d| at > d) {
+                        self.wait_until(deadline.unwrap_or(at));
+                        return Stop::Timeout;
+                    }
+                    self.wait_until(at);
+                }
+            }
+        }
+    }
+
+    /// Blocks the agent until `at` (the only place the loop waits).
+    pub fn wait_until(&self, at: Instant) {
+        let now = Instant::now();
+        if at > now {
+            std::thread::sleep(at - now);
+        }
+    }
+
+    /// Moves every timer that is due into the task queue, in due order.
+    fn queue_due_timers(&self) {
+        let now = Instant::now();
+        loop {
+            let fired = {
+                let mut timers = self.timers.borrow_mut();
+                let Some((&key, &id)) = timers.due.iter().next() else {
+                    return;
+                };
+                if key.0 > now {
+                    return;
+                }
+                timers.due.remove(&key);
+                let Some(timer) = timers.active.get_mut(&id) else {
+                    continue;
+                };
+                let handler = timer.handler.clone();
+                match timer.repeat {
+                    Some(period) => {
+                        timers.armed += 1;
+                        let due = (now + period, timers.armed);
+                        if let Some(timer) = timers.active.get_mut(&id) {
+                            timer.due = due;
+                        }
+                        timers.due.insert(due, id);
+                    }
+                    None => {
+                        timers.active.remove(&id);
+                    }
+                }
+                handler
+            };
+            self.queue_task(Task {
+                source: TaskSource::Timer,
+                name: "a timer".to_owned(),
+                steps: Box::new(move |context| run_timer_handler(fired, context)),
+            });
+        }
+    }
+
+    /// HTML "perform a microtask checkpoint": runs microtasks until none is
+    /// left, reporting the exceptions they throw.
+    pub fn perform_microtask_checkpoint(&self, context: &mut Context) {
+        loop {
+            let next = self.microtasks.borrow_mut().pop_front();
+            let Some(microtask) = next else {
+                break;
+            };
+            self.microtasks_run.set(self.microtasks_run.get() + 1);
+            let result = match microtask {
+                Microtask::Promise(job) => job.call(context).map(drop),
+                Microtask::Callback(callback) => callback.call(&JsValue::undefined(), &[], context).map(drop),
+            };
+            if let Err(error) = result {
+                crate::host::report::report_exception(context, error);
+            }
+        }
+        // Then notify about the rejections still unhandled; the listeners
+        // may queue microtasks of their own, which run before returning.
+        let rejected = std::mem::take(&mut *self.rejected.borrow_mut());
+        if !rejected.is_empty() {
+            crate::host::report::notify_about_rejected_promises(context, rejected);
+            self.perform_microtask_checkpoint(context);
+        }
+        context.clear_kept_objects();
+    }
+}
+
+/// Runs a timer's handler: calls the function, or runs the source text.
+fn run_timer_handler(handler: TimerHandler, context: &mut Context) -> Result<(), JsError> {
+    match handler {
+        TimerHandler::Function(function, args) => {
+            function.call(&JsValue::undefined(), &args, context).map(drop)
+        }
+        TimerHandler::Source(source) => {
+            let text = source.to_std_string_escaped();
+            context
+                .eval(boa_engine::Source::from_bytes(text.as_bytes()))
+                .map(drop)
+        }
+    }
+}

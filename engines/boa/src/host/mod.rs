@@ -1,0 +1,199 @@
+//! The host: an [`Agent`] (one Boa context, its global object and its
+//! event loop) and the web-facing globals installed into it.
+//!
+//! | globals | file |
+//! |---|---|
+//! | `structuredClone` | `structured_clone.rs` |
+//! | `DOMException` | `dom_exception.rs` |
+//! | `EventTarget` | `event_target.rs` |
+//! | `Event`, `ErrorEvent`, `PromiseRejectionEvent` | `event.rs` |
+//! | `setTimeout`, `setInterval`, `clear*`, `queueMicrotask` | `timers.rs` |
+//! | `console` | `console.rs` |
+//! | `self`, `globalThis` (an `EventTarget`) | here |
+//!
+//! The event loop is `event_loop.rs`; reporting uncaught exceptions and
+//! unhandled rejections is `report.rs`; Web IDL conversions `webidl.rs`.
+
+pub mod console;
+pub mod dom_exception;
+pub mod event;
+pub mod event_loop;
+pub mod event_target;
+pub mod report;
+pub mod structured_clone;
+pub mod timers;
+pub mod webidl;
+
+use crate::platform::PlatformObject;
+use crate::realm::{AgentSettings, Originals};
+use boa_engine::builtins::promise::{OperationType, Promise};
+use boa_engine::context::HostHooks;
+use boa_engine::context::intrinsics::Intrinsics;
+use boa_engine::object::ConstructorBuilder;
+use boa_engine::{Context, Finalize, JsData, JsObject, JsResult, JsValue, NativeFunction, Source, Trace};
+use event_loop::{EventLoop, Stop};
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Instant;
+
+/// The prototypes of this host's interfaces in one realm (kept in the
+/// realm's host-defined data), so that Rust code can make their objects.
+#[derive(Clone, Debug, Trace, Finalize, JsData)]
+pub struct HostIntrinsics {
+    /// `EventTarget.prototype`
+    pub event_target: JsObject,
+    /// `Event.prototype`
+    pub event: JsObject,
+    /// `ErrorEvent.prototype`
+    pub error_event: JsObject,
+    /// `PromiseRejectionEvent.prototype`
+    pub promise_rejection_event: JsObject,
+    /// `DOMException.prototype`
+    pub dom_exception: JsObject,
+}
+
+impl HostIntrinsics {
+    /// The host intrinsics of the context's current realm.
+    pub fn of(context: &Context) -> JsResult<HostIntrinsics> {
+        context
+            .realm()
+            .host_defined()
+            .get::<HostIntrinsics>()
+            .cloned()
+            .ok_or_else(|| webidl::type_error("this realm has no webmessaging host globals"))
+    }
+}
+
+/// The signature of a native operation.
+pub type Operation = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
+
+/// Makes an interface object and its prototype object; with `parent`
+/// (its interface object and prototype), inheriting from it.
+pub fn constructor(
+    context: &mut Context,
+    name: &str,
+    length: usize,
+    steps: Operation,
+    parent: Option<(JsObject, JsObject)>,
+) -> JsResult<(JsObject, JsObject)> {
+    let mut builder = ConstructorBuilder::new(context, NativeFunction::from_fn_ptr(steps));
+    builder.name(name).length(length);
+    if let Some((parent_constructor, parent_prototype)) = parent {
+        builder
+            .inherit(parent_prototype)
+            .custom_prototype(parent_constructor);
+    }
+    let built = builder.build();
+    Ok((built.constructor(), built.prototype()))
+}
+
+/// The host hooks of an agent: the global object is an `EventTarget`, and
+/// promise rejections are tracked for `unhandledrejection`.
+struct Hooks {
+    event_loop: Rc<EventLoop>,
+}
+
+impl HostHooks for Hooks {
+    fn create_global_object(&self, intrinsics: &Intrinsics) -> JsObject {
+        // The global object is a platform object (its prototype chain gets
+        // EventTarget.prototype once that exists, in `install`).
+        JsObject::from_proto_and_data(
+            intrinsics.constructors().object().prototype(),
+            PlatformObject::event_target("Window"),
+        )
+    }
+
+    fn promise_rejection_tracker(
+        &self,
+        promise: &JsObject<Promise>,
+        operation: OperationType,
+        _: &mut Context,
+    ) {
+        let promise = promise.clone().upcast();
+        self.event_loop
+            .track_rejection(&promise, matches!(operation, OperationType::Handle));
+    }
+}
+
+/// Installs every global of this host into `context`'s current realm.
+pub fn install(context: &mut Context) -> JsResult<()> {
+    // Capture the original getters the realm reads slots through before
+    // any script can replace them.
+    Originals::of(context)?;
+    let (event_target, event_target_prototype) = event_target::interface(context)?;
+    let events = event::interfaces(context)?;
+    // Event's interfaces do not inherit from EventTarget.
+    let (dom_exception, dom_exception_prototype) = dom_exception::interface(context)?;
+    context.realm().host_defined_mut().insert(HostIntrinsics {
+        event_target: event_target_prototype.clone(),
+        event: events.event.1.clone(),
+        error_event: events.error_event.1.clone(),
+        promise_rejection_event: events.promise_rejection_event.1.clone(),
+        dom_exception: dom_exception_prototype,
+    });
+    webidl::expose(context, "EventTarget", event_target)?;
+    webidl::expose(context, "Event", events.event.0)?;
+    webidl::expose(context, "ErrorEvent", events.error_event.0)?;
+    webidl::expose(context, "PromiseRejectionEvent", events.promise_rejection_event.0)?;
+    webidl::expose(context, "DOMException", dom_exception)?;
+
+    let global = context.global_object();
+    if global.is::<PlatformObject>() {
+        global.set_prototype(Some(event_target_prototype));
+    }
+    // `self` is the global object (`globalThis` is ECMAScript's own).
+    webidl::expose(context, "self", global)?;
+    console::install(context)?;
+    timers::install(context)?;
+    structured_clone::install(context)?;
+    Ok(())
+}
+
+/// One agent: a Boa context whose global object has this host's globals,
+/// and its event loop.
+pub struct Agent {
+    context: Context,
+    event_loop: Rc<EventLoop>,
+}
+
+impl Agent {
+    /// A new agent with its own context and event loop.
+    pub fn new(settings: AgentSettings) -> JsResult<Agent> {
+        let event_loop = Rc::new(EventLoop::new(settings));
+        let hooks = Rc::new(Hooks {
+            event_loop: event_loop.clone(),
+        });
+        let mut context = Context::builder()
+            .job_executor(event_loop.clone())
+            .host_hooks(hooks)
+            .build()?;
+        install(&mut context)?;
+        Ok(Agent { context, event_loop })
+    }
+
+    /// The agent's context.
+    pub fn context(&mut self) -> &mut Context {
+        &mut self.context
+    }
+
+    /// The agent's event loop.
+    pub fn event_loop(&self) -> &Rc<EventLoop> {
+        &self.event_loop
+    }
+
+    /// Evaluates `source` now, outside any task (for the host's own glue
+    /// code), and performs a microtask checkpoint after it.
+    pub fn evaluate(&mut self, name: &str, source: &str) -> JsResult<JsValue> {
+        let path = PathBuf::from(name);
+        let result = self
+            .context
+            .eval(Source::from_bytes(source.as_bytes()).with_path(&path));
+        self.event_loop.perform_microtask_checkpoint(&mut self.context);
+        result
+    }
+
+    /// Runs the event loop until it is idle or `deadline` passes.
+    pub fn run(&mut self, deadline: Option<Instant>) -> Stop {
+        self.event_loop.run(&mut self.context, deadline)
+    }
+}
