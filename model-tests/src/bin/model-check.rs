@@ -17,6 +17,11 @@ use model_tests::exhaustive::{self, ExhaustiveReport, Options, Progress, Univers
 use model_tests::model::Mutation;
 use model_tests::report::{CheckReport, Coverage, Summary};
 use std::process::ExitCode;
+
+/// The exhaustive search clones and drops small states by the million;
+/// mimalloc makes it about a third faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 /// The seed when none is given: fixed, so that a run repeats (and CI
@@ -32,7 +37,7 @@ const USAGE: &str = "usage: model-check [--cases N] [--seed S] [--json] [BOUNDS]
   --exhaustive    run only the exhaustive search of the model, over BOUNDS
 
 BOUNDS of the exhaustive search (defaults: the bound plain `check` runs):
-  --depth N       check every state reached in at most N operations (default 6)
+  --depth N       check every state reached in at most N operations (default 5)
   --unbounded     no depth bound: search until no new state is found
   --agents A      agents A, B, C… (default 3)
   --clusters K    agent clusters (default 2: C alone in the second)
@@ -104,7 +109,8 @@ fn run_exhaustive(args: &Args, started: Instant) -> ExhaustiveReport {
     eprintln!("model-check: exhaustive: {}", args.universe.describe());
     let mut progress = |p: &Progress| {
         eprintln!(
-            "model-check: exhaustive: {} states checked, {} distinct found, depth {}, {:.0} states/s, {} transitions compared, {:.0} s",
+            "model-check: exhaustive: {}: {} states checked, {} distinct found, depth {}, {:.0} states/s, {} transitions compared, {:.0} s",
+            p.phase,
             p.states,
             p.unique,
             p.depth,

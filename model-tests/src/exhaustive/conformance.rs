@@ -30,10 +30,6 @@ type Job = (Vec<Op>, State);
 /// Counters and findings shared by the search and the workers.
 #[derive(Default)]
 pub(super) struct Tally {
-    /// States the search checked.
-    pub(super) visited: AtomicUsize,
-    /// The most operations on a visited state's path.
-    pub(super) depth: AtomicUsize,
     /// Transitions compared with the implementation.
     pub(super) compared: AtomicUsize,
     /// Counterexamples: the scenario up to the disagreement.
@@ -53,25 +49,22 @@ impl Tally {
     }
 }
 
-/// The stateright visitor: counts the states the search checks and sends
-/// those whose actions are to be compared to the workers.
+/// The stateright visitor: sends each state whose actions are to be
+/// compared, with its path, to the workers.
 pub(super) struct Feed {
     tally: Arc<Tally>,
     /// Only states reached in fewer operations are compared from (their
     /// actions lead to states the search still checks).
     below: Option<usize>,
-    sender: Option<Mutex<SyncSender<Job>>>,
+    sender: Mutex<SyncSender<Job>>,
 }
 
 impl CheckerVisitor<Messaging> for Feed {
     fn visit(&self, _: &Messaging, path: Path<State, Op>) {
         let state = path.last_state().clone();
         let ops = path.into_actions();
-        self.tally.visited.fetch_add(1, Ordering::Relaxed);
-        self.tally.depth.fetch_max(ops.len(), Ordering::Relaxed);
-        let Some(sender) = &self.sender else { return };
         if self.below.is_none_or(|d| ops.len() < d) && !self.tally.enough() {
-            let sender = sender.lock().unwrap_or_else(|p| p.into_inner());
+            let sender = self.sender.lock().unwrap_or_else(|p| p.into_inner());
             // The workers stop only after the search, so this cannot fail.
             let _ = sender.send((ops, state));
         }
@@ -84,18 +77,13 @@ pub(super) struct Workers {
 }
 
 impl Workers {
-    /// Starts `count` workers for the states of `space` (none when `count`
-    /// is 0: the search then only checks the model) and returns the
-    /// visitor that feeds them.
-    pub(super) fn start(space: &Arc<Messaging>, tally: &Arc<Tally>, count: usize) -> (Feed, Workers) {
+    /// Starts `count` workers for the states of `space` and returns the
+    /// visitor that feeds them (none when `count` is 0: the search then
+    /// only checks the model).
+    pub(super) fn start(space: &Arc<Messaging>, tally: &Arc<Tally>, count: usize) -> (Option<Feed>, Workers) {
         let below = space.universe.depth;
         if count == 0 {
-            let feed = Feed {
-                tally: tally.clone(),
-                below,
-                sender: None,
-            };
-            return (feed, Workers { handles: Vec::new() });
+            return (None, Workers { handles: Vec::new() });
         }
         let (sender, receiver) = sync_channel::<Job>(4096);
         let receiver = Arc::new(Mutex::new(receiver));
@@ -108,9 +96,9 @@ impl Workers {
         let feed = Feed {
             tally: tally.clone(),
             below,
-            sender: Some(Mutex::new(sender)),
+            sender: Mutex::new(sender),
         };
-        (feed, Workers { handles })
+        (Some(feed), Workers { handles })
     }
 
     /// Waits for the workers to finish the states sent to them (the feed

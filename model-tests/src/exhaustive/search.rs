@@ -32,6 +32,8 @@ impl Default for Options {
 /// Where the search is, for the progress line.
 #[derive(Clone, Copy, Debug)]
 pub struct Progress {
+    /// What it is doing.
+    pub phase: &'static str,
     /// States checked against the properties.
     pub states: usize,
     /// Distinct states found (the last layer is found but not checked).
@@ -134,6 +136,12 @@ impl ExhaustiveReport {
 }
 
 /// Searches `universe`, calling `progress` about once a second.
+///
+/// With a depth bound N the search runs twice: first to N - 1 operations
+/// with the visitor that hands each state and its path to the workers
+/// (stateright rebuilds a path for every state it visits, a quarter of the
+/// work, and only states below the bound are compared from), then to N
+/// without it, while the workers compare on the other core.
 pub fn search(
     universe: &Universe,
     options: Options,
@@ -143,35 +151,34 @@ pub fn search(
     let space = Arc::new(Messaging::new(universe.clone()));
     let tally = Arc::new(Tally::default());
     let (feed, workers) = Workers::start(&space, &tally, options.workers);
-    let mut builder = Messaging::new(universe.clone())
-        .checker()
-        .threads(1)
-        .visitor(feed);
-    if let Some(depth) = universe.depth {
-        // stateright counts the first state as depth 1 and checks states
-        // below its target: every state reached in at most `depth`
-        // operations is checked.
-        builder = builder.target_max_depth(depth + 2);
-    }
-    let checker = builder.spawn_bfs();
-    let now = |checker: &dyn Checker<Messaging>| Progress {
-        states: tally.visited.load(Ordering::Relaxed),
-        unique: checker.unique_state_count(),
-        depth: tally.depth.load(Ordering::Relaxed),
-        compared: tally.compared.load(Ordering::Relaxed),
-        seconds: started.elapsed().as_secs_f64(),
-    };
-    let mut last = Instant::now();
-    while !checker.is_done() {
-        std::thread::sleep(Duration::from_millis(50));
-        if last.elapsed() >= Duration::from_secs(1) {
-            last = Instant::now();
-            progress(&now(&checker));
+    let bfs = || Messaging::new(universe.clone()).checker().threads(1);
+    // stateright counts the first state as depth 1 and checks the states
+    // below its target: target N + 2 checks every state reached in at most
+    // N operations.
+    let checker = match (universe.depth, feed) {
+        (Some(depth), Some(feed)) => {
+            let first = bfs().visitor(feed).target_max_depth(depth + 1).spawn_bfs();
+            watch(
+                first,
+                "collecting the states to compare from",
+                &tally,
+                started,
+                progress,
+            );
+            bfs().target_max_depth(depth + 2).spawn_bfs()
         }
-    }
-    let checker = checker.join();
+        (Some(depth), None) => bfs().target_max_depth(depth + 2).spawn_bfs(),
+        (None, Some(feed)) => bfs().visitor(feed).spawn_bfs(),
+        (None, None) => bfs().spawn_bfs(),
+    };
+    let checker = watch(checker, "checking", &tally, started, progress);
     let unique = checker.unique_state_count();
+    let states = checker.model().visited.load(Ordering::Relaxed);
     let exceptions = checker.model().exceptions.load(Ordering::Relaxed);
+    // stateright's depth is that of the deepest state taken from its queue,
+    // counting the first state as 1, whether checked or past the bound.
+    let reached = checker.max_depth().saturating_sub(1);
+    let depth = universe.depth.map_or(reached, |d| reached.min(d));
     let violations: Vec<Violation> = Rule::ALL
         .iter()
         .filter_map(|rule| {
@@ -184,16 +191,15 @@ pub fn search(
             })
         })
         .collect();
-    // The checker owns the feed: dropping it lets the workers see the end.
+    // A checker owns the feed: once it is gone the workers see the end.
     drop(checker);
     workers.join();
-    let states = tally.visited.load(Ordering::Relaxed);
     let mismatches = tally.mismatches.lock().map(|m| m.clone()).unwrap_or_default();
     let report = ExhaustiveReport {
         universe: universe.describe(),
         states,
         unique,
-        depth: tally.depth.load(Ordering::Relaxed),
+        depth,
         exhausted: states == unique,
         properties: Rule::ALL.len(),
         compared: tally.compared.load(Ordering::Relaxed),
@@ -203,13 +209,40 @@ pub fn search(
         seconds: started.elapsed().as_secs_f64(),
     };
     progress(&Progress {
-        states: report.states,
+        phase: "done",
+        states,
         unique,
-        depth: report.depth,
+        depth,
         compared: report.compared,
         seconds: report.seconds,
     });
     report
+}
+
+/// Waits for `checker`, calling `progress` about once a second.
+fn watch<C: Checker<Messaging>>(
+    checker: C,
+    phase: &'static str,
+    tally: &Tally,
+    started: Instant,
+    progress: &mut dyn FnMut(&Progress),
+) -> C {
+    let mut last = Instant::now();
+    while !checker.is_done() {
+        std::thread::sleep(Duration::from_millis(50));
+        if last.elapsed() >= Duration::from_secs(1) {
+            last = Instant::now();
+            progress(&Progress {
+                phase,
+                states: checker.model().visited.load(Ordering::Relaxed),
+                unique: checker.unique_state_count(),
+                depth: checker.max_depth().saturating_sub(1),
+                compared: tally.compared.load(Ordering::Relaxed),
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
+    }
+    checker.join()
 }
 
 /// The path to a state that breaks `rule`, as a scenario with the rule,

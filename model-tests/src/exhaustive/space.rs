@@ -42,7 +42,7 @@ pub struct Universe {
 
 impl Universe {
     /// The bound `check` runs without `--exhaustive` flags (about half a
-    /// minute in release on two cores).
+    /// minute in release on two cores; README.md has the figures).
     pub fn default_check() -> Universe {
         Universe {
             agents: 3,
@@ -52,16 +52,8 @@ impl Universe {
             ports: 4,
             transfer: 1,
             listeners: 1,
-            depth: Some(6),
-            mutation: None,
-        }
-    }
-
-    /// The small bound CI runs (seconds).
-    pub fn ci() -> Universe {
-        Universe {
             depth: Some(5),
-            ..Universe::default_check()
+            mutation: None,
         }
     }
 
@@ -137,6 +129,8 @@ pub struct State {
 pub struct Messaging {
     /// The bounds.
     pub universe: Universe,
+    /// States checked against the properties (counted by the first).
+    pub(super) visited: AtomicUsize,
     /// States in which the rule "with nothing held, idle agents leave
     /// everything collectable" needed its exception (reading
     /// `close-is-a-task`), counted so that the report can say so.
@@ -148,6 +142,7 @@ impl Messaging {
     pub fn new(universe: Universe) -> Messaging {
         Messaging {
             universe,
+            visited: AtomicUsize::new(0),
             exceptions: AtomicUsize::new(0),
         }
     }
