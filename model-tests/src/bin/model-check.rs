@@ -207,8 +207,8 @@ fn as_check_report(report: &ExhaustiveReport) -> CheckReport {
     row.counterexamples = report.violations.iter().map(|v| v.scenario.clone()).collect();
     row.counterexamples.extend(report.mismatches.iter().cloned());
     row.extra_lines.push(format!(
-        "states checked, transitions compared; depth {}, {} properties, {}",
-        report.depth, report.properties, report.universe
+        "states checked, transitions compared; {} properties; {}",
+        report.properties, report.universe
     ));
     row
 }
