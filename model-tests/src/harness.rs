@@ -25,8 +25,13 @@ impl Default for Harness {
 impl Harness {
     /// A world with the agents every checked scenario starts with.
     pub fn new() -> Harness {
+        Harness::with_agents(&AGENTS)
+    }
+
+    /// A world with these agents (name, agent cluster).
+    pub fn with_agents(agents: &[(&str, u32)]) -> Harness {
         let mut world = World::new();
-        for (name, cluster) in AGENTS {
+        for &(name, cluster) in agents {
             world.add_agent(name, AgentClusterId(u64::from(cluster)));
         }
         Harness { world }

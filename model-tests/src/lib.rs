@@ -6,6 +6,8 @@
 //!   scenario language of `webmessaging run`;
 //! - [`harness`]: drives the implementation through its public API;
 //! - [`state_machine`]: the proptest state machine that compares the two;
+//! - [`exhaustive`]: every state of a bounded universe of the model checked
+//!   with stateright, and the implementation compared on every transition;
 //! - [`report`]: what a check reports and the `model-check` summary;
 //! - [`graphs`]: proptest strategies of graph-notation documents;
 //! - [`predicate`]: the outcome of `structuredClone` predicted from the
@@ -16,6 +18,7 @@
 //! `model-check` (src/bin) runs every entry of [`checks`].
 
 pub mod clone_checks;
+pub mod exhaustive;
 pub mod graphs;
 pub mod harness;
 pub mod model;

@@ -9,7 +9,7 @@
 use std::fmt;
 
 /// A message's data: the values the model tells apart.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Data {
     /// `undefined` (what a worker-style `ship` sends).
     Undefined,
@@ -180,8 +180,13 @@ pub const AGENTS: [(&str, u32); 3] = [("A", 0), ("B", 0), ("C", 1)];
 
 /// A whole scenario: the agent lines, then one line per operation.
 pub fn scenario_text(ops: &[Op]) -> String {
+    scenario_text_with(&AGENTS, ops)
+}
+
+/// A whole scenario in a world of these agents (name, agent cluster).
+pub fn scenario_text_with(agents: &[(&str, u32)], ops: &[Op]) -> String {
     let mut text = String::new();
-    for (name, cluster) in AGENTS {
+    for &(name, cluster) in agents {
         text.push_str(&format!("agent {name}"));
         if cluster != 0 {
             text.push_str(&format!(" cluster {cluster}"));

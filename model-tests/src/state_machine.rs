@@ -13,7 +13,7 @@
 use crate::harness::Harness;
 use crate::model::{LivePort, Model, Observation, PortView};
 use crate::report::CheckReport;
-use crate::scenario::{AGENTS, Data, EventKind, Item, Op, scenario_text};
+use crate::scenario::{AGENTS, Data, EventKind, Item, Op, scenario_text, scenario_text_with};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use proptest_state_machine::ReferenceStateMachine;
@@ -212,6 +212,7 @@ impl ReferenceStateMachine for ChannelMessaging {
 pub struct Checker {
     harness: Harness,
     history: Vec<Op>,
+    agents: Vec<(&'static str, u32)>,
 }
 
 impl Default for Checker {
@@ -223,9 +224,26 @@ impl Default for Checker {
 impl Checker {
     /// A fresh implementation world.
     pub fn new() -> Checker {
+        Checker::with_agents(&AGENTS)
+    }
+
+    /// A fresh implementation world of these agents (name, agent cluster).
+    pub fn with_agents(agents: &[(&'static str, u32)]) -> Checker {
         Checker {
-            harness: Harness::new(),
+            harness: Harness::with_agents(agents),
             history: Vec::new(),
+            agents: agents.to_vec(),
+        }
+    }
+
+    /// Applies `op` to the implementation without comparing (to reach a
+    /// state whose every step was already compared); `Err` as for
+    /// [`Checker::step`].
+    pub fn replay(&mut self, op: &Op) -> Result<(), String> {
+        self.history.push(op.clone());
+        match self.harness.apply(op) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.report(&format!("# {e}"))),
         }
     }
 
@@ -268,7 +286,7 @@ impl Checker {
     fn report(&self, comments: &str) -> String {
         format!(
             "# after the last line, the implementation and the model disagree\n{}{comments}\n",
-            scenario_text(&self.history)
+            scenario_text_with(&self.agents, &self.history)
         )
     }
 }

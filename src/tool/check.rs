@@ -9,20 +9,36 @@ use std::process::Command;
 
 /// The command's help text.
 pub const USAGE: &str = "\
-Usage: webmessaging check [--cases N] [--seed S] [--json]
+Usage: webmessaging check [--cases N] [--seed S] [--json] [BOUNDS]
+       webmessaging check --exhaustive [BOUNDS] [--json]
 
 Runs the model checks: the channel-messaging state machine against the
 independent reference model, the structured-clone properties over generated
-graphs, and, when node is installed, the differential oracle against V8.
-Shows progress on standard error and ends with a summary table (cases,
-operations, counterexamples as replayable scenarios, spec coverage).
+graphs, when node is installed the differential oracle against V8, and the
+exhaustive search: every state of the reference model reachable within a
+bounded universe checked against named properties, with the implementation
+compared on every transition. Shows progress on standard error and ends
+with a summary table (cases, operations, counterexamples as replayable
+scenarios, spec coverage) and the line
+`exhaustive: S states, depth D, P properties, V violations`.
 Exits non-zero when a check fails.
 
 Options:
-  --cases N   cases per check (default: sized for about a minute in all)
-  --seed S    seed of the generators (default: fixed, so runs repeat)
-  --json      print the summary as JSON
-  --help      print this help
+  --cases N       cases per check (default: sized for about a minute in all)
+  --seed S        seed of the generators (default: fixed, so runs repeat)
+  --json          print the summary as JSON
+  --exhaustive    run only the exhaustive search, over BOUNDS
+  --help          print this help
+
+BOUNDS (defaults: the bound plain `check` runs):
+  --depth N       every state reached in at most N operations
+  --unbounded     no depth bound: until no new state is found
+  --agents A      agents (A, B, C...)      --clusters K   agent clusters
+  --channels C    channels created         --messages M   messages in flight
+  --ports P       port objects and ports in flight
+  --transfer T    ports per transfer list  --listeners L  listeners per type
+  --workers W     threads comparing the implementation (0: model only)
+  --mutation NAME a deliberately broken model, to see a counterexample
 
 It runs: cargo run --release -p model-tests --bin model-check -- ARGS
 ";

@@ -17,7 +17,7 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/web-messaging.html#ports-and-garbage-collection>
 
-use super::{Model, Observation, PortIx, QueueIx};
+use super::{Model, Mutation, Observation, PortIx, QueueIx};
 
 /// Something the collector can reach.
 #[derive(Clone, Copy)]
@@ -109,7 +109,8 @@ impl Model {
                     // listens, is held by whoever holds this queue: a port,
                     // or a message carrying it in flight (reading
                     // gc-in-flight-end-holds-partner).
-                    let listener = queue.partner.and_then(|partner| {
+                    let rule_2 = !self.mutated(Mutation::CollectListeningPort);
+                    let listener = queue.partner.filter(|_| rule_2).and_then(|partner| {
                         self.ports.iter().position(|o| {
                             !o.collected
                                 && o.queue == Some(partner)

@@ -23,10 +23,14 @@
 //! Every operation returns what script could observe: post outcomes,
 //! dispatched events, collected ports.
 
+mod canonical;
 mod gc;
+mod inspect;
+mod mutation;
 mod observation;
 mod tasks;
 
+pub use mutation::Mutation;
 pub use observation::{Event, LivePort, Observation, PortView, PostResult, QueueView, ShipResult};
 
 use crate::scenario::{Data, EventKind, Item, Op};
@@ -35,61 +39,62 @@ use std::collections::VecDeque;
 /// The cap on tasks one `run` executes (the scenarios checked never need it).
 pub const RUN_LIMIT: usize = 1000;
 
-type PortIx = usize;
-type QueueIx = usize;
+pub(crate) type PortIx = usize;
+pub(crate) type QueueIx = usize;
 
-#[derive(Clone, Debug)]
-struct Agent {
-    name: String,
-    cluster: u32,
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Agent {
+    pub(crate) name: String,
+    pub(crate) cluster: u32,
     /// Worker-style messages to the global scope.
-    global: VecDeque<Task>,
+    pub(crate) global: VecDeque<Task>,
 }
 
-#[derive(Clone, Debug)]
-struct Task {
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Task {
     /// When it was added (the clock's value).
-    seq: u64,
-    message: Message,
+    pub(crate) seq: u64,
+    pub(crate) message: Message,
 }
 
 /// StructuredSerializeWithTransfer's result, reduced to what the model
 /// tells apart.
-#[derive(Clone, Debug)]
-struct Message {
-    data: Data,
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Message {
+    pub(crate) data: Data,
     /// The sender's agent cluster (a SharedArrayBuffer stays in it).
-    cluster: u32,
+    pub(crate) cluster: u32,
     /// The data holders of the transferred ports: queue and label.
-    ports: Vec<(Option<QueueIx>, String)>,
+    pub(crate) ports: Vec<(Option<QueueIx>, String)>,
 }
 
-#[derive(Clone, Debug)]
-struct Queue {
-    tasks: VecDeque<Task>,
-    enabled: bool,
-    shipped: bool,
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Queue {
+    pub(crate) tasks: VecDeque<Task>,
+    pub(crate) enabled: bool,
+    pub(crate) shipped: bool,
     /// A `close` event waits (its place in task order).
-    close: Option<u64>,
+    pub(crate) close: Option<u64>,
     /// The queue this one is entangled with.
-    partner: Option<QueueIx>,
+    pub(crate) partner: Option<QueueIx>,
 }
 
-#[derive(Clone, Debug)]
-struct Port {
-    agent: usize,
-    label: String,
-    queue: Option<QueueIx>,
-    detached: bool,
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Port {
+    pub(crate) agent: usize,
+    pub(crate) label: String,
+    pub(crate) queue: Option<QueueIx>,
+    pub(crate) detached: bool,
     /// Script holds a reference (until `forget`).
-    held: bool,
-    onmessage: bool,
+    pub(crate) held: bool,
+    pub(crate) onmessage: bool,
     /// Listeners per event type, indexed by [`kind_index`].
-    listeners: [usize; 3],
-    collected: bool,
+    pub(crate) listeners: [usize; 3],
+    pub(crate) collected: bool,
 }
 
-fn kind_index(kind: EventKind) -> usize {
+/// The index of `kind` in [`Port::listeners`].
+pub(crate) fn kind_index(kind: EventKind) -> usize {
     match kind {
         EventKind::Message => 0,
         EventKind::MessageError => 1,
@@ -106,13 +111,18 @@ enum Source {
     Global,
 }
 
-/// The whole world of the model.
-#[derive(Clone, Debug)]
+/// The whole world of the model. Two models compare (and hash) equal when
+/// their data is equal; [`Model::canonicalize`] makes that the same as
+/// "they will behave alike".
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Model {
     agents: Vec<Agent>,
     ports: Vec<Port>,
     queues: Vec<Queue>,
     clock: u64,
+    /// A deliberate bug, for the tests that show the checks catch one;
+    /// `None` everywhere else.
+    mutation: Option<Mutation>,
 }
 
 impl Model {
@@ -130,6 +140,7 @@ impl Model {
             ports: Vec::new(),
             queues: Vec::new(),
             clock: 0,
+            mutation: None,
         }
     }
 
@@ -396,7 +407,11 @@ impl Model {
         // Readings queue-travels-with-port and shipped-original-is-inert
         // (spec/deviations.md): the original object lets go of its queue, so
         // it reaches nothing any more.
-        let queue = self.ports[port].queue.take();
+        let queue = if self.mutated(Mutation::ShippedOriginalKeepsQueue) {
+            self.ports[port].queue
+        } else {
+            self.ports[port].queue.take()
+        };
         self.ports[port].detached = true;
         if let Some(q) = queue {
             // transferMessagePort/1, /2: shipped; the queue goes with the holder.

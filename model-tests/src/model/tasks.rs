@@ -1,7 +1,9 @@
 //! Event loops: which task runs next, and what running it dispatches
 //! (the task the post message steps queue, `close`, worker-style messages).
 
-use super::{Data, Event, EventKind, Message, Model, Observation, PortIx, QueueIx, Source, kind_index};
+use super::{
+    Data, Event, EventKind, Message, Model, Mutation, Observation, PortIx, QueueIx, Source, kind_index,
+};
 
 impl Model {
     /// The task `agent` would run next: the oldest ready one across its
@@ -23,7 +25,8 @@ impl Model {
             // is disabled; with none before it, it is ready at once.
             let close = q.and_then(|q| {
                 let first = q.tasks.front().map(|t| t.seq);
-                q.close.filter(|&c| first.is_none_or(|m| c < m))
+                let waits = !self.mutated(Mutation::CloseBeforeMessages);
+                q.close.filter(|&c| !waits || first.is_none_or(|m| c < m))
             });
             [
                 message.map(|t| (t.seq, Source::Message(ix))),
