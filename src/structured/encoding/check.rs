@@ -316,7 +316,7 @@ fn is_negative_zero(x: f64) -> bool {
 /// Web IDL's `identifier` token: `[_-]?[A-Za-z][0-9A-Z_a-z-]*`.
 ///
 /// <https://webidl.spec.whatwg.org/#prod-identifier>
-fn is_webidl_identifier(name: &str) -> bool {
+pub(crate) fn is_webidl_identifier(name: &str) -> bool {
     let rest = name.strip_prefix(['_', '-']).unwrap_or(name);
     let mut chars = rest.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())

@@ -110,6 +110,8 @@ mod write;
 mod tests;
 
 use super::record::Serialized;
+#[cfg(feature = "notation")]
+pub(crate) use check::is_webidl_identifier;
 
 /// The format version [`encode`] writes and the only one [`decode`] reads.
 pub const FORMAT_VERSION: u8 = 1;
