@@ -153,6 +153,16 @@ impl Heap {
             }
             return Ok(part);
         }
+        // An Array met again while it is being joined joins to the empty
+        // String, as V8 and other engines do (the standard itself would
+        // recurse until the stack ran out). That "" is no text of the Array,
+        // so it is not remembered. Engines reach this point through the
+        // Array's `toString` and `join`; reading them again here would give
+        // what they gave when its join began, as the heap runs no script.
+        if cx.joining.contains(&o) {
+            cx.not_kept();
+            return Ok(Part::Empty);
+        }
         if cx.frames.len() >= MAX_CONVERSION_DEPTH {
             return self.throw(ErrorPrototype::RangeError, "Maximum call stack size exceeded");
         }
@@ -261,15 +271,9 @@ impl Heap {
         }
     }
 
-    /// Array.prototype.join or %TypedArray%.prototype.join, with ",". An
-    /// Array met again while it is being joined (a cycle) joins to the empty
-    /// String, as V8 and other engines do; the standard itself would recurse
-    /// until the stack ran out.
+    /// Array.prototype.join or %TypedArray%.prototype.join, with ","; the
+    /// Array is marked as being joined meanwhile (see `object_text`).
     fn builtin_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
-        if cx.joining.contains(&o) {
-            cx.not_kept();
-            return Ok(Builder::default());
-        }
         cx.joining.insert(o);
         let joined = match self.get_object(o).map(|h| &h.kind) {
             Some(ObjectKind::Array { length }) => {
