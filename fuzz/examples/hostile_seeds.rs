@@ -4,7 +4,7 @@
 //! `cargo run --manifest-path fuzz/Cargo.toml --example hostile_seeds -- fuzz`
 //!
 //! - `clone_transfer`: Errors whose `message` and `name` are other Errors
-//!   (a DAG), an Array DAG as a message, an Error whose message is itself or
+//!   (a DAG, with texts or all empty), an Array DAG as a message, an Error whose message is itself or
 //!   reaches it through an Array, wrappers as messages (written with
 //!   `clone_transfer::bytes::to_bytes`, the inverse of the input decoder);
 //! - `decode_record`: String records that differ only at their end, named by
@@ -128,6 +128,13 @@ fn clone_inputs() -> Vec<(&'static str, CloneInput, bool)> {
     let mut arrays = vec![error(vec![message(to(1))])];
     arrays.extend((2..16).map(|i| array(&[to(i), to(i), to(i), to(i), to(i), to(i)])));
     arrays.push(array(&[ValueSpec::String(StrSpec::Known(1))]));
+    // The same with empty texts: the bottom Error's name is "", so every
+    // Error's text is "" (the heap once forgot empty texts and converted
+    // 2^14 times again).
+    let mut empty: Vec<NodeSpec> = (1..16)
+        .map(|i| error(vec![message(to(i)), name(to(i))]))
+        .collect();
+    empty.push(error(vec![name(ValueSpec::String(StrSpec::Known(0)))]));
     let wrappers = vec![
         error(vec![message(to(1)), name(to(2))]),
         NodeSpec {
@@ -146,6 +153,7 @@ fn clone_inputs() -> Vec<(&'static str, CloneInput, bool)> {
             true,
         ),
         ("array-dag-in-error-message", input(Mode::TwoRealms, arrays), true),
+        ("error-dag-of-empty-texts", input(Mode::SameRealm, empty), true),
         (
             "error-message-is-itself",
             input(Mode::SameRealm, vec![error(vec![message(to(0))])]),

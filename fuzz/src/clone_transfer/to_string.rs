@@ -7,7 +7,8 @@
 //! values; Array.prototype.join with ","; an Array met again while it is
 //! being joined gives "" (the engines' cycle rule); an Error or RegExp met
 //! again is converted again, up to 1000 nested conversions, then a
-//! RangeError; within one conversion an object keeps the first text it got;
+//! RangeError; within one conversion an object keeps the first text it got
+//! (the "" of a cut cycle is not one);
 //! a text longer than 2^24 code units throws a RangeError.
 //!
 //! This model converts afresh on every call (the library keeps texts that
@@ -134,6 +135,11 @@ impl Conversion<'_> {
         if let Some(text) = self.memo.get(&o) {
             return Ok(text.clone());
         }
+        // Met again while it is being joined: "", which is no text of it
+        // (nothing is remembered).
+        if self.joining.contains(&o) {
+            return Ok(Text::empty());
+        }
         if self.depth >= MAX_DEPTH {
             return Err(range_error());
         }
@@ -197,9 +203,6 @@ impl Conversion<'_> {
                 if !matches!(join, Value::Object(f) if matches!(heap.object(f).kind, ObjectKind::Function)) {
                     return Ok(Text::of(&format!("[object {}]", tag(kind))));
                 }
-            }
-            if self.joining.contains(&o) {
-                return Ok(Text::empty());
             }
             self.joining.insert(o);
             let joined = match kind {
