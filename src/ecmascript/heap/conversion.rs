@@ -10,8 +10,9 @@
 //! a rope (`text.rs` says how, and what that means inside cycles), so the
 //! work of ToString is linear in the objects and properties it reaches plus
 //! the length of the String it returns; [`Heap::to_string_count`] counts it.
-//! A String longer than [`Heap::MAX_STRING_LENGTH`] is refused with a
-//! RangeError as soon as its length is known, before it is written.
+//! A String longer than [`Heap::MAX_STRING_LENGTH`] (or the lower limit
+//! [`Heap::set_max_string_length`] sets) is refused with a RangeError as soon
+//! as its length is known, before it is written.
 //! Conversions nest at most [`MAX_CONVERSION_DEPTH`] deep (an Error whose
 //! `name` is itself recurses until then, as it recurses in engines until
 //! their stack runs out), then throw a RangeError.
@@ -68,6 +69,15 @@ impl Heap {
     /// 2^32 - 1, a DAG of Arrays that doubles its text at every level) can
     /// take more than tens of milliseconds and tens of megabytes.
     pub const MAX_STRING_LENGTH: usize = 1 << 24;
+
+    /// Lowers (or restores) the longest String ToString may build, within
+    /// [`Heap::MAX_STRING_LENGTH`], as a realm with a smaller limit would
+    /// have. Fuzzers use it so that an input's conversions write kilobytes,
+    /// not megabytes. Texts kept from earlier conversions are dropped.
+    pub fn set_max_string_length(&mut self, units: usize) {
+        self.max_string_length = units.min(Heap::MAX_STRING_LENGTH);
+        self.generation = self.generation.wrapping_add(1);
+    }
 
     /// How many times this heap has applied ToString to a value, nested
     /// applications included (an Array's elements, an Error's `name` and
@@ -170,7 +180,7 @@ impl Heap {
         let text = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object_to_string(o, cx));
         let frame = cx.frames.pop().unwrap_or(Frame { kept: false });
         let text = text?;
-        if text.len() > Heap::MAX_STRING_LENGTH {
+        if text.len() > self.max_string_length {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
         }
         if !frame.kept {
@@ -309,7 +319,7 @@ impl Heap {
             }
             let text = self.convert(element, cx)?;
             out.push(text);
-            if out.len() > Heap::MAX_STRING_LENGTH {
+            if out.len() > self.max_string_length {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
         }
@@ -330,7 +340,7 @@ impl Heap {
     /// null give empty Strings.
     fn array_join(&mut self, o: ObjectId, length: u32, cx: &mut Conversion) -> Completion<Builder> {
         let length = length as usize;
-        if length.saturating_sub(1) > Heap::MAX_STRING_LENGTH {
+        if length.saturating_sub(1) > self.max_string_length {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
         }
         // Only stored indices can hold anything: the array's own, and, for a
@@ -363,7 +373,7 @@ impl Heap {
             out.push_run(u16::from(b','), index - written);
             written = index;
             out.push(text);
-            if out.len() > Heap::MAX_STRING_LENGTH {
+            if out.len() > self.max_string_length {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
         }

@@ -608,6 +608,21 @@ mod bounds {
     }
 
     #[test]
+    fn a_realm_may_have_a_lower_limit() {
+        let mut heap = Heap::default();
+        let x = array_of(&mut heap, &[Value::from("0123456789".repeat(3).as_str())]);
+        let pair = array_of(&mut heap, &[Value::Object(x), Value::Object(x)]);
+        assert_eq!(text(&mut heap, pair).len(), 61);
+        // (The RangeError's own text, 33 units, must fit too.)
+        heap.set_max_string_length(40);
+        let result = heap.to_js_string(&Value::Object(pair));
+        assert_eq!(thrown(&mut heap, result), "RangeError: Invalid string length");
+        assert_eq!(text(&mut heap, x).len(), 30);
+        heap.set_max_string_length(usize::MAX);
+        assert_eq!(text(&mut heap, pair).len(), 61);
+    }
+
+    #[test]
     fn sparse_arrays_write_their_commas_as_runs() {
         let mut heap = Heap::default();
         let sparse = heap.array_create(1 << 24);
