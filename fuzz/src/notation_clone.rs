@@ -43,6 +43,7 @@ pub fn notation_clone(data: &[u8]) {
         Err(e) => return refused(e.to_string()),
     };
     let mut heap = Heap::default();
+    heap.set_max_string_length(crate::clone_transfer::to_string::MAX_LENGTH);
     let built = match build(&document, &mut heap) {
         Ok(built) => built,
         Err(e) => return refused(e.to_string()),

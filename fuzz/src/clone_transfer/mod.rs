@@ -124,12 +124,14 @@ pub fn clone_transfer(data: &[u8]) {
         })
         .collect();
     src.set_allocation_budget(budget);
+    src.set_max_string_length(to_string::MAX_LENGTH);
     let src_len = src.len();
     let conversions_before = src.to_string_count();
 
     let cluster = AgentClusterId(u64::from(input.other_cluster));
     let mut dst = Heap::new(cluster);
     dst.set_allocation_budget(budget);
+    dst.set_max_string_length(to_string::MAX_LENGTH);
     let dst_len = dst.len();
 
     // Runs the clone; the error carries which realm threw it.
