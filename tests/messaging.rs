@@ -164,6 +164,57 @@ fn the_target_port_in_the_transfer_list_dooms_the_channel() {
     );
 }
 
+/// Issue 9 item 2 (reading `lost-port-disentangles`): a port whose transfer
+/// steps ran, in a message that is never delivered, is gone at once: its
+/// partner hears `close`, what was queued for the lost port is dropped, and
+/// the partner's later posts find no target. Three ways to lose it.
+#[test]
+fn a_port_lost_with_an_undelivered_message_closes_its_partner() {
+    type Lose = fn(&mut World, AgentId, ObjectId);
+    let doomed: Lose = |world, a, r| {
+        let (p, q) = world.agent(a).new_message_channel("p", "q");
+        let q = world.agent(a).port(q).unwrap().object;
+        let outcome = world.agent(a).post_message(p, text("doomed"), &[q, r]);
+        assert_eq!(outcome.unwrap(), PostOutcome::Doomed);
+    };
+    let no_target: Lose = |world, a, r| {
+        let (p, q) = world.agent(a).new_message_channel("p", "q");
+        world.agent(a).close(q);
+        let outcome = world.agent(a).post_message(p, text("nowhere"), &[r]);
+        assert_eq!(outcome.unwrap(), PostOutcome::NoTargetPort);
+    };
+    let throws: Lose = |world, a, r| {
+        let (p, _) = world.agent(a).new_message_channel("p", "q");
+        let (x, _) = world.agent(a).new_message_channel("x", "y");
+        world.agent(a).close(x);
+        let x = world.agent(a).port(x).unwrap().object;
+        let outcome = world.agent(a).post_message(p, text("throws"), &[r, x]);
+        assert!(matches!(outcome, Err(CloneError::DataClone(_))), "{outcome:?}");
+    };
+    for (case, lose) in [("doomed", doomed), ("no target", no_target), ("throws", throws)] {
+        let (mut world, ids) = world_with(&["A"]);
+        let a = ids[0];
+        let (r, s) = world.agent(a).new_message_channel("r", "s");
+        world.agent(a).add_event_listener(s, EventType::Close);
+        world.agent(a).post_message(s, text("queued for r"), &[]).unwrap();
+        let r_object = world.agent(a).port(r).unwrap().object;
+        world.run_until_idle(10);
+        lose(&mut world, a, r_object);
+        assert!(
+            world.agent(a).port(r).unwrap().end.is_none(),
+            "{case}: r was transferred"
+        );
+        let events = summary(&world.run_until_idle(10));
+        assert!(events.contains(&"A s close".to_owned()), "{case}: {events:?}");
+        assert!(!world.agent(a).is_entangled(s), "{case}");
+        assert_eq!(
+            world.agent(a).post_message(s, text("after"), &[]).unwrap(),
+            PostOutcome::NoTargetPort,
+            "{case}"
+        );
+    }
+}
+
 #[test]
 fn a_serialization_error_reaches_the_caller_and_nothing_is_enqueued() {
     let (mut world, ids) = world_with(&["A"]);
@@ -519,17 +570,60 @@ fn onclose_counts_as_a_listener_and_does_not_start_the_queue() {
     let a = ids[0];
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
     world.agent(a).set_onclose(p2);
-    world.agent(a).post_message(p1, text("waits"), &[]).unwrap();
     world.agent(a).close(p1);
     let events = world.run_until_idle(10);
     assert_eq!(
         summary(&events),
         ["A p2 close"],
-        "close fires; the message waits for start()"
+        "nothing queued before it: close fires at a queue never started"
     );
     assert_eq!(events[0].1.listeners, 1);
+    assert!(
+        !world
+            .agent(a)
+            .port(p2)
+            .unwrap()
+            .end
+            .as_ref()
+            .unwrap()
+            .is_enabled()
+    );
+}
+
+/// Issue 9 item 3: `close` never overtakes a message queued before it. With
+/// the queue not started, it waits behind the message until `start()` (node
+/// 20 and Chromium both deliver the message first, docs/shipping-ports.md).
+#[test]
+fn close_waits_behind_a_message_in_a_queue_never_started() {
+    let (mut world, ids) = world_with(&["A"]);
+    let a = ids[0];
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    world.agent(a).set_onclose(p2);
+    world.agent(a).post_message(p1, text("waits"), &[]).unwrap();
+    world.agent(a).close(p1);
+    assert!(
+        world.run_until_idle(10).is_empty(),
+        "the message and close wait for start()"
+    );
     world.agent(a).start(p2);
-    assert_eq!(summary(&world.run_until_idle(10)), ["A p2 message waits"]);
+    assert_eq!(
+        summary(&world.run_until_idle(10)),
+        ["A p2 message waits", "A p2 close"]
+    );
+}
+
+#[test]
+fn close_follows_a_message_in_a_started_queue() {
+    let (mut world, ids) = world_with(&["A"]);
+    let a = ids[0];
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    world.agent(a).set_onmessage(p2);
+    world.agent(a).post_message(p1, text("first"), &[]).unwrap();
+    world.agent(a).close(p1);
+    assert_eq!(
+        summary(&world.run_until_idle(10)),
+        ["A p2 message first", "A p2 close"]
+    );
 }
 
 #[test]
@@ -572,4 +666,59 @@ fn ports_stranded_in_each_others_queues_are_collected() {
     got.sort();
     assert_eq!(got, ["X a1 close", "X b2 close"]);
     assert!(!world.agent(x).is_entangled(a1) && !world.agent(x).is_entangled(b2));
+}
+
+/// Issue 9 item 1: a port with a message listener whose partner is in flight
+/// is still entangled, so garbage collection keeps it, and the partner's
+/// answer arrives once received.
+#[test]
+fn a_listening_port_survives_gc_while_its_partner_is_in_flight() {
+    let (mut world, ids) = world_with(&["A", "B"]);
+    let (a, b) = (ids[0], ids[1]);
+    let (p, q) = world.agent(a).new_message_channel("p", "q");
+    world.agent(a).set_onmessage(p);
+    world.agent(a).forget(p);
+    let object = world.agent(a).port(q).unwrap().object;
+    let global = world.agent(b).global_port();
+    world
+        .agent(a)
+        .post_to_global(&global, Value::Undefined, &[object])
+        .unwrap();
+    assert_eq!(
+        world.collect_garbage(),
+        [],
+        "nothing is collected while q is in flight"
+    );
+    assert!(world.agent(a).is_entangled(p));
+    let received = world.run_until_idle(10);
+    let q_at_b = received[0].1.ports[0];
+    world.agent(b).post_message(q_at_b, text("answer"), &[]).unwrap();
+    assert_eq!(summary(&world.run_until_idle(10)), ["A p message answer"]);
+}
+
+/// Issue 10 item 3: fresh labels for received ports come from an index, so
+/// shipping one port back and forth costs the same per trip however many
+/// shipped-away originals (still held by script) pile up.
+#[test]
+fn shipping_a_port_back_and_forth_costs_bounded_label_work_per_trip() {
+    let (mut world, ids) = world_with(&["A", "B"]);
+    let (a, b) = (ids[0], ids[1]);
+    let (_keep, mut port) = world.agent(a).new_message_channel("keep", "p");
+    let trips = 200;
+    let (mut here, mut there) = (a, b);
+    for _ in 0..trips {
+        port = ship(&mut world, here, port, there);
+        (here, there) = (there, here);
+    }
+    assert_eq!(
+        world.agent(a).port_ids().len(),
+        2 + trips / 2,
+        "the originals pile up"
+    );
+    assert_eq!(world.agent(a).port_by_label("p@A#100"), Some(port));
+    let probes = world.agent(a).ports.label_probes() + world.agent(b).ports.label_probes();
+    assert!(
+        probes <= 2 * trips as u64,
+        "{probes} label probes for {trips} trips: each fresh label costs at most two"
+    );
 }

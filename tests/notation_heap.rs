@@ -270,7 +270,13 @@ fn clone_outcome_json() {
         json(&clone_outcome(heap, &built.objects, &Err(error)).to_json_string())
     };
     assert_eq!(
-        threw(&heap, CloneError::data_clone("Function objects cannot be cloned")),
+        threw(
+            &heap,
+            CloneError::data_clone(
+                "structuredserializeinternal/21",
+                "Function objects cannot be cloned"
+            )
+        ),
         json(r#"{"error": {"name": "DataCloneError", "message": "Function objects cannot be cloned"}}"#)
     );
     assert_eq!(

@@ -160,6 +160,26 @@ fn post_racing_close() {
     });
 }
 
+/// Issue 9 item 3: `close` never overtakes a message queued before it, even
+/// when the receiving queue is started while the sender posts and closes.
+#[test]
+fn close_never_overtakes_a_message_in_a_queue_started_late() {
+    loom::model(|| {
+        let (sender, receiver) = pair();
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            s.enqueue_to_twin(1);
+            s.disentangle();
+        });
+        let mut got = drain(&receiver);
+        receiver.enable();
+        got.extend(drain(&receiver));
+        t.join().unwrap();
+        got.extend(drain(&receiver));
+        assert_eq!(got, [1, CLOSE], "the message, then close, whenever start() came");
+    });
+}
+
 #[test]
 fn ship_both_ends_at_once() {
     loom::model(|| {

@@ -168,11 +168,7 @@ impl Agent {
 
     /// The port with this label.
     pub fn port_by_label(&self, label: &str) -> Option<PortId> {
-        self.ports
-            .ports
-            .iter()
-            .find(|(_, p)| p.label == label)
-            .map(|(id, _)| *id)
+        self.ports.by_label(label)
     }
 
     /// The port behind a MessagePort object of this realm.
@@ -277,15 +273,19 @@ impl Agent {
             .ports
             .ports
             .get(&source_port)
-            .ok_or_else(|| CloneError::data_clone("unknown port"))?;
+            .ok_or_else(|| CloneError::data_clone("message-port-post-message-steps/1", "unknown port"))?;
         let source_object = state.object;
         // The target port: the other end of the channel while entangled.
+        // DEVIATION(whatwg/html#12490 shipped-original-is-inert): a port
+        // shipped away holds no end, so it has no target port and its posts
+        // go nowhere, even before the port is received.
         let target = state.end.as_ref().filter(|e| e.is_entangled()).map(|e| e.twin());
 
         step!("message-port-post-message-steps/1"); // the transfer list
         step!("message-port-post-message-steps/2"); // a port cannot ship itself
         if transfer.contains(&source_object) {
             return Err(CloneError::data_clone(
+                "message-port-post-message-steps/2",
                 "the source port cannot be transferred through itself (it is in its own transfer list)",
             ));
         }
@@ -339,32 +339,40 @@ impl Agent {
         step!("dom-messageport-close/1"); // the port can no longer be transferred
         crate::ecmascript::Realm::set_detached(&mut self.realm, &object, true);
         step!("dom-messageport-close/2"); // disentangle, if entangled
+        // DEVIATION(whatwg/html#12797 close-after-channel-gone): a port no
+        // longer entangled is left as it is: a `close` already queued for it
+        // still fires, and messages already in its queue are still delivered.
         if let Some(end) = self.port(port).and_then(|p| p.end.clone()) {
             Self::disentangle(&end);
         }
     }
 
-    /// The disentangle steps, initiated by the port holding `initiator`.
+    /// The disentangle steps, initiated by the port holding `initiator`, if
+    /// it is entangled (cutting the link and queueing `close` is one atomic
+    /// change of the channel, so the steps are marked once it happened).
+    /// Returns whether it was entangled.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#disentangle>
-    fn disentangle(initiator: &super::queue::PortEnd) {
+    fn disentangle(initiator: &super::queue::PortEnd) -> bool {
+        if !initiator.disentangle() {
+            return false;
+        }
         step!("disentangle/1"); // the other port is the other end of the channel
         step!("disentangle/2"); // (it exists while entangled)
         step!("disentangle/3"); // they are no longer entangled
         step!("disentangle/4"); // `close` is fired at the other port
-        // DEVIATION(whatwg/html#12797): the other port may live in
-        // another event loop, so `close` is queued to it (after the messages
-        // already in its queue) rather than fired synchronously.
-        initiator.disentangle();
+        // DEVIATION(whatwg/html#12797 close-is-a-task): the other port may
+        // live in another event loop, so `close` is a task queued to it, after
+        // the messages already in its queue, rather than fired synchronously.
+        true
     }
 
     /// Sets the `onmessage` handler (the first time, the queue is enabled).
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageport-onmessage>
     pub fn set_onmessage(&mut self, port: PortId) {
-        let first_time = self.set_handler(port, EventType::Message);
-        step!("handler-messageport-onmessage/1"); // first set: as if start() were called
-        if first_time {
+        if self.set_handler(port, EventType::Message) {
+            step!("handler-messageport-onmessage/1"); // first set: as if start() were called
             self.start(port);
         }
     }
@@ -435,9 +443,19 @@ impl Agent {
     /// Collects `port`: the port is gone, so it is disentangled (the other
     /// port gets `close`) and whatever its queue held is dropped.
     pub(crate) fn collect_port(&mut self, port: PortId) {
-        step!("ports-and-garbage-collection/1"); // a collected entangled port is disentangled
+        if self.is_entangled(port) {
+            step!("ports-and-garbage-collection/1"); // a collected entangled port is disentangled
+        }
+        self.discard_port(port);
+    }
+
+    /// The port goes away for good (collected, or its agent went away): if
+    /// entangled it is disentangled, and whatever its queue held is dropped.
+    fn discard_port(&mut self, port: PortId) {
         if let Some(state) = self.ports.ports.remove(&port) {
+            self.ports.forget_label(&state.label, port);
             if let Some(end) = state.end {
+                Self::disentangle(&end);
                 end.release();
             }
             self.reactions.retain(|(t, _, _)| *t != EventTarget::Port(port));
@@ -448,7 +466,7 @@ impl Agent {
     /// every port it holds is disentangled and dropped.
     pub fn shut_down(&mut self) {
         for port in self.port_ids() {
-            self.collect_port(port);
+            self.discard_port(port);
         }
         lock(&self.global.tasks).clear();
     }

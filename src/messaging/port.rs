@@ -8,7 +8,7 @@ use super::sync::Arc;
 use crate::ecmascript::{Heap, ObjectId, ObjectKind};
 use crate::spec::step;
 use crate::structured::{CloneError, Deserializer, PlatformObjects, RecordId, Serializer, TransferData};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 /// The MessagePort interface identifier.
@@ -124,9 +124,16 @@ pub(crate) fn ends_in(message: &crate::structured::SerializeWithTransferResult) 
         .collect()
 }
 
+/// A data holder dropped without being received (a doomed post, a post
+/// with no target port, a transfer list that threw after this port moved, a
+/// message that is never delivered): the port is gone.
 impl Drop for PortTransferData {
     fn drop(&mut self) {
         if let Some(end) = self.end.take() {
+            // DEVIATION(whatwg/html#12490 lost-port-disentangles): the port is
+            // disentangled at once, as if collected: its partner gets `close`
+            // and what its queue held is dropped. The standard's transfer
+            // steps leave it entangled with the detached original.
             end.release();
         }
     }
@@ -143,6 +150,68 @@ pub struct PortTable {
     /// deserialization (script can reach them only through its event).
     pub(crate) received: Vec<PortId>,
     next_id: u64,
+    /// The ports by label (a label may be given twice through the API).
+    labels: HashMap<String, BTreeSet<PortId>>,
+    /// For each `BASE`, the `n` of the labels `BASE#n` in use.
+    suffixes: HashMap<String, Suffixes>,
+    /// Label look-ups made so far (a work counter).
+    label_probes: u64,
+}
+
+/// The suffixes `n` (2, 3, …) in use among the labels `BASE#n` of one base,
+/// kept so that the lowest free one is found without trying every smaller
+/// one: every suffix from 2 to `high` is in use or in `gaps`.
+#[derive(Debug)]
+struct Suffixes {
+    high: u64,
+    gaps: BTreeSet<u64>,
+    /// Suffixes in use above `high`.
+    beyond: BTreeSet<u64>,
+}
+
+impl Suffixes {
+    fn new() -> Self {
+        Suffixes {
+            high: 1,
+            gaps: BTreeSet::new(),
+            beyond: BTreeSet::new(),
+        }
+    }
+
+    fn insert(&mut self, n: u64) {
+        if n <= self.high {
+            self.gaps.remove(&n);
+        } else {
+            self.beyond.insert(n);
+        }
+    }
+
+    fn remove(&mut self, n: u64) {
+        if n <= self.high {
+            self.gaps.insert(n);
+        } else {
+            self.beyond.remove(&n);
+        }
+    }
+
+    fn lowest_free(&mut self) -> u64 {
+        if let Some(&n) = self.gaps.first() {
+            return n;
+        }
+        while self.beyond.remove(&self.high.saturating_add(1)) {
+            self.high += 1;
+        }
+        self.high.saturating_add(1)
+    }
+}
+
+/// `BASE#n` split into `BASE` and `n` (2 or more, written without leading
+/// zeros), the form [`PortTable::fresh_label`] makes.
+fn suffixed(label: &str) -> Option<(&str, u64)> {
+    let (base, n) = label.rsplit_once('#')?;
+    let canonical = !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit());
+    let n: u64 = n.parse().ok().filter(|&n| canonical && n >= 2)?;
+    Some((base, n))
 }
 
 impl fmt::Debug for PortTable {
@@ -163,6 +232,9 @@ impl PortTable {
             ports: BTreeMap::new(),
             received: Vec::new(),
             next_id: 0,
+            labels: HashMap::new(),
+            suffixes: HashMap::new(),
+            label_probes: 0,
         }
     }
 
@@ -175,6 +247,7 @@ impl PortTable {
             detached: Some(false),
             host: id.0,
         });
+        self.add_label(&label, id);
         let state = PortState {
             object,
             label,
@@ -206,16 +279,58 @@ impl PortTable {
         }
     }
 
-    /// A label not yet used in this table, based on `base`.
-    fn fresh_label(&self, base: &str) -> String {
-        let taken = |l: &str| self.ports.values().any(|p| p.label == l);
-        if !taken(base) {
+    /// The first port (in creation order) labelled `label`.
+    pub(crate) fn by_label(&self, label: &str) -> Option<PortId> {
+        self.labels.get(label)?.first().copied()
+    }
+
+    /// How many label look-ups finding fresh labels has made so far: each
+    /// received port costs a bounded number, however many ports the table
+    /// holds or have been shipped through it (a work counter for tests).
+    pub fn label_probes(&self) -> u64 {
+        self.label_probes
+    }
+
+    fn add_label(&mut self, label: &str, port: PortId) {
+        let ports = self.labels.entry(label.to_owned()).or_default();
+        ports.insert(port);
+        if ports.len() == 1
+            && let Some((base, n)) = suffixed(label)
+        {
+            self.suffixes
+                .entry(base.to_owned())
+                .or_insert_with(Suffixes::new)
+                .insert(n);
+        }
+    }
+
+    /// `port`, labelled `label`, is gone or takes another label.
+    pub(crate) fn forget_label(&mut self, label: &str, port: PortId) {
+        let Some(ports) = self.labels.get_mut(label) else {
+            return;
+        };
+        ports.remove(&port);
+        if !ports.is_empty() {
+            return;
+        }
+        self.labels.remove(label);
+        if let Some((base, n)) = suffixed(label)
+            && let Some(suffixes) = self.suffixes.get_mut(base)
+        {
+            suffixes.remove(n);
+        }
+    }
+
+    /// A label not yet used in this table, based on `base`: `base` itself,
+    /// else `base#n` with the lowest free `n` from 2.
+    fn fresh_label(&mut self, base: &str) -> String {
+        self.label_probes += 1;
+        if !self.labels.contains_key(base) {
             return base.to_owned();
         }
-        (2..)
-            .map(|n| format!("{base}#{n}"))
-            .find(|l| !taken(l))
-            .unwrap_or_else(|| base.to_owned())
+        let suffixes = self.suffixes.entry(base.to_owned()).or_insert_with(Suffixes::new);
+        self.label_probes += 1;
+        format!("{base}#{}", suffixes.lowest_free())
     }
 }
 
@@ -231,6 +346,7 @@ impl PlatformObjects<Heap> for PortTable {
         _: &ObjectId,
     ) -> Result<Vec<(String, RecordId)>, CloneError<ObjectId>> {
         Err(CloneError::data_clone(
+            "structuredserializeinternal/26.3",
             "MessagePort objects can be transferred, not cloned",
         ))
     }
@@ -241,9 +357,10 @@ impl PlatformObjects<Heap> for PortTable {
 
     fn new_instance(&mut self, realm: &mut Heap, interface: &str) -> Result<ObjectId, CloneError<ObjectId>> {
         if interface != MESSAGE_PORT {
-            return Err(CloneError::data_clone(format!(
-                "{interface} is not exposed in this event loop"
-            )));
+            return Err(CloneError::data_clone(
+                "structureddeserializewithtransfer/3.4.3",
+                format!("{interface} is not exposed in this event loop"),
+            ));
         }
         let port = self.new_port(realm, String::new());
         self.received.push(port);
@@ -256,7 +373,10 @@ impl PlatformObjects<Heap> for PortTable {
         _: &ObjectId,
         _: &[(String, RecordId)],
     ) -> Result<(), CloneError<ObjectId>> {
-        Err(CloneError::data_clone("MessagePort objects are not serializable"))
+        Err(CloneError::data_clone(
+            "structureddeserialize/24.4.1",
+            "MessagePort objects are not serializable",
+        ))
     }
 
     fn is_transferable(&self, interface: &str) -> bool {
@@ -272,16 +392,20 @@ impl PlatformObjects<Heap> for PortTable {
         value: &ObjectId,
     ) -> Result<TransferData, CloneError<ObjectId>> {
         let port = self.port_of(realm, *value).ok_or_else(|| {
-            CloneError::data_clone("this MessagePort belongs to no port of this event loop")
+            CloneError::data_clone(
+                "transferMessagePort/1",
+                "this MessagePort belongs to no port of this event loop",
+            )
         })?;
         let state = self
             .ports
             .get_mut(&port)
-            .ok_or_else(|| CloneError::data_clone("unknown port"))?;
+            .ok_or_else(|| CloneError::data_clone("transferMessagePort/1", "unknown port"))?;
         let label = state.label.clone();
-        // DEVIATION(whatwg/html#5078): the end (its queue) leaves the port
-        // object now, so the shipped object no longer reaches the channel;
-        // messages posted to it while in flight are queued in the holder.
+        // DEVIATION(whatwg/html#5078 queue-travels-with-port): the end (its
+        // queue) leaves the port object now, so the shipped object no longer
+        // reaches the channel; messages posted to it while in flight are
+        // queued in the holder and delivered wherever the port arrives.
         let end = state.end.take();
         step!("transferMessagePort/1"); // this port has been shipped
         step!("transferMessagePort/2"); // its queue goes into the holder
@@ -311,12 +435,18 @@ impl PlatformObjects<Heap> for PortTable {
         data: TransferData,
         value: &ObjectId,
     ) -> Result<(), CloneError<ObjectId>> {
-        let mut data = data
-            .downcast::<PortTransferData>()
-            .map_err(|_| CloneError::data_clone("a MessagePort data holder held something else"))?;
-        let port = self
-            .port_of(realm, *value)
-            .ok_or_else(|| CloneError::data_clone("the new MessagePort is not a port of this event loop"))?;
+        let mut data = data.downcast::<PortTransferData>().map_err(|_| {
+            CloneError::data_clone(
+                "transferMessagePort-receiving/1",
+                "a MessagePort data holder held something else",
+            )
+        })?;
+        let port = self.port_of(realm, *value).ok_or_else(|| {
+            CloneError::data_clone(
+                "transferMessagePort-receiving/1",
+                "the new MessagePort is not a port of this event loop",
+            )
+        })?;
         let base = data.label.split('@').next().unwrap_or("port").to_owned();
         let label = self.fresh_label(&format!("{base}@{}", self.agent));
         let owner = self.owner(port);
@@ -327,15 +457,21 @@ impl PlatformObjects<Heap> for PortTable {
             end.receive(owner);
         }
         step!("transferMessagePort-receiving/3"); // re-entangle with the remote port
-        // DEVIATION(whatwg/html#5850): the remote side is the other end of
-        // the same channel, wherever its port is now (even in flight), so
-        // nothing is re-linked here and no message in either queue is lost.
+        // DEVIATION(whatwg/html#5850 both-ends-stay-entangled): the remote
+        // side is the other end of the same channel, wherever its port is now
+        // (even in flight), so nothing is re-linked here and no message in
+        // either queue is lost.
+        // DEVIATION(whatwg/html#12490 receiving-fires-no-close): so entangle
+        // step 1 has nothing to disentangle, and no `close` is fired at the
+        // remote port or the shipped original.
         // A [[RemotePort]] of null means the end was not entangled when it
         // was shipped, and nothing can have entangled it since.
         debug_assert!(data.remote_port || !end.as_ref().is_some_and(PortEnd::is_entangled));
         if let Some(state) = self.ports.get_mut(&port) {
             state.end = end;
-            state.label = label;
+            let old = std::mem::replace(&mut state.label, label.clone());
+            self.forget_label(&old, port);
+            self.add_label(&label, port);
         }
         Ok(())
     }

@@ -178,6 +178,31 @@ struct End {
     released: bool,
 }
 
+/// Which of an end's tasks is ready.
+enum Ready {
+    Message,
+    Close,
+}
+
+impl End {
+    /// The end's next ready task and its sequence number: the head of the
+    /// queue while it is enabled, or the pending `close` once no message
+    /// queued before it is left. `close` waits behind those messages even
+    /// while the queue is disabled (until `start()` lets them through); with
+    /// nothing before it, it fires at once, enabled or not.
+    fn next_ready(&self) -> Option<(u64, Ready)> {
+        // DEVIATION(whatwg/html#12797 close-is-a-task): `close` is ordered
+        // with the port's messages instead of firing when it was caused.
+        let head = self.tasks.front().map(|t| t.seq);
+        match (head, self.close_event) {
+            (Some(m), Some(c)) if c < m => Some((c, Ready::Close)),
+            (None, Some(c)) => Some((c, Ready::Close)),
+            (Some(m), _) if self.enabled => Some((m, Ready::Message)),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     entangled: bool,
@@ -320,32 +345,19 @@ impl PortEnd {
     /// The sequence number of the next task the owning event loop could run
     /// for this end now: the head of an enabled queue, or a pending close.
     pub fn next_ready(&self) -> Option<u64> {
-        self.with(|s, i| {
-            let end = &s.ends[i];
-            let message = end.tasks.front().filter(|_| end.enabled).map(|t| t.seq);
-            match (message, end.close_event) {
-                (Some(m), Some(c)) => Some(m.min(c)),
-                (m, c) => m.or(c),
-            }
-        })
+        self.with(|s, i| s.ends[i].next_ready().map(|(seq, _)| seq))
     }
 
     /// Removes the task `next_ready` named.
     pub fn take_next(&self) -> Option<NextTask> {
         self.with(|s, i| {
             let end = &mut s.ends[i];
-            let message = end.tasks.front().filter(|_| end.enabled).map(|t| t.seq);
-            match (message, end.close_event) {
-                (Some(m), Some(c)) if c < m => {
+            match end.next_ready()?.1 {
+                Ready::Close => {
                     end.close_event = None;
                     Some(NextTask::Close)
                 }
-                (Some(_), _) => end.tasks.pop_front().map(NextTask::Message),
-                (None, Some(_)) => {
-                    end.close_event = None;
-                    Some(NextTask::Close)
-                }
-                (None, None) => None,
+                Ready::Message => end.tasks.pop_front().map(NextTask::Message),
             }
         })
     }
@@ -393,6 +405,9 @@ impl PortEnd {
             end.shipped = true;
             end.enabled = false;
             end.owner = Some(owner);
+            // DEVIATION(whatwg/html#12797 close-travels-with-queue): a
+            // `close` still waiting travels with the queue, like the
+            // messages, and fires at the port that receives it.
             end.close_event.is_some()
         });
         if close_pending {

@@ -3,12 +3,12 @@
 //! gives the same events in the same order.
 
 use super::agent::{Agent, DispatchedEvent};
-use super::port::PortId;
-use super::queue::TaskClock;
+use super::port::{PortId, ends_in};
+use super::queue::{PortEnd, Side, TaskClock};
 use super::sync::Arc;
 use crate::ecmascript::AgentClusterId;
 use crate::spec::step;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// An agent of a [`World`], by index.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -123,39 +123,23 @@ impl World {
     /// the rules of "Ports and garbage collection". Returns the collected
     /// ports' labels.
     ///
+    /// What is reachable: ports script holds or that have events to
+    /// dispatch; the queues (channel ends) of reachable ports and those
+    /// carried by messages waiting at a global scope or in a reachable queue;
+    /// and the port holding the other end of a reachable, entangled end if
+    /// that port listens for messages. A reachable end in flight (shipped,
+    /// not yet received) stands for its port there: its partner is still
+    /// entangled, so a listening partner stays alive.
+    ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#ports-and-garbage-collection>
     pub fn collect_garbage(&mut self) -> Vec<(AgentId, String)> {
-        let (by_end, mut roots) = self.ports_and_roots();
-        // A port with message listeners is held by its entangled port.
-        let mut live: BTreeSet<(AgentId, PortId)> = BTreeSet::new();
-        while let Some(id) = roots.pop() {
-            if !live.insert(id) {
-                continue;
-            }
-            let agent = &self.agents[id.0.0];
-            let Some(end) = agent.port(id.1).and_then(|s| s.end.as_ref()) else {
-                continue;
-            };
-            if !end.is_entangled() {
-                continue;
-            }
-            step!("ports-and-garbage-collection/2"); // entangled + listeners: held by the twin
-            let twin = (channel_key(end), end.side != super::queue::Side::One);
-            for other in by_end.get(&twin).into_iter().flatten() {
-                let listened = self.agents[other.0.0]
-                    .port(other.1)
-                    .is_some_and(|s| s.has_message_listeners());
-                if listened {
-                    roots.push(*other);
-                }
-            }
-        }
-        let mut collected = Vec::new();
+        let reached = self.reachable();
         #[cfg(not(loom))]
-        self.collect_stranded_ends(&live);
+        self.release_unreachable_ends(&reached.ends);
+        let mut collected = Vec::new();
         for (agent_index, agent) in self.agents.iter_mut().enumerate() {
             for port in agent.port_ids() {
-                if !live.contains(&(AgentId(agent_index), port)) {
+                if !reached.ports.contains(&(AgentId(agent_index), port)) {
                     let label = agent.port(port).map(|p| p.label.clone()).unwrap_or_default();
                     agent.collect_port(port);
                     collected.push((AgentId(agent_index), label));
@@ -166,78 +150,114 @@ impl World {
     }
 }
 
+/// A channel end, by its channel and side.
+type EndKey = (usize, bool);
+
+fn end_key(end: &PortEnd) -> EndKey {
+    (channel_key(end), end.side == Side::One)
+}
+
+/// What a collection keeps: ports, and channel ends (a port's, or one in
+/// flight inside a message).
+struct Reached {
+    ports: BTreeSet<(AgentId, PortId)>,
+    ends: HashSet<EndKey>,
+}
+
+/// A node of the reachability walk.
+enum Node {
+    Port((AgentId, PortId)),
+    End(PortEnd),
+}
+
 impl World {
-    /// Releases the channel ends that wait, shipped, in transfer data holders
-    /// no live code can reach: inside the queues of other such ends (two
-    /// ports each shipped into the other's queue, say). A live port's queue,
-    /// or a message waiting at an agent's global scope, keeps the ends it
-    /// carries reachable. The standard's rules speak of MessagePort objects
-    /// only; these ends have none, and no object will ever be made for them.
-    #[cfg(not(loom))]
-    fn collect_stranded_ends(&self, live: &BTreeSet<(AgentId, PortId)>) {
-        use super::port::ends_in;
-        use std::collections::HashSet;
-        let key = |end: &super::queue::PortEnd| (channel_key(end), end.side == super::queue::Side::One);
-        let mut reachable: Vec<super::queue::PortEnd> = Vec::new();
-        for (agent_index, agent) in self.agents.iter().enumerate() {
-            for port in agent.port_ids() {
-                if live.contains(&(AgentId(agent_index), port))
-                    && let Some(end) = agent.port(port).and_then(|p| p.end.clone())
-                {
-                    reachable.push(end);
+    /// Walks from the roots to every port and channel end live code can
+    /// still reach.
+    fn reachable(&self) -> Reached {
+        let (holder, mut work) = self.roots();
+        let mut reached = Reached {
+            ports: BTreeSet::new(),
+            ends: HashSet::new(),
+        };
+        while let Some(node) = work.pop() {
+            match node {
+                Node::Port(id) => {
+                    if !reached.ports.insert(id) {
+                        continue;
+                    }
+                    let end = self.agents[id.0.0].port(id.1).and_then(|s| s.end.clone());
+                    work.extend(end.map(Node::End));
                 }
-            }
-            agent.for_each_global_message(|m| reachable.extend(ends_in(m)));
-        }
-        let mut seen: HashSet<(usize, bool)> = reachable.iter().map(key).collect();
-        let mut next = 0;
-        while let Some(end) = reachable.get(next).cloned() {
-            next += 1;
-            end.for_each_queued(|m| {
-                for inner in ends_in(m) {
-                    if seen.insert(key(&inner)) {
-                        reachable.push(inner);
+                Node::End(end) => {
+                    if !reached.ends.insert(end_key(&end)) {
+                        continue;
+                    }
+                    end.for_each_queued(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
+                    if !end.is_entangled() {
+                        continue;
+                    }
+                    let Some(&other) = holder.get(&end_key(&end.twin())) else {
+                        continue;
+                    };
+                    let listened = self.agents[other.0.0]
+                        .port(other.1)
+                        .is_some_and(|s| s.has_message_listeners());
+                    if listened {
+                        step!("ports-and-garbage-collection/2"); // held by its entangled port
+                        // DEVIATION(whatwg/html#12490 gc-in-flight-end-holds-partner):
+                        // when `end` is in flight, the message carrying it
+                        // stands for the entangled port.
+                        work.push(Node::Port(other));
                     }
                 }
-            });
-        }
-        for end in self.clock.ends() {
-            if end.in_flight() && !seen.contains(&key(&end)) {
-                end.release();
             }
         }
+        reached
     }
 
-    /// Every port by its channel end (so the entangled port, possibly in
-    /// another agent, can be found), and the ports that are roots.
-    #[allow(clippy::type_complexity)]
-    fn ports_and_roots(
-        &self,
-    ) -> (
-        HashMap<(usize, bool), Vec<(AgentId, PortId)>>,
-        Vec<(AgentId, PortId)>,
-    ) {
-        let mut by_end: HashMap<(usize, bool), Vec<(AgentId, PortId)>> = HashMap::new();
-        let mut roots = Vec::new();
+    /// The port holding each channel end, and the roots of the walk: ports
+    /// script holds or that have events to dispatch, and the ends carried by
+    /// messages waiting at global scopes.
+    fn roots(&self) -> (HashMap<EndKey, (AgentId, PortId)>, Vec<Node>) {
+        let mut holder = HashMap::new();
+        let mut work = Vec::new();
         for (agent_index, agent) in self.agents.iter().enumerate() {
             for port in agent.port_ids() {
                 let id = (AgentId(agent_index), port);
                 let Some(state) = agent.port(port) else { continue };
                 if let Some(end) = &state.end {
-                    let key = (channel_key(end), end.side == super::queue::Side::One);
-                    by_end.entry(key).or_default().push(id);
+                    holder.insert(end_key(end), id);
                 }
-                step!("ports-and-garbage-collection/3"); // pending events keep a port alive
-                if state.held_by_script || agent.has_pending_events(port) {
-                    roots.push(id);
+                if agent.has_pending_events(port) {
+                    step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
+                    work.push(Node::Port(id));
+                } else if state.held_by_script {
+                    work.push(Node::Port(id));
                 }
             }
+            agent.for_each_global_message(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
         }
-        (by_end, roots)
+        (holder, work)
+    }
+
+    /// Releases the channel ends that wait, shipped, where no live code can
+    /// reach them: inside the queues of other such ends (two ports each
+    /// shipped into the other's queue, say), or of ports being collected.
+    /// The standard's rules speak of MessagePort objects only; these ends
+    /// have none, and no object will ever be made for them.
+    #[cfg(not(loom))]
+    fn release_unreachable_ends(&self, reached: &HashSet<EndKey>) {
+        for end in self.clock.ends() {
+            // DEVIATION(whatwg/html#12490 stranded-ends-released): ends no
+            // MessagePort holds are collected too.
+            if end.in_flight() && !reached.contains(&end_key(&end)) {
+                end.release();
+            }
+        }
     }
 }
 
-fn channel_key(end: &super::queue::PortEnd) -> usize {
+fn channel_key(end: &PortEnd) -> usize {
     Arc::as_ptr(&end.channel) as usize
 }
 

@@ -57,7 +57,7 @@ pub fn clone_outcome(
         },
         Err(CloneError::DataClone(message)) => CloneOutcome::Threw {
             name: "DataCloneError".to_owned(),
-            message: message.clone(),
+            message: message.message.clone(),
             thrown: None,
         },
         Err(error @ CloneError::Thrown(value)) => match value {

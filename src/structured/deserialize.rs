@@ -23,15 +23,21 @@ pub struct Deserializer<'r, R: Realm> {
 }
 
 impl<'r, R: Realm> Deserializer<'r, R> {
-    /// Step 1: a deserializer whose *memory* starts empty. `transferred` are
-    /// the values StructuredDeserializeWithTransfer already made for the
-    /// transfer data holders, by holder index.
-    pub(crate) fn new(
+    /// Step 1: a deserializer whose *memory* starts empty (the caller supplied
+    /// none).
+    pub(crate) fn new(realm: &'r mut R, serialized: &'r Serialized) -> Self {
+        step!("structureddeserialize/1"); // no memory given: start with an empty one
+        Self::with_supplied_memory(realm, serialized, Vec::new())
+    }
+
+    /// A deserializer for StructuredDeserializeWithTransfer, which supplies
+    /// *memory*: `transferred` are the values it already made for the
+    /// transfer data holders, by holder index. Step 1 does not run.
+    pub(crate) fn with_supplied_memory(
         realm: &'r mut R,
         serialized: &'r Serialized,
         transferred: Vec<Value<R::Object>>,
     ) -> Self {
-        step!("structureddeserialize/1"); // no memory given: start with an empty one
         let memory = vec![None; serialized.records.len()];
         Deserializer {
             realm,
@@ -73,11 +79,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn record(&self, id: RecordId) -> Result<&'r Record, CloneError<R::Object>> {
         let serialized: &'r Serialized = self.serialized;
         serialized.get(id).ok_or_else(|| {
-            CloneError::data_clone(format!(
-                "malformed serialization: record {} does not exist ({} records)",
-                id.0,
-                serialized.records.len()
-            ))
+            CloneError::data_clone(
+                "structureddeserialize/2",
+                format!(
+                    "malformed serialization: record {} does not exist ({} records)",
+                    id.0,
+                    serialized.records.len()
+                ),
+            )
         })
     }
 
@@ -95,9 +104,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             // The record StructuredDeserializeWithTransfer put in memory for a
             // transfer data holder (its step 3.5).
             return self.transferred.get(*holder).cloned().ok_or_else(|| {
-                CloneError::data_clone(format!(
-                    "malformed serialization: no transfer data holder {holder}"
-                ))
+                CloneError::data_clone(
+                    "structureddeserialize/2",
+                    format!("malformed serialization: no transfer data holder {holder}"),
+                )
             });
         }
         step!("structureddeserialize/3"); // deep starts false
@@ -171,12 +181,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             step!("structureddeserialize/12.1"); // only within its agent cluster
             if realm.agent_cluster() != *agent_cluster {
                 return Err(CloneError::data_clone(
+                    "structureddeserialize/12.1",
                     "a SharedArrayBuffer could not be deserialized outside its agent cluster",
                 ));
             }
             step!("structureddeserialize/12.2"); // a new object over the same block
             if data.len() != *byte_length {
                 return Err(CloneError::data_clone(
+                    "structureddeserialize/12.2",
                     "malformed serialization: SharedArrayBuffer length",
                 ));
             }
@@ -192,6 +204,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             step!("structureddeserialize/13.1"); // only within its agent cluster
             if realm.agent_cluster() != *agent_cluster {
                 return Err(CloneError::data_clone(
+                    "structureddeserialize/13.1",
                     "a growable SharedArrayBuffer could not be deserialized outside its agent cluster",
                 ));
             }
@@ -202,10 +215,13 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         if let Record::ArrayBuffer { data } = serialized {
             return match realm.create_array_buffer(data.clone(), None) {
                 Ok(o) => object(o),
-                Err(_) => Err(CloneError::data_clone(format!(
-                    "an ArrayBuffer of {} bytes could not be allocated in the target realm",
-                    data.len()
-                ))),
+                Err(_) => Err(CloneError::data_clone(
+                    "structureddeserialize/14",
+                    format!(
+                        "an ArrayBuffer of {} bytes could not be allocated in the target realm",
+                        data.len()
+                    ),
+                )),
             };
         }
         step!("structureddeserialize/15"); // resizable ArrayBuffer; failure is a DataCloneError
@@ -216,10 +232,13 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         {
             return match realm.create_array_buffer(data.clone(), Some(*max_byte_length)) {
                 Ok(o) => object(o),
-                Err(_) => Err(CloneError::data_clone(format!(
-                    "a resizable ArrayBuffer of {} bytes could not be allocated in the target realm",
-                    data.len()
-                ))),
+                Err(_) => Err(CloneError::data_clone(
+                    "structureddeserialize/15",
+                    format!(
+                        "a resizable ArrayBuffer of {} bytes could not be allocated in the target realm",
+                        data.len()
+                    ),
+                )),
             };
         }
         step!("structureddeserialize/16"); // a view over its deserialized buffer
@@ -239,6 +258,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 .filter(|b| realm.array_buffer(b).is_some())
             else {
                 return Err(CloneError::data_clone(
+                    "structureddeserialize/16.1",
                     "malformed serialization: a view's buffer is not an ArrayBuffer",
                 ));
             };
@@ -292,16 +312,18 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
         step!("structureddeserialize/22"); // a platform object of the recorded interface
         let Record::Platform { interface, .. } = serialized else {
-            return Err(CloneError::data_clone(format!(
-                "malformed serialization: unexpected record {serialized:?}"
-            )));
+            return Err(CloneError::data_clone(
+                "structureddeserialize/22",
+                format!("malformed serialization: unexpected record {serialized:?}"),
+            ));
         };
         step!("structureddeserialize/22.1");
         step!("structureddeserialize/22.2"); // it must be exposed in the target realm
         if !host.is_exposed(interface, realm) {
-            return Err(CloneError::data_clone(format!(
-                "{interface} is not exposed in the target realm, so it could not be deserialized"
-            )));
+            return Err(CloneError::data_clone(
+                "structureddeserialize/22.2",
+                format!("{interface} is not exposed in the target realm, so it could not be deserialized"),
+            ));
         }
         step!("structureddeserialize/22.3");
         let value = host.new_instance(realm, interface)?;
@@ -388,9 +410,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                         .create_data_property(value, PropertyKey::String(key.clone()), entry_value);
                 step!("structureddeserialize/24.3.1.3"); // defining on a fresh object cannot fail
                 if !created {
-                    return Err(CloneError::data_clone(format!(
-                        "property {key:?} could not be defined"
-                    )));
+                    return Err(CloneError::data_clone(
+                        "structureddeserialize/24.3.1.3",
+                        format!("property {key:?} could not be defined"),
+                    ));
                 }
             }
             return Ok(());
@@ -413,6 +436,6 @@ pub fn structured_deserialize<R: Realm>(
     host: &mut dyn PlatformObjects<R>,
     serialized: &Serialized,
 ) -> Result<Value<R::Object>, CloneError<R::Object>> {
-    let mut deserializer = Deserializer::new(realm, serialized, Vec::new());
+    let mut deserializer = Deserializer::new(realm, serialized);
     deserializer.deserialize(host, serialized.root)
 }

@@ -6,13 +6,27 @@ use crate::ecmascript::{Exception, Value};
 /// throw.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CloneError<O> {
-    /// A "DataCloneError" DOMException, with what was wrong.
+    /// A "DataCloneError" DOMException: the step that threw it and what was wrong.
     #[error("DataCloneError: {0}")]
-    DataClone(String),
+    DataClone(DataCloneError),
     /// An exception thrown by the realm (a getter, ToString, a failed
     /// allocation, DetachArrayBuffer), propagated unchanged.
     #[error("uncaught exception: {}", describe(.0))]
     Thrown(Value<O>),
+}
+
+/// A "DataCloneError" DOMException as the algorithms throw it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DataCloneError {
+    /// The id of the catalogued step (`spec/catalogue.md`) during which it
+    /// was thrown, e.g. `structuredserializeinternal/13.2.1`: the step whose
+    /// condition failed, or, for an error a host's steps or a malformed
+    /// serialization raise, the step that ran them. Checks compare it with
+    /// the step the standard says must throw.
+    pub step: &'static str,
+    /// What was wrong, for people.
+    pub message: String,
 }
 
 fn describe<O>(value: &Value<O>) -> String {
@@ -24,9 +38,12 @@ fn describe<O>(value: &Value<O>) -> String {
 }
 
 impl<O> CloneError<O> {
-    /// A DataCloneError with this message.
-    pub fn data_clone(message: impl Into<String>) -> Self {
-        CloneError::DataClone(message.into())
+    /// A DataCloneError thrown at catalogue step `step`, with this message.
+    pub fn data_clone(step: &'static str, message: impl Into<String>) -> Self {
+        CloneError::DataClone(DataCloneError {
+            step,
+            message: message.into(),
+        })
     }
 
     /// The DOMException name for a DataCloneError, `None` for a thrown value.
@@ -40,7 +57,7 @@ impl<O> CloneError<O> {
     /// The error with its object handles mapped.
     pub fn map_object<P>(self, f: impl FnOnce(O) -> P) -> CloneError<P> {
         match self {
-            CloneError::DataClone(m) => CloneError::DataClone(m),
+            CloneError::DataClone(e) => CloneError::DataClone(e),
             CloneError::Thrown(v) => CloneError::Thrown(v.map_object(f)),
         }
     }

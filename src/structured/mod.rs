@@ -32,7 +32,7 @@ pub use encoding::{
     DecodeError, EncodeError, FORMAT_VERSION, MAGIC, decode, decode_with_work, decode_work_bound,
     decoded_allocation_bound, encode,
 };
-pub use error::CloneError;
+pub use error::{CloneError, DataCloneError};
 pub use person::{PERSON, PersonData, PersonHost};
 pub use platform::{NoPlatformObjects, PlatformObjects, TransferData, TransferDataHolder};
 pub use record::{Primitive, Record, RecordId, Serialized};

@@ -87,7 +87,12 @@ fn field(fields: &[(String, RecordId)], name: &str) -> Result<RecordId, CloneErr
         .iter()
         .find(|(n, _)| n == name)
         .map(|(_, r)| *r)
-        .ok_or_else(|| CloneError::data_clone(format!("a serialized Person has no [[{name}]]")))
+        .ok_or_else(|| {
+            CloneError::data_clone(
+                "structureddeserialize/24.4.1",
+                format!("a serialized Person has no [[{name}]]"),
+            )
+        })
 }
 
 impl PlatformObjects<Heap> for PersonHost {
@@ -102,10 +107,9 @@ impl PlatformObjects<Heap> for PersonHost {
         serializer: &mut Serializer<'_, Heap>,
         value: &ObjectId,
     ) -> Result<Vec<(String, RecordId)>, CloneError<ObjectId>> {
-        let data = self
-            .data(serializer.realm(), *value)
-            .cloned()
-            .ok_or_else(|| CloneError::data_clone("not a Person of this host"))?;
+        let data = self.data(serializer.realm(), *value).cloned().ok_or_else(|| {
+            CloneError::data_clone("structuredserializeinternal/26.3", "not a Person of this host")
+        })?;
         // The name is a plain string; records hold it as a primitive record.
         let name = serializer.sub_serialization(self, &Value::String(data.name))?;
         let friend = data.best_friend.map_or(Value::Null, Value::Object);
@@ -122,9 +126,10 @@ impl PlatformObjects<Heap> for PersonHost {
 
     fn new_instance(&mut self, realm: &mut Heap, interface: &str) -> Result<ObjectId, CloneError<ObjectId>> {
         if interface != PERSON {
-            return Err(CloneError::data_clone(format!(
-                "{interface} is not exposed in the target realm"
-            )));
+            return Err(CloneError::data_clone(
+                "structureddeserialize/22.3",
+                format!("{interface} is not exposed in the target realm"),
+            ));
         }
         Ok(self.create(realm, "", None))
     }
@@ -140,10 +145,10 @@ impl PlatformObjects<Heap> for PersonHost {
         let name = match deserializer.sub_deserialization(self, field(fields, "Name")?)? {
             Value::String(name) => name,
             other => {
-                return Err(CloneError::data_clone(format!(
-                    "a Person's name is a {}",
-                    other.type_name()
-                )));
+                return Err(CloneError::data_clone(
+                    "structureddeserialize/24.4.1",
+                    format!("a Person's name is a {}", other.type_name()),
+                ));
             }
         };
         let best_friend = match deserializer.sub_deserialization(self, field(fields, "BestFriend")?)? {
@@ -151,6 +156,7 @@ impl PlatformObjects<Heap> for PersonHost {
             Value::Object(friend) if self.data(deserializer.realm(), friend).is_some() => Some(friend),
             _ => {
                 return Err(CloneError::data_clone(
+                    "structureddeserialize/24.4.1",
                     "a Person's best friend is another Person or null",
                 ));
             }
@@ -158,7 +164,7 @@ impl PlatformObjects<Heap> for PersonHost {
         let realm = deserializer.realm();
         let data = self
             .data_mut(realm, *value)
-            .ok_or_else(|| CloneError::data_clone("not a Person"))?;
+            .ok_or_else(|| CloneError::data_clone("structureddeserialize/24.4.1", "not a Person"))?;
         *data = PersonData { name, best_friend };
         Ok(())
     }
@@ -168,7 +174,10 @@ impl PlatformObjects<Heap> for PersonHost {
     }
 
     fn transfer_steps(&mut self, _: &mut Heap, _: &ObjectId) -> Result<TransferData, CloneError<ObjectId>> {
-        Err(CloneError::data_clone("Person objects are not transferable"))
+        Err(CloneError::data_clone(
+            "structuredserializewithtransfer/5.5.4",
+            "Person objects are not transferable",
+        ))
     }
 
     fn transfer_receiving_steps(
@@ -177,7 +186,10 @@ impl PlatformObjects<Heap> for PersonHost {
         _: TransferData,
         _: &ObjectId,
     ) -> Result<(), CloneError<ObjectId>> {
-        Err(CloneError::data_clone("Person objects are not transferable"))
+        Err(CloneError::data_clone(
+            "structureddeserializewithtransfer/3.4.4",
+            "Person objects are not transferable",
+        ))
     }
 }
 

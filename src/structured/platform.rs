@@ -79,6 +79,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         _: &R::Object,
     ) -> Result<Vec<(String, RecordId)>, CloneError<R::Object>> {
         Err(CloneError::data_clone(
+            "structuredserializeinternal/26.3",
             "this host has no serializable platform objects",
         ))
     }
@@ -86,9 +87,10 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         false
     }
     fn new_instance(&mut self, _: &mut R, interface: &str) -> Result<R::Object, CloneError<R::Object>> {
-        Err(CloneError::data_clone(format!(
-            "{interface} is not exposed in the target realm"
-        )))
+        Err(CloneError::data_clone(
+            "structureddeserialize/22.3",
+            format!("{interface} is not exposed in the target realm"),
+        ))
     }
     fn deserialization_steps(
         &mut self,
@@ -97,6 +99,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         _: &[(String, RecordId)],
     ) -> Result<(), CloneError<R::Object>> {
         Err(CloneError::data_clone(
+            "structureddeserialize/24.4.1",
             "this host has no serializable platform objects",
         ))
     }
@@ -105,6 +108,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
     }
     fn transfer_steps(&mut self, _: &mut R, _: &R::Object) -> Result<TransferData, CloneError<R::Object>> {
         Err(CloneError::data_clone(
+            "structuredserializewithtransfer/5.5.4",
             "this host has no transferable platform objects",
         ))
     }
@@ -115,6 +119,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         _: &R::Object,
     ) -> Result<(), CloneError<R::Object>> {
         Err(CloneError::data_clone(
+            "structureddeserializewithtransfer/3.4.4",
             "this host has no transferable platform objects",
         ))
     }

@@ -25,9 +25,16 @@ pub struct Serializer<'r, R: Realm> {
 }
 
 impl<'r, R: Realm> Serializer<'r, R> {
-    /// Step 1: a serializer whose *memory* starts empty.
+    /// Step 1: a serializer whose *memory* starts empty (the caller supplied
+    /// none).
     pub fn new(realm: &'r mut R, for_storage: bool) -> Self {
         step!("structuredserializeinternal/1"); // no memory given: start with an empty one
+        Self::with_supplied_memory(realm, for_storage)
+    }
+
+    /// A serializer for a caller that supplies *memory* (the WithTransfer
+    /// form makes its own, empty at first): step 1 does not run.
+    pub(crate) fn with_supplied_memory(realm: &'r mut R, for_storage: bool) -> Self {
         Serializer {
             realm,
             for_storage,
@@ -127,9 +134,10 @@ impl<'r, R: Realm> Serializer<'r, R> {
             Value::String(s) => return Ok(self.push(Record::Primitive(Primitive::String(s.clone())))),
             Value::Symbol(symbol) => {
                 step!("structuredserializeinternal/5"); // Symbols cannot be serialized
-                return Err(CloneError::data_clone(format!(
-                    "{symbol:?} could not be cloned: Symbols are not serializable"
-                )));
+                return Err(CloneError::data_clone(
+                    "structuredserializeinternal/5",
+                    format!("{symbol:?} could not be cloned: Symbols are not serializable"),
+                ));
             }
             Value::Object(o) => o,
         };
@@ -218,9 +226,10 @@ impl<'r, R: Realm> Serializer<'r, R> {
                     ..
                 }) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => n as u32,
                 other => {
-                    return Err(CloneError::data_clone(format!(
-                        "an Array's length property is not an array length: {other:?}"
-                    )));
+                    return Err(CloneError::data_clone(
+                        "structuredserializeinternal/18.2",
+                        format!("an Array's length property is not an array length: {other:?}"),
+                    ));
                 }
             };
             step!("structuredserializeinternal/18.3");
@@ -238,10 +247,10 @@ impl<'r, R: Realm> Serializer<'r, R> {
         if let Some(slots) = platform.as_ref().filter(|p| host.is_serializable(&p.interface)) {
             step!("structuredserializeinternal/19.1"); // a detached one cannot be
             if slots.detached == Some(true) {
-                return Err(CloneError::data_clone(format!(
-                    "a detached {} could not be cloned",
-                    slots.interface
-                )));
+                return Err(CloneError::data_clone(
+                    "structuredserializeinternal/19.1",
+                    format!("a detached {} could not be cloned", slots.interface),
+                ));
             }
             step!("structuredserializeinternal/19.2");
             step!("structuredserializeinternal/19.3");
@@ -254,28 +263,36 @@ impl<'r, R: Realm> Serializer<'r, R> {
         }
         step!("structuredserializeinternal/20"); // other platform objects cannot be
         if let Some(slots) = platform {
-            return Err(CloneError::data_clone(format!(
-                "{} objects could not be cloned: the interface is not serializable",
-                slots.interface
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializeinternal/20",
+                format!(
+                    "{} objects could not be cloned: the interface is not serializable",
+                    slots.interface
+                ),
+            ));
         }
         step!("structuredserializeinternal/21"); // functions cannot be
         if realm.is_callable(value) {
-            return Err(CloneError::data_clone("functions could not be cloned"));
+            return Err(CloneError::data_clone(
+                "structuredserializeinternal/21",
+                "functions could not be cloned",
+            ));
         }
         step!("structuredserializeinternal/22"); // nor objects with other internal slots
         if let Some(slot) = realm.other_internal_slot(value) {
-            return Err(CloneError::data_clone(format!(
-                "an object with a {slot} internal slot could not be cloned"
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializeinternal/22",
+                format!("an object with a {slot} internal slot could not be cloned"),
+            ));
         }
         step!("structuredserializeinternal/23"); // nor exotic objects, but %Object.prototype%
         if let Some(kind) = realm.exotic_kind(value)
             && !realm.is_object_prototype_intrinsic(value)
         {
-            return Err(CloneError::data_clone(format!(
-                "{kind} exotic objects could not be cloned"
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializeinternal/23",
+                format!("{kind} exotic objects could not be cloned"),
+            ));
         }
         step!("structuredserializeinternal/24"); // an ordinary object: properties come later
         step!("structuredserializeinternal/24.1");
@@ -294,24 +311,29 @@ impl<'r, R: Realm> Serializer<'r, R> {
         let realm = &mut *self.realm;
         let slots = realm
             .array_buffer(value)
-            .ok_or_else(|| CloneError::data_clone("not an ArrayBuffer"))?;
+            .ok_or_else(|| CloneError::data_clone("structuredserializeinternal/13", "not an ArrayBuffer"))?;
         step!("structuredserializeinternal/13.1"); // shared memory
         if realm.is_shared_array_buffer(value) {
             step!("structuredserializeinternal/13.1.1"); // only where cross-origin isolated
             if !realm.cross_origin_isolated_capability() {
                 return Err(CloneError::data_clone(
+                    "structuredserializeinternal/13.1.1",
                     "a SharedArrayBuffer could not be cloned: the realm is not cross-origin isolated",
                 ));
             }
             step!("structuredserializeinternal/13.1.2"); // never into storage
             if self.for_storage {
                 return Err(CloneError::data_clone(
+                    "structuredserializeinternal/13.1.2",
                     "a SharedArrayBuffer could not be serialized for storage",
                 ));
             }
-            let block = slots
-                .shared
-                .ok_or_else(|| CloneError::data_clone("shared buffer without a block"))?;
+            let block = slots.shared.ok_or_else(|| {
+                CloneError::data_clone(
+                    "structuredserializeinternal/13.1.2",
+                    "shared buffer without a block",
+                )
+            })?;
             let agent_cluster = realm.agent_cluster();
             step!("structuredserializeinternal/13.1.3"); // growable: the block and its length travel
             if let Some(max_byte_length) = slots.max_byte_length {
@@ -332,6 +354,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         step!("structuredserializeinternal/13.2.1"); // a detached one cannot be
         if realm.is_detached_buffer(value) {
             return Err(CloneError::data_clone(
+                "structuredserializeinternal/13.2.1",
                 "a detached ArrayBuffer could not be cloned",
             ));
         }
@@ -361,6 +384,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         step!("structuredserializeinternal/14.1"); // out-of-bounds views cannot be
         if self.realm.is_array_buffer_view_out_of_bounds(value) {
             return Err(CloneError::data_clone(
+                "structuredserializeinternal/14.1",
                 "an ArrayBuffer view could not be cloned: it is out of bounds of its buffer",
             ));
         }
@@ -368,7 +392,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         let slots = self
             .realm
             .array_buffer_view(value)
-            .ok_or_else(|| CloneError::data_clone("not a view"))?;
+            .ok_or_else(|| CloneError::data_clone("structuredserializeinternal/14.2", "not a view"))?;
         step!("structuredserializeinternal/14.3"); // the buffer first, through memory
         let buffer = self.serialize_internal(host, &Value::Object(slots.buffer.clone()))?;
         step!("structuredserializeinternal/14.4"); // it must have become a buffer record
@@ -386,6 +410,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         // an "ArrayBuffer" or "ResizableArrayBuffer" holder afterwards.
         if !is_buffer {
             return Err(CloneError::data_clone(
+                "structuredserializeinternal/14.4",
                 "an ArrayBuffer view's buffer is not an ArrayBuffer",
             ));
         }

@@ -52,7 +52,7 @@ pub fn structured_serialize_with_transfer<R: Realm>(
     transfer_list: &[R::Object],
 ) -> Result<SerializeWithTransferResult, CloneError<R::Object>> {
     step!("structuredserializewithtransfer/1"); // memory also marks the transfer list
-    let mut serializer = Serializer::new(realm, false);
+    let mut serializer = Serializer::with_supplied_memory(realm, false);
 
     step!("structuredserializewithtransfer/2"); // check each entry, reserve its record
     for (index, transferable) in transfer_list.iter().enumerate() {
@@ -65,21 +65,24 @@ pub fn structured_serialize_with_transfer<R: Realm>(
         step!("structuredserializewithtransfer/2.1"); // only buffers and [Transferable] objects
         if !is_buffer && transferable_platform.is_none() {
             let what = platform.map_or_else(|| "this object".to_owned(), |p| format!("a {}", p.interface));
-            return Err(CloneError::data_clone(format!(
-                "transfer list entry {index}: {what} is not transferable"
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializewithtransfer/2.1",
+                format!("transfer list entry {index}: {what} is not transferable"),
+            ));
         }
         step!("structuredserializewithtransfer/2.2"); // shared memory cannot be transferred
         if is_buffer && realm.is_shared_array_buffer(transferable) {
-            return Err(CloneError::data_clone(format!(
-                "transfer list entry {index}: a SharedArrayBuffer cannot be transferred"
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializewithtransfer/2.2",
+                format!("transfer list entry {index}: a SharedArrayBuffer cannot be transferred"),
+            ));
         }
         step!("structuredserializewithtransfer/2.3"); // no entry twice
         if serializer.remembers(transferable) {
-            return Err(CloneError::data_clone(format!(
-                "transfer list entry {index}: the same object appears twice in the transfer list"
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializewithtransfer/2.3",
+                format!("transfer list entry {index}: the same object appears twice in the transfer list"),
+            ));
         }
         step!("structuredserializewithtransfer/2.4"); // a placeholder, filled in by step 5
         serializer.remember(transferable.clone(), Record::Transferred { holder: index });
@@ -97,19 +100,23 @@ pub fn structured_serialize_with_transfer<R: Realm>(
         let buffer = realm.array_buffer(transferable);
         step!("structuredserializewithtransfer/5.1"); // a detached buffer cannot move
         if buffer.is_some() && realm.is_detached_buffer(transferable) {
-            return Err(CloneError::data_clone(format!(
-                "transfer list entry {index}: the ArrayBuffer is already detached"
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializewithtransfer/5.1",
+                format!("transfer list entry {index}: the ArrayBuffer is already detached"),
+            ));
         }
         let platform = realm.platform_object(transferable);
         step!("structuredserializewithtransfer/5.2"); // nor a detached platform object
         if let Some(p) = &platform
             && p.detached == Some(true)
         {
-            return Err(CloneError::data_clone(format!(
-                "transfer list entry {index}: the {} is detached (already transferred or closed)",
-                p.interface
-            )));
+            return Err(CloneError::data_clone(
+                "structuredserializewithtransfer/5.2",
+                format!(
+                    "transfer list entry {index}: the {} is detached (already transferred or closed)",
+                    p.interface
+                ),
+            ));
         }
         step!("structuredserializewithtransfer/5.3"); // the holder is the placeholder record
         let holder = if let Some(slots) = buffer {
@@ -141,9 +148,10 @@ pub fn structured_serialize_with_transfer<R: Realm>(
             step!("structuredserializewithtransfer/5.5"); // a platform object's transfer steps
             step!("structuredserializewithtransfer/5.5.1");
             let Some(platform) = platform else {
-                return Err(CloneError::data_clone(format!(
-                    "transfer list entry {index}: not a transferable object"
-                )));
+                return Err(CloneError::data_clone(
+                    "structuredserializewithtransfer/5.5.1",
+                    format!("transfer list entry {index}: not a transferable object"),
+                ));
             };
             step!("structuredserializewithtransfer/5.5.2");
             let interface = platform.interface;
@@ -202,9 +210,12 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
                 step!("structureddeserializewithtransfer/3.4.1");
                 step!("structureddeserializewithtransfer/3.4.2"); // exposed in the target realm
                 if !host.is_exposed(&interface, realm) {
-                    return Err(CloneError::data_clone(format!(
-                        "{interface} is not exposed in the target realm, so it could not be transferred"
-                    )));
+                    return Err(CloneError::data_clone(
+                        "structureddeserializewithtransfer/3.4.2",
+                        format!(
+                            "{interface} is not exposed in the target realm, so it could not be transferred"
+                        ),
+                    ));
                 }
                 step!("structureddeserializewithtransfer/3.4.3");
                 let value = host.new_instance(realm, &interface)?;
@@ -220,7 +231,7 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
 
     step!("structureddeserializewithtransfer/4"); // then the value, through that memory
     let transferred: Vec<_> = transferred_values.iter().cloned().map(Value::Object).collect();
-    let mut deserializer = Deserializer::new(realm, &serialized, transferred);
+    let mut deserializer = Deserializer::with_supplied_memory(realm, &serialized, transferred);
     let deserialized = deserializer.deserialize(host, serialized.root)?;
 
     step!("structureddeserializewithtransfer/5");

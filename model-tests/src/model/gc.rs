@@ -1,87 +1,58 @@
-//! "Ports and garbage collection".
+//! "Ports and garbage collection", read from the standard's three rules:
+//!
+//! 1. a collected port that is entangled is disentangled;
+//! 2. an entangled port with `message` or `messageerror` listeners is held
+//!    strongly by the port it is entangled with;
+//! 3. a port is not collected while a task waits to dispatch an event at it,
+//!    or while its queue is enabled and not empty;
+//!
+//! and from ordinary reachability: script holds what it holds, task queues
+//! hold their tasks, a task holds its message, and a message holds the data
+//! holders of the ports it carries, each with the port message queue it
+//! took (transferMessagePort/2).
+//!
+//! The model hangs entanglement on queues (the project's reading of
+//! whatwg/html#5078), so a port "entangled with" another is a queue whose
+//! partner queue is held by that port, or by a message in flight.
 //!
 //! <https://html.spec.whatwg.org/multipage/web-messaging.html#ports-and-garbage-collection>
 
-use super::{Model, Observation, PortIx, Queue, QueueIx};
+use super::{Model, Observation, PortIx, QueueIx};
+
+/// Something the collector can reach.
+#[derive(Clone, Copy)]
+enum Thing {
+    Port(PortIx),
+    Queue(QueueIx),
+}
 
 impl Model {
-    /// A full collection by "Ports and garbage collection": a port lives while
-    /// script holds it or events wait for it, and a live port keeps alive the
-    /// port entangled with it if that one listens for messages.
+    /// A full collection.
     pub(super) fn collect_garbage(&mut self) -> Vec<Observation> {
-        let pending = |q: &Queue| q.close.is_some() || (q.enabled && !q.tasks.is_empty());
-        let mut live = vec![false; self.ports.len()];
-        // ports-and-garbage-collection/3: held, or with events to dispatch.
-        let mut stack: Vec<PortIx> = (0..self.ports.len())
-            .filter(|&p| {
-                let port = &self.ports[p];
-                !port.collected && (port.held || port.queue.is_some_and(|q| pending(&self.queues[q])))
-            })
-            .collect();
-        while let Some(p) = stack.pop() {
-            if std::mem::replace(&mut live[p], true) {
-                continue;
-            }
-            // ports-and-garbage-collection/2
-            let Some(other) = self.ports[p].queue.and_then(|q| self.queues[q].partner) else {
-                continue;
-            };
-            let holder = self
-                .ports
-                .iter()
-                .position(|o| !o.collected && o.queue == Some(other));
-            if let Some(o) = holder.filter(|&o| self.ports[o].listeners[..2].iter().any(|&n| n > 0)) {
-                stack.push(o);
-            }
-        }
-        // Project reading: a queue that waits, shipped, only inside queues no
-        // live port (and no message at a global scope) reaches can never be
-        // received; it is released first, in creation order.
-        let owned: Vec<QueueIx> = self
+        let (ports, queues) = self.reachable();
+        // Reading stranded-ends-released: a queue that waits, shipped, where
+        // nothing reaches it will never be received; it goes first, in
+        // creation order, as if its port were collected.
+        let held: Vec<QueueIx> = self
             .ports
             .iter()
             .filter(|p| !p.collected)
             .filter_map(|p| p.queue)
             .collect();
-        let mut reachable: Vec<QueueIx> = (0..self.ports.len())
-            .filter(|&p| live[p])
-            .filter_map(|p| self.ports[p].queue)
-            .collect();
-        for agent in &self.agents {
-            reachable.extend(
-                agent
-                    .global
-                    .iter()
-                    .flat_map(|t| t.message.ports.iter().filter_map(|(q, _)| *q)),
-            );
-        }
-        let mut next = 0;
-        while let Some(&q) = reachable.get(next) {
-            next += 1;
-            let carried: Vec<QueueIx> = self.queues[q]
-                .tasks
-                .iter()
-                .flat_map(|t| t.message.ports.iter().filter_map(|(q, _)| *q))
-                .collect();
-            for c in carried {
-                if !reachable.contains(&c) {
-                    reachable.push(c);
-                }
-            }
-        }
-        for q in 0..self.queues.len() {
-            if !owned.contains(&q) && !reachable.contains(&q) {
+        for (q, reached) in queues.into_iter().enumerate() {
+            if !reached && !held.contains(&q) {
                 self.release(q);
             }
         }
-        // ports-and-garbage-collection/1: the rest goes, agent by agent in
-        // creation order; each is disentangled and its queue dropped.
+        // Rule 1: the ports nothing reaches go, agent by agent in creation
+        // order; each is disentangled and its queue dropped.
         let mut collected = Vec::new();
         for agent in 0..self.agents.len() {
-            let doomed: Vec<PortIx> = (0..self.ports.len())
-                .filter(|&p| self.ports[p].agent == agent && !self.ports[p].collected && !live[p])
-                .collect();
-            for p in doomed {
+            for (p, &reached) in ports.iter().enumerate() {
+                let port = &self.ports[p];
+                if port.agent != agent || port.collected || reached {
+                    continue;
+                }
                 self.ports[p].collected = true;
                 if let Some(q) = self.ports[p].queue {
                     self.release(q);
@@ -93,5 +64,62 @@ impl Model {
             }
         }
         collected
+    }
+
+    /// Which ports and queues live code can reach.
+    fn reachable(&self) -> (Vec<bool>, Vec<bool>) {
+        let mut work: Vec<Thing> = Vec::new();
+        for (p, port) in self.ports.iter().enumerate() {
+            if port.collected {
+                continue;
+            }
+            // Rule 3, and script's own references.
+            let waiting = port.queue.is_some_and(|q| {
+                let q = &self.queues[q];
+                q.close.is_some() || (q.enabled && !q.tasks.is_empty())
+            });
+            if port.held || waiting {
+                work.push(Thing::Port(p));
+            }
+        }
+        // Worker-style messages wait in their agents' task queues.
+        for agent in &self.agents {
+            for task in &agent.global {
+                work.extend(task.message.ports.iter().filter_map(|(q, _)| q.map(Thing::Queue)));
+            }
+        }
+        let mut ports = vec![false; self.ports.len()];
+        let mut queues = vec![false; self.queues.len()];
+        while let Some(thing) = work.pop() {
+            match thing {
+                Thing::Port(p) => {
+                    if !std::mem::replace(&mut ports[p], true) {
+                        work.extend(self.ports[p].queue.map(Thing::Queue));
+                    }
+                }
+                Thing::Queue(q) => {
+                    if std::mem::replace(&mut queues[q], true) {
+                        continue;
+                    }
+                    let queue = &self.queues[q];
+                    for task in &queue.tasks {
+                        work.extend(task.message.ports.iter().filter_map(|(c, _)| c.map(Thing::Queue)));
+                    }
+                    // Rule 2: the port holding the partner queue, if it
+                    // listens, is held by whoever holds this queue: a port,
+                    // or a message carrying it in flight (reading
+                    // gc-in-flight-end-holds-partner).
+                    let listener = queue.partner.and_then(|partner| {
+                        self.ports.iter().position(|o| {
+                            !o.collected
+                                && o.queue == Some(partner)
+                                && o.listeners[..2].iter().any(|&n| n > 0)
+                        })
+                    });
+                    work.extend(listener.map(Thing::Port));
+                }
+            }
+        }
+        (ports, queues)
     }
 }

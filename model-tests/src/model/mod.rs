@@ -393,8 +393,9 @@ impl Model {
     /// (through the queue's partner) the remote port.
     fn transfer_steps(&mut self, port: PortIx) -> (Option<QueueIx>, String) {
         // structuredserializewithtransfer/5.5.5: the object is detached.
-        // Project reading (whatwg/html#5078): the original object lets go of
-        // its queue, so it reaches nothing any more.
+        // Readings queue-travels-with-port and shipped-original-is-inert
+        // (spec/deviations.md): the original object lets go of its queue, so
+        // it reaches nothing any more.
         let queue = self.ports[port].queue.take();
         self.ports[port].detached = true;
         if let Some(q) = queue {
@@ -408,7 +409,8 @@ impl Model {
         (queue, self.ports[port].label.clone())
     }
 
-    /// A message nobody will receive: each port it carries is gone for good.
+    /// A message nobody will receive: each port it carries is gone for good
+    /// (reading lost-port-disentangles).
     fn drop_message(&mut self, message: Message) {
         for (queue, _) in message.ports {
             if let Some(q) = queue {
@@ -437,9 +439,9 @@ impl Model {
         };
         // /3: the link is cut both ways.
         self.queues[other].partner = None;
-        // /4: `close` for the other port. Project reading: it is a task of
-        // the other port's queue, after the messages already there, that
-        // fires even while the queue is disabled and travels with the queue.
+        // /4: `close` for the other port. Readings close-is-a-task and
+        // close-travels-with-queue: it is a task of the other port's queue,
+        // after the messages already there, and travels with the queue.
         let seq = self.tick();
         self.queues[other].close = Some(seq);
     }

@@ -18,7 +18,13 @@ impl Model {
         let queued = ports.flat_map(|(ix, p)| {
             let q = p.queue.map(|q| &self.queues[q]);
             let message = q.filter(|q| q.enabled).and_then(|q| q.tasks.front());
-            let close = q.and_then(|q| q.close);
+            // Reading close-is-a-task: `close` is queued after the messages
+            // already in the queue, so it waits for them, even while the queue
+            // is disabled; with none before it, it is ready at once.
+            let close = q.and_then(|q| {
+                let first = q.tasks.front().map(|t| t.seq);
+                q.close.filter(|&c| first.is_none_or(|m| c < m))
+            });
             [
                 message.map(|t| (t.seq, Source::Message(ix))),
                 close.map(|seq| (seq, Source::Close(ix))),
@@ -101,7 +107,8 @@ impl Model {
         };
         // transferMessagePort-receiving/1, /2: shipped; the queue comes along,
         // disabled again. /3: its partner is unchanged, wherever that queue
-        // is now (project reading of whatwg/html#5850).
+        // is now, and nothing is disentangled (readings
+        // both-ends-stay-entangled, receiving-fires-no-close).
         if let Some(q) = *queue {
             self.queues[q].shipped = true;
             self.queues[q].enabled = false;
