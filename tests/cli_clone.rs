@@ -316,3 +316,57 @@ fn coverage_reports_the_steps_a_clone_ran() {
         "coverage: expected 'clone FILE' or 'run FILE'",
     );
 }
+
+/// The hostile documents of issue 10 through the tool: each stops with a
+/// clear answer (the library's tests count the work it takes).
+#[test]
+fn hostile_documents_stop_with_a_clear_answer() {
+    // Forty Errors, each naming the next as both `name` and `message`: the
+    // message would be 7 × 2^39 code units long.
+    let errors: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#"{{"kind": "Error", "name": "Error", "message": {{"ref": {next}}}, "props": [["name", {{"ref": {next}}}]]}}"#,
+                next = i + 1
+            )
+        })
+        .chain([r#"{"kind": "Error", "name": "TypeError", "message": "m"}"#.to_owned()])
+        .collect();
+    let dag = clone(&format!(
+        r#"{{"root": {{"ref": 0}}, "objects": [{}]}}"#,
+        errors.join(",")
+    ));
+    assert_eq!(
+        dag,
+        json(r#"{"error": {"name": "RangeError", "message": "Invalid string length"}}"#)
+    );
+
+    // Sixty Arrays, each holding the next twice, as an Error's message.
+    let arrays: Vec<String> = (1..=60)
+        .map(|i| format!(r#"{{"kind": "Array", "length": 2, "props": [["0", {{"ref": {n}}}], ["1", {{"ref": {n}}}]]}}"#, n = i + 1))
+        .chain([r#"{"kind": "Array", "length": 1, "props": [["0", "x"]]}"#.to_owned()])
+        .collect();
+    let message = clone(&format!(
+        r#"{{"root": {{"ref": 0}}, "objects": [{{"kind": "Error", "name": "Error", "message": {{"ref": 1}}}}, {}]}}"#,
+        arrays.join(",")
+    ));
+    assert_eq!(message["error"]["name"], "RangeError");
+
+    // A 4 MB array where a number belongs: a one-line message.
+    let huge = format!("[{}]", vec!["7"; 2_000_000].join(","));
+    let output = tool(
+        &["clone", "-"],
+        &format!(r#"{{"root": {{"ref": 0}}, "objects": [{{"kind": "Array", "length": {huge}}}]}}"#),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.len() < 200, "{} bytes on stderr", message.len());
+    assert!(message.contains("… (an array of 2000000 items)"), "{message}");
+
+    // A buffer no program can make.
+    refused(
+        &["clone", "-"],
+        r#"{"root": {"ref": 0}, "objects": [{"kind": "ArrayBuffer", "bytes": "", "maxByteLength": 18446744073709551615}]}"#,
+        "objects[0].maxByteLength: 18446744073709551615 is above 2^53 - 1",
+    );
+}

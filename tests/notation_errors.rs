@@ -442,3 +442,122 @@ fn maps_sets_and_intrinsics() {
         "objects[1].kind: a realm has one %Object.prototype%, and objects[0] is it already",
     );
 }
+
+#[test]
+fn lengths_no_buffer_can_have() {
+    for max in ["9007199254740992", "18446744073709551615"] {
+        for shared in ["false", "true"] {
+            fails(
+                &graph(&format!(
+                    r#"{{"kind": "ArrayBuffer", "bytes": "", "maxByteLength": {max}, "shared": {shared}}}"#
+                )),
+                &format!("objects[0].maxByteLength: {max} is above 2^53 - 1"),
+            );
+        }
+    }
+    // 2^53 - 1 itself is a length a program may ask for.
+    let mut heap = Heap::default();
+    let document = parse(&graph(
+        r#"{"kind": "ArrayBuffer", "bytes": "", "maxByteLength": 9007199254740991}"#,
+    ))
+    .unwrap();
+    build(&document, &mut heap).expect("2^53 - 1 is allowed");
+
+    let buffer = r#"{"kind": "ArrayBuffer", "bytes": "00", "detached": true}"#;
+    fails(
+        &graph(&format!(
+            r#"{{"kind": "Float64Array", "buffer": 1, "byteOffset": 0, "length": 2305843009213693952}}, {buffer}"#
+        )),
+        "objects[0].length: the view would end past 2^53 - 1 bytes",
+    );
+    fails(
+        &graph(&format!(
+            r#"{{"kind": "DataView", "buffer": 1, "byteOffset": 9007199254740992, "byteLength": 0}}, {buffer}"#
+        )),
+        "objects[0].byteLength: the view would end past 2^53 - 1 bytes",
+    );
+}
+
+#[test]
+fn regexp_flags_and_interface_names_no_program_can_make() {
+    let regexp = |flags: &str| {
+        graph(&format!(
+            r#"{{"kind": "RegExp", "source": "a", "flags": "{flags}"}}"#
+        ))
+    };
+    fails(&regexp("gg"), "objects[0].flags: 'g' appears twice");
+    fails(
+        &regexp("x"),
+        "objects[0].flags: 'x' is not a RegExp flag (dgimsuvy)",
+    );
+    fails(&regexp("uv"), "objects[0].flags: 'v' cannot go with u");
+    fails(&regexp("vu"), "objects[0].flags: 'u' cannot go with v");
+    let platform = |name: &str| graph(&format!(r#"{{"kind": "Platform", "interface": "{name}"}}"#));
+    for name in ["", "1x", "a b", "é"] {
+        fails(
+            &platform(name),
+            &format!("objects[0].interface: {name:?} is not a Web IDL identifier"),
+        );
+    }
+    let mut heap = Heap::default();
+    for ok in [regexp("dgimsuy"), regexp("v"), regexp(""), platform("_x-1")] {
+        build(&parse(&ok).unwrap(), &mut heap).unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+}
+
+#[test]
+fn messages_quote_only_an_excerpt_of_a_value() {
+    // A 4 MB array where a number belongs, and long names where a kind or
+    // field belongs: the message stays one short line.
+    let huge = format!("[{}]", vec!["1"; 2_000_000].join(","));
+    let huge_message = error(&graph(&format!(r#"{{"kind": "Array", "length": {huge}}}"#)));
+    assert_eq!(
+        huge_message,
+        "objects[0].length: expected a non-negative integer, found \
+         [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1… (an array of 2000000 items)"
+    );
+    let big = format!("[{}]", vec!["1"; 200_000].join(","));
+    let long = "k".repeat(400_000);
+    let cases = [
+        (
+            root(&format!(r#"{{"number": {big}}}"#)),
+            "an array of 200000 items",
+        ),
+        (
+            root(&format!(r#"{{"bigint": "{long}"}}"#)),
+            "a string of 400000 characters",
+        ),
+        (
+            graph(&format!(r#"{{"kind": "{long}"}}"#)),
+            "a string of 400000 characters",
+        ),
+        (
+            root(&format!(r#"{{"{long}": 1}}"#)),
+            "a string of 400000 characters",
+        ),
+        (
+            format!(r#"{{"root": 1, "{long}": 1}}"#),
+            "a string of 400000 characters",
+        ),
+        (
+            graph(&format!(r#"{{"kind": "Platform", "interface": "{long} "}}"#)),
+            "a string of 400001 characters",
+        ),
+        (
+            graph(&format!(
+                r#"{{"kind": "Set", "values": {big}, "props": [{big}]}}"#
+            )),
+            "an array of 200000 items",
+        ),
+    ];
+    for (text, size) in cases {
+        let message = error(&text);
+        assert!(
+            message.len() < 300,
+            "{} bytes: {}…",
+            message.len(),
+            &message[..300]
+        );
+        assert!(message.contains(size), "{message}");
+    }
+}

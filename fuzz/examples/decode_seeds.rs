@@ -47,7 +47,7 @@ fn main() {
     let hand = Serialized {
         records: vec![
             Record::Map {
-                entries: vec![(RecordId(1), RecordId(2)), (RecordId(3), RecordId(1))],
+                entries: vec![(RecordId(1), RecordId(2)), (RecordId(3), RecordId(4))],
             },
             Record::Primitive(Primitive::BigInt(BigInt::from(-12345678901234))),
             Record::Platform {
@@ -55,6 +55,8 @@ fn main() {
                 fields: vec![("port".to_owned(), RecordId(3))],
             },
             Record::BigInt(BigInt::from(7)),
+            // A primitive gets a record per occurrence.
+            Record::Primitive(Primitive::BigInt(BigInt::from(-12345678901234))),
         ],
         root: RecordId(0),
     };

@@ -5,7 +5,9 @@
 //!
 //! 1. `decode` returns (no panic, no hang) and allocates, in total over the
 //!    call, at most `decoded_allocation_bound(len)` bytes, as its
-//!    documentation promises; measured by the counting allocator.
+//!    documentation promises; measured by the counting allocator. Its
+//!    duplicate checks read at most `decode_work_bound(len)` units (what
+//!    `decode_with_work` reports): quadratic comparisons are a finding.
 //! 2. Bytes that decode are canonical: encoding the result gives back
 //!    exactly the input.
 //! 3. Deserializing the decoded graph never panics and never throws an
@@ -22,8 +24,8 @@
 use crate::alloc_count::measure;
 use webmessaging::ecmascript::Heap;
 use webmessaging::structured::{
-    CloneError, NoPlatformObjects, Record, RecordId, Serialized, decode, decoded_allocation_bound, encode,
-    structured_deserialize, structured_serialize,
+    CloneError, NoPlatformObjects, Record, RecordId, Serialized, decode, decode_with_work, decode_work_bound,
+    decoded_allocation_bound, encode, structured_deserialize, structured_serialize,
 };
 
 /// How many bytes deserialization may allocate per input byte (plus the
@@ -35,7 +37,13 @@ pub const DESERIALIZE_BYTES_PER_INPUT_BYTE: usize = 1024;
 /// The target body. Panics when an invariant breaks.
 pub fn decode_record(data: &[u8]) {
     let bound = decoded_allocation_bound(data.len());
-    let (decoded, usage) = measure(|| decode(data));
+    let ((decoded, work), usage) = measure(|| decode_with_work(data));
+    assert!(
+        work <= decode_work_bound(data.len()),
+        "decode's duplicate checks read {work} units for a {}-byte input; the bound is {}",
+        data.len(),
+        decode_work_bound(data.len())
+    );
     assert!(
         usage.total <= bound,
         "decode allocated {} bytes in total (peak {}) for a {}-byte input; the documented bound is {bound}",

@@ -9,16 +9,19 @@
 //! | target | input | checks |
 //! |---|---|---|
 //! | [`clone_transfer`] | a heap graph and a transfer list | isomorphic clone, or exactly the error the standard asks for, with exactly the right buffers detached |
-//! | [`decode_record`] | raw bytes | canonical re-encoding, the allocation bound, deserialization without panics |
+//! | [`decode_record`] | raw bytes | canonical re-encoding, the allocation and work bounds, deserialization without panics |
+//! | [`notation_clone`] | a graph-notation document | short refusal messages; what builds and serializes survives the byte encoding; ToString work within budget |
 //! | [`port_ops`] | a sequence of channel operations | at-most-once, per-direction order, nothing after close that was not queued before it, nothing left behind |
 
 pub mod alloc_count;
 pub mod clone_transfer;
 pub mod decode_record;
+pub mod notation_clone;
 pub mod port_ops;
 
 pub use clone_transfer::clone_transfer;
 pub use decode_record::decode_record;
+pub use notation_clone::notation_clone;
 pub use port_ops::port_ops;
 
 /// Every allocation in a binary linking this crate goes through the counter
@@ -28,13 +31,14 @@ pub use port_ops::port_ops;
 static ALLOCATOR: alloc_count::Counting = alloc_count::Counting;
 
 /// Target names, for tools that replay inputs by directory.
-pub const TARGETS: [&str; 3] = ["clone_transfer", "decode_record", "port_ops"];
+pub const TARGETS: [&str; 4] = ["clone_transfer", "decode_record", "notation_clone", "port_ops"];
 
 /// Runs the named target on `data`. Panics on an unknown name.
 pub fn run_target(name: &str, data: &[u8]) {
     match name {
         "clone_transfer" => clone_transfer(data),
         "decode_record" => decode_record(data),
+        "notation_clone" => notation_clone(data),
         "port_ops" => port_ops(data),
         other => panic!("no fuzz target named {other}"),
     }

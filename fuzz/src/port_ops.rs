@@ -89,6 +89,8 @@ use webmessaging::structured::CloneError;
 const MAX_OPS: usize = 64;
 /// Steps `run_until_idle` may take before the target calls it a hang.
 const IDLE_LIMIT: usize = 100_000;
+/// Events a run may dispatch per operation (its work budget).
+const EVENTS_PER_OP: usize = 4;
 
 /// A buffer to send along.
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -212,6 +214,9 @@ struct Run {
     next_ship: usize,
     /// Per agent, the last buffer it transferred away.
     detached_buffer: HashMap<AgentId, ObjectId>,
+    /// Events dispatched so far: the run's work, which must stay
+    /// proportional to the operations applied.
+    events: usize,
 }
 
 fn property(heap: &Heap, o: ObjectId, key: &str) -> Option<Value<ObjectId>> {
@@ -590,6 +595,7 @@ impl Run {
     }
 
     fn on_event(&mut self, agent: AgentId, event: &DispatchedEvent) {
+        self.events += 1;
         match (&event.target, event.event) {
             (EventTarget::Global, _) => {
                 let Some(Value::Number(n)) = event.data else {
@@ -948,11 +954,20 @@ fn run_ops(data: &[u8]) {
         ships: BTreeMap::new(),
         next_ship: 0,
         detached_buffer: HashMap::new(),
+        events: 0,
     };
+    let ops = input.ops.len().min(MAX_OPS);
     for op in input.ops.iter().take(MAX_OPS) {
         run.apply(op);
         run.compare();
     }
     run.finish();
+    // Each operation posts at most one message (one message or
+    // messageerror event) and makes at most one channel (two close events).
+    assert!(
+        run.events <= EVENTS_PER_OP * (ops + 1),
+        "{} events for {ops} operations",
+        run.events
+    );
     run.check_freed();
 }

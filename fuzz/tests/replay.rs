@@ -68,6 +68,11 @@ fn decode_record_inputs_replay() {
 }
 
 #[test]
+fn notation_clone_inputs_replay() {
+    replay("notation_clone");
+}
+
+#[test]
 fn port_ops_inputs_replay() {
     replay("port_ops");
 }
@@ -81,7 +86,7 @@ fn every_input_belongs_to_a_target() {
         ("corpus", &TARGETS[..]),
         (
             "regressions",
-            &["pending", TARGETS[0], TARGETS[1], TARGETS[2]][..],
+            &["pending", TARGETS[0], TARGETS[1], TARGETS[2], TARGETS[3]][..],
         ),
     ] {
         for entry in std::fs::read_dir(root().join(dir))

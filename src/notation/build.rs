@@ -2,12 +2,25 @@
 //! (references in range, views over buffers, no state that no program could
 //! reach), so a document that fails leaves the heap untouched.
 //!
+//! States no program can reach, refused here: a `maxByteLength` below the
+//! byte length or past 2^53 - 1, a view that would end past 2^53 - 1 bytes,
+//! a length-tracking view of a fixed-length buffer, a misaligned view, a
+//! detached SharedArrayBuffer (or one with a detach key), a Date that is no
+//! time value, RegExp flags the constructor refuses, a platform interface
+//! name that is no Web IDL identifier, two equal Map keys or Set values, an
+//! Array index at or past the length, and properties that are really fields.
+//! Out-of-bounds views of fixed-length buffers are let through on purpose:
+//! they are how documents test the serialization rule that refuses them.
+//! (`tests/notation_reachable.rs` tries every kind's edge values and checks
+//! that whatever builds and serializes also survives the byte encoding.)
+//!
 //! Symbols: each distinct description (a missing description counts as one
 //! description) stands for one Symbol within a document, however often it
 //! occurs, as a key or as a value. Two documents built into the same heap
 //! get distinct symbols.
 
 use super::document::{Buffer, Document, Key, Kind, NotationError, Object, PropValue, Val};
+use super::excerpt::excerpt_str;
 use crate::ecmascript::{
     Accessor, ArrayBufferState, BigInt, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey,
     SharedDataBlock, Symbol, Value, ViewKind,
@@ -268,6 +281,16 @@ fn check(document: &Document) -> Result<(), NotationError> {
                 }
             }
             Kind::ArrayBuffer(buffer) => check_buffer(buffer, &at)?,
+            Kind::RegExp { flags, .. } => check_flags(flags, &at)?,
+            Kind::Platform { interface, .. } if !crate::structured::is_webidl_identifier(interface) => {
+                return fail(
+                    at(".interface"),
+                    format!(
+                        "{} is not a Web IDL identifier, so no interface has that name",
+                        excerpt_str(interface)
+                    ),
+                );
+            }
             Kind::Date { time } if !crate::ecmascript::is_time_value(*time) => {
                 return fail(
                     at(".time"),
@@ -310,8 +333,42 @@ fn check_buffer(buffer: &Buffer, at: &dyn Fn(&str) -> String) -> Result<(), Nota
             at(".maxByteLength"),
             format!("{max} is below the byte length {}", buffer.bytes.len()),
         ),
+        // ToIndex caps every length a program can ask for.
+        Some(max) if max as u64 > MAX_SAFE_LENGTH => fail(
+            at(".maxByteLength"),
+            format!("{max} is above 2^53 - 1, the largest length a buffer can have"),
+        ),
         _ => Ok(()),
     }
+}
+
+/// The largest byte length, offset or index ECMAScript allows (ToIndex).
+const MAX_SAFE_LENGTH: u64 = (1 << 53) - 1;
+
+/// RegExp flags as the RegExp constructor accepts them: each of `dgimsuvy`
+/// at most once, and not both `u` and `v`.
+fn check_flags(flags: &JsString, at: &dyn Fn(&str) -> String) -> Result<(), NotationError> {
+    let mut seen = String::new();
+    for &unit in flags.code_units() {
+        let flag = char::from_u32(u32::from(unit)).filter(|c| "dgimsuvy".contains(*c) && *c != '\0');
+        let problem = match flag {
+            None => "is not a RegExp flag (dgimsuvy)",
+            Some(c) if seen.contains(c) => "appears twice",
+            Some('u') if seen.contains('v') => "cannot go with v",
+            Some('v') if seen.contains('u') => "cannot go with u",
+            Some(c) => {
+                seen.push(c);
+                continue;
+            }
+        };
+        let shown = char::from_u32(u32::from(unit))
+            .map_or_else(|| format!("code unit {unit:#06x}"), |c| format!("{c:?}"));
+        return fail(
+            at(".flags"),
+            format!("{shown} {problem}: the RegExp constructor refuses these flags"),
+        );
+    }
+    Ok(())
 }
 
 fn check_view(
@@ -338,6 +395,22 @@ fn check_view(
                 "{byte_offset} is not a multiple of {kind}'s element size {}",
                 kind.element_size()
             ),
+        );
+    }
+    // A view is made within its buffer, whose length never passes 2^53 - 1.
+    let end = length.map_or(Some(byte_offset), |n| {
+        n.checked_mul(kind.element_size())
+            .and_then(|bytes| bytes.checked_add(byte_offset))
+    });
+    if end.is_none_or(|end| end as u64 > MAX_SAFE_LENGTH) {
+        let field = match length {
+            None => ".byteOffset",
+            Some(_) if kind == ViewKind::DataView => ".byteLength",
+            Some(_) => ".length",
+        };
+        return fail(
+            at(field),
+            "the view would end past 2^53 - 1 bytes, beyond any buffer a program can make",
         );
     }
     // Only a view made over a resizable (or growable) buffer without a

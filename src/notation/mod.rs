@@ -28,6 +28,7 @@
 
 mod build;
 mod document;
+mod excerpt;
 mod outcome;
 mod parse;
 mod print;

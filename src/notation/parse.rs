@@ -5,6 +5,7 @@
 use super::document::{
     Buffer, Document, Key, Kind, MESSAGE_PORT, NotationError, Object, Prop, PropValue, Val,
 };
+use super::excerpt::{Excerpt, excerpt_str};
 use crate::ecmascript::{BigInt, ErrorPrototype, JsString, ViewKind};
 use serde_json::{Map, Value as Json};
 use std::fmt;
@@ -115,7 +116,11 @@ impl<'j, 'p> Fields<'j, 'p> {
                 let known = self.known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>();
                 fail(
                     self.path,
-                    format!("unknown field \"{extra}\" (expected {})", known.join(", ")),
+                    format!(
+                        "unknown field {} (expected {})",
+                        excerpt_str(extra),
+                        known.join(", ")
+                    ),
                 )
             }
         }
@@ -150,20 +155,25 @@ pub(crate) fn index(json: &Json, path: Path) -> Result<usize, NotationError> {
     };
     match n.and_then(|n| usize::try_from(n).ok()) {
         Some(n) => Ok(n),
-        None => fail(path, format!("expected a non-negative integer, found {json}")),
+        None => fail(
+            path,
+            format!("expected a non-negative integer, found {}", Excerpt(json)),
+        ),
     }
 }
 
 fn boolean(json: &Json, path: Path) -> Result<bool, NotationError> {
-    json.as_bool()
-        .map_or_else(|| fail(path, format!("expected true or false, found {json}")), Ok)
+    json.as_bool().map_or_else(
+        || fail(path, format!("expected true or false, found {}", Excerpt(json))),
+        Ok,
+    )
 }
 
 /// A JSON string, or `{"utf16": [...]}`.
 fn string(json: &Json, path: Path) -> Result<JsString, NotationError> {
     match value(json, path)? {
         Val::String(s) => Ok(s),
-        _ => fail(path, format!("expected a string, found {json}")),
+        _ => fail(path, format!("expected a string, found {}", Excerpt(json))),
     }
 }
 
@@ -198,7 +208,7 @@ pub(crate) fn value(json: &Json, path: Path) -> Result<Val, NotationError> {
             match form.as_str() {
                 "undefined" => match inner {
                     Json::Bool(true) => Ok(Val::Undefined),
-                    other => fail(inner_path, format!("expected true, found {other}")),
+                    other => fail(inner_path, format!("expected true, found {}", Excerpt(other))),
                 },
                 "number" => match inner.as_str() {
                     Some("NaN") => Ok(Val::Number(f64::NAN)),
@@ -209,14 +219,24 @@ pub(crate) fn value(json: &Json, path: Path) -> Result<Val, NotationError> {
                         inner_path,
                         format!(
                             "expected \"NaN\", \"Infinity\", \"-Infinity\" or \"-0\" (other numbers are \
-                             plain JSON numbers), found {inner}"
+                             plain JSON numbers), found {}",
+                            Excerpt(inner)
                         ),
                     ),
                 },
                 "bigint" => match inner.as_str().map(BigInt::parse) {
                     Some(Ok(b)) => Ok(Val::BigInt(b)),
-                    Some(Err(e)) => fail(inner_path, e.to_string()),
-                    None => fail(inner_path, format!("expected a decimal string, found {inner}")),
+                    Some(Err(_)) => fail(
+                        inner_path,
+                        format!(
+                            "{} is not a decimal BigInt (expected an optional '-' and digits)",
+                            Excerpt(inner)
+                        ),
+                    ),
+                    None => fail(
+                        inner_path,
+                        format!("expected a decimal string, found {}", Excerpt(inner)),
+                    ),
                 },
                 "utf16" => code_units(inner, inner_path).map(Val::String),
                 "symbol" => match inner {
@@ -227,8 +247,9 @@ pub(crate) fn value(json: &Json, path: Path) -> Result<Val, NotationError> {
                 other => fail(
                     path,
                     format!(
-                        "unknown value form \"{other}\" (expected \"undefined\", \"number\", \"bigint\", \
-                         \"utf16\", \"symbol\" or \"ref\")"
+                        "unknown value form {} (expected \"undefined\", \"number\", \"bigint\", \
+                         \"utf16\", \"symbol\" or \"ref\")",
+                        excerpt_str(other)
                     ),
                 ),
             }
@@ -250,7 +271,10 @@ fn code_units(json: &Json, path: Path) -> Result<JsString, NotationError> {
         Some(Ok(u)) => Ok(u),
         _ => fail(
             path,
-            format!("expected a UTF-16 code unit (0 to 65535), found {unit}"),
+            format!(
+                "expected a UTF-16 code unit (0 to 65535), found {}",
+                Excerpt(unit)
+            ),
         ),
     })?;
     Ok(JsString::from_code_units(units))
@@ -264,7 +288,8 @@ fn key(json: &Json, path: Path) -> Result<Key, NotationError> {
         _ => fail(
             path,
             format!(
-                "expected a property key (a string, {{\"utf16\": [...]}} or {{\"symbol\": ...}}), found {json}"
+                "expected a property key (a string, {{\"utf16\": [...]}} or {{\"symbol\": ...}}), found {}",
+                Excerpt(json)
             ),
         ),
     }
@@ -278,7 +303,10 @@ fn prop(json: &Json, path: Path) -> Result<Prop, NotationError> {
         other => {
             return fail(
                 path,
-                format!("expected [KEY, VALUE] or [KEY, VALUE, {{\"enumerable\": false}}], found {other}"),
+                format!(
+                    "expected [KEY, VALUE] or [KEY, VALUE, {{\"enumerable\": false}}], found {}",
+                    Excerpt(other)
+                ),
             );
         }
     };
@@ -330,7 +358,7 @@ fn object(json: &Json, path: Path) -> Result<Object, NotationError> {
     let Some(kind_name) = kind_json.as_str() else {
         return fail(
             Path::Field(&path, "kind"),
-            format!("expected a string, found {kind_json}"),
+            format!("expected a string, found {}", Excerpt(kind_json)),
         );
     };
     let kind = kind(kind_name, &mut f)?;
@@ -368,7 +396,7 @@ fn kind(name: &str, f: &mut Fields) -> Result<Kind, NotationError> {
                 _ => {
                     return fail(
                         Path::Field(&path, $name),
-                        format!("expected {}, found {json}", $expected),
+                        format!("expected {}, found {}", $expected, Excerpt(json)),
                     );
                 }
             }
@@ -423,7 +451,7 @@ fn kind(name: &str, f: &mut Fields) -> Result<Kind, NotationError> {
                 other => {
                     return fail(
                         Path::Field(&path, "interface"),
-                        format!("expected a string, found {other}"),
+                        format!("expected a string, found {}", Excerpt(other)),
                     );
                 }
             };
@@ -443,7 +471,8 @@ fn kind(name: &str, f: &mut Fields) -> Result<Kind, NotationError> {
                     Path::Field(&path, "name"),
                     format!(
                         "expected one of \"Error\", \"EvalError\", \"RangeError\", \"ReferenceError\", \
-                         \"SyntaxError\", \"TypeError\", \"URIError\", found {name_json}"
+                         \"SyntaxError\", \"TypeError\", \"URIError\", found {}",
+                        Excerpt(name_json)
                     ),
                 );
             };
@@ -481,7 +510,10 @@ fn kind(name: &str, f: &mut Fields) -> Result<Kind, NotationError> {
                 }
             }
             None => {
-                return fail(Path::Field(&path, "kind"), format!("unknown kind \"{other}\""));
+                return fail(
+                    Path::Field(&path, "kind"),
+                    format!("unknown kind {}", excerpt_str(other)),
+                );
             }
         },
     })
@@ -494,14 +526,20 @@ fn entry(json: &Json, path: Path) -> Result<(Val, Val), NotationError> {
             value(&pair[0], Path::Index(&path, 0))?,
             value(&pair[1], Path::Index(&path, 1))?,
         )),
-        other => fail(path, format!("expected a [key, value] pair, found {other}")),
+        other => fail(
+            path,
+            format!("expected a [key, value] pair, found {}", Excerpt(other)),
+        ),
     }
 }
 
 /// Bytes as hex text, two digits a byte.
 fn hex(json: &Json, path: Path) -> Result<Vec<u8>, NotationError> {
     let Some(text) = json.as_str() else {
-        return fail(path, format!("expected a string of hex digits, found {json}"));
+        return fail(
+            path,
+            format!("expected a string of hex digits, found {}", Excerpt(json)),
+        );
     };
     if !text.is_ascii() {
         return fail(path, "expected hex digits, found non-ASCII text");

@@ -28,6 +28,8 @@ mod transfer;
 
 pub use clone::structured_clone;
 pub use deserialize::{Deserializer, structured_deserialize};
+#[cfg(feature = "notation")]
+pub(crate) use encoding::is_webidl_identifier;
 pub use encoding::{
     DecodeError, EncodeError, FORMAT_VERSION, MAGIC, decode, decode_with_work, decode_work_bound,
     decoded_allocation_bound, encode,

@@ -180,6 +180,11 @@ pub enum OpaqueKind {
     Platform,
 }
 
+impl OpaqueKind {
+    /// How many variants there are (for `bytes.rs`, which picks one).
+    pub const COUNT: usize = 9;
+}
+
 /// What kind of object a node is.
 #[derive(Debug, Clone)]
 pub enum KindSpec {
@@ -332,6 +337,23 @@ fn time_clip(t: f64) -> f64 {
     t.trunc() + 0.0
 }
 
+/// The flags the RegExp constructor would have accepted, from any text:
+/// the flag letters in it, each once, and `v` dropped when `u` is there.
+fn regexp_flags(text: &JsString) -> JsString {
+    let mut flags: Vec<u16> = Vec::new();
+    for unit in text.code_units() {
+        let flag = char::from_u32(u32::from(*unit)).filter(|c| "dgimsuvy".contains(*c));
+        if let Some(c) = flag
+            && !flags.contains(unit)
+            && !(c == 'v' && flags.contains(&u16::from(b'u')))
+            && !(c == 'u' && flags.contains(&u16::from(b'v')))
+        {
+            flags.push(*unit);
+        }
+    }
+    JsString::from_code_units(flags)
+}
+
 /// Canonical decimal text of a u32 that is an array index (below 2^32 - 1).
 pub fn is_array_index(key: &JsString) -> Option<u32> {
     let text = String::from_utf16(key.code_units()).ok()?;
@@ -406,7 +428,7 @@ impl Builder<'_> {
             KindSpec::Date(t) => ObjectKind::Date(time_clip(t.value())),
             KindSpec::RegExp { source, flags } => ObjectKind::RegExp {
                 source: source.value(),
-                flags: flags.value(),
+                flags: regexp_flags(&flags.value()),
             },
             KindSpec::Buffer { bytes, grow, state } => {
                 let bytes: Vec<u8> = bytes.iter().copied().take(MAX_BYTES).collect();
@@ -529,13 +551,18 @@ impl Builder<'_> {
     /// Defines the node's properties, keeping what script could not do out:
     /// no stored `length` on Arrays and String objects, no stored index a
     /// String object already answers for, no Array index at or past the
-    /// length (it grows instead), and an Error's `message` never an object
-    /// (the predictor does not model ToString of objects).
+    /// length (it grows instead). On an Error, index keys name its `message`
+    /// (0 to 3) and `name` (4 and 5) instead: those are what ToString and
+    /// serialization read, and their values may be any value, objects (other
+    /// Errors, Arrays, wrappers, shared or cyclic) included.
     fn props(&mut self, node: usize) {
         let id = self.ids[node];
         let kind = self.heap.object(id).kind.clone();
         for prop in self.specs[node].props.iter().take(MAX_ITEMS) {
             let key = match &prop.key {
+                KeySpec::Index(i) if matches!(kind, ObjectKind::Error { .. }) && i % 8 < 6 => {
+                    PropertyKey::from(if i % 8 < 4 { "message" } else { "name" })
+                }
                 KeySpec::Index(i) => PropertyKey::String(JsString::from((u32::from(*i) % 8).to_string())),
                 KeySpec::Str(s) => PropertyKey::String(s.value()),
                 KeySpec::Symbol(i) => {
@@ -554,31 +581,20 @@ impl Builder<'_> {
                 }
                 _ => {}
             }
-            let value_of = |spec: &ValueSpec| {
-                let v = self.value(spec);
-                if matches!(kind, ObjectKind::Error { .. })
-                    && named("message")
-                    && matches!(v, Value::Object(_))
-                {
-                    Value::from("object")
-                } else {
-                    v
-                }
-            };
             let property = match &prop.slot {
                 SlotSpec::Data(v) => OwnProperty::Data {
-                    value: value_of(v),
+                    value: self.value(v),
                     writable: true,
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
                 SlotSpec::Getter(v) => OwnProperty::Accessor {
-                    getter: Accessor::Returns(value_of(v)),
+                    getter: Accessor::Returns(self.value(v)),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
                 SlotSpec::Thrower(v) => OwnProperty::Accessor {
-                    getter: Accessor::Throws(value_of(v)),
+                    getter: Accessor::Throws(self.value(v)),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },

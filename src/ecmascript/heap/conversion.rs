@@ -10,8 +10,9 @@
 //! a rope (`text.rs` says how, and what that means inside cycles), so the
 //! work of ToString is linear in the objects and properties it reaches plus
 //! the length of the String it returns; [`Heap::to_string_count`] counts it.
-//! A String longer than [`Heap::MAX_STRING_LENGTH`] is refused with a
-//! RangeError as soon as its length is known, before it is written.
+//! A String longer than [`Heap::MAX_STRING_LENGTH`] (or the lower limit
+//! [`Heap::set_max_string_length`] sets) is refused with a RangeError as soon
+//! as its length is known, before it is written.
 //! Conversions nest at most [`MAX_CONVERSION_DEPTH`] deep (an Error whose
 //! `name` is itself recurses until then, as it recurses in engines until
 //! their stack runs out), then throw a RangeError.
@@ -68,6 +69,15 @@ impl Heap {
     /// 2^32 - 1, a DAG of Arrays that doubles its text at every level) can
     /// take more than tens of milliseconds and tens of megabytes.
     pub const MAX_STRING_LENGTH: usize = 1 << 24;
+
+    /// Lowers (or restores) the longest String ToString may build, within
+    /// [`Heap::MAX_STRING_LENGTH`], as a realm with a smaller limit would
+    /// have. Fuzzers use it so that an input's conversions write kilobytes,
+    /// not megabytes. Texts kept from earlier conversions are dropped.
+    pub fn set_max_string_length(&mut self, units: usize) {
+        self.max_string_length = units.min(Heap::MAX_STRING_LENGTH);
+        self.generation = self.generation.wrapping_add(1);
+    }
 
     /// How many times this heap has applied ToString to a value, nested
     /// applications included (an Array's elements, an Error's `name` and
@@ -153,6 +163,16 @@ impl Heap {
             }
             return Ok(part);
         }
+        // An Array met again while it is being joined joins to the empty
+        // String, as V8 and other engines do (the standard itself would
+        // recurse until the stack ran out). That "" is no text of the Array,
+        // so it is not remembered. Engines reach this point through the
+        // Array's `toString` and `join`; reading them again here would give
+        // what they gave when its join began, as the heap runs no script.
+        if cx.joining.contains(&o) {
+            cx.not_kept();
+            return Ok(Part::Empty);
+        }
         if cx.frames.len() >= MAX_CONVERSION_DEPTH {
             return self.throw(ErrorPrototype::RangeError, "Maximum call stack size exceeded");
         }
@@ -160,7 +180,7 @@ impl Heap {
         let text = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object_to_string(o, cx));
         let frame = cx.frames.pop().unwrap_or(Frame { kept: false });
         let text = text?;
-        if text.len() > Heap::MAX_STRING_LENGTH {
+        if text.len() > self.max_string_length {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
         }
         if !frame.kept {
@@ -274,15 +294,9 @@ impl Heap {
         }
     }
 
-    /// Array.prototype.join or %TypedArray%.prototype.join, with ",". An
-    /// Array met again while it is being joined (a cycle) joins to the empty
-    /// String, as V8 and other engines do; the standard itself would recurse
-    /// until the stack ran out.
+    /// Array.prototype.join or %TypedArray%.prototype.join, with ","; the
+    /// Array is marked as being joined meanwhile (see `object_text`).
     fn builtin_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
-        if cx.joining.contains(&o) {
-            cx.not_kept();
-            return Ok(Builder::default());
-        }
         cx.joining.insert(o);
         let joined = match self.get_object(o).map(|h| &h.kind) {
             Some(ObjectKind::Array { length }) => {
@@ -318,7 +332,7 @@ impl Heap {
             }
             let text = self.convert(element, cx)?;
             out.push(text);
-            if out.len() > Heap::MAX_STRING_LENGTH {
+            if out.len() > self.max_string_length {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
         }
@@ -355,7 +369,7 @@ impl Heap {
             // a String grown too long by them throws before a later
             // element's getter or conversion runs. (Those after the last
             // element are checked with the whole text, by the caller.)
-            if out.len().saturating_add(index - written) > Heap::MAX_STRING_LENGTH {
+            if out.len().saturating_add(index - written) > self.max_string_length {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
             out.push_run(u16::from(b','), index - written);
@@ -376,7 +390,7 @@ impl Heap {
                 other => self.convert(other, cx)?,
             };
             out.push(text);
-            if out.len() > Heap::MAX_STRING_LENGTH {
+            if out.len() > self.max_string_length {
                 return self.throw(ErrorPrototype::RangeError, "Invalid string length");
             }
         }

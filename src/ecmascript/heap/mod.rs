@@ -222,6 +222,8 @@ pub struct Heap {
     texts: text::Texts,
     /// ToString applications so far (see [`Heap::to_string_count`]).
     to_string_count: u64,
+    /// The longest String ToString builds (see [`Heap::set_max_string_length`]).
+    max_string_length: usize,
 }
 
 impl Default for Heap {
@@ -242,6 +244,7 @@ impl Heap {
             generation: 0,
             texts: text::Texts::default(),
             to_string_count: 0,
+            max_string_length: Heap::MAX_STRING_LENGTH,
         };
         heap.alloc(ObjectKind::ObjectPrototype);
         heap

@@ -64,6 +64,22 @@ struct Node {
     pieces: Vec<Piece>,
 }
 
+/// What an object's text is, as remembered.
+#[derive(Clone, Copy, Debug)]
+enum Memo {
+    Empty,
+    Node { node: NodeRef, len: usize },
+}
+
+impl Memo {
+    fn part(self) -> Part {
+        match self {
+            Memo::Empty => Part::Empty,
+            Memo::Node { node, len } => Part::Node { node, len },
+        }
+    }
+}
+
 /// A converted value: its length and where its code units are.
 #[derive(Clone, Debug)]
 pub(super) enum Part {
@@ -143,9 +159,9 @@ impl Builder {
 pub(super) struct Texts {
     generation: u64,
     kept: Vec<Node>,
-    kept_memo: HashMap<ObjectId, (NodeRef, usize)>,
+    kept_memo: HashMap<ObjectId, Memo>,
     call: Vec<Node>,
-    call_memo: HashMap<ObjectId, (NodeRef, usize)>,
+    call_memo: HashMap<ObjectId, Memo>,
     /// %Object.prototype%'s index properties (which an Array's holes
     /// inherit), sorted by index; read at most once per generation.
     pub(super) inherited: Option<Arc<Vec<(usize, OwnProperty)>>>,
@@ -185,12 +201,10 @@ impl Texts {
     /// The text `o` got earlier, and whether it is one kept between
     /// conversions (`true`) or one of this conversion only.
     pub(super) fn memo(&self, o: ObjectId) -> Option<(Part, bool)> {
-        if let Some(&(node, len)) = self.kept_memo.get(&o) {
-            return Some((Part::Node { node, len }, true));
+        if let Some(memo) = self.kept_memo.get(&o) {
+            return Some((memo.part(), true));
         }
-        self.call_memo
-            .get(&o)
-            .map(|&(node, len)| (Part::Node { node, len }, false))
+        self.call_memo.get(&o).map(|memo| (memo.part(), false))
     }
 
     /// Records `o`'s text. `kept`: it does not depend on what was being
@@ -198,28 +212,31 @@ impl Texts {
     /// that already has a text keeps it (the first one counts).
     pub(super) fn remember(&mut self, o: ObjectId, text: Builder, kept: bool) -> Part {
         let len = text.len;
-        let node = match text.pieces.as_slice() {
-            [] => return Part::Empty,
+        let memo = match text.pieces.as_slice() {
+            // The empty String is remembered too: an Error whose name and
+            // message are both an Error with an empty text is met twice.
+            [] => Memo::Empty,
             // A text that is exactly another object's is that object's node.
-            [Piece::Node(node)] => *node,
+            [Piece::Node(node)] => Memo::Node { node: *node, len },
             _ => {
                 let node = Node { pieces: text.pieces };
-                if kept {
+                let node = if kept {
                     self.kept.push(node);
                     NodeRef::Kept(self.kept.len() - 1)
                 } else {
                     self.call.push(node);
                     NodeRef::Call(self.call.len() - 1)
-                }
+                };
+                Memo::Node { node, len }
             }
         };
-        let memo = if kept {
+        let memos = if kept {
             &mut self.kept_memo
         } else {
             &mut self.call_memo
         };
-        memo.entry(o).or_insert((node, len));
-        Part::Node { node, len }
+        memos.entry(o).or_insert(memo);
+        memo.part()
     }
 
     fn node(&self, node: NodeRef) -> &Node {

@@ -50,7 +50,59 @@ pub(super) fn well_formed(serialized: &Serialized, work: &mut Work) -> Result<()
             message,
         })?;
     }
+    primitives_named_once(serialized)
+}
+
+/// Serialization gives every occurrence of a primitive a record of its own,
+/// so no primitive record is named twice (by the root or an id field).
+/// Deserialization copies a primitive wherever it is named: a long String
+/// record named by many Set entries would otherwise turn a small input into
+/// a large heap, and take time to match.
+fn primitives_named_once(serialized: &Serialized) -> Result<(), Flaw> {
+    let records = &serialized.records;
+    let mut named = vec![false; records.len()];
+    let mut name = |id: RecordId| -> bool {
+        let first = matches!(records[id.index()], Record::Primitive(_)) && !named[id.index()];
+        named[id.index()] = true;
+        first || !matches!(records[id.index()], Record::Primitive(_))
+    };
+    name(serialized.root);
+    for (index, record) in records.iter().enumerate() {
+        let mut twice = None;
+        for_each_id(record, |id| {
+            if twice.is_none() && !name(id) {
+                twice = Some(id);
+            }
+        });
+        if let Some(id) = twice {
+            return Err(Flaw {
+                record: Some(index),
+                message: format!(
+                    "it names record {}, a primitive already named (by the root or an earlier record), \
+                     but serialization gives every occurrence of a primitive its own record",
+                    id.0
+                ),
+            });
+        }
+    }
     Ok(())
+}
+
+/// Calls `f` with every record id inside `record`, in order.
+fn for_each_id(record: &Record, mut f: impl FnMut(RecordId)) {
+    match record {
+        Record::ArrayBufferView { buffer, .. } => f(*buffer),
+        Record::Map { entries } => entries.iter().for_each(|(k, v)| {
+            f(*k);
+            f(*v);
+        }),
+        Record::Set { entries } => entries.iter().copied().for_each(f),
+        Record::Array { properties, .. } | Record::Object { properties } => {
+            properties.iter().for_each(|(_, v)| f(*v))
+        }
+        Record::Platform { fields, .. } => fields.iter().for_each(|(_, v)| f(*v)),
+        _ => {}
+    }
 }
 
 /// The rules for one record; the error is the message without its context.
@@ -316,7 +368,7 @@ fn is_negative_zero(x: f64) -> bool {
 /// Web IDL's `identifier` token: `[_-]?[A-Za-z][0-9A-Z_a-z-]*`.
 ///
 /// <https://webidl.spec.whatwg.org/#prod-identifier>
-fn is_webidl_identifier(name: &str) -> bool {
+pub(crate) fn is_webidl_identifier(name: &str) -> bool {
     let rest = name.strip_prefix(['_', '-']).unwrap_or(name);
     let mut chars = rest.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())

@@ -7,7 +7,7 @@
 //! so the algorithms that deserialize it never meet a dangling id, a view
 //! outside its buffer or a tag they do not know. Decoding never panics, never
 //! recurses, runs in O(n log n) time and allocates at most
-//! [`decoded_allocation_bound`]`(input.len())` bytes in total (74 bytes per
+//! [`decoded_allocation_bound`]`(input.len())` bytes in total (75 bytes per
 //! input byte and 4 KiB more, on 64-bit targets).
 //!
 //! The encoding is canonical: every graph has exactly one encoding, so for
@@ -93,6 +93,10 @@
 //! - keys are unique: property keys of an Array or Object, field names of a
 //!   platform record, Map keys and Set entries (by SameValueZero for
 //!   primitive records, by identity for all others);
+//! - no primitive record is named twice (by the root or an id field):
+//!   serialization gives each occurrence of a primitive a record of its own,
+//!   and deserialization copies a primitive wherever it is named, so sharing
+//!   would let a few bytes stand for a large heap;
 //! - a platform record's interface name is a Web IDL identifier.
 //!
 //! RegExp sources and flags are not judged here: deserialization builds the
@@ -110,6 +114,8 @@ mod write;
 mod tests;
 
 use super::record::Serialized;
+#[cfg(feature = "notation")]
+pub(crate) use check::is_webidl_identifier;
 
 /// The format version [`encode`] writes and the only one [`decode`] reads.
 pub const FORMAT_VERSION: u8 = 1;
@@ -240,12 +246,12 @@ fn checked(parsed: read::Parsed, work: &mut distinct::Work) -> Result<Serialized
 ///
 /// The bound is linear: a fixed allowance for the error message plus, per
 /// input byte, the most any byte can cost. A record takes at least two
-/// bytes, so the arena, the record offsets and the duplicate checks' value
-/// classes cost at most half a record, half a `usize` and half a class slot
-/// per byte; on top of that a byte of content costs at most what its densest
+/// bytes, so the arena, the record offsets, the duplicate checks' value
+/// classes and the naming check cost at most half a record, half a `usize`,
+/// half a class slot and one flag per byte; on top of that a byte of content costs at most what its densest
 /// kind costs (a two-byte property: its key and id in the record, and its
 /// hash in the key check). String, buffer and text contents cost at most six
-/// bytes per byte. On 64-bit targets this comes to `74 × input_len + 4096`.
+/// bytes per byte. On 64-bit targets this comes to `75 × input_len + 4096`.
 pub const fn decoded_allocation_bound(input_len: usize) -> usize {
     input_len
         .saturating_mul(bytes_per_input_byte())
@@ -258,7 +264,9 @@ const FIXED_ALLOWANCE: usize = 4096;
 const fn bytes_per_input_byte() -> usize {
     let arena = size_of::<super::record::Record>().div_ceil(read::MIN_RECORD_LEN)
         + size_of::<usize>().div_ceil(read::MIN_RECORD_LEN)
-        + distinct::CLASS_SCRATCH.div_ceil(read::MIN_RECORD_LEN);
+        + distinct::CLASS_SCRATCH.div_ceil(read::MIN_RECORD_LEN)
+        // Whether each record has been named (primitives are named once).
+        + size_of::<bool>().div_ceil(read::MIN_RECORD_LEN);
     let contents = [
         // Map entry: two ids in the record (the check works on classes).
         size_of::<(super::RecordId, super::RecordId)>().div_ceil(read::MIN_MAP_ENTRY_LEN),

@@ -460,6 +460,33 @@ mod bounds {
     }
 
     #[test]
+    fn empty_texts_are_remembered_too() {
+        // Errors with an empty name whose name and message are the next
+        // Error: every text is "", and each Error is still converted once.
+        let mut heap = Heap::default();
+        let mut next = heap.ordinary_error_create(ErrorPrototype::Error);
+        heap.define_property(next, "name".into(), OwnProperty::data(Value::from("")));
+        for _ in 0..40 {
+            let e = heap.ordinary_error_create(ErrorPrototype::Error);
+            heap.define_property(e, "name".into(), OwnProperty::data(Value::Object(next)));
+            heap.define_property(e, "message".into(), OwnProperty::data(Value::Object(next)));
+            next = e;
+        }
+        let (empty, work) = count(&mut heap, |h| h.to_js_string(&Value::Object(next)).unwrap());
+        assert!(empty.is_empty());
+        assert!(work <= 2 * 40 + 3, "{work} applications");
+
+        // A cut cycle's "" is not the Array's text: `b` is met inside its own
+        // join (""), then in full.
+        let b = heap.array_create(0);
+        let c = array_of(&mut heap, &[Value::Object(b)]);
+        heap.create_data_property(&b, "0".into(), Value::Object(c));
+        heap.create_data_property(&b, "1".into(), Value::from("x"));
+        let holder = array_of(&mut heap, &[Value::Object(b), Value::Object(b)]);
+        assert_eq!(text(&mut heap, holder), ",x,,x");
+    }
+
+    #[test]
     fn an_array_dag_in_an_error_message_stays_linear() {
         let mut heap = Heap::default();
         let mut level = array_of(&mut heap, &[Value::from("x")]);
@@ -589,6 +616,21 @@ mod bounds {
         heap.create_data_property(&a, "2".into(), Value::from("own"));
         heap.create_data_property(&a, "3".into(), Value::Null);
         assert_eq!(text(&mut heap, a), "p0,,own,");
+    }
+
+    #[test]
+    fn a_realm_may_have_a_lower_limit() {
+        let mut heap = Heap::default();
+        let x = array_of(&mut heap, &[Value::from("0123456789".repeat(3).as_str())]);
+        let pair = array_of(&mut heap, &[Value::Object(x), Value::Object(x)]);
+        assert_eq!(text(&mut heap, pair).len(), 61);
+        // (The RangeError's own text, 33 units, must fit too.)
+        heap.set_max_string_length(40);
+        let result = heap.to_js_string(&Value::Object(pair));
+        assert_eq!(thrown(&mut heap, result), "RangeError: Invalid string length");
+        assert_eq!(text(&mut heap, x).len(), 30);
+        heap.set_max_string_length(usize::MAX);
+        assert_eq!(text(&mut heap, pair).len(), 61);
     }
 
     #[test]

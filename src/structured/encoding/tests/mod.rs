@@ -116,8 +116,10 @@ fn same_record(a: &Record, b: &Record) -> bool {
 }
 
 /// Encodes, decodes, and checks that the graph came back unchanged and that
-/// its bytes are canonical. Returns the bytes.
+/// its bytes are canonical. Returns the bytes. The graph's primitives get a
+/// record each first ([`own_primitives`]), as serialization gives them.
 pub(super) fn round_trip(graph: &Serialized) -> Vec<u8> {
+    let graph = &own_primitives(graph.clone());
     let bytes = encode(graph).unwrap_or_else(|e| panic!("encode failed: {e}\n{graph:#?}"));
     let back = decode(&bytes).unwrap_or_else(|e| panic!("decode failed: {e}\n{graph:#?}"));
     assert!(
@@ -147,10 +149,47 @@ pub(super) fn graph(root: u32, records: Vec<Record>) -> Serialized {
     }
 }
 
+/// The same graph with a record of its own for every occurrence of a
+/// primitive, as serialization makes them: a primitive record named a
+/// second time is copied to the end and the name redirected there.
+pub(super) fn own_primitives(mut graph: Serialized) -> Serialized {
+    let mut named = vec![false; graph.records.len()];
+    let mut copies = Vec::new();
+    let n = graph.records.len();
+    let mut rename = |id: &mut RecordId, records: &[Record]| {
+        if let Some(Record::Primitive(p)) = records.get(id.index())
+            && std::mem::replace(&mut named[id.index()], true)
+        {
+            copies.push(Record::Primitive(p.clone()));
+            *id = RecordId((n + copies.len() - 1) as u32);
+        }
+    };
+    let (root, records) = (&mut graph.root, &mut graph.records);
+    rename(root, records);
+    for i in 0..records.len() {
+        let mut record = records[i].clone();
+        match &mut record {
+            Record::Map { entries } => entries.iter_mut().for_each(|(k, v)| {
+                rename(k, records);
+                rename(v, records);
+            }),
+            Record::Set { entries } => entries.iter_mut().for_each(|e| rename(e, records)),
+            Record::Array { properties, .. } | Record::Object { properties } => {
+                properties.iter_mut().for_each(|(_, v)| rename(v, records))
+            }
+            Record::Platform { fields, .. } => fields.iter_mut().for_each(|(_, v)| rename(v, records)),
+            _ => {}
+        }
+        records[i] = record;
+    }
+    graph.records.extend(copies);
+    graph
+}
+
 /// One record of every kind the format holds, in one graph with a cycle
 /// through the root.
 pub(super) fn every_kind() -> Serialized {
-    graph(
+    own_primitives(graph(
         0,
         vec![
             // 0: the root object refers to everything, itself included.
@@ -219,7 +258,7 @@ pub(super) fn every_kind() -> Serialized {
             },
             Record::Transferred { holder: 3 },
         ],
-    )
+    ))
 }
 
 /// A small xorshift64 generator: deterministic, no dependency.

@@ -486,7 +486,7 @@ pub(in super::super) fn random_graph(rng: &mut XorShift) -> Serialized {
             other => other,
         };
     }
-    g
+    super::own_primitives(g)
 }
 
 fn dedupe<T: Clone>(g: &Serialized, items: Vec<T>, key: impl Fn(&T) -> RecordId) -> Vec<T> {

@@ -1,0 +1,431 @@
+//! ToString as the built-in heap documents it, worked out from the heap's
+//! raw data for the oracle, independently of the library's conversion code.
+//!
+//! The rules (the heap runs no script): OrdinaryToPrimitive with the
+//! built-in `toString`/`valueOf` of each kind, own `toString`/`valueOf`
+//! that are not functions skipped, getters returning or throwing fixed
+//! values; Array.prototype.join with ","; an Array met again while it is
+//! being joined gives "" (the engines' cycle rule); an Error or RegExp met
+//! again is converted again, up to 1000 nested conversions, then a
+//! RangeError; within one conversion an object keeps the first text it got
+//! (the "" of a cut cycle is not one);
+//! a text longer than 2^24 code units throws a RangeError.
+//!
+//! This model converts afresh on every call (the library keeps texts that
+//! depend on no cycle between calls; if that ever changed a result, the
+//! fuzzer sees it). Texts it does not spell out (Dates, typed arrays, a
+//! RegExp's built-in `source`) are open, with bounds on their length, and
+//! texts longer than [`EXACT_UP_TO`] are compared by length only.
+
+use super::input::is_array_index;
+use super::oracle::{Thrown, get, own};
+use std::collections::{HashMap, HashSet};
+use webmessaging::ecmascript::{
+    ArrayBufferState, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value,
+    ViewKind,
+};
+
+/// The longest String the fuzzed realms build: they lower the heap's limit
+/// (`Heap::set_max_string_length`) so that an input's conversions write
+/// kilobytes; at the heap's own 2^24 a DAG of a few Arrays wrote 32 MB per
+/// execution and the fuzzer ran at a few dozen a second.
+pub const MAX_LENGTH: usize = 1 << 16;
+/// The heap's documented nesting limit, restated.
+const MAX_DEPTH: usize = 1000;
+/// Texts up to this long are kept exactly.
+const EXACT_UP_TO: usize = 1 << 16;
+
+/// A text: its code units when known, and bounds on its length.
+#[derive(Clone, Debug)]
+pub struct Text {
+    pub units: Option<Vec<u16>>,
+    pub min: usize,
+    pub max: usize,
+}
+
+impl Text {
+    fn exact(units: Vec<u16>) -> Text {
+        let len = units.len();
+        Text {
+            units: (len <= EXACT_UP_TO).then_some(units),
+            min: len,
+            max: len,
+        }
+    }
+
+    fn of(text: &str) -> Text {
+        Text::exact(text.encode_utf16().collect())
+    }
+
+    fn empty() -> Text {
+        Text::exact(Vec::new())
+    }
+
+    fn open(min: usize, max: usize) -> Text {
+        Text {
+            units: None,
+            min,
+            max,
+        }
+    }
+
+    fn concat(parts: &[&Text]) -> Text {
+        let min = parts.iter().fold(0usize, |n, p| n.saturating_add(p.min));
+        let max = parts.iter().fold(0usize, |n, p| n.saturating_add(p.max));
+        let units = if max <= EXACT_UP_TO {
+            parts
+                .iter()
+                .map(|p| p.units.as_deref())
+                .collect::<Option<Vec<_>>>()
+                .map(|all| all.concat())
+        } else {
+            None
+        };
+        Text { units, min, max }
+    }
+
+    /// Whether this text is known to be empty / known to be non-empty.
+    fn surely_empty(&self) -> bool {
+        self.max == 0
+    }
+    fn surely_filled(&self) -> bool {
+        self.min > 0
+    }
+
+    /// The String, if this text is exact.
+    pub fn string(&self) -> Option<JsString> {
+        self.units.clone().map(JsString::from_code_units)
+    }
+}
+
+/// ToString of `value` in `heap`, as a fresh outermost conversion.
+pub fn to_string(heap: &Heap, value: &Value<ObjectId>) -> Result<Text, Thrown> {
+    Conversion {
+        heap,
+        memo: HashMap::new(),
+        joining: HashSet::new(),
+        depth: 0,
+    }
+    .value(value)
+}
+
+struct Conversion<'h> {
+    heap: &'h Heap,
+    memo: HashMap<ObjectId, Text>,
+    joining: HashSet<ObjectId>,
+    depth: usize,
+}
+
+fn range_error() -> Thrown {
+    Thrown::NewError(ErrorPrototype::RangeError)
+}
+
+impl Conversion<'_> {
+    fn value(&mut self, value: &Value<ObjectId>) -> Result<Text, Thrown> {
+        Ok(match value {
+            Value::Undefined => Text::of("undefined"),
+            Value::Null => Text::of("null"),
+            Value::Boolean(b) => Text::of(if *b { "true" } else { "false" }),
+            Value::Number(n) => Text::of(&number_text(*n)),
+            Value::BigInt(b) => Text::of(b.as_decimal()),
+            Value::String(s) => Text::exact(s.code_units().to_vec()),
+            Value::Symbol(_) => return Err(Thrown::NewError(ErrorPrototype::TypeError)),
+            Value::Object(o) => return self.object(*o),
+        })
+    }
+
+    fn object(&mut self, o: ObjectId) -> Result<Text, Thrown> {
+        if let Some(text) = self.memo.get(&o) {
+            return Ok(text.clone());
+        }
+        // Met again while it is being joined: "", which is no text of it
+        // (nothing is remembered).
+        if self.joining.contains(&o) {
+            return Ok(Text::empty());
+        }
+        if self.depth >= MAX_DEPTH {
+            return Err(range_error());
+        }
+        self.depth += 1;
+        let text = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.primitive_text(o));
+        self.depth -= 1;
+        let text = text?;
+        if text.min > MAX_LENGTH {
+            return Err(range_error());
+        }
+        if text.max > MAX_LENGTH {
+            return Err(Thrown::Undecided);
+        }
+        self.memo.entry(o).or_insert_with(|| text.clone());
+        Ok(text)
+    }
+
+    fn primitive_text(&mut self, o: ObjectId) -> Result<Text, Thrown> {
+        let heap = self.heap;
+        if let ObjectKind::SymbolObject(_) = heap.object(o).kind {
+            return Err(Thrown::NewError(ErrorPrototype::TypeError));
+        }
+        for method in ["toString", "valueOf"] {
+            if let Some(property) = own(heap, o, method) {
+                let found = get(property)?;
+                let callable =
+                    matches!(found, Value::Object(f) if matches!(heap.object(f).kind, ObjectKind::Function));
+                if !callable {
+                    continue;
+                }
+            }
+            if method == "toString" {
+                return self.builtin_to_string(o);
+            }
+            let primitive = match &heap.object(o).kind {
+                ObjectKind::BooleanWrapper(b) => Value::Boolean(*b),
+                ObjectKind::NumberWrapper(n) => Value::Number(*n),
+                ObjectKind::BigIntWrapper(b) => Value::BigInt(b.clone()),
+                ObjectKind::StringWrapper(s) => Value::String(s.clone()),
+                ObjectKind::Date(t) => Value::Number(*t),
+                _ => continue,
+            };
+            return self.value(&primitive);
+        }
+        Err(Thrown::NewError(ErrorPrototype::TypeError))
+    }
+
+    fn builtin_to_string(&mut self, o: ObjectId) -> Result<Text, Thrown> {
+        let heap = self.heap;
+        let kind = &heap.object(o).kind;
+        let joins = match kind {
+            ObjectKind::Array { .. } => true,
+            ObjectKind::View { kind, .. } => *kind != ViewKind::DataView,
+            _ => false,
+        };
+        if joins {
+            // `join` is read (a getter may throw); one that is not a function
+            // sends toString to Object.prototype.toString.
+            if let Some(property) = own(heap, o, "join") {
+                let join = get(property)?;
+                if !matches!(join, Value::Object(f) if matches!(heap.object(f).kind, ObjectKind::Function)) {
+                    return Ok(Text::of(&format!("[object {}]", tag(kind))));
+                }
+            }
+            self.joining.insert(o);
+            let joined = match kind {
+                ObjectKind::Array { length } => self.array_join(o, *length as usize),
+                _ => typed_array_join(heap, o),
+            };
+            self.joining.remove(&o);
+            return joined;
+        }
+        Ok(match kind {
+            ObjectKind::Error { prototype, .. } => return self.error_to_string(o, *prototype),
+            ObjectKind::RegExp { source, flags } => {
+                let source = match own(heap, o, "source") {
+                    Some(property) => self.value(&get(property)?)?,
+                    // EscapeRegExpPattern: each unit at most six ("\u2028"),
+                    // "(?:)" for an empty source.
+                    None if source.is_empty() => Text::of("(?:)"),
+                    None => Text::open(source.len(), 6 * source.len()),
+                };
+                let flags = match own(heap, o, "flags") {
+                    Some(property) => self.value(&get(property)?)?,
+                    None => Text::exact(
+                        "dgimsuvy"
+                            .encode_utf16()
+                            .filter(|f| flags.code_units().contains(f))
+                            .collect(),
+                    ),
+                };
+                let slash = Text::of("/");
+                Text::concat(&[&slash, &source, &slash, &flags])
+            }
+            ObjectKind::BooleanWrapper(b) => Text::of(if *b { "true" } else { "false" }),
+            ObjectKind::NumberWrapper(n) => Text::of(&number_text(*n)),
+            ObjectKind::BigIntWrapper(b) => Text::of(b.as_decimal()),
+            ObjectKind::StringWrapper(s) => Text::exact(s.code_units().to_vec()),
+            // "Invalid Date", or the date and time with the zone's name.
+            ObjectKind::Date(t) if t.is_nan() => Text::of("Invalid Date"),
+            ObjectKind::Date(_) => Text::open(40, 80),
+            ObjectKind::Function => Text::of("function () { [native code] }"),
+            other => Text::of(&format!("[object {}]", tag(other))),
+        })
+    }
+
+    fn array_join(&mut self, o: ObjectId, length: usize) -> Result<Text, Thrown> {
+        if length.saturating_sub(1) > MAX_LENGTH {
+            return Err(range_error());
+        }
+        // The fuzzer's %Object.prototype% has no properties: holes are empty.
+        let mut present: Vec<(usize, OwnProperty)> = self
+            .heap
+            .object(o)
+            .properties
+            .iter()
+            .filter_map(|(key, p)| match key {
+                PropertyKey::String(s) => Some((is_array_index(s)? as usize, p.clone())),
+                PropertyKey::Symbol(_) => None,
+            })
+            .filter(|(index, _)| *index < length)
+            .collect();
+        present.sort_by_key(|(index, _)| *index);
+        let mut out = Text::empty();
+        let mut written = 0;
+        for (index, property) in present {
+            let element = get(&property)?;
+            if matches!(element, Value::Undefined | Value::Null) {
+                continue;
+            }
+            let text = self.value(&element)?;
+            let commas = Text::exact(vec![u16::from(b','); index - written]);
+            written = index;
+            out = Text::concat(&[&out, &commas, &text]);
+            if out.min > MAX_LENGTH {
+                return Err(range_error());
+            }
+            if out.max > MAX_LENGTH {
+                return Err(Thrown::Undecided);
+            }
+        }
+        let commas = Text::exact(vec![u16::from(b','); length.saturating_sub(1) - written]);
+        Ok(Text::concat(&[&out, &commas]))
+    }
+
+    fn error_to_string(&mut self, o: ObjectId, prototype: ErrorPrototype) -> Result<Text, Thrown> {
+        let name = match own(self.heap, o, "name") {
+            Some(property) => get(property)?,
+            None => Value::from(prototype.name()),
+        };
+        let name = match name {
+            Value::Undefined => Text::of("Error"),
+            other => self.value(&other)?,
+        };
+        let message = match own(self.heap, o, "message") {
+            Some(property) => get(property)?,
+            None => Value::from(""),
+        };
+        let message = match message {
+            Value::Undefined => Text::empty(),
+            other => self.value(&other)?,
+        };
+        if name.surely_empty() {
+            return Ok(message);
+        }
+        if message.surely_empty() {
+            return Ok(name);
+        }
+        let both = Text::concat(&[&name, &Text::of(": "), &message]);
+        if name.surely_filled() && message.surely_filled() {
+            return Ok(both);
+        }
+        // Which parts show depends on texts left open.
+        Ok(Text::open(name.min.min(message.min), both.max))
+    }
+}
+
+/// %TypedArray%.prototype.join: a TypeError when the view is out of bounds,
+/// else one Number's text per element (left open: from one unit to 25).
+fn typed_array_join(heap: &Heap, o: ObjectId) -> Result<Text, Thrown> {
+    let ObjectKind::View {
+        kind,
+        buffer,
+        byte_offset,
+        length,
+    } = &heap.object(o).kind
+    else {
+        unreachable!("a view")
+    };
+    let buffer_length = match &heap.object(*buffer).kind {
+        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), .. }) => d.len(),
+        ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block, .. }) => block.len(),
+        _ => return Err(Thrown::NewError(ErrorPrototype::TypeError)),
+    };
+    let size = kind.element_size();
+    let count = match length {
+        Some(n) => match n.checked_mul(size).and_then(|b| b.checked_add(*byte_offset)) {
+            Some(end) if end <= buffer_length => *n,
+            _ => return Err(Thrown::NewError(ErrorPrototype::TypeError)),
+        },
+        None if *byte_offset <= buffer_length => (buffer_length - byte_offset) / size,
+        None => return Err(Thrown::NewError(ErrorPrototype::TypeError)),
+    };
+    if count == 0 {
+        return Ok(Text::empty());
+    }
+    Ok(Text::open(2 * count - 1, 26 * count - 1))
+}
+
+/// Object.prototype.toString's tag for a kind.
+fn tag(kind: &ObjectKind) -> &str {
+    match kind {
+        ObjectKind::Array { .. } => "Array",
+        ObjectKind::Map(_) => "Map",
+        ObjectKind::Set(_) => "Set",
+        ObjectKind::WeakMap => "WeakMap",
+        ObjectKind::WeakSet => "WeakSet",
+        ObjectKind::WeakRef => "WeakRef",
+        ObjectKind::Promise => "Promise",
+        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { .. }) => "ArrayBuffer",
+        ObjectKind::ArrayBuffer(ArrayBufferState::Shared { .. }) => "SharedArrayBuffer",
+        ObjectKind::View { kind, .. } => kind.name(),
+        ObjectKind::Platform { interface, .. } => interface,
+        _ => "Object",
+    }
+}
+
+/// Number::toString(x) with radix 10, from Rust's shortest round-trip
+/// digits: ECMA-262's choice between plain digits and exponent form.
+pub fn number_text(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    // "d.ddde±x": the digits s (k of them) and n = exponent + 1.
+    let scientific = format!("{:e}", x.abs());
+    let (mantissa, exponent) = scientific.split_once('e').expect("exponent form");
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let k = digits.len() as i32;
+    let n = exponent.parse::<i32>().expect("an exponent") + 1;
+    let body = if k <= n && n <= 21 {
+        format!("{digits}{}", "0".repeat((n - k) as usize))
+    } else if 0 < n && n <= 21 {
+        format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
+    } else if -6 < n && n <= 0 {
+        format!("0.{}{digits}", "0".repeat((-n) as usize))
+    } else {
+        let e = n - 1;
+        let e = if e >= 0 { format!("+{e}") } else { e.to_string() };
+        match k {
+            1 => format!("{digits}e{e}"),
+            _ => format!("{}.{}e{e}", &digits[..1], &digits[1..]),
+        }
+    };
+    format!("{sign}{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_text;
+
+    #[test]
+    fn numbers_print_as_ecmascript_prints_them() {
+        for (x, text) in [
+            (1.0, "1"),
+            (-0.0, "0"),
+            (123.456, "123.456"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (-1.5e-9, "-1.5e-9"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (0.1, "0.1"),
+        ] {
+            assert_eq!(number_text(x), text, "{x:e}");
+        }
+    }
+}
