@@ -215,10 +215,16 @@ impl<O> Messaging<O> {
 
     /// Whether a task waits on `port` that is to dispatch an event at it, or
     /// its queue is enabled and not empty (what keeps a port alive).
+    ///
+    /// A pending `close` counts only when it can be dispatched: with its
+    /// queue enabled, or with no message before it. Behind messages in a
+    /// queue never started it waits in the port message queue like them
+    /// (reading `close-is-a-task`), and like them it does not keep the port.
     pub(crate) fn has_pending_events(&self, port: PortId) -> bool {
-        self.port(port)
-            .and_then(|p| p.end.clone())
-            .is_some_and(|e| e.close_pending() || (e.is_enabled() && e.queued() > 0))
+        self.port(port).and_then(|p| p.end.clone()).is_some_and(|e| {
+            let (enabled, queued) = (e.is_enabled(), e.queued());
+            (e.close_pending() && (enabled || queued == 0)) || (enabled && queued > 0)
+        })
     }
 }
 

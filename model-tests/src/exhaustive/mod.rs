@@ -20,6 +20,6 @@ pub mod properties;
 pub mod search;
 pub mod space;
 
-pub use properties::{Rule, kept_by_close_is_a_task};
+pub use properties::Rule;
 pub use search::{ExhaustiveReport, Options, Progress, Violation, search};
 pub use space::{Messaging, State, Universe};

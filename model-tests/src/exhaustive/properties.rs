@@ -106,7 +106,7 @@ impl Rule {
             Rule::EnabledQueueDrains => {
                 "port-message-queue (an enabled queue is a task source); reading close-is-a-task"
             }
-            Rule::IdleIsCollectable => "ports-and-garbage-collection/1-3; except reading close-is-a-task",
+            Rule::IdleIsCollectable => "ports-and-garbage-collection/1-3",
         }
     }
 
@@ -240,23 +240,12 @@ fn enabled_queue_drains(_: &Messaging, state: &State) -> bool {
 
 /// When script lets go of every port and the agents run until idle, a full
 /// collection takes every port and every queue (ports-and-garbage-
-/// collection/1-3: nothing is held, nothing waits in an enabled queue).
-/// The one exception is the reading `close-is-a-task`: a `close` waiting
-/// behind messages in a queue never started is a task waiting to dispatch
-/// an event at its port, which keeps the port (and what it reaches) alive
-/// for good. Judged in every state by doing it.
-fn idle_is_collectable(space: &Messaging, state: &State) -> bool {
-    let (left, excepted) = idle_and_collected(&state.model);
-    if !excepted.is_empty() {
-        space.exceptions.fetch_add(1, Ordering::Relaxed);
-    }
-    left.is_none()
-}
-
-/// The ports that, with nothing held and the agents idle, are not collected
-/// only because of the exception of [`idle_is_collectable`].
-pub fn kept_by_close_is_a_task(world: &Model) -> Vec<String> {
-    idle_and_collected(world).1
+/// collection/1-3: nothing is held, nothing waits in an enabled queue, and a
+/// `close` waiting behind messages in a queue never started waits in the
+/// port message queue, not in a task queue, so it keeps nothing alive).
+/// Judged in every state by doing it.
+fn idle_is_collectable(_: &Messaging, state: &State) -> bool {
+    left_uncollectable(&state.model).is_none()
 }
 
 fn owned_twice(world: &Model) -> Option<String> {
@@ -288,15 +277,10 @@ fn undrained(world: &Model) -> Option<String> {
     waiting.map(|a| format!("after run, a message still waits at {}'s global scope", a.name))
 }
 
-fn left_uncollectable(world: &Model) -> Option<String> {
-    idle_and_collected(world).0
-}
-
 /// Script forgets every port, the agents run until idle, a collection runs;
 /// again while anything changes (delivered messages give script new ports).
-/// Returns what is left that should not be, and the labels of the ports the
-/// exception keeps.
-fn idle_and_collected(world: &Model) -> (Option<String>, Vec<String>) {
+/// Returns what is left that should not be.
+fn left_uncollectable(world: &Model) -> Option<String> {
     let mut after = world.clone();
     for _ in 0..RUN_LIMIT {
         let before = after.clone();
@@ -315,60 +299,16 @@ fn idle_and_collected(world: &Model) -> (Option<String>, Vec<String>) {
             break;
         }
     }
-    let (kept, kept_queues) = kept_by_waiting_close(&after);
-    let ports = after.port_objects();
-    let labels = kept.iter().map(|&p| ports[p].label.clone()).collect();
-    if let Some(port) = ports
-        .iter()
-        .enumerate()
-        .find(|(ix, p)| !p.collected && !kept.contains(ix))
-    {
-        let what = format!(
+    if let Some(port) = after.port_objects().iter().find(|p| !p.collected) {
+        return Some(format!(
             "with nothing held and the agents idle, {} is never collected",
-            port.1.label
-        );
-        return (Some(what), labels);
+            port.label
+        ));
     }
     let facts = Facts::of(&after);
-    let stray = (0..facts.owners.len()).find(|&q| facts.present(q) && !kept_queues.contains(&q));
-    let what = stray.map(|q| {
+    let stray = (0..facts.owners.len()).find(|&q| facts.present(q));
+    stray.map(|q| {
         let name = facts.queue_name(&after, q);
         format!("with nothing held and the agents idle, {name} is never released")
-    });
-    (what, labels)
-}
-
-/// The ports and queues the exception of [`idle_is_collectable`] keeps:
-/// ports whose `close` waits behind messages in a queue never started, and
-/// what they reach (the queues those messages carry, at any depth, and a
-/// listening port entangled with one of them).
-fn kept_by_waiting_close(world: &Model) -> (Vec<usize>, Vec<usize>) {
-    let queues = world.port_message_queues();
-    let ports = world.port_objects();
-    let mut kept: Vec<usize> = (0..ports.len())
-        .filter(|&p| {
-            let queue = ports[p].queue.map(|q| &queues[q]);
-            !ports[p].collected
-                && queue.is_some_and(|q| q.close.is_some() && !q.enabled && !q.tasks.is_empty())
-        })
-        .collect();
-    let mut work: Vec<usize> = kept.iter().filter_map(|&p| ports[p].queue).collect();
-    let mut seen = Vec::new();
-    while let Some(q) = work.pop() {
-        if seen.contains(&q) {
-            continue;
-        }
-        seen.push(q);
-        let carried = queues[q].tasks.iter().flat_map(|t| t.message.ports.iter());
-        work.extend(carried.filter_map(|(c, _)| *c));
-        let partner = queues[q].partner;
-        let listening = ports.iter().position(|o| {
-            !o.collected && partner.is_some() && o.queue == partner && o.listeners[..2].iter().any(|&n| n > 0)
-        });
-        if let Some(o) = listening.filter(|o| !kept.contains(o)) {
-            kept.push(o);
-            work.extend(ports[o].queue);
-        }
-    }
-    (kept, seen)
+    })
 }

@@ -78,11 +78,6 @@ pub struct ExhaustiveReport {
     pub violations: Vec<Violation>,
     /// Disagreements between the implementation and the model.
     pub mismatches: Vec<String>,
-    /// Checked states where "with nothing held, idle agents leave
-    /// everything collectable" held only by its exception (a `close`
-    /// waiting behind messages in a queue never started: reading
-    /// `close-is-a-task`).
-    pub exceptions: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
 }
@@ -117,12 +112,6 @@ impl ExhaustiveReport {
             self.compared,
             self.seconds,
         ));
-        if self.exceptions > 0 {
-            out.push_str(&format!(
-                "in {} of them a port is never collected because its close waits behind messages in a queue never started (reading close-is-a-task)\n",
-                self.exceptions
-            ));
-        }
         for v in &self.violations {
             out.push_str(&format!("\nproperty violated: {}\n{}", v.property, v.scenario));
         }
@@ -174,7 +163,6 @@ pub fn search(
     let checker = watch(checker, "checking", &tally, started, progress);
     let unique = checker.unique_state_count();
     let states = checker.model().visited.load(Ordering::Relaxed);
-    let exceptions = checker.model().exceptions.load(Ordering::Relaxed);
     // stateright's depth is that of the deepest state taken from its queue,
     // counting the first state as 1, whether checked or past the bound.
     let reached = checker.max_depth().saturating_sub(1);
@@ -205,7 +193,6 @@ pub fn search(
         compared: tally.compared.load(Ordering::Relaxed),
         violations,
         mismatches,
-        exceptions,
         seconds: started.elapsed().as_secs_f64(),
     };
     progress(&Progress {

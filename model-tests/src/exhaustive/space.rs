@@ -131,10 +131,6 @@ pub struct Messaging {
     pub universe: Universe,
     /// States checked against the properties (counted by the first).
     pub(super) visited: AtomicUsize,
-    /// States in which the rule "with nothing held, idle agents leave
-    /// everything collectable" needed its exception (reading
-    /// `close-is-a-task`), counted so that the report can say so.
-    pub(super) exceptions: AtomicUsize,
 }
 
 impl Messaging {
@@ -143,7 +139,6 @@ impl Messaging {
         Messaging {
             universe,
             visited: AtomicUsize::new(0),
-            exceptions: AtomicUsize::new(0),
         }
     }
 

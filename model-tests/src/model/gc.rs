@@ -6,6 +6,11 @@
 //! 3. a port is not collected while a task waits to dispatch an event at it,
 //!    or while its queue is enabled and not empty;
 //!
+//! The project's `close` is a task of the port message queue, behind the
+//! messages already there (reading `close-is-a-task`): while messages wait
+//! before it in a queue never started, it is not a task of the event loop
+//! yet, and by rule 3 it keeps the port no more than those messages do.
+//!
 //! and from ordinary reachability: script holds what it holds, task queues
 //! hold their tasks, a task holds its message, and a message holds the data
 //! holders of the ports it carries, each with the port message queue it
@@ -76,7 +81,8 @@ impl Model {
             // Rule 3, and script's own references.
             let waiting = port.queue.is_some_and(|q| {
                 let q = &self.queues[q];
-                q.close.is_some() || (q.enabled && !q.tasks.is_empty())
+                let close_dispatchable = q.close.is_some() && (q.enabled || q.tasks.is_empty());
+                close_dispatchable || (q.enabled && !q.tasks.is_empty())
             });
             if port.held || waiting {
                 work.push(Thing::Port(p));
