@@ -39,6 +39,23 @@ fn a_small_bound_breaks_nothing_and_the_implementation_agrees() {
     assert!(report.summary_line().ends_with("0 violations"));
 }
 
+/// One agent reaches, within five operations, a `close` queued behind a
+/// message in a queue never started, at a port script then forgets: the
+/// collector may take it (rule 3 counts neither the message nor that
+/// `close`), and every rule agrees.
+#[test]
+fn one_agent_to_depth_five_breaks_nothing() {
+    let universe = Universe {
+        agents: 1,
+        ports: 2,
+        depth: Some(5),
+        ..small(5)
+    };
+    let report = search(&universe, Options::default(), &mut |_| {});
+    assert_eq!(report.failures(), 0, "{}", report.to_text());
+    assert_eq!(report.depth, 5);
+}
+
 #[test]
 fn the_default_universe_breaks_nothing_to_depth_three() {
     let universe = Universe {

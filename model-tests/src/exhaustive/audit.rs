@@ -9,7 +9,7 @@
 use super::facts::{Facts, Owner, Place};
 use super::properties::{Broken, Rule};
 use super::space::State;
-use crate::model::{Model, Observation, PostResult, RUN_LIMIT, ShipResult};
+use crate::model::{Model, Observation, PostResult, Queue, RUN_LIMIT, ShipResult};
 use crate::scenario::{Data, EventKind, Item, Op};
 
 /// Applies `op` to `state.model`, recording in `state` the rules it broke
@@ -345,7 +345,12 @@ impl Audit<'_> {
                     format!("gc collected {}, which script holds", port.label),
                 );
             }
-            if queue.is_some_and(|q| q.close.is_some() || (q.enabled && !q.tasks.is_empty())) {
+            // An event waits to be dispatched: a message in an enabled queue,
+            // or a `close` with its queue enabled or nothing before it (behind
+            // messages in a queue never started it is not yet a task of the
+            // event loop: reading close-is-a-task).
+            let close_waits = |q: &Queue| q.close.is_some() && (q.enabled || q.tasks.is_empty());
+            if queue.is_some_and(|q| close_waits(q) || (q.enabled && !q.tasks.is_empty())) {
                 let what = format!(
                     "gc collected {} while an event waited to be dispatched at it",
                     port.label
