@@ -424,6 +424,18 @@ impl Realm for BoaRealm<'_> {
         self.wrapper(JsValue::new(string_to_boa(&s)))
     }
 
+    fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> Object {
+        // The interface object's prototype is the host's to give; until the
+        // host installs one, the object inherits from %Object.prototype%, as
+        // the graph notation's platform objects do.
+        let context = self.context.get_mut();
+        let prototype = context.intrinsics().constructors().object().prototype();
+        Object(JsObject::from_proto_and_data(
+            prototype,
+            crate::platform::PlatformObject::plain(slots.interface, slots.detached),
+        ))
+    }
+
     fn create_date(&mut self, time: f64) -> Object {
         let context = self.context.get_mut();
         let date = JsDate::new(context);
