@@ -117,7 +117,11 @@ fn after_script(context: &mut Context) -> boa_engine::JsResult<()> {
 /// Runs one classic script. A script that does not parse is reported (as
 /// a SyntaxError at its file, line and column) and does not run, as in a
 /// browser; the next file still runs.
-fn run_script(context: &mut Context, path: &std::path::Path, source: &str) -> boa_engine::JsResult<()> {
+pub(crate) fn run_script(
+    context: &mut Context,
+    path: &std::path::Path,
+    source: &str,
+) -> boa_engine::JsResult<()> {
     let parsed = boa_engine::Script::parse(
         boa_engine::Source::from_bytes(source.as_bytes()).with_path(path),
         None,
