@@ -121,6 +121,11 @@ impl Cluster {
         self.state().deadline
     }
 
+    /// How many agents still run (the main agent included).
+    pub fn running(&self) -> usize {
+        self.state().members.iter().filter(|m| m.alive).count()
+    }
+
     /// Whether the run was stopped (idle, or the main agent finished).
     pub fn stopped(&self) -> bool {
         self.state().stopped

@@ -120,7 +120,13 @@ fn message_event_constructor(
         context,
     )?;
     // MessageEventInit's own members, in lexicographic order.
+    // `any data = null`
     let data = member(&init, "data", context)?;
+    let data = if data.is_undefined() {
+        JsValue::null()
+    } else {
+        data
+    };
     let last_event_id = member(&init, "lastEventId", context)?;
     let last_event_id = string_member(&last_event_id, context)?;
     let origin = member(&init, "origin", context)?;

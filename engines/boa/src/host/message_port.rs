@@ -45,7 +45,10 @@ pub fn post_message_arguments(
     what: &str,
     context: &mut Context,
 ) -> JsResult<(JsValue, Vec<JsObject>, bool)> {
-    let message = args.first().cloned().unwrap_or_default();
+    // Both overloads need the message.
+    let Some(message) = args.first().cloned() else {
+        return Err(type_error(format!("{what}: 1 argument required, but none given")));
+    };
     // With one argument only the options overload applies (its argument is
     // optional); with two, the second decides: an object with an
     // @@iterator method is a sequence; undefined, null or another object is

@@ -27,7 +27,7 @@
 
 use super::event::{EventState, now};
 use super::event_loop::{EventLoop, Task, TaskSource};
-use super::event_target::{event_handler_attribute, fire, this_target};
+use super::event_target::{event_handler_attribute, fire, has_listener, this_target};
 use super::message_port::{event_loop, post_through};
 use super::report::error_event_state;
 use super::webidl::{
@@ -166,9 +166,10 @@ pub fn take_notices(event_loop: &EventLoop) {
 }
 
 /// A worker's notice, in its parent: an `error` event at the `Worker`
-/// object; a load failure is printed, and an exception nobody canceled is
-/// reported as uncaught in the parent (which, in a nested worker, passes it
-/// further up).
+/// object. A load failure is also printed, and fails the run when the
+/// Worker had no `error` listener; an exception nobody canceled is reported
+/// as uncaught in the parent (which, in a nested worker, passes it further
+/// up).
 fn handle_notice(notice: Notice, context: &mut Context) -> JsResult<()> {
     let event_loop = event_loop(context)?;
     let child = event_loop
@@ -189,7 +190,11 @@ fn handle_notice(notice: Notice, context: &mut Context) -> JsResult<()> {
                 "webmessaging-js: the worker script {} could not be loaded: {why}",
                 path.display()
             );
-            super::report::count_uncaught(Some(&event_loop));
+            // This host also prints why, and the run fails unless script
+            // was listening for the failure.
+            if !has_listener(&object, "error") {
+                super::report::count_uncaught(Some(&event_loop));
+            }
             let state = EventState::new(js_string!("error"), now(context));
             fire(context, &object, intrinsics.event.clone(), state);
         }
