@@ -113,6 +113,7 @@ struct Child {
     signal: Arc<Signal>,
     slot: usize,
     path: PathBuf,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 /// The workers an agent started, and, in a worker, its link to its parent
@@ -145,6 +146,21 @@ impl WorkerLinks {
     /// Where the events of `port` are fired, if it is an implicit port.
     pub fn target_of(&self, port: PortId) -> Option<JsObject> {
         self.targets.borrow().get(&port).cloned()
+    }
+
+    /// Waits for the threads of the workers this agent started (once the
+    /// run is idle they are ending: their spec-step counts then reach
+    /// `--coverage`). Not after a timeout, when a worker may never end.
+    pub fn join_children(&self) {
+        let threads: Vec<_> = self
+            .children
+            .borrow_mut()
+            .values_mut()
+            .filter_map(|c| c.thread.take())
+            .collect();
+        for thread in threads {
+            let _ = thread.join();
+        }
     }
 
     /// The link to the parent, if this agent is a worker.
@@ -344,6 +360,7 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
             signal,
             slot,
             path: path.clone(),
+            thread: None,
         },
     );
     let setup = Setup {
@@ -366,15 +383,22 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
         trace: parent.trace.get(),
     };
     let thread_name = setup.name.clone();
-    if let Err(e) = std::thread::Builder::new()
+    match std::thread::Builder::new()
         .name(thread_name)
         .spawn(move || run_worker(setup))
     {
-        parent.cluster.leave(slot);
-        parent.workers.notices.push(Notice {
-            worker: id,
-            kind: NoticeKind::LoadFailed(format!("no thread could be started for it: {e}")),
-        });
+        Ok(thread) => {
+            if let Some(child) = parent.workers.children.borrow_mut().get_mut(&id) {
+                child.thread = Some(thread);
+            }
+        }
+        Err(e) => {
+            parent.cluster.leave(slot);
+            parent.workers.notices.push(Notice {
+                worker: id,
+                kind: NoticeKind::LoadFailed(format!("no thread could be started for it: {e}")),
+            });
+        }
     }
     Ok(object.into())
 }
@@ -464,7 +488,9 @@ fn run_worker(setup: Setup) {
             result
         }),
     });
-    agent.run(cluster.deadline());
+    if agent.run(cluster.deadline()) == super::event_loop::Stop::Idle {
+        event_loop.workers.join_children();
+    }
     event_loop.messaging.shut_down();
     cluster.leave(slot);
 }

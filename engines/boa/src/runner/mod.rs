@@ -29,7 +29,7 @@ test that did not pass is printed with its message, then 'N passed, M failed'.
 
 Options:
   --trace          print on standard error the spec steps of every
-                   structuredClone call, one a line
+                   structuredClone and postMessage call, one a line
   --coverage       after the run, print which catalogued spec steps ran
   --timeout SECS   stop after SECS seconds even if work is pending, in
                    workers too (default 30)
@@ -201,8 +201,12 @@ pub fn run(args: &[String]) -> i32 {
     let cluster = agent.event_loop().cluster.clone();
     cluster.set_deadline(Some(deadline));
     let stop = agent.run(Some(deadline));
-    // Workers still running stop at their next turn.
+    // Workers still running stop at their next turn; when the run went
+    // idle they are all ending, and are waited for.
     cluster.stop();
+    if stop == Stop::Idle {
+        agent.event_loop().workers.join_children();
+    }
     let status = conclude(&mut agent, stop, &options);
     if options.coverage {
         print!(
