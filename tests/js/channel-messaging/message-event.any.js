@@ -87,3 +87,16 @@ async_test((t) => {
   });
   port2.dispatchEvent(new MessageEvent("message", { data: "dispatched by script" }));
 }, "a port dispatches a script-made MessageEvent to its handler");
+
+async_test((t) => {
+  const { port1, port2 } = new MessageChannel();
+  const sent = new DOMException("through a port", "DataCloneError");
+  port2.onmessage = t.step_func_done((e) => {
+    assert_true(e.data instanceof DOMException);
+    assert_not_equals(e.data, sent, "a copy");
+    assert_equals(e.data.name, "DataCloneError");
+    assert_equals(e.data.message, "through a port");
+    assert_equals(e.data.code, 25);
+  });
+  port1.postMessage(sent);
+}, "a DOMException is serializable through a port");

@@ -122,3 +122,14 @@ async_test((t) => {
   });
   worker.postMessage("before");
 }, "terminate() stops a worker; posting to it afterwards does not throw");
+
+async_test((t) => {
+  const worker = new Worker("resources/echo.js");
+  worker.onmessage = t.step_func_done((e) => {
+    assert_true(e.data instanceof DOMException, "a DOMException of this realm, back from the worker's");
+    assert_equals(e.data.name, "NotFoundError");
+    assert_equals(e.data.message, "there and back");
+    assert_equals(e.data.code, 8);
+  });
+  worker.postMessage(new DOMException("there and back", "NotFoundError"));
+}, "a DOMException (serializable) goes to a worker and back");

@@ -15,7 +15,7 @@ use super::event::{EventState, now};
 use super::event_loop::EventLoop;
 use super::event_target::{dispatch, event_handler_attribute, fire};
 use super::message_event::{self, MessageFields};
-use super::structured_clone::{clone_error_to_boa, maybe_traced};
+use super::structured_clone::{AgentHost, clone_error_to_boa, maybe_traced};
 use super::webidl::{
     define_accessor, define_getter, define_operation, define_to_string_tag, dictionary, iterator_method,
     member, sequence_of_objects, sequence_of_objects_from, this_platform, type_error,
@@ -82,11 +82,15 @@ pub fn post_through(port: PortId, args: &[JsValue], what: &str, context: &mut Co
     let message = realm.value_from_boa(&message);
     let transfer: Vec<Object> = transfer.into_iter().map(Object).collect();
     let messaging = &event_loop.messaging;
-    let post = |realm: &mut BoaRealm<'_>| {
+    // The agent's platform objects: its ports, and DOMException.
+    let mut host = AgentHost {
+        ports: messaging.platform_objects(),
+    };
+    let mut post = |realm: &mut BoaRealm<'_>| {
         if with_options {
-            messaging.post_message_with_options(realm, port, &message, &transfer)
+            messaging.post_message_with_options_in(realm, &mut host, port, &message, &transfer)
         } else {
-            messaging.post_message(realm, port, &message, &transfer)
+            messaging.post_message_in(realm, &mut host, port, &message, &transfer)
         }
     };
     let result = maybe_traced(tracing, || post(&mut realm));
@@ -298,7 +302,10 @@ pub fn interfaces(context: &mut Context, event_target: (JsObject, JsObject)) -> 
 /// scope), and its `close` is not shown to script.
 pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsResult<()> {
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
-    let Some(event) = event_loop.messaging.run_next_task(&mut realm) else {
+    let mut host = AgentHost {
+        ports: event_loop.messaging.platform_objects(),
+    };
+    let Some(event) = event_loop.messaging.run_next_task_in(&mut realm, &mut host) else {
         return Ok(());
     };
     let data = event.data.as_ref().map(|d| realm.value_to_boa(d));

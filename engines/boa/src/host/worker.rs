@@ -622,6 +622,7 @@ fn worker_globals(context: &mut Context) -> JsResult<()> {
     let global = context.global_object();
     define_operation(&global, context, "postMessage", 1, global_post_message)?;
     define_operation(&global, context, "close", 0, global_close)?;
+    define_to_string_tag(&global, context, "DedicatedWorkerGlobalScope")?;
     for (name, get, set) in [
         (
             "onmessage",
