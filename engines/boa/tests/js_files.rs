@@ -277,6 +277,16 @@ fn an_error_event_listener_can_handle_an_exception() {
 }
 
 #[test]
+fn the_global_onerror_handler_can_handle_an_exception() {
+    let output = run(&[&fixture("handled-by-onerror.js")], &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "onerror: Uncaught RangeError: thrown in a timer true 7 true\n"
+    );
+}
+
+#[test]
 fn missing_files_and_bad_options_are_usage_errors() {
     let missing = run(&[Path::new("no/such/file.js")], &[]);
     assert_eq!(missing.status.code(), Some(2));

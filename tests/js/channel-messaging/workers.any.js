@@ -133,3 +133,14 @@ async_test((t) => {
   });
   worker.postMessage(new DOMException("there and back", "NotFoundError"));
 }, "a DOMException (serializable) goes to a worker and back");
+
+async_test((t) => {
+  const worker = new Worker("resources/handles-own-error.js");
+  worker.onerror = t.unreached_func("the worker handled the exception itself");
+  worker.onmessage = t.step_func_done((e) => {
+    assert_equals(e.data.message, "Uncaught TypeError: handled in the worker");
+    assert_equals(e.data.source, "handles-own-error.js");
+    assert_equals(e.data.line, 8);
+    assert_true(e.data.isError, "the fifth argument is the thrown error");
+  });
+}, "a worker's onerror gets (message, source, line, column, error) and can handle the exception");

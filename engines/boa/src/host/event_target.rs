@@ -337,12 +337,31 @@ fn call_event_handler(
     if !callback.is_callable() {
         return Err(type_error("the event handler is not callable"));
     }
-    let returned = callback.call(
-        &JsValue::new(target.clone()),
-        std::slice::from_ref(event),
-        context,
-    )?;
     let is_global = JsObject::equals(target, &context.global_object());
+    // A global object's `onerror` is an OnErrorEventHandler: an ErrorEvent
+    // reaches it as (message, source, lineno, colno, error).
+    let error_arguments = if is_global && listener.kind == js_string!("error") {
+        with_event(event, |e| match &e.extra {
+            super::event::EventExtra::Error {
+                message,
+                filename,
+                lineno,
+                colno,
+                error,
+            } => Some(vec![
+                JsValue::new(message.clone()),
+                JsValue::new(filename.clone()),
+                JsValue::new(*lineno),
+                JsValue::new(*colno),
+                error.clone(),
+            ]),
+            _ => None,
+        })?
+    } else {
+        None
+    };
+    let arguments = error_arguments.unwrap_or_else(|| vec![event.clone()]);
+    let returned = callback.call(&JsValue::new(target.clone()), &arguments, context)?;
     let cancel = if is_global && listener.kind == js_string!("error") {
         returned.as_boolean() == Some(true)
     } else {

@@ -180,6 +180,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     }
     // `self` is the global object (`globalThis` is ECMAScript's own).
     webidl::expose(context, "self", global)?;
+    worker::install_onerror(context)?;
     console::install(context)?;
     timers::install(context)?;
     structured_clone::install(context)?;

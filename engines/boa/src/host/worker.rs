@@ -488,11 +488,16 @@ fn run_worker(setup: Setup) {
             result
         }),
     });
-    if agent.run(cluster.deadline()) == super::event_loop::Stop::Idle {
+    let stop = agent.run(cluster.deadline());
+    if stop == super::event_loop::Stop::Idle {
         event_loop.workers.join_children();
     }
     event_loop.messaging.shut_down();
-    cluster.leave(slot);
+    // A worker the deadline stopped still counts as running: the run ends
+    // with it, and says so.
+    if stop != super::event_loop::Stop::Timeout {
+        cluster.leave(slot);
+    }
 }
 
 /// The worker's own view of the parent's object.
@@ -572,6 +577,18 @@ event_handler_attribute!(
 );
 event_handler_attribute!(global_get_onerror, global_set_onerror, "error", global_target);
 
+/// Defines the global object's `onerror` (every agent's global has it).
+pub fn install_onerror(context: &mut Context) -> JsResult<()> {
+    let global = context.global_object();
+    define_accessor(
+        &global,
+        context,
+        "onerror",
+        global_get_onerror,
+        global_set_onerror,
+    )
+}
+
 /// The `Worker` interface object and prototype (inheriting from
 /// `EventTarget`, given as `event_target`).
 pub fn interface(
@@ -634,7 +651,6 @@ fn worker_globals(context: &mut Context) -> JsResult<()> {
             global_get_onmessageerror,
             global_set_onmessageerror,
         ),
-        ("onerror", global_get_onerror, global_set_onerror),
     ] {
         define_accessor(&global, context, name, get, set)?;
     }
