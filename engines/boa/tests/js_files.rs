@@ -124,6 +124,27 @@ fn the_readme_example_prints_its_session() {
     assert_eq!(text(&output.stdout), expected);
 }
 
+/// `--coverage` counts the steps run on the workers' threads too: in the
+/// README example only the worker receives ports.
+#[test]
+fn coverage_counts_the_steps_workers_ran() {
+    let file = repo().join("tests/js/channel-messaging/ping-pong.plain.js");
+    let output = run(&[&file], &["--coverage"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for (algorithm, count) in [
+        ("transferMessagePort-receiving", "3 / 3"),
+        ("message-port-post-message-steps", "14 / 14"),
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(algorithm) && l.contains(count)),
+            "{algorithm} {count}:\n{stdout}"
+        );
+    }
+}
+
 #[test]
 fn a_worker_script_that_cannot_be_loaded_fails_the_run_unless_listened_for() {
     let output = run(&[&fixture("missing-worker.js")], &[]);
