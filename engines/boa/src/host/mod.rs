@@ -9,7 +9,8 @@
 //! | `Event`, `ErrorEvent`, `PromiseRejectionEvent` | `event.rs` |
 //! | `MessageEvent` | `message_event.rs` |
 //! | `MessageChannel`, `MessagePort` | `message_port.rs` |
-//! | `Worker` and the worker's global scope | `worker.rs` |
+//! | `Worker` | `worker.rs` |
+//! | a worker's thread and global scope, `onerror` | `worker_scope.rs` |
 //! | `setTimeout`, `setInterval`, `clear*`, `queueMicrotask` | `timers.rs` |
 //! | `console` | `console.rs` |
 //! | `self`, `globalThis` (an `EventTarget`) | here |
@@ -31,6 +32,7 @@ pub mod structured_clone;
 pub mod timers;
 pub mod webidl;
 pub mod worker;
+pub mod worker_scope;
 
 use crate::platform::PlatformObject;
 use crate::realm::Object;
@@ -180,7 +182,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     }
     // `self` is the global object (`globalThis` is ECMAScript's own).
     webidl::expose(context, "self", global)?;
-    worker::install_onerror(context)?;
+    worker_scope::install_onerror(context)?;
     console::install(context)?;
     timers::install(context)?;
     structured_clone::install(context)?;

@@ -18,6 +18,9 @@
 //! could not be loaded, an exception it did not handle) goes through a
 //! small notice queue of the parent's, which wakes the parent's loop.
 //!
+//! The worker's own side (its thread, its global object) is
+//! `worker_scope.rs`.
+//!
 //! Simplifications: the script is a file path resolved against the
 //! directory of the script that calls `new Worker` (no URL fetching, no
 //! module workers); the worker's global object has `postMessage`,
@@ -27,7 +30,7 @@
 
 use super::event::{EventState, now};
 use super::event_loop::{EventLoop, Task, TaskSource};
-use super::event_target::{event_handler_attribute, fire, has_listener, this_target};
+use super::event_target::{event_handler_attribute, fire, has_listener};
 use super::message_port::{event_loop, post_through};
 use super::report::error_event_state;
 use super::webidl::{
@@ -36,7 +39,7 @@ use super::webidl::{
 };
 use super::{HostIntrinsics, Operation as Op, constructor};
 use crate::platform::{PlatformObject, PlatformState};
-use crate::realm::{AgentSettings, BoaRealm};
+use crate::realm::BoaRealm;
 use boa_engine::vm::SourcePath;
 use boa_engine::{Context, JsObject, JsResult, JsValue, js_string};
 use std::cell::{Cell, RefCell};
@@ -46,7 +49,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use webmessaging::ecmascript::{AgentClusterId, Value};
 use webmessaging::messaging::queue::Signal;
-use webmessaging::messaging::{EventTarget, GlobalPort, Messaging, PortId};
+use webmessaging::messaging::{GlobalPort, PortId};
 
 /// What a worker tells its parent besides messages.
 #[derive(Debug)]
@@ -125,11 +128,11 @@ pub struct WorkerLinks {
     notices: Notices,
     /// The implicit ports and the object their events are fired at (the
     /// `Worker` object, or inside the worker its global object).
-    targets: RefCell<HashMap<PortId, JsObject>>,
+    pub(super) targets: RefCell<HashMap<PortId, JsObject>>,
     /// In a worker: its parent.
     parent: Option<ParentLink>,
     /// In a worker: the inside port.
-    inside: Cell<Option<PortId>>,
+    pub(super) inside: Cell<Option<PortId>>,
     /// The agent's own script (what relative worker paths fall back to).
     pub script: RefCell<Option<PathBuf>>,
 }
@@ -251,19 +254,6 @@ fn resolve(url: &str, base: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Everything a worker's thread starts from (all of it `Send`).
-struct Setup {
-    path: PathBuf,
-    name: String,
-    settings: AgentSettings,
-    global: GlobalPort,
-    cluster: Arc<super::cluster::Cluster>,
-    slot: usize,
-    parent: ParentLink,
-    closing: Arc<AtomicBool>,
-    trace: bool,
-}
-
 /// `new Worker(scriptURL, options)`
 ///
 /// <https://html.spec.whatwg.org/multipage/workers.html#dom-worker>
@@ -363,7 +353,7 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
             thread: None,
         },
     );
-    let setup = Setup {
+    let setup = super::worker_scope::Setup {
         path,
         name: if name.is_empty() {
             format!("worker {id}")
@@ -385,7 +375,7 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
     let thread_name = setup.name.clone();
     match std::thread::Builder::new()
         .name(thread_name)
-        .spawn(move || run_worker(setup))
+        .spawn(move || super::worker_scope::run_worker(setup))
     {
         Ok(thread) => {
             if let Some(child) = parent.workers.children.borrow_mut().get_mut(&id) {
@@ -401,103 +391,6 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
         }
     }
     Ok(object.into())
-}
-
-/// The worker's thread: HTML "run a worker", in short. Reads the script
-/// (a failure is a notice to the parent), makes the agent, takes the
-/// inside port from the first message to its global scope, runs the script
-/// as its first task, then enables the inside port's queue (messages the
-/// parent sent meanwhile are delivered now) and runs the event loop until
-/// the run is idle, the worker closes, or the deadline.
-fn run_worker(setup: Setup) {
-    let Setup {
-        path,
-        name,
-        settings,
-        global,
-        cluster,
-        slot,
-        parent,
-        closing,
-        trace,
-    } = setup;
-    let source = match std::fs::read_to_string(&path) {
-        Ok(source) => source,
-        Err(e) => {
-            parent.notify(NoticeKind::LoadFailed(e.to_string()));
-            cluster.leave(slot);
-            return;
-        }
-    };
-    let messaging = Messaging::for_global(name, global);
-    let links = WorkerLinks::for_worker(parent);
-    *links.script.borrow_mut() = Some(path.clone());
-    let agent = super::Agent::with(
-        settings,
-        messaging,
-        cluster.clone(),
-        Some(slot),
-        links,
-        "DedicatedWorkerGlobalScope",
-        closing,
-    );
-    let mut agent = match agent {
-        Ok(agent) => agent,
-        Err(e) => {
-            cluster.leave(slot);
-            eprintln!("webmessaging-js: the worker's engine could not start: {e}");
-            return;
-        }
-    };
-    let event_loop = agent.event_loop().clone();
-    event_loop.trace.set(trace);
-    if let Err(e) = worker_globals(agent.context()) {
-        eprintln!("webmessaging-js: the worker's globals could not be installed: {e}");
-        cluster.leave(slot);
-        return;
-    }
-    // The first message to the global scope carries the inside port.
-    let inside = {
-        let context = agent.context();
-        let mut realm = match BoaRealm::new(context, settings) {
-            Ok(realm) => realm,
-            Err(_) => {
-                cluster.leave(slot);
-                return;
-            }
-        };
-        event_loop
-            .messaging
-            .run_next_task(&mut realm)
-            .filter(|e| e.target == EventTarget::Global)
-            .and_then(|e| e.ports.first().copied())
-    };
-    if let Some(inside) = inside {
-        event_loop.workers.inside.set(Some(inside));
-        let global = agent.context().global_object();
-        event_loop.workers.targets.borrow_mut().insert(inside, global);
-    }
-    event_loop.queue_task(Task {
-        source: TaskSource::Script,
-        name: format!("the worker script {}", path.display()),
-        steps: Box::new(move |context| {
-            let result = crate::runner::run_script(context, &path, &source);
-            if let (Some(inside), Some(event_loop)) = (inside, EventLoop::of(context)) {
-                event_loop.messaging.start(inside);
-            }
-            result
-        }),
-    });
-    let stop = agent.run(cluster.deadline());
-    if stop == super::event_loop::Stop::Idle {
-        event_loop.workers.join_children();
-    }
-    event_loop.messaging.shut_down();
-    // A worker the deadline stopped still counts as running: the run ends
-    // with it, and says so.
-    if stop != super::event_loop::Stop::Timeout {
-        cluster.leave(slot);
-    }
 }
 
 /// The worker's own view of the parent's object.
@@ -546,10 +439,6 @@ fn worker_target(this: &JsValue, _: &mut Context) -> JsResult<JsObject> {
     this_worker(this).map(|(object, _, _)| object)
 }
 
-fn global_target(this: &JsValue, context: &mut Context) -> JsResult<JsObject> {
-    this_target(this, context)
-}
-
 event_handler_attribute!(
     worker_get_onmessage,
     worker_set_onmessage,
@@ -563,31 +452,6 @@ event_handler_attribute!(
     worker_target
 );
 event_handler_attribute!(worker_get_onerror, worker_set_onerror, "error", worker_target);
-event_handler_attribute!(
-    global_get_onmessage,
-    global_set_onmessage,
-    "message",
-    global_target
-);
-event_handler_attribute!(
-    global_get_onmessageerror,
-    global_set_onmessageerror,
-    "messageerror",
-    global_target
-);
-event_handler_attribute!(global_get_onerror, global_set_onerror, "error", global_target);
-
-/// Defines the global object's `onerror` (every agent's global has it).
-pub fn install_onerror(context: &mut Context) -> JsResult<()> {
-    let global = context.global_object();
-    define_accessor(
-        &global,
-        context,
-        "onerror",
-        global_get_onerror,
-        global_set_onerror,
-    )
-}
 
 /// The `Worker` interface object and prototype (inheriting from
 /// `EventTarget`, given as `event_target`).
@@ -615,44 +479,4 @@ pub fn interface(
     }
     define_to_string_tag(&prototype, context, "Worker")?;
     Ok((worker, prototype))
-}
-
-/// `self.postMessage(message, transfer)` inside a worker: through the
-/// inside port.
-fn global_post_message(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let inside = event_loop(context)?
-        .workers
-        .inside
-        .get()
-        .ok_or_else(|| type_error("this worker has no port to its parent"))?;
-    post_through(inside, args, "postMessage", context)
-}
-
-/// `self.close()` inside a worker: its loop runs no further task.
-fn global_close(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    event_loop(context)?.closing.store(true, Ordering::SeqCst);
-    Ok(JsValue::undefined())
-}
-
-/// Installs the worker global scope's own members on the global object.
-fn worker_globals(context: &mut Context) -> JsResult<()> {
-    let global = context.global_object();
-    define_operation(&global, context, "postMessage", 1, global_post_message)?;
-    define_operation(&global, context, "close", 0, global_close)?;
-    define_to_string_tag(&global, context, "DedicatedWorkerGlobalScope")?;
-    for (name, get, set) in [
-        (
-            "onmessage",
-            global_get_onmessage as Op,
-            global_set_onmessage as Op,
-        ),
-        (
-            "onmessageerror",
-            global_get_onmessageerror,
-            global_set_onmessageerror,
-        ),
-    ] {
-        define_accessor(&global, context, name, get, set)?;
-    }
-    Ok(())
 }
