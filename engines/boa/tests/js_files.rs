@@ -157,17 +157,28 @@ fn a_worker_script_that_cannot_be_loaded_fails_the_run_unless_listened_for() {
     assert_eq!(text(&output.stdout), "the constructor returned\n");
 }
 
-#[test]
-fn an_exception_a_worker_does_not_handle_fails_the_run() {
-    let output = run(&[&fixture("worker-throws.js")], &[]);
+/// Runs `fixture`, which starts a worker that fails, and checks that the
+/// run failed with each of `expected` in what it printed.
+fn assert_worker_failure(fixture_name: &str, expected: &[&str]) {
+    let output = run(&[&fixture(fixture_name)], &[]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("Uncaught (in worker "), "{stderr}");
-    assert!(
-        stderr.contains("RangeError: the worker script failed"),
-        "{stderr}"
+    for needle in ["Uncaught (in worker "].iter().chain(expected) {
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+}
+
+#[test]
+fn an_exception_a_worker_does_not_handle_fails_the_run() {
+    assert_worker_failure(
+        "worker-throws.js",
+        &["RangeError: the worker script failed", "throws.js:3:"],
     );
-    assert!(stderr.contains("throws.js:3:"), "{stderr}");
+}
+
+#[test]
+fn an_engine_error_in_a_worker_fails_the_run() {
+    assert_worker_failure("worker-too-deep.js", &["RuntimeLimitError"]);
 }
 
 #[test]

@@ -95,8 +95,7 @@ pub fn report_exception_at(context: &mut Context, error: JsError, at: Option<Loc
         Ok(value) => value,
         Err(_) => {
             // Engine errors (a runtime limit hit) have no JS value.
-            eprintln!("Uncaught engine error: {error}");
-            count_uncaught(event_loop.as_deref());
+            uncaught(context, &format!("engine error: {error}"), None);
             return;
         }
     };

@@ -373,8 +373,11 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
         trace: parent.trace.get(),
     };
     let thread_name = setup.name.clone();
+    // The main thread's stack size: native code that calls back into
+    // script (a getter during a clone) recurses on it.
     match std::thread::Builder::new()
         .name(thread_name)
+        .stack_size(8 << 20)
         .spawn(move || super::worker_scope::run_worker(setup))
     {
         Ok(thread) => {
