@@ -190,6 +190,15 @@ fn the_timeout_stops_a_worker_that_never_ends() {
 }
 
 #[test]
+fn terminated_and_closed_workers_do_not_keep_the_run_going() {
+    let output = run(&[&fixture("terminate-spinning.js")], &["--timeout", "20"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("terminated the spinning worker\n"), "{stdout}");
+    assert!(stdout.contains("the closing worker said: closing\n"), "{stdout}");
+}
+
+#[test]
 fn a_run_whose_workers_only_wait_goes_idle() {
     // The worker and its parent hold entangled, started ports and the
     // worker's onmessage is set, but nothing is queued: the run is idle.

@@ -119,6 +119,16 @@ struct Child {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+impl Child {
+    /// Tells the worker to stop at its next turn; the run no longer waits
+    /// for it.
+    fn stop(&self, cluster: &super::cluster::Cluster) {
+        self.closing.store(true, Ordering::SeqCst);
+        self.signal.notify();
+        cluster.leave(self.slot);
+    }
+}
+
 /// The workers an agent started, and, in a worker, its link to its parent
 /// and its implicit port.
 #[derive(Default)]
@@ -153,16 +163,27 @@ impl WorkerLinks {
 
     /// Waits for the threads of the workers this agent started (once the
     /// run is idle they are ending: their spec-step counts then reach
-    /// `--coverage`). Not after a timeout, when a worker may never end.
+    /// `--coverage`). Not after a timeout, when a worker may never end, and
+    /// not for a worker that was terminated or closed itself: it may be
+    /// stuck in a script that never returns.
     pub fn join_children(&self) {
         let threads: Vec<_> = self
             .children
             .borrow_mut()
             .values_mut()
+            .filter(|c| !c.closing.load(Ordering::SeqCst))
             .filter_map(|c| c.thread.take())
             .collect();
         for thread in threads {
             let _ = thread.join();
+        }
+    }
+
+    /// Stops every worker this agent started, at its next turn (the agent
+    /// itself is ending).
+    pub fn terminate_children(&self, cluster: &super::cluster::Cluster) {
+        for child in self.children.borrow().values() {
+            child.stop(cluster);
         }
     }
 
@@ -422,16 +443,8 @@ fn worker_post_message(this: &JsValue, args: &[JsValue], context: &mut Context) 
 fn terminate(this: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let (_, id, outside) = this_worker(this)?;
     let event_loop = event_loop(context)?;
-    let child = event_loop
-        .workers
-        .children
-        .borrow()
-        .get(&id)
-        .map(|c| (c.closing.clone(), c.signal.clone(), c.slot));
-    if let Some((closing, signal, slot)) = child {
-        closing.store(true, Ordering::SeqCst);
-        signal.notify();
-        event_loop.cluster.leave(slot);
+    if let Some(child) = event_loop.workers.children.borrow().get(&id) {
+        child.stop(&event_loop.cluster);
     }
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     event_loop.messaging.close(&mut realm, outside);

@@ -119,8 +119,12 @@ pub(super) fn run_worker(setup: Setup) {
         }),
     });
     let stop = agent.run(cluster.deadline());
-    if stop == super::event_loop::Stop::Idle {
+    if stop == super::event_loop::Stop::Idle && cluster.stopped() {
         event_loop.workers.join_children();
+    } else {
+        // The worker closed itself (or timed out): its own workers end
+        // with it, and are not waited for.
+        event_loop.workers.terminate_children(&cluster);
     }
     event_loop.messaging.shut_down();
     // A worker the deadline stopped still counts as running: the run ends
