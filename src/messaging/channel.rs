@@ -10,7 +10,7 @@ use super::queue::{Channel, PortEnd};
 use super::state::Messaging;
 use crate::ecmascript::{Realm, Value};
 use crate::spec::step;
-use crate::structured::{CloneError, structured_serialize_with_transfer};
+use crate::structured::{CloneError, PlatformObjects, structured_serialize_with_transfer};
 use std::hash::Hash;
 
 /// What `postMessage` did, when it did not throw.
@@ -119,10 +119,26 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         message: &Value<O>,
         transfer: &[O],
     ) -> Result<PostOutcome, CloneError<O>> {
+        self.post_message_in(realm, &mut self.platform_objects(), port, message, transfer)
+    }
+
+    /// [`post_message`](Self::post_message), serializing with `host` as
+    /// the platform-object host: an engine whose own platform objects are
+    /// serializable too (a DOMException) passes a host that answers for
+    /// them and hands MessagePorts to this agent's
+    /// [`platform_objects`](Self::platform_objects).
+    pub fn post_message_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
+        &self,
+        realm: &mut R,
+        host: &mut H,
+        port: PortId,
+        message: &Value<O>,
+        transfer: &[O],
+    ) -> Result<PostOutcome, CloneError<O>> {
         step!("dom-messageport-postmessage/1"); // the entangled port, if any
         step!("dom-messageport-postmessage/2"); // options carry the transfer list
         step!("dom-messageport-postmessage/3");
-        self.post_message_steps(realm, port, message, transfer)
+        self.post_message_steps(realm, host, port, message, transfer)
     }
 
     /// `postMessage(message, { transfer })`.
@@ -135,9 +151,22 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         message: &Value<O>,
         transfer: &[O],
     ) -> Result<PostOutcome, CloneError<O>> {
+        self.post_message_with_options_in(realm, &mut self.platform_objects(), port, message, transfer)
+    }
+
+    /// [`post_message_with_options`](Self::post_message_with_options), with
+    /// `host` as in [`post_message_in`](Self::post_message_in).
+    pub fn post_message_with_options_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
+        &self,
+        realm: &mut R,
+        host: &mut H,
+        port: PortId,
+        message: &Value<O>,
+        transfer: &[O],
+    ) -> Result<PostOutcome, CloneError<O>> {
         step!("dom-messageport-postmessage-options/1"); // the entangled port, if any
         step!("dom-messageport-postmessage-options/2");
-        self.post_message_steps(realm, port, message, transfer)
+        self.post_message_steps(realm, host, port, message, transfer)
     }
 
     /// The message port post message steps. The target port is this port's
@@ -145,9 +174,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// loop, or in flight.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#message-port-post-message-steps>
-    fn post_message_steps<R: Realm<Object = O>>(
+    fn post_message_steps<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,
+        host: &mut H,
         source_port: PortId,
         message: &Value<O>,
         transfer: &[O],
@@ -178,8 +208,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
                 .any(|o| self.port_of(o).and_then(|p| self.end_of(p)).as_ref() == Some(target))
         });
         step!("message-port-post-message-steps/5"); // serialize now; errors reach the caller
-        let result =
-            structured_serialize_with_transfer(realm, &mut self.platform_objects(), message, transfer)?;
+        let result = structured_serialize_with_transfer(realm, host, message, transfer)?;
         step!("message-port-post-message-steps/6"); // no target, or doomed: nothing is sent
         let Some(target) = target else {
             return Ok(PostOutcome::NoTargetPort);

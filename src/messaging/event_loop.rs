@@ -12,7 +12,7 @@ use super::sync::lock;
 use crate::ecmascript::{ObjectId, Realm, Value};
 use crate::spec::step;
 use crate::structured::{
-    CloneError, DeserializeWithTransferResult, SerializeWithTransferResult,
+    CloneError, DeserializeWithTransferResult, PlatformObjects, SerializeWithTransferResult,
     structured_deserialize_with_transfer,
 };
 use std::hash::Hash;
@@ -78,6 +78,17 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// engine fires it at the target's listeners. No author code runs in
     /// here.
     pub fn run_next_task<R: Realm<Object = O>>(&self, realm: &mut R) -> Option<DispatchedEvent<O>> {
+        self.run_next_task_in(realm, &mut self.platform_objects())
+    }
+
+    /// [`run_next_task`](Self::run_next_task), deserializing with `host` as
+    /// the platform-object host (see
+    /// [`post_message_in`](Self::post_message_in)).
+    pub fn run_next_task_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
+        &self,
+        realm: &mut R,
+        host: &mut H,
+    ) -> Option<DispatchedEvent<O>> {
         let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
         let best_port = self
             .table()
@@ -86,16 +97,21 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             .filter_map(|(id, p)| Some((p.end.as_ref()?.next_ready()?, *id)))
             .min();
         match (best_port, global_seq) {
-            (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, port),
+            (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, host, port),
             (_, Some(_)) => {
                 let task = lock(self.global_tasks()).pop_front()?;
-                Some(self.dispatch_global_message(realm, task.message))
+                Some(self.dispatch_global_message(realm, host, task.message))
             }
             _ => None,
         }
     }
 
-    fn run_port_task<R: Realm<Object = O>>(&self, realm: &mut R, port: PortId) -> Option<DispatchedEvent<O>> {
+    fn run_port_task<R: Realm<Object = O>, H: PlatformObjects<R>>(
+        &self,
+        realm: &mut R,
+        host: &mut H,
+        port: PortId,
+    ) -> Option<DispatchedEvent<O>> {
         let end = self.port(port)?.end.clone()?;
         let task = end.take_next()?;
         if !end.has_been_shipped() {
@@ -105,15 +121,16 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             NextTask::Close => {
                 Some(self.event(EventTarget::Port(port), EventType::Close, None, Vec::new(), None))
             }
-            NextTask::Message(task) => Some(self.dispatch_port_message(realm, port, task.message)),
+            NextTask::Message(task) => Some(self.dispatch_port_message(realm, host, port, task.message)),
         }
     }
 
     /// The task the post message steps queued (their step 7), run now by the
     /// event loop that holds the port the queue ended up with.
-    fn dispatch_port_message<R: Realm<Object = O>>(
+    fn dispatch_port_message<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,
+        host: &mut H,
         port: PortId,
         message: SerializeWithTransferResult,
     ) -> DispatchedEvent<O> {
@@ -121,7 +138,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         step!("message-port-post-message-steps/7.2"); // its message event target is itself
         step!("message-port-post-message-steps/7.3"); // and its realm is the target realm
         step!("message-port-post-message-steps/7.4"); // deserialize; failure is a messageerror
-        let record = match self.deserialize(realm, message) {
+        let record = match self.deserialize(realm, host, message) {
             Ok(record) => record,
             Err(error) => return self.message_error(EventTarget::Port(port), error),
         };
@@ -144,12 +161,13 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// it deserializes the message the same way and fires `message` (or
     /// `messageerror`) at the global scope, but it is not the port post
     /// message steps' task, so none of their steps is marked.
-    fn dispatch_global_message<R: Realm<Object = O>>(
+    fn dispatch_global_message<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,
+        host: &mut H,
         message: SerializeWithTransferResult,
     ) -> DispatchedEvent<O> {
-        match self.deserialize(realm, message) {
+        match self.deserialize(realm, host, message) {
             Ok(record) => {
                 let new_ports = self.new_ports(&record.transferred_values);
                 self.event(
@@ -167,13 +185,14 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// StructuredDeserializeWithTransfer into this agent's realm. Ports
     /// received before a failure are in no event: no script can ever reach
     /// them, so they may be collected.
-    fn deserialize<R: Realm<Object = O>>(
+    fn deserialize<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,
+        host: &mut H,
         message: SerializeWithTransferResult,
     ) -> Result<DeserializeWithTransferResult<O>, CloneError<O>> {
         self.table_mut().received.clear();
-        let result = structured_deserialize_with_transfer(realm, &mut self.platform_objects(), message);
+        let result = structured_deserialize_with_transfer(realm, host, message);
         if result.is_err() {
             let received = std::mem::take(&mut self.table_mut().received);
             for port in received {

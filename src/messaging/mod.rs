@@ -55,6 +55,13 @@
 //! | `worker.postMessage(v, transfer)` | [`Messaging::post_to_global`] with the worker's [`GlobalPort`] |
 //! | `structuredClone(v, {transfer})` | `structured_clone(realm, &mut messaging.platform_objects(), v, transfer)` |
 //!
+//! The engine's own serializable platform objects (a DOMException) cross
+//! ports too when it passes a host of its own that answers for them and
+//! hands MessagePorts to [`Messaging::platform_objects`]:
+//! [`Messaging::post_message_in`], [`Messaging::post_message_with_options_in`],
+//! [`Messaging::post_to_global_in`] and, on the receiving side,
+//! [`Messaging::run_next_task_in`].
+//!
 //! The engine keeps listeners and handlers' functions itself; the calls above
 //! tell the messaging state what the standard needs to know of them.
 //!

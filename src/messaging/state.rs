@@ -9,7 +9,9 @@ use super::queue::{PortEnd, Signal, TaskClock};
 use super::sync::{Arc, Mutex, lock};
 use crate::ecmascript::{ObjectId, Realm, Value};
 use crate::spec::step;
-use crate::structured::{CloneError, SerializeWithTransferResult, structured_serialize_with_transfer};
+use crate::structured::{
+    CloneError, PlatformObjects, SerializeWithTransferResult, structured_serialize_with_transfer,
+};
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::VecDeque;
 use std::fmt;
@@ -264,8 +266,20 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         message: &Value<O>,
         transfer: &[O],
     ) -> Result<(), CloneError<O>> {
-        let result =
-            structured_serialize_with_transfer(realm, &mut self.platform_objects(), message, transfer)?;
+        self.post_to_global_in(realm, &mut self.platform_objects(), to, message, transfer)
+    }
+
+    /// [`post_to_global`](Self::post_to_global), serializing with `host`
+    /// (see [`post_message_in`](Self::post_message_in)).
+    pub fn post_to_global_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
+        &self,
+        realm: &mut R,
+        host: &mut H,
+        to: &GlobalPort,
+        message: &Value<O>,
+        transfer: &[O],
+    ) -> Result<(), CloneError<O>> {
+        let result = structured_serialize_with_transfer(realm, host, message, transfer)?;
         to.deliver(result);
         Ok(())
     }

@@ -12,15 +12,18 @@ Usage: webmessaging js FILE.js [MORE.js ...] [--trace] [--coverage] [--timeout S
 
 Runs the files as classic scripts in one agent of the Boa JavaScript engine,
 in order (like <script> elements of one page), with the reference's
-structuredClone, DOMException, EventTarget, Event, timers, queueMicrotask and
-console installed, then runs the agent's event loop until it is idle (no
-task, no microtask, no timer) or the timeout passes. A file that loads
+structuredClone, MessageChannel, MessagePort, MessageEvent, Worker (each
+worker on its own thread), DOMException, EventTarget, Event, timers,
+queueMicrotask and console installed, then runs the event loops until the
+run is idle (no agent has a task, a microtask, a timer or a message it
+could receive now) or the timeout passes. A file that loads
 testharness.js runs as a testharness test: failing tests are printed with
 their messages, then 'N passed, M failed'. Exits non-zero on an uncaught
 exception, a failing or unfinished test, or the timeout.
 
 Options:
-  --trace          print each structuredClone call's spec steps on standard error
+  --trace          print the spec steps of each structuredClone and
+                   postMessage call on standard error
   --coverage       after the run, print which catalogued spec steps ran
   --timeout SECS   stop after SECS seconds (default 30)
   --help           print this help

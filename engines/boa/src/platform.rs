@@ -1,6 +1,6 @@
 //! Platform objects in a Boa realm: the native data behind every object
 //! whose interface a Web IDL specification defines (`EventTarget`, `Event`,
-//! `DOMException`, and later `MessagePort`), and behind the platform objects
+//! `DOMException`, `MessagePort`, `Worker`, ...), and behind the platform objects
 //! of the graph notation.
 //!
 //! The reference's [`Realm`](webmessaging::ecmascript::Realm) asks of a
@@ -33,6 +33,26 @@ pub enum PlatformState {
     None,
     /// An `Event` (or `ErrorEvent`).
     Event(Box<EventState>),
+    /// A `MessageChannel`: its two ports.
+    MessageChannel {
+        /// `port1`
+        port1: JsObject,
+        /// `port2`
+        port2: JsObject,
+        /// The two ports' numbers in the agent's port table.
+        #[unsafe_ignore_trace]
+        ports: (u64, u64),
+    },
+    /// A `Worker`: its number among the agent's workers, and the outside
+    /// port of its implicit channel (by its number in the port table).
+    Worker {
+        /// The worker's number.
+        #[unsafe_ignore_trace]
+        id: u64,
+        /// The outside port.
+        #[unsafe_ignore_trace]
+        outside: u64,
+    },
     /// A `DOMException`: its name and message.
     DomException {
         /// The `name` attribute.
@@ -58,6 +78,13 @@ impl PlatformObject {
             listeners: None,
             state,
         }
+    }
+
+    /// A `MessagePort`: an event target with [[Detached]] (false at first).
+    pub fn message_port() -> Self {
+        let mut port = PlatformObject::event_target(webmessaging::messaging::MESSAGE_PORT);
+        port.detached = Some(false);
+        port
     }
 
     /// An `EventTarget` (an object of `interface`, which inherits from it).

@@ -1,5 +1,8 @@
-//! The JavaScript tests of `tests/js/structured-clone/` and the runner's
-//! behaviour on bad input, through the `webmessaging-js` binary.
+//! The JavaScript tests of `tests/js/structured-clone/` and
+//! `tests/js/channel-messaging/` and the runner's behaviour on bad input,
+//! through the `webmessaging-js` binary. The channel-messaging files start
+//! Workers: those runs have agents on real threads, shipping ports between
+//! their event loops.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -49,9 +52,13 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn js_files(suffix: &str) -> Vec<PathBuf> {
-    let dir = repo().join("tests/js/structured-clone");
+    js_files_in("tests/js/structured-clone", suffix)
+}
+
+fn js_files_in(folder: &str, suffix: &str) -> Vec<PathBuf> {
+    let dir = repo().join(folder);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/js/structured-clone exists")
+        .unwrap_or_else(|e| panic!("{folder}: {e}"))
         .map(|e| e.expect("a directory entry").path())
         .filter(|p| p.to_string_lossy().ends_with(suffix))
         .collect();
@@ -60,11 +67,15 @@ fn js_files(suffix: &str) -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn every_testharness_file_passes() {
+/// Runs each file after testharness.js and `prelude` and checks that every
+/// test passed.
+fn assert_testharness_files_pass(files: Vec<PathBuf>, prelude: &[PathBuf]) {
     let harness = testharness();
-    for file in js_files(".any.js") {
-        let output = run(&[&harness, &file], &[]);
+    for file in files {
+        let mut args: Vec<&Path> = vec![&harness];
+        args.extend(prelude.iter().map(PathBuf::as_path));
+        args.push(&file);
+        let output = run(&args, &[]);
         let stdout = text(&output.stdout);
         let last = stdout.lines().last().unwrap_or_default().to_owned();
         let (passed, failed) = last
@@ -83,6 +94,117 @@ fn every_testharness_file_passes() {
             text(&output.stderr)
         );
     }
+}
+
+#[test]
+fn every_testharness_file_passes() {
+    assert_testharness_files_pass(js_files(".any.js"), &[]);
+}
+
+/// Channel messaging, with workers on their own threads: every file
+/// passes, run after run (each run interleaves the threads afresh).
+#[test]
+fn every_channel_messaging_file_passes() {
+    let helper = repo().join("tests/js/channel-messaging/resources/after-earlier-messages.js");
+    for _ in 0..3 {
+        assert_testharness_files_pass(
+            js_files_in("tests/js/channel-messaging", ".any.js"),
+            std::slice::from_ref(&helper),
+        );
+    }
+}
+
+/// The example of the top-level README prints what the README says.
+#[test]
+fn the_readme_example_prints_its_session() {
+    let dir = repo().join("tests/js/channel-messaging");
+    let output = run(&[&dir.join("ping-pong.plain.js")], &[]);
+    let expected = std::fs::read_to_string(dir.join("ping-pong.expected")).expect("ping-pong.expected");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), expected);
+}
+
+/// `--coverage` counts the steps run on the workers' threads too: in the
+/// README example only the worker receives ports.
+#[test]
+fn coverage_counts_the_steps_workers_ran() {
+    let file = repo().join("tests/js/channel-messaging/ping-pong.plain.js");
+    let output = run(&[&file], &["--coverage"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for (algorithm, count) in [
+        ("transferMessagePort-receiving", "3 / 3"),
+        ("message-port-post-message-steps", "14 / 14"),
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(algorithm) && l.contains(count)),
+            "{algorithm} {count}:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_worker_script_that_cannot_be_loaded_fails_the_run_unless_listened_for() {
+    let output = run(&[&fixture("missing-worker.js")], &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the worker script") && stderr.contains("no-such-worker.js could not be loaded"),
+        "{stderr}"
+    );
+    assert_eq!(text(&output.stdout), "the constructor returned\n");
+}
+
+/// Runs `fixture`, which starts a worker that fails, and checks that the
+/// run failed with each of `expected` in what it printed.
+fn assert_worker_failure(fixture_name: &str, expected: &[&str]) {
+    let output = run(&[&fixture(fixture_name)], &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    for needle in ["Uncaught (in worker "].iter().chain(expected) {
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+}
+
+#[test]
+fn an_exception_a_worker_does_not_handle_fails_the_run() {
+    assert_worker_failure(
+        "worker-throws.js",
+        &["RangeError: the worker script failed", "throws.js:3:"],
+    );
+}
+
+#[test]
+fn an_engine_error_in_a_worker_fails_the_run() {
+    assert_worker_failure("worker-too-deep.js", &["RuntimeLimitError"]);
+}
+
+#[test]
+fn the_timeout_stops_a_worker_that_never_ends() {
+    let output = run(&[&fixture("endless-worker.js")], &["--timeout", "0.5"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 worker(s) still running"), "{stderr}");
+}
+
+#[test]
+fn terminated_and_closed_workers_do_not_keep_the_run_going() {
+    let output = run(&[&fixture("terminate-spinning.js")], &["--timeout", "20"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("terminated the spinning worker\n"), "{stdout}");
+    assert!(stdout.contains("the closing worker said: closing\n"), "{stdout}");
+}
+
+#[test]
+fn a_run_whose_workers_only_wait_goes_idle() {
+    // The worker and its parent hold entangled, started ports and the
+    // worker's onmessage is set, but nothing is queued: the run is idle.
+    let output = run(&[&fixture("waiting-worker.js")], &["--timeout", "20"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "the worker sent its port\n");
 }
 
 #[test]
@@ -192,6 +314,16 @@ fn an_error_event_listener_can_handle_an_exception() {
     assert_eq!(
         text(&output.stdout),
         "handled: Uncaught Error: thrown in a timer true true true\n"
+    );
+}
+
+#[test]
+fn the_global_onerror_handler_can_handle_an_exception() {
+    let output = run(&[&fixture("handled-by-onerror.js")], &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "onerror: Uncaught RangeError: thrown in a timer true 7 true\n"
     );
 }
 

@@ -399,7 +399,9 @@ impl Printer<'_> {
                 PlatformState::Event(event) => {
                     Some(format!("{} {{ type: {} }}", data.interface, quoted(&event.kind)))
                 }
-                PlatformState::None => None,
+                PlatformState::None | PlatformState::MessageChannel { .. } | PlatformState::Worker { .. } => {
+                    None
+                }
             };
             (data.interface.clone(), summary)
         };

@@ -103,6 +103,8 @@ pub enum EventExtra {
         /// `reason`
         reason: JsValue,
     },
+    /// `MessageEvent`: data, origin, lastEventId, source, ports.
+    Message(Box<super::message_event::MessageFields>),
 }
 
 impl EventState {
@@ -135,6 +137,7 @@ fn interface_of(state: &EventState) -> &'static str {
         EventExtra::None => "Event",
         EventExtra::Error { .. } => "ErrorEvent",
         EventExtra::PromiseRejection { .. } => "PromiseRejectionEvent",
+        EventExtra::Message(_) => "MessageEvent",
     }
 }
 
@@ -167,7 +170,11 @@ pub fn with_event<T>(this: &JsValue, f: impl FnOnce(&mut EventState) -> T) -> Js
 
 /// Reads the `EventInit` members (in lexicographic order, as Web IDL
 /// converts a dictionary) into `state`.
-fn event_init(state: &mut EventState, init: &Option<JsObject>, context: &mut Context) -> JsResult<()> {
+pub(crate) fn event_init(
+    state: &mut EventState,
+    init: &Option<JsObject>,
+    context: &mut Context,
+) -> JsResult<()> {
     state.bubbles = member(init, "bubbles", context)?.to_boolean();
     state.cancelable = member(init, "cancelable", context)?.to_boolean();
     state.composed = member(init, "composed", context)?.to_boolean();
@@ -177,7 +184,7 @@ fn event_init(state: &mut EventState, init: &Option<JsObject>, context: &mut Con
 /// The constructor steps all event interfaces share: the prototype, the
 /// type, and the `EventInit` members read into a new state; also returns
 /// the init dictionary for the subclass's own members.
-fn construct_event(
+pub(crate) fn construct_event(
     new_target: &JsValue,
     args: &[JsValue],
     interface: &str,
@@ -350,21 +357,24 @@ fn init_event(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResu
     let bubbles = args.get(1).is_some_and(JsValue::to_boolean);
     let cancelable = args.get(2).is_some_and(JsValue::to_boolean);
     with_event(this, |e| {
-        if e.dispatching {
-            return;
+        if !e.dispatching {
+            initialize(e, kind, bubbles, cancelable);
         }
-        // DOM "initialize": flags reset, attributes set.
-        e.initialized = true;
-        e.stop_propagation = false;
-        e.stop_immediate_propagation = false;
-        e.canceled = false;
-        e.is_trusted = false;
-        e.target = None;
-        e.kind = kind;
-        e.bubbles = bubbles;
-        e.cancelable = cancelable;
     })?;
     Ok(JsValue::undefined())
+}
+
+/// DOM "initialize" an event: flags reset, attributes set.
+pub(crate) fn initialize(e: &mut EventState, kind: JsString, bubbles: bool, cancelable: bool) {
+    e.initialized = true;
+    e.stop_propagation = false;
+    e.stop_immediate_propagation = false;
+    e.canceled = false;
+    e.is_trusted = false;
+    e.target = None;
+    e.kind = kind;
+    e.bubbles = bubbles;
+    e.cancelable = cancelable;
 }
 
 fn error_field(this: &JsValue, read: impl FnOnce(&EventExtra) -> Option<JsValue>) -> JsResult<JsValue> {

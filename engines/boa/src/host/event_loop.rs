@@ -6,19 +6,30 @@
 //!
 //! It is also Boa's [`JobExecutor`]: Promise jobs (HostEnqueuePromiseJob)
 //! are microtasks. Other task sources (a port message queue, a worker's
-//! messages) queue [`Task`]s through [`EventLoop::queue_task`], and the
-//! one place the loop waits ([`EventLoop::wait_until`]) is where a later
-//! cross-thread source will wake it.
+//! messages) queue [`Task`]s through [`EventLoop::queue_task`]. The agent's
+//! messaging state (its MessagePorts, on the library's generic messaging
+//! core) is a second task source: each turn takes the oldest task of the
+//! two, by the sequence numbers of the run's shared
+//! [`TaskClock`](webmessaging::messaging::queue::TaskClock). The one place
+//! the loop waits ([`EventLoop::wait_until`]) sleeps on the agent's
+//! [`Signal`], which every other thread notifies when it adds a task for
+//! this agent (a message to one of its ports, a worker's notice).
 
-use crate::realm::AgentSettings;
+use super::cluster::Cluster;
+use super::worker::WorkerLinks;
+use crate::realm::{AgentSettings, Object};
 use boa_engine::job::{Job, JobExecutor, NativeAsyncJob, PromiseJob};
 use boa_engine::{Context, JsError, JsObject, JsResult, JsString, JsValue};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
+use webmessaging::messaging::Messaging;
+use webmessaging::messaging::queue::{Signal, TaskClock};
 
 /// The steps of a task.
 pub type TaskSteps = Box<dyn FnOnce(&mut Context) -> JsResult<()>>;
@@ -32,6 +43,8 @@ pub enum TaskSource {
     Timer,
     /// A task queued by the host for another reason (e.g. an error report).
     Host,
+    /// A worker's notice to its parent (a load failure, an error).
+    Worker,
 }
 
 /// A task: its source, a description (for traces and errors), its steps.
@@ -80,7 +93,8 @@ struct Timers {
 /// Why [`EventLoop::run`] stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
-    /// Nothing left to do: no task queued, no microtask, no timer armed.
+    /// Nothing left to do in the whole run (see `cluster.rs` for the
+    /// rule), or the agent closed.
     Idle,
     /// The deadline passed with work still pending.
     Timeout,
@@ -88,7 +102,8 @@ pub enum Stop {
 
 /// One agent's event loop.
 pub struct EventLoop {
-    tasks: RefCell<VecDeque<Task>>,
+    /// Tasks with their sequence numbers (from the run's task clock).
+    tasks: RefCell<VecDeque<(u64, Task)>>,
     microtasks: RefCell<VecDeque<Microtask>>,
     timers: RefCell<Timers>,
     /// When the agent began (the time origin of `Event.timeStamp`).
@@ -109,12 +124,46 @@ pub struct EventLoop {
     /// Promises rejected without a handler since the last notification
     /// (HTML's "about-to-be-notified rejected promises list").
     rejected: RefCell<Vec<JsObject>>,
+    /// The agent's messaging state: its MessagePorts and the messages for
+    /// its global scope (the library's generic messaging core).
+    pub messaging: Messaging<Object>,
+    /// The run's task clock (shared by every agent of the run).
+    clock: Arc<TaskClock>,
+    /// What wakes this agent's loop.
+    signal: Arc<Signal>,
+    /// The agents of the run, for the idle rule.
+    pub cluster: Arc<Cluster>,
+    /// This agent's slot in `cluster`.
+    pub slot: usize,
+    /// Set when the agent is to stop (a worker's `close()` or
+    /// `terminate()`): its loop runs no further task.
+    pub closing: Arc<AtomicBool>,
+    /// Workers this agent started, and its own parent if it is a worker.
+    pub workers: WorkerLinks,
 }
 
 impl EventLoop {
-    /// A new event loop for an agent with `settings`.
-    pub fn new(settings: AgentSettings) -> Self {
+    /// A new event loop for an agent with `settings` and messaging state
+    /// `messaging`, one of the agents of `cluster` (the main agent joins
+    /// here; a worker was joined by its parent, in `slot`).
+    pub fn new(
+        settings: AgentSettings,
+        messaging: Messaging<Object>,
+        cluster: Arc<Cluster>,
+        slot: Option<usize>,
+        workers: WorkerLinks,
+        closing: Arc<AtomicBool>,
+    ) -> Self {
+        let signal = messaging.signal();
+        let slot = slot.unwrap_or_else(|| cluster.join(signal.clone()));
         EventLoop {
+            clock: messaging.clock(),
+            signal,
+            messaging,
+            cluster,
+            slot,
+            closing,
+            workers,
             settings,
             trace: Cell::new(false),
             rejected: RefCell::default(),
@@ -173,7 +222,13 @@ impl EventLoop {
 
     /// Queues a task (HTML "queue a task").
     pub fn queue_task(&self, task: Task) {
-        self.tasks.borrow_mut().push_back(task);
+        let seq = self.clock.tick();
+        self.tasks.borrow_mut().push_back((seq, task));
+    }
+
+    /// The signal that wakes this agent's loop.
+    pub fn signal(&self) -> Arc<Signal> {
+        self.signal.clone()
     }
 
     /// Queues a `queueMicrotask` callback.
@@ -223,42 +278,71 @@ impl EventLoop {
         }
     }
 
-    /// Runs the event loop until it is idle or `deadline` passes.
+    /// Runs the event loop until the run is idle (the rule in
+    /// `cluster.rs`), the agent closes, or `deadline` passes.
+    ///
+    /// Each turn takes the oldest ready task of the agent's task sources:
+    /// the host's queue (scripts, timers, workers' notices) and the
+    /// messaging state (port message queues, the global scope's messages),
+    /// then performs a microtask checkpoint.
     pub fn run(&self, context: &mut Context, deadline: Option<Instant>) -> Stop {
         loop {
+            if self.cluster.stopped() || self.closing.load(Ordering::SeqCst) {
+                return Stop::Idle;
+            }
+            // First, so that a task another thread adds meanwhile wakes us.
+            let seen = self.signal.generation();
+            super::worker::take_notices(self);
             self.queue_due_timers();
-            let next = self.tasks.borrow_mut().pop_front();
-            if let Some(task) = next {
+            let host = self.tasks.borrow().front().map(|(seq, _)| *seq);
+            let messaging = self.messaging.next_ready();
+            let host_first = match (host, messaging) {
+                (Some(h), Some(m)) => Some(h < m),
+                (Some(_), None) => Some(true),
+                (None, Some(_)) => Some(false),
+                (None, None) => None,
+            };
+            if let Some(host_first) = host_first {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
-                    self.tasks.borrow_mut().push_front(task);
                     return Stop::Timeout;
                 }
                 self.tasks_run.set(self.tasks_run.get() + 1);
-                if let Err(error) = (task.steps)(context) {
+                let result = if host_first {
+                    let next = self.tasks.borrow_mut().pop_front();
+                    next.map_or(Ok(()), |(_, task)| (task.steps)(context))
+                } else {
+                    super::message_port::run_messaging_task(self, context)
+                };
+                if let Err(error) = result {
                     crate::host::report::report_exception(context, error);
                 }
                 self.perform_microtask_checkpoint(context);
                 continue;
             }
             let next_due = self.timers.borrow().due.keys().next().map(|(at, _)| *at);
-            match next_due {
-                None => return Stop::Idle,
-                Some(at) => {
-                    if deadline.is_some_and(|d| at > d) {
-                        self.wait_until(deadline.unwrap_or(at));
-                        return Stop::Timeout;
-                    }
-                    self.wait_until(at);
-                }
+            if next_due.is_none() && self.cluster.idle(self.slot, seen) {
+                return Stop::Idle;
             }
+            let wake = match (next_due, deadline) {
+                (Some(at), Some(d)) => at.min(d),
+                (at, d) => at
+                    .or(d)
+                    .unwrap_or_else(|| Instant::now() + Duration::from_secs(1)),
+            };
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Stop::Timeout;
+            }
+            self.wait_until(seen, wake);
+            self.cluster.busy(self.slot);
         }
     }
 
-    /// Blocks the agent until `at` (the only place the loop waits).
-    pub fn wait_until(&self, at: Instant) {
+    /// Blocks the agent until `at`, or until another thread adds a task for
+    /// it (its signal moves past `seen`): the only place the loop waits.
+    pub fn wait_until(&self, seen: u64, at: Instant) {
         let now = Instant::now();
         if at > now {
-            std::thread::sleep(at - now);
+            self.signal.wait_for_change(seen, at - now);
         }
     }
 

@@ -33,6 +33,18 @@ pub struct Listener {
     /// `once`
     #[unsafe_ignore_trace]
     once: bool,
+    /// Whether this is the listener of an event handler (`onmessage`...):
+    /// its callback is then the handler's current value.
+    #[unsafe_ignore_trace]
+    handler: bool,
+}
+
+/// An event handler: its event type and its value (HTML "event handler").
+#[derive(Debug, Clone, Trace, Finalize)]
+struct Handler {
+    #[unsafe_ignore_trace]
+    kind: JsString,
+    value: JsObject,
 }
 
 /// An event target's event listener list.
@@ -41,6 +53,8 @@ pub struct Listeners {
     list: Vec<Listener>,
     #[unsafe_ignore_trace]
     next_id: u64,
+    /// The event handlers whose value is not null.
+    handlers: Vec<Handler>,
 }
 
 impl Listeners {
@@ -61,6 +75,7 @@ impl Listeners {
             capture,
             passive,
             once,
+            handler: false,
         });
     }
 
@@ -77,6 +92,44 @@ impl Listeners {
 
     fn remove_id(&mut self, id: u64) {
         self.list.retain(|l| l.id != id);
+    }
+
+    /// The value of the event handler for `kind` (null: `None`).
+    fn handler(&self, kind: &JsString) -> Option<JsObject> {
+        self.handlers
+            .iter()
+            .find(|h| h.kind == *kind)
+            .map(|h| h.value.clone())
+    }
+
+    /// Sets the event handler for `kind` (HTML "event handler IDL
+    /// attributes", setter): a new non-null value activates it (its
+    /// listener joins the list now, after those already there); null
+    /// deactivates it (its listener leaves the list).
+    fn set_handler(&mut self, kind: JsString, value: Option<JsObject>) {
+        match value {
+            Some(value) => {
+                if let Some(h) = self.handlers.iter_mut().find(|h| h.kind == kind) {
+                    h.value = value;
+                    return;
+                }
+                self.next_id += 1;
+                self.list.push(Listener {
+                    id: self.next_id,
+                    kind: kind.clone(),
+                    callback: value.clone(),
+                    capture: false,
+                    passive: false,
+                    once: false,
+                    handler: true,
+                });
+                self.handlers.push(Handler { kind, value });
+            }
+            None => {
+                self.handlers.retain(|h| h.kind != kind);
+                self.list.retain(|l| !(l.handler && l.kind == kind));
+            }
+        }
     }
 
     /// Number of listeners for `kind`.
@@ -96,7 +149,7 @@ fn with_listeners<T>(target: &JsObject, f: impl FnOnce(&mut Listeners) -> T) -> 
 /// EventTarget, and Web IDL gives operations of the global's interfaces the
 /// global object when they are called without a receiver
 /// (`addEventListener(...)` at top level).
-fn this_target(this: &JsValue, context: &Context) -> JsResult<JsObject> {
+pub fn this_target(this: &JsValue, context: &Context) -> JsResult<JsObject> {
     if this.is_null_or_undefined() {
         return this_platform(&context.global_object().into(), "EventTarget", |p| {
             p.listeners.is_some()
@@ -237,13 +290,17 @@ pub fn dispatch(context: &mut Context, target: &JsObject, event: &JsObject) -> b
 }
 
 /// DOM "call a user object's operation": the callback itself, or its
-/// `handleEvent` method.
+/// `handleEvent` method. An event handler's listener calls the handler's
+/// current value (HTML "the event handler processing algorithm").
 fn call_listener(
     context: &mut Context,
     listener: &Listener,
     target: &JsObject,
     event: &JsValue,
 ) -> Result<(), JsError> {
+    if listener.handler {
+        return call_event_handler(context, listener, target, event);
+    }
     if listener.callback.is_callable() {
         listener.callback.call(
             &JsValue::new(target.clone()),
@@ -262,6 +319,119 @@ fn call_listener(
         context,
     )?;
     Ok(())
+}
+
+/// HTML "the event handler processing algorithm", for a target without
+/// special return-value rules but the `error` event at a global object:
+/// a handler returning false cancels the event (true for an `error`
+/// handler of a global object).
+fn call_event_handler(
+    context: &mut Context,
+    listener: &Listener,
+    target: &JsObject,
+    event: &JsValue,
+) -> Result<(), JsError> {
+    let Some(callback) = with_listeners(target, |l| l.handler(&listener.kind)).flatten() else {
+        return Ok(());
+    };
+    if !callback.is_callable() {
+        return Err(type_error("the event handler is not callable"));
+    }
+    let is_global = JsObject::equals(target, &context.global_object());
+    // A global object's `onerror` is an OnErrorEventHandler: an ErrorEvent
+    // reaches it as (message, source, lineno, colno, error).
+    let error_arguments = if is_global && listener.kind == js_string!("error") {
+        with_event(event, |e| match &e.extra {
+            super::event::EventExtra::Error {
+                message,
+                filename,
+                lineno,
+                colno,
+                error,
+            } => Some(vec![
+                JsValue::new(message.clone()),
+                JsValue::new(filename.clone()),
+                JsValue::new(*lineno),
+                JsValue::new(*colno),
+                error.clone(),
+            ]),
+            _ => None,
+        })?
+    } else {
+        None
+    };
+    let arguments = error_arguments.unwrap_or_else(|| vec![event.clone()]);
+    let returned = callback.call(&JsValue::new(target.clone()), &arguments, context)?;
+    let cancel = if is_global && listener.kind == js_string!("error") {
+        returned.as_boolean() == Some(true)
+    } else {
+        returned.as_boolean() == Some(false)
+    };
+    if cancel {
+        with_event(event, |e| {
+            if e.cancelable && !e.in_passive_listener {
+                e.canceled = true;
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// The value of `target`'s event handler for `kind`, or null.
+pub fn get_event_handler(target: &JsObject, kind: &str) -> JsValue {
+    with_listeners(target, |l| l.handler(&js_string!(kind)))
+        .flatten()
+        .map_or_else(JsValue::null, JsValue::new)
+}
+
+/// Sets `target`'s event handler for `kind` from a script's value: an
+/// object is kept, anything else is null (`EventHandler` is
+/// [LegacyTreatNonObjectAsNull]).
+pub fn set_event_handler(target: &JsObject, kind: &str, value: &JsValue) {
+    let value = value.as_object();
+    with_listeners(target, |l| l.set_handler(js_string!(kind), value));
+}
+
+/// Defines the getter and setter functions of an event handler IDL
+/// attribute: `$this` finds the target from the receiver (or throws), and
+/// the setter then runs `$after(this, context)` (a MessagePort's tells the
+/// messaging core, since setting `onmessage` starts the queue).
+macro_rules! event_handler_attribute {
+    ($get:ident, $set:ident, $kind:literal, $this:expr) => {
+        event_handler_attribute!(
+            $get,
+            $set,
+            $kind,
+            $this,
+            $crate::host::event_target::nothing_more
+        );
+    };
+    ($get:ident, $set:ident, $kind:literal, $this:expr, $after:expr) => {
+        fn $get(this: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+            let target = $this(this, context)?;
+            Ok($crate::host::event_target::get_event_handler(
+                &target, $kind,
+            ))
+        }
+        fn $set(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+            let target = $this(this, context)?;
+            let value = args.first().cloned().unwrap_or_default();
+            $crate::host::event_target::set_event_handler(&target, $kind, &value);
+            $after(this, context)?;
+            Ok(JsValue::undefined())
+        }
+    };
+}
+pub(crate) use event_handler_attribute;
+
+/// The setter of an event handler attribute with nothing more to do.
+pub fn nothing_more(_: &JsValue, _: &mut Context) -> JsResult<()> {
+    Ok(())
+}
+
+/// Whether `target` has a listener (or an event handler) for `kind`.
+pub fn has_listener(target: &JsObject, kind: &str) -> bool {
+    with_listeners(target, |l| l.count(kind) > 0).unwrap_or(false)
 }
 
 /// Fires a trusted event (`EventState` already filled in) at `target`;

@@ -7,34 +7,51 @@
 //! | `DOMException` | `dom_exception.rs` |
 //! | `EventTarget` | `event_target.rs` |
 //! | `Event`, `ErrorEvent`, `PromiseRejectionEvent` | `event.rs` |
+//! | `MessageEvent` | `message_event.rs` |
+//! | `MessageChannel`, `MessagePort` | `message_port.rs` |
+//! | `Worker` | `worker.rs` |
+//! | a worker's thread and global scope, `onerror` | `worker_scope.rs` |
 //! | `setTimeout`, `setInterval`, `clear*`, `queueMicrotask` | `timers.rs` |
 //! | `console` | `console.rs` |
 //! | `self`, `globalThis` (an `EventTarget`) | here |
 //!
-//! The event loop is `event_loop.rs`; reporting uncaught exceptions and
+//! The event loop is `event_loop.rs`, and the agents of one run and the
+//! rule that says when the run is idle `cluster.rs`; reporting uncaught exceptions and
 //! unhandled rejections is `report.rs`; Web IDL conversions `webidl.rs`.
 
+pub mod cluster;
 pub mod console;
 pub mod dom_exception;
 pub mod event;
 pub mod event_loop;
 pub mod event_target;
+pub mod message_event;
+pub mod message_port;
 pub mod report;
 pub mod structured_clone;
 pub mod timers;
 pub mod webidl;
+pub mod worker;
+pub mod worker_scope;
 
 use crate::platform::PlatformObject;
+use crate::realm::Object;
 use crate::realm::{AgentSettings, Originals};
 use boa_engine::builtins::promise::{OperationType, Promise};
 use boa_engine::context::HostHooks;
 use boa_engine::context::intrinsics::Intrinsics;
 use boa_engine::object::ConstructorBuilder;
 use boa_engine::{Context, Finalize, JsData, JsObject, JsResult, JsValue, NativeFunction, Source, Trace};
+use cluster::Cluster;
 use event_loop::{EventLoop, Stop};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
+use webmessaging::messaging::Messaging;
+use webmessaging::messaging::queue::TaskClock;
+use worker::WorkerLinks;
 
 /// The prototypes of this host's interfaces in one realm (kept in the
 /// realm's host-defined data), so that Rust code can make their objects.
@@ -50,6 +67,14 @@ pub struct HostIntrinsics {
     pub promise_rejection_event: JsObject,
     /// `DOMException.prototype`
     pub dom_exception: JsObject,
+    /// `MessageEvent.prototype`
+    pub message_event: JsObject,
+    /// `MessagePort.prototype`
+    pub message_port: JsObject,
+    /// `MessageChannel.prototype`
+    pub message_channel: JsObject,
+    /// `Worker.prototype`
+    pub worker: JsObject,
 }
 
 impl HostIntrinsics {
@@ -91,6 +116,8 @@ pub fn constructor(
 /// promise rejections are tracked for `unhandledrejection`.
 struct Hooks {
     event_loop: Rc<EventLoop>,
+    /// The global object's interface (`Window`, `DedicatedWorkerGlobalScope`).
+    global_interface: &'static str,
 }
 
 impl HostHooks for Hooks {
@@ -99,7 +126,7 @@ impl HostHooks for Hooks {
         // EventTarget.prototype once that exists, in `install`).
         JsObject::from_proto_and_data(
             intrinsics.constructors().object().prototype(),
-            PlatformObject::event_target("Window"),
+            PlatformObject::event_target(self.global_interface),
         )
     }
 
@@ -124,13 +151,25 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let events = event::interfaces(context)?;
     // Event's interfaces do not inherit from EventTarget.
     let (dom_exception, dom_exception_prototype) = dom_exception::interface(context)?;
+    let (message_event, message_event_prototype) = message_event::interface(context, events.event.clone())?;
+    let target = (event_target.clone(), event_target_prototype.clone());
+    let messaging = message_port::interfaces(context, target.clone())?;
+    let (worker, worker_prototype) = worker::interface(context, target)?;
     context.realm().host_defined_mut().insert(HostIntrinsics {
         event_target: event_target_prototype.clone(),
         event: events.event.1.clone(),
         error_event: events.error_event.1.clone(),
         promise_rejection_event: events.promise_rejection_event.1.clone(),
         dom_exception: dom_exception_prototype,
+        message_event: message_event_prototype,
+        message_port: messaging.port.1.clone(),
+        message_channel: messaging.channel.1.clone(),
+        worker: worker_prototype,
     });
+    webidl::expose(context, "MessageEvent", message_event)?;
+    webidl::expose(context, "MessageChannel", messaging.channel.0)?;
+    webidl::expose(context, "MessagePort", messaging.port.0)?;
+    webidl::expose(context, "Worker", worker)?;
     webidl::expose(context, "EventTarget", event_target)?;
     webidl::expose(context, "Event", events.event.0)?;
     webidl::expose(context, "ErrorEvent", events.error_event.0)?;
@@ -143,6 +182,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     }
     // `self` is the global object (`globalThis` is ECMAScript's own).
     webidl::expose(context, "self", global)?;
+    worker_scope::install_onerror(context)?;
     console::install(context)?;
     timers::install(context)?;
     structured_clone::install(context)?;
@@ -157,11 +197,36 @@ pub struct Agent {
 }
 
 impl Agent {
-    /// A new agent with its own context and event loop.
+    /// A new main agent (a window-like global) with its own context and
+    /// event loop, the first of a new run.
     pub fn new(settings: AgentSettings) -> JsResult<Agent> {
-        let event_loop = Rc::new(EventLoop::new(settings));
+        Agent::with(
+            settings,
+            Messaging::new("main", Arc::new(TaskClock::new())),
+            Cluster::new(),
+            None,
+            WorkerLinks::default(),
+            "Window",
+            Arc::new(AtomicBool::new(false)),
+        )
+    }
+
+    /// An agent with `messaging` as its messaging state, one of `cluster`'s
+    /// agents (in `slot`, if its parent joined it already), whose global
+    /// object is of `global_interface`; it stops when `closing` is set.
+    pub fn with(
+        settings: AgentSettings,
+        messaging: Messaging<Object>,
+        cluster: Arc<Cluster>,
+        slot: Option<usize>,
+        links: WorkerLinks,
+        global_interface: &'static str,
+        closing: Arc<AtomicBool>,
+    ) -> JsResult<Agent> {
+        let event_loop = Rc::new(EventLoop::new(settings, messaging, cluster, slot, links, closing));
         let hooks = Rc::new(Hooks {
             event_loop: event_loop.clone(),
+            global_interface,
         });
         let mut context = Context::builder()
             .job_executor(event_loop.clone())

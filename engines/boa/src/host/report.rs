@@ -95,8 +95,7 @@ pub fn report_exception_at(context: &mut Context, error: JsError, at: Option<Loc
         Ok(value) => value,
         Err(_) => {
             // Engine errors (a runtime limit hit) have no JS value.
-            eprintln!("Uncaught engine error: {error}");
-            count_uncaught(event_loop.as_deref());
+            uncaught(context, &format!("engine error: {error}"), None);
             return;
         }
     };
@@ -107,21 +106,48 @@ pub fn report_exception_at(context: &mut Context, error: JsError, at: Option<Loc
         && !event_loop.reporting.get()
     {
         event_loop.reporting.set(true);
-        let location = location.clone().unwrap_or_default();
-        let mut state = EventState::new(js_string!("error"), now(context));
-        state.cancelable = true;
-        state.extra = EventExtra::Error {
-            message: JsString::from(format!("Uncaught {message}").as_str()),
-            filename: JsString::from(location.file.as_str()),
-            lineno: location.line,
-            colno: location.column,
-            error: value.clone(),
-        };
+        let state = error_event_state(&message, location.clone(), value.clone(), context);
         let not_canceled = fire_at_global(context, |i| i.error_event.clone(), state);
         event_loop.reporting.set(false);
         if !not_canceled {
             return;
         }
+    }
+    uncaught(context, &text, location);
+}
+
+/// The `ErrorEvent` named `error`, cancelable, that reports an uncaught
+/// exception whose first line is `message`, raised at `location`.
+pub fn error_event_state(
+    message: &str,
+    location: Option<Location>,
+    error: JsValue,
+    context: &Context,
+) -> EventState {
+    let location = location.unwrap_or_default();
+    let mut state = EventState::new(js_string!("error"), now(context));
+    state.cancelable = true;
+    state.extra = EventExtra::Error {
+        message: JsString::from(format!("Uncaught {message}").as_str()),
+        filename: JsString::from(location.file.as_str()),
+        lineno: location.line,
+        colno: location.column,
+        error,
+    };
+    state
+}
+
+/// An exception nobody handled: printed with where it was raised, and
+/// counted (the run fails). In a worker it goes to the parent instead, as
+/// an `error` event at the `Worker` object.
+pub fn uncaught(context: &mut Context, text: &str, location: Option<Location>) {
+    let event_loop = EventLoop::of(context);
+    if let Some(parent) = event_loop.as_ref().and_then(|l| l.workers.parent()) {
+        parent.notify(super::worker::NoticeKind::Uncaught {
+            text: text.to_owned(),
+            location,
+        });
+        return;
     }
     match location {
         Some(at) => eprintln!(
@@ -133,7 +159,8 @@ pub fn report_exception_at(context: &mut Context, error: JsError, at: Option<Loc
     count_uncaught(event_loop.as_deref());
 }
 
-fn count_uncaught(event_loop: Option<&EventLoop>) {
+/// Counts one more failure of the run.
+pub fn count_uncaught(event_loop: Option<&EventLoop>) {
     if let Some(event_loop) = event_loop {
         event_loop.uncaught.set(event_loop.uncaught.get() + 1);
     }
@@ -171,8 +198,7 @@ pub fn notify_about_rejected_promises(context: &mut Context, promises: Vec<JsObj
         };
         if fire_at_global(context, |i| i.promise_rejection_event.clone(), state) {
             let (text, _) = describe(&reason, context);
-            eprintln!("Uncaught (in promise) {text}");
-            count_uncaught(EventLoop::of(context).as_deref());
+            uncaught(context, &format!("(in promise) {text}"), None);
         }
     }
 }

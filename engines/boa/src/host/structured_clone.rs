@@ -12,6 +12,7 @@ use crate::platform::{PlatformObject, PlatformState, platform_data};
 use crate::realm::{AgentSettings, BoaRealm, Object};
 use boa_engine::{Context, JsError, JsResult, JsValue};
 use webmessaging::ecmascript::{JsString, Value};
+use webmessaging::messaging::{MESSAGE_PORT, PortHost};
 use webmessaging::structured::{
     CloneError, Deserializer, PlatformObjects, RecordId, Serializer, TransferData, structured_clone,
 };
@@ -19,8 +20,9 @@ use webmessaging::structured::{
 /// The interface this host serializes.
 pub const DOM_EXCEPTION: &str = "DOMException";
 
-/// This host's platform objects, as the structured-data algorithms see
-/// them: `DOMException` is serializable; nothing is transferable yet.
+/// This host's serializable platform objects, as the structured-data
+/// algorithms see them: `DOMException` is serializable. (With an agent's
+/// MessagePorts, [`AgentHost`] adds the transferable ones.)
 #[derive(Debug, Default, Clone, Copy)]
 pub struct BoaHost;
 
@@ -140,6 +142,73 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
     }
 }
 
+/// An agent's platform objects: `DOMException` (serializable, [`BoaHost`])
+/// and its MessagePorts (transferable, the messaging core's port table).
+pub struct AgentHost<'a> {
+    /// The agent's port table.
+    pub ports: PortHost<'a, Object>,
+}
+
+impl<'c> PlatformObjects<BoaRealm<'c>> for AgentHost<'_> {
+    fn is_serializable(&self, interface: &str) -> bool {
+        PlatformObjects::<BoaRealm<'c>>::is_serializable(&BoaHost, interface)
+    }
+
+    fn serialization_steps(
+        &mut self,
+        serializer: &mut Serializer<'_, BoaRealm<'c>>,
+        value: &Object,
+    ) -> Result<Vec<(String, RecordId)>, CloneError<Object>> {
+        BoaHost.serialization_steps(serializer, value)
+    }
+
+    fn is_exposed(&self, interface: &str, realm: &BoaRealm<'c>) -> bool {
+        interface == MESSAGE_PORT || BoaHost.is_exposed(interface, realm)
+    }
+
+    fn new_instance(
+        &mut self,
+        realm: &mut BoaRealm<'c>,
+        interface: &str,
+    ) -> Result<Object, CloneError<Object>> {
+        if interface == MESSAGE_PORT {
+            self.ports.new_instance(realm, interface)
+        } else {
+            BoaHost.new_instance(realm, interface)
+        }
+    }
+
+    fn deserialization_steps(
+        &mut self,
+        deserializer: &mut Deserializer<'_, BoaRealm<'c>>,
+        value: &Object,
+        fields: &[(String, RecordId)],
+    ) -> Result<(), CloneError<Object>> {
+        BoaHost.deserialization_steps(deserializer, value, fields)
+    }
+
+    fn is_transferable(&self, interface: &str) -> bool {
+        interface == MESSAGE_PORT
+    }
+
+    fn transfer_steps(
+        &mut self,
+        realm: &mut BoaRealm<'c>,
+        value: &Object,
+    ) -> Result<TransferData, CloneError<Object>> {
+        self.ports.transfer_steps(realm, value)
+    }
+
+    fn transfer_receiving_steps(
+        &mut self,
+        realm: &mut BoaRealm<'c>,
+        data: TransferData,
+        value: &Object,
+    ) -> Result<(), CloneError<Object>> {
+        self.ports.transfer_receiving_steps(realm, data, value)
+    }
+}
+
 /// The settings of the agent `context` belongs to.
 pub fn agent_settings(context: &Context) -> AgentSettings {
     EventLoop::of(context).map_or_else(AgentSettings::default, |l| l.settings)
@@ -154,6 +223,17 @@ pub fn clone_error_to_boa(realm: &mut BoaRealm<'_>, error: CloneError<Object>) -
         }
         CloneError::Thrown(value) => JsError::from_opaque(realm.value_to_boa(&value)),
     }
+}
+
+/// Runs `f`; with `tracing`, prints on standard error the spec steps it
+/// ran (the command's `--trace`).
+pub fn maybe_traced<T>(tracing: bool, f: impl FnOnce() -> T) -> T {
+    if !tracing {
+        return f();
+    }
+    let (result, steps) = webmessaging::spec::traced(f);
+    eprint!("{}", webmessaging::spec::trace_text(&steps));
+    result
 }
 
 /// `structuredClone(value, options)`
@@ -171,19 +251,23 @@ fn structured_clone_operation(_: &JsValue, args: &[JsValue], context: &mut Conte
     } else {
         sequence_of_objects(&transfer, "structuredClone's transfer", context)?
     };
-    let tracing = EventLoop::of(context).is_some_and(|l| l.trace.get());
+    let event_loop = EventLoop::of(context);
+    let tracing = event_loop.as_ref().is_some_and(|l| l.trace.get());
     let settings = agent_settings(context);
     let mut realm = BoaRealm::new(context, settings)?;
     let value = realm.value_from_boa(&value);
     let transfer: Vec<Object> = transfer.into_iter().map(Object).collect();
-    let run = |realm: &mut BoaRealm<'_>| structured_clone(realm, &mut BoaHost, value, &transfer);
-    let result = if tracing {
-        let (result, steps) = webmessaging::spec::traced(|| run(&mut realm));
-        eprint!("{}", webmessaging::spec::trace_text(&steps));
-        result
-    } else {
-        run(&mut realm)
+    // In an agent, its MessagePorts can be transferred too.
+    let run = |realm: &mut BoaRealm<'_>| match &event_loop {
+        Some(event_loop) => {
+            let mut host = AgentHost {
+                ports: event_loop.messaging.platform_objects(),
+            };
+            structured_clone(realm, &mut host, value, &transfer)
+        }
+        None => structured_clone(realm, &mut BoaHost, value, &transfer),
     };
+    let result = maybe_traced(tracing, || run(&mut realm));
     match result {
         Ok(clone) => Ok(realm.value_to_boa(&clone)),
         Err(error) => Err(clone_error_to_boa(&mut realm, error)),

@@ -71,6 +71,33 @@ pub fn sequence_of_objects(value: &JsValue, what: &str, context: &mut Context) -
     let Some(method) = method.as_callable() else {
         return Err(type_error(format!("{what} is not iterable")));
     };
+    sequence_of_objects_from(value, &method, what, context)
+}
+
+/// The @@iterator method of `value` if it is an object that has one (the
+/// test overload resolution makes between a sequence and a dictionary).
+pub fn iterator_method(value: &JsValue, context: &mut Context) -> JsResult<Option<JsObject>> {
+    let Some(object) = value.as_object() else {
+        return Ok(None);
+    };
+    let method = object.get(JsSymbol::iterator(), context)?;
+    if method.is_null_or_undefined() {
+        return Ok(None);
+    }
+    method
+        .as_callable()
+        .map(Some)
+        .ok_or_else(|| type_error("the @@iterator property is not callable"))
+}
+
+/// "Create a sequence from an iterable" of `sequence<object>`, with the
+/// @@iterator `method` already got.
+pub fn sequence_of_objects_from(
+    value: &JsValue,
+    method: &JsObject,
+    what: &str,
+    context: &mut Context,
+) -> JsResult<Vec<JsObject>> {
     // 3. GetIteratorFromMethod, then IteratorStepValue until done.
     let iterator = method.call(value, &[], context)?;
     let Some(iterator) = iterator.as_object() else {
@@ -210,4 +237,27 @@ pub fn prototype_from_new_target(
     };
     let prototype = new_target.get(js_string!("prototype"), context)?;
     Ok(prototype.as_object().unwrap_or(fallback))
+}
+
+/// Defines a read-write attribute's getter and setter (enumerable,
+/// configurable).
+pub fn define_accessor(
+    target: &JsObject,
+    context: &mut Context,
+    name: &str,
+    getter: fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>,
+    setter: fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>,
+) -> JsResult<()> {
+    let get = function(context, &format!("get {name}"), 0, getter);
+    let set = function(context, &format!("set {name}"), 1, setter);
+    target.define_property_or_throw(
+        js_string!(name),
+        PropertyDescriptor::builder()
+            .get(get)
+            .set(set)
+            .enumerable(true)
+            .configurable(true),
+        context,
+    )?;
+    Ok(())
 }

@@ -425,10 +425,21 @@ impl Realm for BoaRealm<'_> {
     }
 
     fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> Object {
-        // The interface object's prototype is the host's to give; until the
-        // host installs one, the object inherits from %Object.prototype%, as
-        // the graph notation's platform objects do.
         let context = self.context.get_mut();
+        // A MessagePort of a realm with this host's globals inherits from
+        // MessagePort.prototype and is an event target.
+        if slots.interface == webmessaging::messaging::MESSAGE_PORT
+            && let Ok(intrinsics) = crate::host::HostIntrinsics::of(context)
+        {
+            let mut data = crate::platform::PlatformObject::message_port();
+            data.detached = slots.detached;
+            return Object(JsObject::from_proto_and_data(
+                intrinsics.message_port.clone(),
+                data,
+            ));
+        }
+        // Otherwise (the graph notation's platform objects, a realm without
+        // the host) the object inherits from %Object.prototype%.
         let prototype = context.intrinsics().constructors().object().prototype();
         Object(JsObject::from_proto_and_data(
             prototype,

@@ -17,9 +17,11 @@ Usage: webmessaging-js FILE.js [MORE.js ...] [--trace] [--coverage] [--timeout S
 
 Runs the files as classic scripts in one agent, in the order given (like
 <script> elements of one page: a microtask checkpoint after each), then the
-agent's event loop until it is idle: no task queued, no microtask, no timer
-armed. console output goes to standard output (warn and error to standard
-error).
+agent's event loop until the run is idle: no agent (the main one or a
+Worker, each on its own thread) has a task queued, a microtask, a timer
+armed, or a message it could receive now (a message waiting in a port
+queue never started does not count). console output goes to standard
+output (warn and error to standard error).
 
 A file that loads testharness.js (engines/boa/fetch-testharness.sh fetches
 it) turns the run into a testharness run: when the harness completes, each
@@ -27,10 +29,10 @@ test that did not pass is printed with its message, then 'N passed, M failed'.
 
 Options:
   --trace          print on standard error the spec steps of every
-                   structuredClone call, one a line
+                   structuredClone and postMessage call, one a line
   --coverage       after the run, print which catalogued spec steps ran
-  --timeout SECS   stop after SECS seconds even if work is pending
-                   (default 30)
+  --timeout SECS   stop after SECS seconds even if work is pending, in
+                   workers too (default 30)
   --help           print this help
 
 Exit status: 0 when every script ran without an uncaught exception (and a
@@ -117,7 +119,11 @@ fn after_script(context: &mut Context) -> boa_engine::JsResult<()> {
 /// Runs one classic script. A script that does not parse is reported (as
 /// a SyntaxError at its file, line and column) and does not run, as in a
 /// browser; the next file still runs.
-fn run_script(context: &mut Context, path: &std::path::Path, source: &str) -> boa_engine::JsResult<()> {
+pub(crate) fn run_script(
+    context: &mut Context,
+    path: &std::path::Path,
+    source: &str,
+) -> boa_engine::JsResult<()> {
     let parsed = boa_engine::Script::parse(
         boa_engine::Source::from_bytes(source.as_bytes()).with_path(path),
         None,
@@ -192,7 +198,15 @@ pub fn run(args: &[String]) -> i32 {
         }),
     });
     let deadline = Instant::now() + options.timeout;
+    let cluster = agent.event_loop().cluster.clone();
+    cluster.set_deadline(Some(deadline));
     let stop = agent.run(Some(deadline));
+    // Workers still running stop at their next turn; when the run went
+    // idle they are all ending, and are waited for.
+    cluster.stop();
+    if stop == Stop::Idle {
+        agent.event_loop().workers.join_children();
+    }
     let status = conclude(&mut agent, stop, &options);
     if options.coverage {
         print!(
@@ -207,13 +221,15 @@ pub fn run(args: &[String]) -> i32 {
 fn conclude(agent: &mut Agent, stop: Stop, options: &Options) -> i32 {
     let uncaught = agent.event_loop().uncaught.get();
     let timers = agent.event_loop().timers_armed();
+    let workers = agent.event_loop().cluster.running().saturating_sub(1);
     let context = agent.context();
     let glue = context.host_defined_mut().get::<Glue>().map(|g| g.0.clone());
     let harness = testharness::results(context);
     let mut status = EXIT_OK;
     if stop == Stop::Timeout {
         eprintln!(
-            "webmessaging-js: stopped by the timeout ({} s) with work still pending ({timers} timer(s) armed)",
+            "webmessaging-js: stopped by the timeout ({} s) with work still pending \
+             ({timers} timer(s) armed, {workers} worker(s) still running)",
             options.timeout.as_secs_f64()
         );
         status = EXIT_FAILED;

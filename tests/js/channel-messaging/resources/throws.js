@@ -1,0 +1,5 @@
+// A worker whose script throws while it runs.
+function fail() {
+  throw new RangeError("the worker script failed");
+}
+fail();
