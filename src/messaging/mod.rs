@@ -7,6 +7,7 @@
 //! |---|---|
 //! | MessageChannel, postMessage, start, close, onmessage, entangle, disentangle | `channel.rs` |
 //! | MessagePort objects, transfer and transfer-receiving steps | `port.rs` |
+//! | BroadcastChannel, its registry and its delivery tasks | `broadcast_channel.rs` |
 //! | one agent's ports and global scope, without its realm | `state.rs` |
 //! | port message queues and entanglement shared across threads | `queue.rs` |
 //! | an event loop choosing and running its next task | `event_loop.rs` |
@@ -170,6 +171,7 @@
 //! ```
 
 mod agent;
+mod broadcast_channel;
 mod channel;
 mod event_loop;
 mod port;
@@ -181,6 +183,9 @@ mod threads;
 mod world;
 
 pub use agent::{Agent, Reaction};
+pub use broadcast_channel::{
+    BROADCAST_CHANNEL, BroadcastError, BroadcastId, BroadcastState, BroadcastTable, Registry, StorageKey,
+};
 pub use channel::{PostOutcome, message_channel_port1, message_channel_port2};
 pub use event_loop::{DispatchedEvent, EventTarget};
 pub use port::{EventType, MESSAGE_PORT, PortHost, PortId, PortState, PortTable, PortTransferData};

@@ -169,6 +169,9 @@ impl Script {
             PortRef::EventTarget => match event()?.target {
                 EventTarget::Port(id) => Ok(id),
                 EventTarget::Global => Err("event.target: the event is at the global scope".to_owned()),
+                EventTarget::Broadcast(_) => {
+                    Err("event.target: the event is at a BroadcastChannel".to_owned())
+                }
             },
         }
     }
