@@ -324,7 +324,9 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             let Some(channel) = table.channels.get(&id) else {
                 continue;
             };
-            if channel.held_by_script || pending.contains(&id) {
+            // A task for a closed channel will do nothing at its turn (step
+            // 9.1), so it does not keep the channel.
+            if channel.held_by_script || (!channel.closed && pending.contains(&id)) {
                 continue;
             }
             let listened = [EventType::Message, EventType::MessageError]
