@@ -102,3 +102,19 @@ fn bad_broadcast_lines_are_clear_errors() {
     let scenario = parse("agent A\nbroadcast A n c\nstart c\n").unwrap();
     assert!(run(&scenario, &RunOptions::default()).is_err());
 }
+
+#[test]
+fn names_are_converted_as_webidl_domstrings() {
+    let (lines, _) = both(
+        "agent A\nbroadcast A {\"symbol\": \"s\"} c\n\
+         broadcast A {\"root\": {\"ref\": 0}, \"objects\": [{\"kind\": \"Array\", \"length\": 2, \"props\": [[\"0\", 1], [\"1\", 2]]}]} d\n\
+         broadcast A \"1,2\" e\nbroadcast A 12 f\npost d \"via an array's name\"\nrun",
+    );
+    assert_eq!(
+        lines,
+        [
+            "A c broadcast: TypeError: Cannot convert a Symbol value to a string",
+            "A e message data=\"via an array's name\"",
+        ]
+    );
+}
