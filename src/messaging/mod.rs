@@ -54,6 +54,9 @@
 //! | `port.onmessage = f` (and `onmessageerror`, `onclose`) | [`Messaging::set_onmessage`] (the first time it starts the queue), … |
 //! | `port.addEventListener(type, f)` | [`Messaging::add_event_listener`] (counted for garbage collection) |
 //! | `worker.postMessage(v, transfer)` | [`Messaging::post_to_global`] with the worker's [`GlobalPort`] |
+//! | `new BroadcastChannel(name)` | [`Messaging::new_broadcast_channel`] (converts `name` with ToString), then [`Messaging::broadcast_object`]; the channel behind an object: [`Messaging::broadcast_of`] |
+//! | `bc.name`, `bc.postMessage(v)`, `bc.close()` | [`Messaging::broadcast_name`], [`Messaging::post_broadcast`] ([`BroadcastError::InvalidState`] is the InvalidStateError DOMException), [`Messaging::close_broadcast`] |
+//! | `bc.onmessage = f` (and `onmessageerror`), `bc.addEventListener(type, f)` | [`Messaging::set_broadcast_onmessage`], … , [`Messaging::add_broadcast_listener`] (counted for garbage collection) |
 //! | `structuredClone(v, {transfer})` | `structured_clone(realm, &mut messaging.platform_objects(), v, transfer)` |
 //!
 //! The engine keeps listeners and handlers' functions itself; the calls above
@@ -148,6 +151,8 @@
 //!         EventTarget::Port(p) => {
 //!             messaging.post_message(realm, p, &Value::from("pong"), &[]).is_ok()
 //!         }
+//!         // No BroadcastChannel here.
+//!         EventTarget::Broadcast(_) => false,
 //!     })
 //! });
 //!
