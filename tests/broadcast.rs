@@ -53,6 +53,11 @@ fn every_other_channel_of_the_name_receives_in_creation_order() {
     // Not a1 itself; a2 in the same agent does receive.
     assert_eq!(summary(&events), ["B b1 message hi", "A a2 message hi"]);
     assert_eq!(events[1].1.target, EventTarget::Broadcast(a2));
+    // The MessageEvent's origin is the poster's.
+    assert_eq!(
+        events[0].1.origin.as_deref(),
+        Some(StorageKey::default().0.as_str())
+    );
 }
 
 #[test]
@@ -123,6 +128,10 @@ fn a_shared_buffer_is_shared_within_a_cluster_and_a_messageerror_across() {
     let events = w.run_until_idle(10);
     assert_eq!(summary(&events), ["B b1 message", "C c1 messageerror"]);
     assert!(events[1].1.error.as_deref().unwrap().contains("agent cluster"));
+    assert!(
+        events[1].1.origin.is_some(),
+        "a messageerror carries the origin too"
+    );
     let Some(Value::Object(received)) = &events[0].1.data else {
         panic!("B received no object")
     };

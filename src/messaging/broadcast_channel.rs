@@ -484,24 +484,22 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         step!("dom-broadcastchannel-postmessage/9.2"); // the destination's realm
         step!("dom-broadcastchannel-postmessage/9.3"); // deserialize; failure is a messageerror
         let target = EventTarget::Broadcast(task.destination);
-        // The event's origin would be `task.source_origin`; events here do
-        // not carry an origin (no MessageEvent.origin in DispatchedEvent).
-        let _origin = task.source_origin;
-        Some(
-            match structured_deserialize(realm, &mut NoPlatformObjects, &task.serialized) {
-                Err(error) => self.event(
-                    target,
-                    EventType::MessageError,
-                    None,
-                    Vec::new(),
-                    Some(error.to_string()),
-                ),
-                Ok(data) => {
-                    step!("dom-broadcastchannel-postmessage/9.4"); // fire `message` with the data
-                    self.event(target, EventType::Message, Some(data), Vec::new(), None)
-                }
-            },
-        )
+        let mut event = match structured_deserialize(realm, &mut NoPlatformObjects, &task.serialized) {
+            Err(error) => self.event(
+                target,
+                EventType::MessageError,
+                None,
+                Vec::new(),
+                Some(error.to_string()),
+            ),
+            Ok(data) => {
+                step!("dom-broadcastchannel-postmessage/9.4"); // fire `message` with the data
+                self.event(target, EventType::Message, Some(data), Vec::new(), None)
+            }
+        };
+        // Both events carry the poster's origin.
+        event.origin = Some(task.source_origin.0);
+        Some(event)
     }
 
     /// The sequence number of this agent's oldest broadcast task whose

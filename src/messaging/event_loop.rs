@@ -51,6 +51,9 @@ pub struct DispatchedEvent<O = ObjectId> {
     pub error: Option<String>,
     /// How many listeners (including an event handler) it reached.
     pub listeners: usize,
+    /// The MessageEvent's `origin`, where the standard sets one (a
+    /// BroadcastChannel delivery: the poster's origin).
+    pub origin: Option<String>,
 }
 
 impl<O: Clone + Eq + Hash> Messaging<O> {
@@ -234,6 +237,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             ports,
             error,
             listeners,
+            origin: None,
         }
     }
 }
