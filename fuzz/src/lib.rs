@@ -12,13 +12,16 @@
 //! | [`decode_record`] | raw bytes | canonical re-encoding, the allocation and work bounds, deserialization without panics |
 //! | [`notation_clone`] | a graph-notation document | short refusal messages; what builds and serializes survives the byte encoding; ToString work within budget |
 //! | [`port_ops`] | a sequence of channel operations | at-most-once, per-direction order, nothing after close that was not queued before it, nothing left behind |
+//! | [`broadcast_ops`] | a sequence of BroadcastChannel operations | InvalidStateError exactly when closed, exactly the due destinations, per-destination order, cluster rule for shared buffers, collector rule, nothing left behind |
 
 pub mod alloc_count;
+pub mod broadcast_ops;
 pub mod clone_transfer;
 pub mod decode_record;
 pub mod notation_clone;
 pub mod port_ops;
 
+pub use broadcast_ops::broadcast_ops;
 pub use clone_transfer::clone_transfer;
 pub use decode_record::decode_record;
 pub use notation_clone::notation_clone;
@@ -31,7 +34,13 @@ pub use port_ops::port_ops;
 static ALLOCATOR: alloc_count::Counting = alloc_count::Counting;
 
 /// Target names, for tools that replay inputs by directory.
-pub const TARGETS: [&str; 4] = ["clone_transfer", "decode_record", "notation_clone", "port_ops"];
+pub const TARGETS: [&str; 5] = [
+    "clone_transfer",
+    "decode_record",
+    "notation_clone",
+    "port_ops",
+    "broadcast_ops",
+];
 
 /// Runs the named target on `data`. Panics on an unknown name.
 pub fn run_target(name: &str, data: &[u8]) {
@@ -40,6 +49,7 @@ pub fn run_target(name: &str, data: &[u8]) {
         "decode_record" => decode_record(data),
         "notation_clone" => notation_clone(data),
         "port_ops" => port_ops(data),
+        "broadcast_ops" => broadcast_ops(data),
         other => panic!("no fuzz target named {other}"),
     }
 }

@@ -613,6 +613,7 @@ impl Run {
             (EventTarget::Port(_), EventType::MessageError) => {
                 panic!("messageerror: nothing sent here fails to deserialize: {event:?}")
             }
+            (EventTarget::Broadcast(_), _) => panic!("no BroadcastChannel is made here: {event:?}"),
         }
     }
 

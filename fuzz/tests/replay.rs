@@ -77,6 +77,11 @@ fn port_ops_inputs_replay() {
     replay("port_ops");
 }
 
+#[test]
+fn broadcast_ops_inputs_replay() {
+    replay("broadcast_ops");
+}
+
 /// Every committed input sits in the folder of a target that exists, so none
 /// is silently never replayed.
 #[test]
@@ -86,7 +91,9 @@ fn every_input_belongs_to_a_target() {
         ("corpus", &TARGETS[..]),
         (
             "regressions",
-            &["pending", TARGETS[0], TARGETS[1], TARGETS[2], TARGETS[3]][..],
+            &[
+                "pending", TARGETS[0], TARGETS[1], TARGETS[2], TARGETS[3], TARGETS[4],
+            ][..],
         ),
     ] {
         for entry in std::fs::read_dir(root().join(dir))

@@ -12,11 +12,14 @@
 //! - [`graphs`]: proptest strategies of graph-notation documents;
 //! - [`predicate`]: the outcome of `structuredClone` predicted from the
 //!   standard, independently of `webmessaging::structured`;
+//! - [`broadcast`]: a reference model of BroadcastChannel and the check
+//!   that compares it with the implementation;
 //! - [`clone_checks`]: the clone properties, runnable outside the test harness;
 //! - [`oracle`]: the differential oracle against node's `structuredClone` (V8).
 //!
 //! `model-check` (src/bin) runs every entry of [`checks`].
 
+pub mod broadcast;
 pub mod clone_checks;
 pub mod exhaustive;
 pub mod graphs;
@@ -39,6 +42,11 @@ pub fn checks() -> Vec<Check> {
             name: "state machine",
             default_cases: 250_000,
             run: run_state_machine,
+        },
+        Check {
+            name: "broadcast",
+            default_cases: 20_000,
+            run: broadcast::run_broadcast_check,
         },
         Check {
             name: "clone properties",

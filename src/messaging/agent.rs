@@ -4,6 +4,7 @@
 //! scenarios, the model checks and the fuzzers drive agents; an engine
 //! drives [`Messaging`] with its own realm instead.
 
+use super::broadcast_channel::{BroadcastError, BroadcastId};
 use super::channel::{PostOutcome, message_channel_port1, message_channel_port2};
 use super::event_loop::{DispatchedEvent, EventTarget};
 use super::port::{EventType, PortId};
@@ -130,6 +131,38 @@ impl Agent {
     ) -> Result<(), CloneError<ObjectId>> {
         self.messaging
             .post_to_global(&mut self.realm, to, &message, transfer)
+    }
+
+    /// `new BroadcastChannel(name)` in this agent's realm (see
+    /// [`Messaging::new_broadcast_channel`]).
+    pub fn new_broadcast_channel(
+        &mut self,
+        name: &Value<ObjectId>,
+        label: &str,
+    ) -> Result<BroadcastId, BroadcastError<ObjectId>> {
+        self.messaging.new_broadcast_channel(&mut self.realm, name, label)
+    }
+
+    /// BroadcastChannel `postMessage(message)` (see
+    /// [`Messaging::post_broadcast`]).
+    pub fn post_broadcast(
+        &mut self,
+        channel: BroadcastId,
+        message: Value<ObjectId>,
+    ) -> Result<usize, BroadcastError<ObjectId>> {
+        self.messaging.post_broadcast(&mut self.realm, channel, &message)
+    }
+
+    /// Collects this agent's unreachable BroadcastChannels (see
+    /// [`Messaging::collect_broadcast_garbage`]); their reactions go with
+    /// them.
+    pub(crate) fn collect_broadcast_garbage(&mut self) -> Vec<String> {
+        let collected = self.messaging.collect_broadcast_garbage();
+        for (id, _) in &collected {
+            self.reactions
+                .retain(|(t, _, _)| *t != EventTarget::Broadcast(*id));
+        }
+        collected.into_iter().map(|(_, label)| label).collect()
     }
 
     /// Runs `reaction` (after the listeners) whenever `event` is dispatched

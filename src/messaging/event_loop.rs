@@ -24,6 +24,8 @@ pub enum EventTarget {
     Port(PortId),
     /// The agent's global scope (worker-style messages between agents).
     Global,
+    /// A BroadcastChannel (see `broadcast_channel.rs`).
+    Broadcast(super::broadcast_channel::BroadcastId),
 }
 
 /// An event the event loop dispatched: everything script could observe.
@@ -49,6 +51,9 @@ pub struct DispatchedEvent<O = ObjectId> {
     pub error: Option<String>,
     /// How many listeners (including an event handler) it reached.
     pub listeners: usize,
+    /// The MessageEvent's `origin`, where the standard sets one (a
+    /// BroadcastChannel delivery: the poster's origin).
+    pub origin: Option<String>,
 }
 
 impl<O: Clone + Eq + Hash> Messaging<O> {
@@ -70,7 +75,8 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             .filter_map(|p| p.end.as_ref()?.next_ready())
             .min();
         let global = lock(self.global_tasks()).front().map(|t| t.seq);
-        ports.into_iter().chain(global).min()
+        let broadcast = self.live_broadcast_front();
+        ports.into_iter().chain(global).chain(broadcast).min()
     }
 
     /// Runs the oldest ready task, if any, deserializing its message into
@@ -89,6 +95,11 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         realm: &mut R,
         host: &mut H,
     ) -> Option<DispatchedEvent<O>> {
+        if let Some(seq) = self.live_broadcast_front()
+            && self.next_ready() == Some(seq)
+        {
+            return self.run_broadcast_task(realm, host);
+        }
         let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
         let best_port = self
             .table()
@@ -217,7 +228,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         )
     }
 
-    fn event(
+    pub(super) fn event(
         &self,
         target: EventTarget,
         event: EventType,
@@ -233,6 +244,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
                     .unwrap_or(0),
             ),
             EventTarget::Global => ("global".to_owned(), 1),
+            EventTarget::Broadcast(id) => self.broadcast_label_and_listeners(*id, event),
         };
         DispatchedEvent {
             agent: self.name().to_owned(),
@@ -244,6 +256,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             ports,
             error,
             listeners,
+            origin: None,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | MessageChannel, postMessage, start, close, onmessage, entangle, disentangle | `channel.rs` |
 //! | MessagePort objects, transfer and transfer-receiving steps | `port.rs` |
+//! | BroadcastChannel, its registry and its delivery tasks | `broadcast_channel.rs` |
 //! | one agent's ports and global scope, without its realm | `state.rs` |
 //! | port message queues and entanglement shared across threads | `queue.rs` |
 //! | an event loop choosing and running its next task | `event_loop.rs` |
@@ -53,6 +54,9 @@
 //! | `port.onmessage = f` (and `onmessageerror`, `onclose`) | [`Messaging::set_onmessage`] (the first time it starts the queue), … |
 //! | `port.addEventListener(type, f)` | [`Messaging::add_event_listener`] (counted for garbage collection) |
 //! | `worker.postMessage(v, transfer)` | [`Messaging::post_to_global`] with the worker's [`GlobalPort`] |
+//! | `new BroadcastChannel(name)` | [`Messaging::new_broadcast_channel`] (converts `name` with ToString), then [`Messaging::broadcast_object`]; the channel behind an object: [`Messaging::broadcast_of`] |
+//! | `bc.name`, `bc.postMessage(v)`, `bc.close()` | [`Messaging::broadcast_name`], [`Messaging::post_broadcast`] ([`BroadcastError::InvalidState`] is the InvalidStateError DOMException), [`Messaging::close_broadcast`] |
+//! | `bc.onmessage = f` (and `onmessageerror`), `bc.addEventListener(type, f)` | [`Messaging::set_broadcast_onmessage`], … , [`Messaging::add_broadcast_listener`] (counted for garbage collection) |
 //! | `structuredClone(v, {transfer})` | `structured_clone(realm, &mut messaging.platform_objects(), v, transfer)` |
 //!
 //! The engine's own serializable platform objects (a DOMException) cross
@@ -154,6 +158,8 @@
 //!         EventTarget::Port(p) => {
 //!             messaging.post_message(realm, p, &Value::from("pong"), &[]).is_ok()
 //!         }
+//!         // No BroadcastChannel here.
+//!         EventTarget::Broadcast(_) => false,
 //!     })
 //! });
 //!
@@ -177,6 +183,7 @@
 //! ```
 
 mod agent;
+mod broadcast_channel;
 mod channel;
 mod event_loop;
 mod port;
@@ -188,6 +195,9 @@ mod threads;
 mod world;
 
 pub use agent::{Agent, Reaction};
+pub use broadcast_channel::{
+    BROADCAST_CHANNEL, BroadcastError, BroadcastId, BroadcastState, BroadcastTable, Registry, StorageKey,
+};
 pub use channel::{PostOutcome, message_channel_port1, message_channel_port2};
 pub use event_loop::{DispatchedEvent, EventTarget};
 pub use port::{EventType, MESSAGE_PORT, PortHost, PortId, PortState, PortTable, PortTransferData};

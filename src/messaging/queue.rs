@@ -47,6 +47,8 @@ impl Side {
 #[derive(Debug, Default)]
 pub struct TaskClock {
     ticks: AtomicU64,
+    /// The world's BroadcastChannels (see `broadcast_channel.rs`).
+    broadcasts: super::broadcast_channel::Registry,
     #[cfg(not(loom))]
     channels: std::sync::Mutex<Vec<std::sync::Weak<Channel>>>,
 }
@@ -55,6 +57,11 @@ impl TaskClock {
     /// A clock at zero.
     pub fn new() -> Self {
         TaskClock::default()
+    }
+
+    /// The world's registry of BroadcastChannels.
+    pub fn broadcasts(&self) -> &super::broadcast_channel::Registry {
+        &self.broadcasts
     }
 
     /// How many tasks were added so far.

@@ -3,6 +3,7 @@
 //! realm takes it as a parameter, so an engine can keep its realm (or a
 //! short-lived borrow of it) wherever it likes.
 
+use super::broadcast_channel::BroadcastTable;
 use super::channel::disentangle;
 use super::port::{PortHost, PortId, PortState, PortTable};
 use super::queue::{PortEnd, Signal, TaskClock};
@@ -82,6 +83,7 @@ pub struct Messaging<O = ObjectId> {
     name: String,
     ports: RefCell<PortTable<O>>,
     global: Arc<GlobalQueue>,
+    broadcast: RefCell<BroadcastTable<O>>,
 }
 
 impl<O: fmt::Debug> fmt::Debug for Messaging<O> {
@@ -105,6 +107,7 @@ impl<O> Messaging<O> {
     pub fn for_global(name: impl Into<String>, global: GlobalPort) -> Self {
         let name = name.into();
         Messaging {
+            broadcast: RefCell::new(BroadcastTable::new(global.signal.clone())),
             ports: RefCell::new(PortTable::new(name.clone(), global.signal, global.clock)),
             name,
             global: global.global,
@@ -129,6 +132,16 @@ impl<O> Messaging<O> {
     /// The port table, for a change that calls nothing outside it.
     pub(crate) fn table_mut(&self) -> RefMut<'_, PortTable<O>> {
         self.ports.borrow_mut()
+    }
+
+    /// The BroadcastChannel table, for reading.
+    pub(super) fn broadcasts(&self) -> Ref<'_, BroadcastTable<O>> {
+        self.broadcast.borrow()
+    }
+
+    /// The BroadcastChannel table, for a change that calls nothing outside it.
+    pub(super) fn broadcasts_mut(&self) -> RefMut<'_, BroadcastTable<O>> {
+        self.broadcast.borrow_mut()
     }
 
     /// The port table as the structured-data algorithms' host (pass it to
@@ -198,6 +211,7 @@ impl<O> Messaging<O> {
     /// every port it holds is disentangled and dropped, and the messages
     /// waiting for its global scope with them.
     pub fn shut_down(&self) {
+        self.shut_down_broadcasts();
         let ports = self.table_mut().take_all();
         for state in ports.into_values() {
             if let Some(end) = state.end {

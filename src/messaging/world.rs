@@ -146,6 +146,8 @@ impl World {
                     collected.push((AgentId(agent_index), label));
                 }
             }
+            let channels = agent.collect_broadcast_garbage();
+            collected.extend(channels.into_iter().map(|label| (AgentId(agent_index), label)));
         }
         collected
     }

@@ -55,12 +55,23 @@ pub struct Filter {
 /// One command of a scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// `agent NAME [cluster N]`
+    /// `agent NAME [cluster N] [storage-key KEY]`
     Agent {
         /// Its name.
         name: String,
         /// Its agent cluster.
         cluster: u64,
+        /// Its storage key, if not the default one.
+        storage_key: Option<String>,
+    },
+    /// `broadcast AGENT NAME LABEL`: `new BroadcastChannel(NAME)` in AGENT.
+    Broadcast {
+        /// Where the channel is made.
+        agent: String,
+        /// The name argument as graph-notation JSON (a bare word is a string).
+        name: String,
+        /// How the scenario calls the channel.
+        label: String,
     },
     /// `channel AGENT PORT1 PORT2`
     Channel {
@@ -183,8 +194,21 @@ fn write_transfer(f: &mut fmt::Formatter<'_>, transfer: &[TransferItem]) -> fmt:
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Command::Agent { name, cluster: 0 } => write!(f, "agent {name}"),
-            Command::Agent { name, cluster } => write!(f, "agent {name} cluster {cluster}"),
+            Command::Agent {
+                name,
+                cluster,
+                storage_key,
+            } => {
+                write!(f, "agent {name}")?;
+                if *cluster != 0 {
+                    write!(f, " cluster {cluster}")?;
+                }
+                match storage_key {
+                    Some(key) => write!(f, " storage-key {key}"),
+                    None => Ok(()),
+                }
+            }
+            Command::Broadcast { agent, name, label } => write!(f, "broadcast {agent} {name} {label}"),
             Command::Channel { agent, port1, port2 } => write!(f, "channel {agent} {port1} {port2}"),
             Command::Ship { port, to } => write!(f, "ship {port} to {to}"),
             Command::Send {

@@ -1,6 +1,7 @@
 //! Scenarios: a small text language for driving agents, channels and ports,
 //! run by `webmessaging run FILE` (see `docs/scenarios.md`).
 
+mod broadcast;
 mod budget;
 mod command;
 mod context;

@@ -252,7 +252,10 @@ fn on(cursor: &mut Cursor<'_>, depth: usize, scope: Scope) -> Result<Command, St
 fn command(text: &str, depth: usize, scope: Scope) -> Result<Command, String> {
     let mut cursor = Cursor { rest: text };
     let verb = cursor.word().unwrap_or("");
-    let world_level = matches!(verb, "agent" | "channel" | "gc" | "step" | "run" | "shutdown");
+    let world_level = matches!(
+        verb,
+        "agent" | "channel" | "broadcast" | "gc" | "step" | "run" | "shutdown"
+    );
     if scope != Scope::TopLevel && world_level {
         return Err(format!("`{verb}` cannot run inside an `on` reaction"));
     }
@@ -260,15 +263,45 @@ fn command(text: &str, depth: usize, scope: Scope) -> Result<Command, String> {
     let command = match verb {
         "agent" => {
             let name = agent_name(cursor.word(), "agent name")?;
-            let cluster = match cursor.word() {
-                None => 0,
-                Some("cluster") => cursor
-                    .word()
-                    .and_then(|n| n.parse().ok())
-                    .ok_or("expected a number after `cluster`")?,
-                Some(other) => return Err(format!("expected `cluster N`, found {other:?}")),
+            let (mut cluster, mut storage_key) = (None, None);
+            while let Some(word) = cursor.word() {
+                match word {
+                    "cluster" if cluster.is_none() => {
+                        let n = cursor.word().and_then(|n| n.parse().ok());
+                        cluster = Some(n.ok_or("expected a number after `cluster`")?);
+                    }
+                    "storage-key" if storage_key.is_none() => {
+                        let key = cursor.word().ok_or("expected a key after `storage-key`")?;
+                        storage_key = Some(key.to_owned());
+                    }
+                    other => {
+                        return Err(format!(
+                            "expected `cluster N` or `storage-key KEY`, found {other:?}"
+                        ));
+                    }
+                }
+            }
+            Command::Agent {
+                name,
+                cluster: cluster.unwrap_or(0),
+                storage_key,
+            }
+        }
+        "broadcast" => {
+            const SHAPE: &str = "expected: broadcast AGENT NAME LABEL";
+            let agent = agent_name(cursor.word(), "agent")?;
+            let name = match cursor.peek().ok_or(SHAPE)? {
+                w if w.starts_with(['"', '{', '[', '-']) || w.starts_with(|c: char| c.is_ascii_digit()) => {
+                    cursor.json()?.to_owned()
+                }
+                w if ["true", "false", "null"].contains(&w) => cursor.json()?.to_owned(),
+                _ => serde_json::Value::from(cursor.word().unwrap_or_default()).to_string(),
             };
-            Command::Agent { name, cluster }
+            let label = port_name(cursor.word(), "channel label")?;
+            if label.contains('@') || label == "global" {
+                return Err("a channel label may not contain '@' nor be `global`".to_owned());
+            }
+            Command::Broadcast { agent, name, label }
         }
         "channel" => {
             let agent = agent_name(cursor.word(), "agent")?;
@@ -414,6 +447,22 @@ mod tests {
             printed[20],
             "on B global message number 2 if event.data == \"stop\": send event.data from B to A"
         );
+    }
+
+    #[test]
+    fn broadcast_lines_and_storage_keys_print_back() {
+        let text = "agent A cluster 1 storage-key https://a.example\nagent B storage-key k\n\
+                    broadcast A auth c1\nbroadcast B \"two words\" c2\nbroadcast A 42 c3\n\
+                    post c1 \"hi\"\nclose c1\non c2 message: post event.target event.data";
+        let scenario = parse(text).unwrap();
+        let printed: Vec<String> = scenario.commands.iter().map(|(_, c)| c.to_string()).collect();
+        assert_eq!(printed[0], "agent A cluster 1 storage-key https://a.example");
+        assert_eq!(printed[2], "broadcast A \"auth\" c1");
+        assert_eq!(printed[4], "broadcast A 42 c3");
+        assert_eq!(parse(&printed.join("\n")).unwrap(), scenario);
+        assert!(parse("on c1 message: broadcast A n x").is_err());
+        assert!(parse("broadcast A n p@B").is_err());
+        assert!(parse("agent A cluster 1 cluster 2").is_err());
     }
 
     #[test]

@@ -314,7 +314,11 @@ impl Driver<'_> {
 
     fn command(&mut self, line: usize, command: &Command, output: &mut dyn Output) -> Result<(), RunError> {
         match command {
-            Command::Agent { name, cluster } => {
+            Command::Agent {
+                name,
+                cluster,
+                storage_key,
+            } => {
                 self.flush()?;
                 if self.agents.contains_key(name) {
                     let message = format!("agent {name:?} exists already");
@@ -327,6 +331,19 @@ impl Driver<'_> {
                     state,
                     context: self.context.clone(),
                 });
+                if storage_key.is_some() {
+                    self.queue(id, line, command.clone())?;
+                }
+            }
+            Command::Broadcast { agent, label, .. } => {
+                let id = self.agent(agent, line)?;
+                if let Some((_, made)) = self.made.insert(label.clone(), (id, line)) {
+                    let message = format!(
+                        "a port or channel named {label:?} was made on line {made} (names are never reused)"
+                    );
+                    return Err(RunError::new(line, RunErrorKind::Scenario, message));
+                }
+                self.queue(id, line, command.clone())?;
             }
             Command::Channel { agent, port1, port2 } => {
                 let id = self.agent(agent, line)?;

@@ -59,7 +59,7 @@ fn channel(agent: &Agent, port: PortId) -> Option<usize> {
     Some(Arc::as_ptr(&end.channel) as usize)
 }
 
-fn key(agent: &Agent, target: &str) -> String {
+pub(super) fn key(agent: &Agent, target: &str) -> String {
     format!("{} {target}", agent.name())
 }
 
@@ -169,6 +169,9 @@ impl Script {
             PortRef::EventTarget => match event()?.target {
                 EventTarget::Port(id) => Ok(id),
                 EventTarget::Global => Err("event.target: the event is at the global scope".to_owned()),
+                EventTarget::Broadcast(_) => {
+                    Err("event.target: the event is at a BroadcastChannel".to_owned())
+                }
             },
         }
     }
@@ -181,7 +184,7 @@ impl Script {
     }
 
     /// The value and transfer list of a `post` or `send`.
-    fn message(
+    pub(super) fn message(
         &self,
         agent: &mut Agent,
         message: &Message,
@@ -232,6 +235,9 @@ impl Script {
         event: Option<&DispatchedEvent>,
         line: usize,
     ) -> Result<(), String> {
+        if let Some(result) = self.run_broadcast(agent, command, event, line) {
+            return result;
+        }
         let name = agent.name().to_owned();
         let label = |agent: &Agent, id: PortId| agent.port(id).map(|p| p.label.clone()).unwrap_or_default();
         match command {
@@ -345,7 +351,7 @@ impl Script {
 
     /// Sets a reaction: whenever `kind` is dispatched at `target` (and passes
     /// the filter), the agent runs `command` with the event.
-    fn react(
+    pub(super) fn react(
         &self,
         agent: &mut Agent,
         target: EventTarget,

@@ -320,6 +320,10 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
             },
         },
         EventTarget::Global => context.global_object(),
+        EventTarget::Broadcast(channel) => match event_loop.messaging.broadcast_object(channel) {
+            Some(object) => object.0,
+            None => return Ok(()),
+        },
     };
     match event.event {
         EventType::Message => {
