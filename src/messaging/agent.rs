@@ -18,6 +18,21 @@ use std::ops::Deref;
 /// What a script does when an event reaches a port (or the global scope).
 pub type Reaction = Box<dyn FnMut(&mut Agent, &DispatchedEvent) + Send>;
 
+/// Which dispatched events an agent keeps in its log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventLog {
+    /// Every event (the default: the stepper, the scenarios and the tests
+    /// read it).
+    All,
+    /// The most recent events: at least this many (when that many ran), at
+    /// most twice as many; older ones are dropped in bulk, so keeping costs
+    /// a clone per event and no shifting per event. What
+    /// [`ThreadedWorld::start`](super::ThreadedWorld::start) sets.
+    Recent(usize),
+    /// None: the event is not cloned at all.
+    Off,
+}
+
 /// One agent: an event loop with its realm (a [`Heap`]) and its
 /// MessagePorts.
 ///
@@ -31,6 +46,7 @@ pub struct Agent {
     messaging: Messaging<ObjectId>,
     reactions: Vec<(EventTarget, EventType, Reaction)>,
     log: Vec<DispatchedEvent>,
+    log_policy: EventLog,
 }
 
 impl fmt::Debug for Agent {
@@ -58,6 +74,7 @@ impl Agent {
             realm: Heap::new(cluster),
             reactions: Vec::new(),
             log: Vec::new(),
+            log_policy: EventLog::All,
         }
     }
 
@@ -66,7 +83,31 @@ impl Agent {
         &self.messaging
     }
 
-    /// Every event dispatched so far, in order.
+    /// Which events the log keeps from now on (see [`EventLog`]).
+    pub fn set_event_log(&mut self, policy: EventLog) {
+        self.log_policy = policy;
+        if let EventLog::Recent(n) = policy {
+            self.trim_log(n);
+        } else if policy == EventLog::Off {
+            self.log = Vec::new();
+        }
+    }
+
+    /// Which events the log keeps.
+    pub fn event_log(&self) -> EventLog {
+        self.log_policy
+    }
+
+    /// Drops all but the `n` most recent events once the log holds `2n`.
+    fn trim_log(&mut self, n: usize) {
+        if self.log.len() >= n.saturating_mul(2).max(1) {
+            let old = self.log.len() - n;
+            self.log.drain(..old);
+        }
+    }
+
+    /// The events dispatched so far, in order (those the [`EventLog`]
+    /// policy keeps: by default, every one).
     pub fn log(&self) -> &[DispatchedEvent] {
         &self.log
     }
@@ -142,7 +183,14 @@ impl Agent {
     /// logs the event it dispatched and runs the reactions to it.
     pub fn run_next_task(&mut self) -> Option<DispatchedEvent> {
         let dispatched = self.messaging.run_next_task(&mut self.realm)?;
-        self.log.push(dispatched.clone());
+        match self.log_policy {
+            EventLog::All => self.log.push(dispatched.clone()),
+            EventLog::Recent(n) if n > 0 => {
+                self.trim_log(n);
+                self.log.push(dispatched.clone());
+            }
+            EventLog::Recent(_) | EventLog::Off => {}
+        }
         let mut reactions = std::mem::take(&mut self.reactions);
         for (target, event, reaction) in &mut reactions {
             if *target == dispatched.target && *event == dispatched.event {

@@ -63,12 +63,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     ///
     /// [`TaskClock`]: super::queue::TaskClock
     pub fn next_ready(&self) -> Option<u64> {
-        let ports = self
-            .table()
-            .ports
-            .values()
-            .filter_map(|p| p.end.as_ref()?.next_ready())
-            .min();
+        let ports = self.table_mut().oldest_ready().map(|(seq, _)| seq);
         let global = lock(self.global_tasks()).front().map(|t| t.seq);
         ports.into_iter().chain(global).min()
     }
@@ -79,12 +74,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// here.
     pub fn run_next_task<R: Realm<Object = O>>(&self, realm: &mut R) -> Option<DispatchedEvent<O>> {
         let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
-        let best_port = self
-            .table()
-            .ports
-            .iter()
-            .filter_map(|(id, p)| Some((p.end.as_ref()?.next_ready()?, *id)))
-            .min();
+        let best_port = self.table_mut().oldest_ready();
         match (best_port, global_seq) {
             (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, port),
             (_, Some(_)) => {
@@ -97,8 +87,8 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
 
     fn run_port_task<R: Realm<Object = O>>(&self, realm: &mut R, port: PortId) -> Option<DispatchedEvent<O>> {
         let end = self.port(port)?.end.clone()?;
-        let task = end.take_next()?;
-        if !end.has_been_shipped() {
+        let (task, shipped) = end.take_next_shipped()?;
+        if !shipped {
             step!("unshipped-port-message-queue/1"); // oldest first across unshipped ports
         }
         match task {

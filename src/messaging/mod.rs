@@ -9,6 +9,7 @@
 //! | MessagePort objects, transfer and transfer-receiving steps | `port.rs` |
 //! | one agent's ports and global scope, without its realm | `state.rs` |
 //! | port message queues and entanglement shared across threads | `queue.rs` |
+//! | waking an event loop only when it sleeps; its ready-port index | `signal.rs` |
 //! | an event loop choosing and running its next task | `event_loop.rs` |
 //! | an agent of the built-in realm | `agent.rs` |
 //! | event loops: deterministic stepper, ports and garbage collection | `world.rs` |
@@ -174,13 +175,14 @@ mod channel;
 mod event_loop;
 mod port;
 pub mod queue;
+mod signal;
 mod state;
 mod sync;
 #[cfg(not(loom))]
 mod threads;
 mod world;
 
-pub use agent::{Agent, Reaction};
+pub use agent::{Agent, EventLog, Reaction};
 pub use channel::{PostOutcome, message_channel_port1, message_channel_port2};
 pub use event_loop::{DispatchedEvent, EventTarget};
 pub use port::{EventType, MESSAGE_PORT, PortHost, PortId, PortState, PortTable, PortTransferData};
