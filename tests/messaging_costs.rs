@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use webmessaging::ecmascript::{AgentClusterId, Value};
-use webmessaging::messaging::{Agent, AgentId, EventTarget, EventType, PortId, Reaction, World};
+use webmessaging::messaging::{Agent, AgentId, EventLog, EventTarget, EventType, PortId, Reaction, World};
 
 /// On a port arriving over `carrier`, ships it back over `carrier` while
 /// shipments are left.
@@ -111,5 +111,95 @@ fn shipping_a_port_back_and_forth_costs_the_same_per_hop_at_any_count() {
     assert!(
         last <= first * 1.1 + 1.0,
         "work per hop grew from {first} to {last}"
+    );
+}
+
+/// The small object `{a: i, b: "x" + i}` in `agent`'s realm.
+fn small_object(agent: &mut Agent, i: u32) -> Value<webmessaging::ecmascript::ObjectId> {
+    use webmessaging::ecmascript::{JsString, ObjectKind, OwnProperty, PropertyKey};
+    let heap = &mut agent.realm;
+    let object = heap.alloc(ObjectKind::Ordinary);
+    let a = Value::Number(f64::from(i));
+    let b = Value::String(JsString::from(format!("x{i}").as_str()));
+    heap.define_property(object, PropertyKey::from("a"), OwnProperty::data(a));
+    heap.define_property(object, PropertyKey::from("b"), OwnProperty::data(b));
+    Value::Object(object)
+}
+
+#[test]
+fn delivered_messages_nobody_kept_do_not_accumulate_in_either_heap() {
+    const MESSAGES: u32 = 30_000;
+    let mut world = World::new();
+    let a = world.add_agent("A", AgentClusterId(0));
+    let b = world.add_agent("B", AgentClusterId(0));
+    let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    let p2_object = world.agent(a).port_object(p2).expect("p2");
+    let global = world.agent(b).global_port();
+    world
+        .agent(a)
+        .post_to_global(&global, Value::Undefined, &[p2_object])
+        .expect("ships p2");
+    // B keeps the first message's data, and nothing else.
+    let kept_first = Arc::new(AtomicU32::new(0));
+    let kept = kept_first.clone();
+    let first = Arc::new(std::sync::Mutex::new(None));
+    let first_in_b = first.clone();
+    world.agent(b).on(
+        EventTarget::Global,
+        EventType::Message,
+        Box::new(move |agent, event| {
+            let port = event.ports[0];
+            agent.set_onmessage(port);
+            let kept = kept.clone();
+            let first = first_in_b.clone();
+            agent.on(
+                EventTarget::Port(port),
+                EventType::Message,
+                Box::new(move |agent, event| {
+                    if kept.fetch_add(1, Ordering::SeqCst) == 0 {
+                        let data = event.data.clone().expect("a message has data");
+                        *first.lock().unwrap() = data.as_object().copied();
+                        agent.keep(data);
+                    }
+                }),
+            );
+        }),
+    );
+    for id in [a, b] {
+        world.agent(id).set_event_log(EventLog::Off);
+        world.agent(id).set_heap_collection(true);
+    }
+    world.run_until_idle(usize::MAX);
+    let mut most = [0usize; 2];
+    for i in 0..MESSAGES {
+        let message = small_object(world.agent(a), i);
+        world.agent(a).post_message(p1, message, &[]).expect("posts");
+        world.agent(a).collect_heap_if_due();
+        world.run_until_idle(usize::MAX);
+        for (slot, id) in most.iter_mut().zip([a, b]) {
+            *slot = (*slot).max(world.agent_ref(id).realm.live_objects());
+        }
+    }
+    assert_eq!(
+        kept_first.load(Ordering::SeqCst),
+        MESSAGES,
+        "every message arrived"
+    );
+    // Without collection each heap would hold one object per message.
+    for (live, name) in most.iter().zip(["A", "B"]) {
+        assert!(*live <= 3 * 4096, "{name}'s heap held {live} objects at most");
+    }
+    // What B kept survived every collection: the first message, intact.
+    let b_agent = world.agent(b);
+    b_agent.collect_heap();
+    let live = b_agent.realm.live_objects();
+    assert!(live <= 8, "after a full collection B holds {live} objects");
+    let first = first.lock().unwrap().expect("B kept an object");
+    let a = b_agent
+        .realm
+        .own_property(first, &webmessaging::ecmascript::PropertyKey::from("a"));
+    assert!(
+        matches!(a, Some(webmessaging::ecmascript::OwnProperty::Data { value: Value::Number(n), .. }) if n == 0.0),
+        "the kept first message is intact: {a:?}"
     );
 }

@@ -47,6 +47,11 @@ pub struct Agent {
     reactions: Vec<(EventTarget, EventType, Reaction)>,
     log: Vec<DispatchedEvent>,
     log_policy: EventLog,
+    /// Whether the heap is collected (see [`Agent::collect_heap`]), and the
+    /// live object count that triggers the next collection.
+    collection: Option<usize>,
+    /// Values script keeps (the collection's roots besides the ports).
+    kept: Vec<Value<ObjectId>>,
 }
 
 impl fmt::Debug for Agent {
@@ -75,6 +80,8 @@ impl Agent {
             reactions: Vec::new(),
             log: Vec::new(),
             log_policy: EventLog::All,
+            collection: None,
+            kept: Vec::new(),
         }
     }
 
@@ -173,6 +180,70 @@ impl Agent {
             .post_to_global(&mut self.realm, to, &message, transfer)
     }
 
+    /// Turns garbage collection of the agent's heap on (or off): then, after
+    /// a task once the live objects doubled since the last collection, the
+    /// objects nothing reaches are freed (see [`Agent::collect_heap`]). A
+    /// reaction that keeps a value of its event must say so with
+    /// [`Agent::keep`]: delivered messages nobody kept are then collected,
+    /// as an engine collects an event's data no listener kept. Off by
+    /// default (a driver holding handles the agent does not know of would
+    /// see them freed).
+    pub fn set_heap_collection(&mut self, on: bool) {
+        self.collection = on.then(|| self.next_collection());
+    }
+
+    /// Declares that script keeps `value` (a root for the collection).
+    pub fn keep(&mut self, value: Value<ObjectId>) {
+        self.kept.push(value);
+    }
+
+    fn next_collection(&self) -> usize {
+        self.realm
+            .live_objects()
+            .saturating_mul(2)
+            .max(Agent::FIRST_COLLECTION)
+    }
+
+    /// Live objects below which the heap is never collected.
+    const FIRST_COLLECTION: usize = 4096;
+
+    /// Collects the heap now if collection is on and due; returns how many
+    /// objects were freed.
+    pub fn collect_heap_if_due(&mut self) -> usize {
+        self.collect_if_due_keeping(None)
+    }
+
+    fn collect_if_due_keeping(&mut self, data: Option<&Value<ObjectId>>) -> usize {
+        match self.collection {
+            Some(due) if self.realm.live_objects() >= due => self.collect_keeping(data),
+            _ => 0,
+        }
+    }
+
+    /// Frees every object of the heap that no root reaches: the MessagePort
+    /// objects, the values [`Agent::keep`] kept, and the data of the events
+    /// in the log. Returns how many were freed.
+    pub fn collect_heap(&mut self) -> usize {
+        self.collect_keeping(None)
+    }
+
+    /// [`Agent::collect_heap`], keeping `data` too (the event just
+    /// dispatched, which the caller still holds).
+    fn collect_keeping(&mut self, data: Option<&Value<ObjectId>>) -> usize {
+        let ports: Vec<ObjectId> = {
+            let table = self.messaging.table();
+            table.ports.values().map(|p| p.object).collect()
+        };
+        let logged = self.log.iter().filter_map(|e| e.data.as_ref());
+        let values = self.kept.iter().chain(logged).chain(data);
+        let objects: Vec<ObjectId> = values.filter_map(|v| v.as_object().copied()).collect();
+        let freed = self.realm.collect_garbage(ports.into_iter().chain(objects));
+        if self.collection.is_some() {
+            self.collection = Some(self.next_collection());
+        }
+        freed
+    }
+
     /// Runs `reaction` (after the listeners) whenever `event` is dispatched
     /// at `target`.
     pub fn on(&mut self, target: EventTarget, event: EventType, reaction: Reaction) {
@@ -199,6 +270,7 @@ impl Agent {
         }
         reactions.append(&mut self.reactions);
         self.reactions = reactions;
+        self.collect_if_due_keeping(dispatched.data.as_ref());
         Some(dispatched)
     }
 

@@ -5,12 +5,15 @@
 //! context switch; a busy event loop needs neither. So the signal wakes the
 //! event loop only when it sleeps: a notification bumps an atomic
 //! generation and looks at an atomic count of sleepers, and only when some
-//! thread sleeps does it take the lock and wake it. The event loop that
-//! goes to sleep counts itself a sleeper *before* it checks the generation
-//! one last time, under the lock; with both sides' accesses sequentially
-//! consistent, one of the two always sees the other (the notifier sees the
-//! sleeper and wakes it, or the sleeper sees the new generation and does
-//! not sleep): no wake-up is lost. `model-tests/tests/loom_signal.rs`
+//! thread sleeps does it take the lock and wake it. The generation and the
+//! count of sleepers share one atomic word, changed only by
+//! read-modify-writes: the notifier's bump and a sleeper's "I am going to
+//! sleep" are totally ordered, so one of the two always sees the other (the
+//! notifier sees the sleeper and wakes it, or the sleeper, looking again
+//! under the lock, sees the new generation and does not sleep): no wake-up
+//! is lost. (Two separate words read with plain loads would need the
+//! store-buffer guarantee of sequentially consistent loads, which loom does
+//! not model; one word needs nothing but coherence.) `model-tests/tests/loom_signal.rs`
 //! checks this in every interleaving.
 //!
 //! A port whose queue goes from "nothing to run" to "something to run" is
@@ -20,14 +23,19 @@
 
 use super::sync::{AtomicU64, Condvar, Mutex, Ordering, lock};
 
+/// One notification, in [`Signal`]'s state word.
+const GENERATION: u64 = 1 << 16;
+/// The sleepers' count, in [`Signal`]'s state word.
+const SLEEPERS: u64 = GENERATION - 1;
+
 /// Wakes an event loop when a task is added to a queue it owns, and names
 /// the ports that became ready.
 #[derive(Debug, Default)]
 pub struct Signal {
-    /// Notifications so far.
-    generation: AtomicU64,
-    /// Threads inside [`Signal::wait_for_change`] (or about to be).
-    sleepers: AtomicU64,
+    /// Notifications so far (the high bits, from [`GENERATION`]) and the
+    /// threads inside [`Signal::wait_for_change`] or about to be (the low
+    /// bits, [`SLEEPERS`]).
+    state: AtomicU64,
     /// Held by a sleeper from its last look at `generation` until it sleeps,
     /// and by a notifier that wakes it.
     lock: Mutex<()>,
@@ -47,8 +55,8 @@ impl Signal {
     /// Says that something was added: bumps the generation, and wakes the
     /// event loop if (and only if) it sleeps.
     pub fn notify(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        if self.sleepers.load(Ordering::SeqCst) != 0 {
+        let before = self.state.fetch_add(GENERATION, Ordering::SeqCst);
+        if before & SLEEPERS != 0 {
             // Taking the lock orders this wake after the sleeper's last
             // look at the generation: it is either waiting, or will see it.
             drop(lock(&self.lock));
@@ -75,7 +83,7 @@ impl Signal {
 
     /// How many notifications so far (to wait for a change).
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+        self.state.load(Ordering::SeqCst) / GENERATION
     }
 
     /// How many wake-ups were sent (notifications that found a sleeper); the
@@ -90,18 +98,18 @@ impl Signal {
         if self.generation() != seen {
             return;
         }
-        self.sleepers.fetch_add(1, Ordering::SeqCst);
+        self.state.fetch_add(1, Ordering::SeqCst);
         let guard = lock(&self.lock);
         let _ = self
             .condvar
             .wait_timeout_while(guard, timeout, |_| self.generation() == seen);
-        self.sleepers.fetch_sub(1, Ordering::SeqCst);
+        self.state.fetch_sub(1, Ordering::SeqCst);
     }
 
     /// Blocks until the generation differs from `seen` (no timeout: loom
     /// reports a lost wake-up as a deadlock).
     pub fn wait(&self, seen: u64) {
-        self.sleepers.fetch_add(1, Ordering::SeqCst);
+        self.state.fetch_add(1, Ordering::SeqCst);
         let mut guard = lock(&self.lock);
         while self.generation() == seen {
             guard = self
@@ -110,6 +118,6 @@ impl Signal {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
         drop(guard);
-        self.sleepers.fetch_sub(1, Ordering::SeqCst);
+        self.state.fetch_sub(1, Ordering::SeqCst);
     }
 }
