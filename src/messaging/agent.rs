@@ -253,7 +253,13 @@ impl Agent {
     /// Runs the oldest ready task, if any (see [`Messaging::run_next_task`]),
     /// logs the event it dispatched and runs the reactions to it.
     pub fn run_next_task(&mut self) -> Option<DispatchedEvent> {
-        let dispatched = self.messaging.run_next_task(&mut self.realm)?;
+        self.run_next_task_if(|| true)
+    }
+
+    /// [`Agent::run_next_task`] if `admit` says yes, asked only when a task
+    /// is ready (see [`Messaging::run_next_task_if`]).
+    pub fn run_next_task_if(&mut self, admit: impl FnOnce() -> bool) -> Option<DispatchedEvent> {
+        let dispatched = self.messaging.run_next_task_if(&mut self.realm, admit)?;
         match self.log_policy {
             EventLog::All => self.log.push(dispatched.clone()),
             EventLog::Recent(n) if n > 0 => {

@@ -73,8 +73,22 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// engine fires it at the target's listeners. No author code runs in
     /// here.
     pub fn run_next_task<R: Realm<Object = O>>(&self, realm: &mut R) -> Option<DispatchedEvent<O>> {
+        self.run_next_task_if(realm, || true)
+    }
+
+    /// [`Messaging::run_next_task`] if `admit` says yes, asked only when a
+    /// task is ready (a budget counts it then): one choice of the next task
+    /// instead of [`Messaging::next_ready`]'s and then this one's.
+    pub fn run_next_task_if<R: Realm<Object = O>>(
+        &self,
+        realm: &mut R,
+        admit: impl FnOnce() -> bool,
+    ) -> Option<DispatchedEvent<O>> {
         let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
         let best_port = self.table_mut().oldest_ready();
+        if (best_port.is_none() && global_seq.is_none()) || !admit() {
+            return None;
+        }
         match (best_port, global_seq) {
             (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, port),
             (_, Some(_)) => {

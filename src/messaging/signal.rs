@@ -21,7 +21,7 @@
 //! the announced ports as its ready-port index and asks only them which
 //! task is oldest, never every port it holds.
 
-use super::sync::{AtomicU64, Condvar, Mutex, Ordering, lock};
+use super::sync::{AtomicBool, AtomicU64, Condvar, Mutex, Ordering, lock};
 
 /// One notification, in [`Signal`]'s state word.
 const GENERATION: u64 = 1 << 16;
@@ -42,6 +42,9 @@ pub struct Signal {
     condvar: Condvar,
     /// Ports announced ready since the owner last took them.
     announced: Mutex<Vec<u64>>,
+    /// Whether `announced` may hold something (set after a push, before the
+    /// notification): the owner takes the lock only then.
+    any_announced: AtomicBool,
     /// Wake-ups actually sent (a work counter: system calls made).
     wakes: AtomicU64,
 }
@@ -68,11 +71,17 @@ impl Signal {
     /// Names `port` (the owner's id for it) as ready, then notifies.
     pub fn announce(&self, port: u64) {
         lock(&self.announced).push(port);
+        // Set before the notification: an owner that wakes for it, or reads
+        // the generation after it, sees the flag.
+        self.any_announced.store(true, Ordering::SeqCst);
         self.notify();
     }
 
     /// Moves the ports announced since the last call into `into`.
     pub fn take_announced(&self, into: &mut Vec<u64>) {
+        if !self.any_announced.swap(false, Ordering::SeqCst) {
+            return;
+        }
         let mut announced = lock(&self.announced);
         if into.is_empty() {
             std::mem::swap(&mut *announced, into);

@@ -454,10 +454,7 @@ impl Drop for PanicGuard<'_> {
 
 /// Runs the agent's oldest ready task if it has one and the gate admits it.
 fn run_task(agent: &mut Agent, gate: &dyn TaskGate) -> bool {
-    if agent.next_ready().is_none() || !gate.admit() {
-        return false;
-    }
-    match agent.run_next_task() {
+    match agent.run_next_task_if(|| gate.admit()) {
         Some(event) => {
             gate.ran(agent, event);
             true
