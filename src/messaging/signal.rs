@@ -96,7 +96,7 @@ impl Signal {
     }
 
     /// How many wake-ups were sent (notifications that found a sleeper); the
-    /// others cost two atomic operations and no system call.
+    /// others cost one atomic read-modify-write and no system call.
     pub fn wakes_sent(&self) -> u64 {
         self.wakes.load(Ordering::Relaxed)
     }
