@@ -100,8 +100,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     }
 
     fn run_port_task<R: Realm<Object = O>>(&self, realm: &mut R, port: PortId) -> Option<DispatchedEvent<O>> {
-        let end = self.port(port)?.end.clone()?;
-        let (task, shipped) = end.take_next_shipped()?;
+        let (task, shipped) = self.port(port)?.end.as_ref()?.take_next_shipped()?;
         if !shipped {
             step!("unshipped-port-message-queue/1"); // oldest first across unshipped ports
         }

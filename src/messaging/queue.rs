@@ -276,15 +276,32 @@ impl PortEnd {
     /// woken only if it sleeps): a stream of messages to a port its owner is
     /// busy draining costs one lock each and no system call.
     pub fn enqueue(&self, message: SerializeWithTransferResult) -> bool {
+        self.enqueue_at(self.side, message)
+    }
+
+    /// [`PortEnd::enqueue`] on the other end of this end's channel (what a
+    /// post through this end does), without a handle to it.
+    pub fn enqueue_to_other(&self, message: SerializeWithTransferResult) -> bool {
+        self.enqueue_at(self.side.other(), message)
+    }
+
+    /// Whether `other` is the other end of this end's channel.
+    pub fn is_twin_of(&self, other: &PortEnd) -> bool {
+        Arc::ptr_eq(&self.channel, &other.channel) && self.side == other.side.other()
+    }
+
+    fn enqueue_at(&self, side: Side, message: SerializeWithTransferResult) -> bool {
         let seq = self.channel.clock.tick();
-        let (queued, announce, dropped) = self.with(|s, i| {
-            let end = &mut s.ends[i];
+        let (queued, announce, dropped) = {
+            let state = &mut *lock(&self.channel.state);
+            let end = &mut state.ends[side.index()];
             if end.released {
-                return (false, None, Some(message));
+                (false, None, Some(message))
+            } else {
+                end.tasks.push_back(PortTask { seq, message });
+                (true, end.announcement(), None)
             }
-            end.tasks.push_back(PortTask { seq, message });
-            (true, end.announcement(), None)
-        });
+        };
         // Dropping a message can release ports inside it, which locks their
         // channels: never while this channel's lock is held.
         drop(dropped);
