@@ -146,6 +146,9 @@ struct End {
     /// empty since: it is in the owner's ready-port index, so a new task
     /// needs no announcement (and, while the owner runs, no wake-up).
     announced: bool,
+    /// While announced: the oldest ready sequence number the owner was told
+    /// of or saw.
+    seen: u64,
 }
 
 /// Which of an end's tasks is ready.
@@ -157,14 +160,23 @@ enum Ready {
 impl End {
     /// After a change that may have made a task ready: if one is and the
     /// owner does not know yet, it is to be told (the owner's signal and its
-    /// id for the port). Announce outside the channel's lock.
-    fn announcement(&mut self) -> Option<(Arc<Signal>, u64)> {
-        if self.announced || self.next_ready().is_none() {
-            return None;
-        }
+    /// id for the port); if the owner knows but an older task became ready
+    /// than the one it saw (a race between a post and a `close`), its signal
+    /// is to be notified, so that a sleeping owner looks again. Tell it
+    /// outside the channel's lock.
+    fn announcement(&mut self) -> Option<(Arc<Signal>, Option<u64>)> {
+        let (ready, _) = self.next_ready()?;
         let owner = self.owner.as_ref()?;
-        self.announced = true;
-        Some((owner.signal.clone(), owner.port))
+        if !self.announced {
+            self.announced = true;
+            self.seen = ready;
+            return Some((owner.signal.clone(), Some(owner.port)));
+        }
+        if ready < self.seen {
+            self.seen = ready;
+            return Some((owner.signal.clone(), None));
+        }
+        None
     }
 
     /// The end's next ready task and its sequence number: the head of the
@@ -193,9 +205,11 @@ struct State {
 
 /// Tells an owner that one of its ports has a task ready (outside every
 /// channel lock).
-fn announce_to(announce: Option<(Arc<Signal>, u64)>) {
-    if let Some((signal, port)) = announce {
-        signal.announce(port);
+fn announce_to(announce: Option<(Arc<Signal>, Option<u64>)>) {
+    match announce {
+        Some((signal, Some(port))) => signal.announce(port),
+        Some((signal, None)) => signal.notify(),
+        None => {}
     }
 }
 
@@ -355,8 +369,9 @@ impl PortEnd {
         self.with(|s, i| {
             let end = &mut s.ends[i];
             let ready = end.next_ready().map(|(seq, _)| seq);
-            if ready.is_none() {
-                end.announced = false;
+            match ready {
+                Some(seq) => end.seen = seq,
+                None => end.announced = false,
             }
             ready
         })
