@@ -344,7 +344,9 @@ impl Heap {
         self.object_mut(id).properties.insert(key, property);
     }
 
-    /// Number of objects (including %Object.prototype%).
+    /// Number of object slots, in use or freed by a collection (without
+    /// collections: the number of objects, %Object.prototype% included;
+    /// see [`Heap::live_objects`]).
     pub fn len(&self) -> usize {
         self.objects.len()
     }
