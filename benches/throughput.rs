@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 use webmessaging::ecmascript::{AgentClusterId, Heap, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value};
-use webmessaging::messaging::{EventTarget, EventType, ThreadedWorld, World};
+use webmessaging::messaging::{EventLog, EventTarget, EventType, ThreadedWorld, World};
 use webmessaging::structured::{NoPlatformObjects, decode, encode, structured_clone, structured_serialize};
 
 fn report(what: &str, items: usize, elapsed: Duration) {
@@ -131,6 +131,10 @@ fn main() {
         Box::new(|agent, event| agent.set_onmessage(event.ports[0])),
     );
     let threads = ThreadedWorld::start(world).expect("two agent threads");
+    // B's log counts what it received: keep every event.
+    threads
+        .execute(b, Box::new(|agent| agent.set_event_log(EventLog::All)))
+        .unwrap();
     threads.wait_until_idle(Duration::from_secs(10)).unwrap();
     let start = Instant::now();
     threads

@@ -194,3 +194,20 @@ fn a_queued_task_keeps_its_channel_until_it_runs() {
     assert_eq!(summary(&w.run_until_idle(10)), ["B b1 message x"]);
     assert_eq!(w.collect_garbage().len(), 1);
 }
+
+#[test]
+fn a_heap_collection_keeps_the_channels_objects() {
+    let (mut w, ids) = world(&[("A", 0), ("B", 0)]);
+    let (a, b) = (ids[0], ids[1]);
+    let a1 = w.agent(a).new_broadcast_channel(&name("n"), "a1").unwrap();
+    let b1 = w.agent(b).new_broadcast_channel(&name("n"), "b1").unwrap();
+    assert!(w.agent(b).messaging().broadcast_object(b1).is_some());
+    let live = w.agent(b).realm.live_objects();
+    // Nothing else in B's heap reaches the channel's object: only its being
+    // a live BroadcastChannel keeps it.
+    assert_eq!(w.agent(b).collect_heap(), 0, "b1's object survived");
+    assert_eq!(w.agent(b).realm.live_objects(), live);
+    assert_eq!(w.agent(a).post_broadcast(a1, text("after")).unwrap(), 1);
+    let events = w.run_until_idle(10);
+    assert_eq!(summary(&events), ["B b1 message after"]);
+}

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use webmessaging::ecmascript::{AgentClusterId, Value};
-use webmessaging::messaging::{EventTarget, EventType, PortId, ThreadedWorld, World};
+use webmessaging::messaging::{EventLog, EventTarget, EventType, PortId, ThreadedWorld, World};
 
 /// How long a run may take before it counts as hung.
 const PATIENCE: Duration = Duration::from_secs(600);
@@ -52,6 +52,19 @@ fn two_agents(
         }),
     );
     let threads = ThreadedWorld::start(world).map_err(|e| e.to_string())?;
+    // As an engine would: no event log, and a heap that collects what no
+    // one keeps (delivered messages in B, posted objects in A).
+    for id in [a, b] {
+        threads
+            .execute(
+                id,
+                Box::new(|agent| {
+                    agent.set_event_log(EventLog::Off);
+                    agent.set_heap_collection(true);
+                }),
+            )
+            .map_err(|e| e.to_string())?;
+    }
     threads.wait_until_idle(PATIENCE).map_err(|e| e.to_string())?;
     Ok((threads, a, p1))
 }
@@ -80,6 +93,7 @@ pub fn one_way(n: u32, objects: bool) -> Result<Duration, String> {
                         Value::Number(f64::from(i))
                     };
                     agent.post_message(p1, message, &[]).expect("posts");
+                    agent.collect_heap_if_due();
                 }
             }),
         )

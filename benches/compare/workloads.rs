@@ -75,6 +75,14 @@ pub const WORKLOADS: &[Workload] = &[
         Some("crossbeam"),
     ),
     w("round-trips-20k", Kind::RoundTrips(20_000), 3, Some("crossbeam")),
+    // Memory flat: peak RSS over ten million small-object messages (not
+    // picked by `--only messages`; run it with `--only flat-memory`).
+    w(
+        "flat-memory-objects-10m",
+        Kind::MessagesObjects(10_000_000),
+        1,
+        Some("crossbeam"),
+    ),
 ];
 
 const fn w(name: &'static str, kind: Kind, reps: usize, limit: Option<&'static str>) -> Workload {

@@ -66,6 +66,7 @@ const messages = {
   'messages-numbers-200k': { n: 200_000, mode: 'count', make: (i) => i },
   'messages-objects-200k': { n: 200_000, mode: 'count', make: (i) => ({ a: i, b: 'x' + i }) },
   'round-trips-20k': { n: 20_000, mode: 'echo', make: (i) => i },
+  'flat-memory-objects-10m': { n: 10_000_000, mode: 'count', make: (i) => ({ a: i, b: 'x' + i }) },
 };
 
 function worker() {

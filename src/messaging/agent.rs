@@ -19,6 +19,21 @@ use std::ops::Deref;
 /// What a script does when an event reaches a port (or the global scope).
 pub type Reaction = Box<dyn FnMut(&mut Agent, &DispatchedEvent) + Send>;
 
+/// Which dispatched events an agent keeps in its log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventLog {
+    /// Every event (the default: the stepper, the scenarios and the tests
+    /// read it).
+    All,
+    /// The most recent events: at least this many (when that many ran), at
+    /// most twice as many; older ones are dropped in bulk, so keeping costs
+    /// a clone per event and no shifting per event. What
+    /// [`ThreadedWorld::start`](super::ThreadedWorld::start) sets.
+    Recent(usize),
+    /// None: the event is not cloned at all.
+    Off,
+}
+
 /// One agent: an event loop with its realm (a [`Heap`]) and its
 /// MessagePorts.
 ///
@@ -32,6 +47,12 @@ pub struct Agent {
     messaging: Messaging<ObjectId>,
     reactions: Vec<(EventTarget, EventType, Reaction)>,
     log: Vec<DispatchedEvent>,
+    log_policy: EventLog,
+    /// Whether the heap is collected (see [`Agent::collect_heap`]), and the
+    /// live object count that triggers the next collection.
+    collection: Option<usize>,
+    /// Values script keeps (the collection's roots besides the ports).
+    kept: Vec<Value<ObjectId>>,
 }
 
 impl fmt::Debug for Agent {
@@ -59,6 +80,9 @@ impl Agent {
             realm: Heap::new(cluster),
             reactions: Vec::new(),
             log: Vec::new(),
+            log_policy: EventLog::All,
+            collection: None,
+            kept: Vec::new(),
         }
     }
 
@@ -67,7 +91,31 @@ impl Agent {
         &self.messaging
     }
 
-    /// Every event dispatched so far, in order.
+    /// Which events the log keeps from now on (see [`EventLog`]).
+    pub fn set_event_log(&mut self, policy: EventLog) {
+        self.log_policy = policy;
+        if let EventLog::Recent(n) = policy {
+            self.trim_log(n);
+        } else if policy == EventLog::Off {
+            self.log = Vec::new();
+        }
+    }
+
+    /// Which events the log keeps.
+    pub fn event_log(&self) -> EventLog {
+        self.log_policy
+    }
+
+    /// Drops all but the `n` most recent events once the log holds `2n`.
+    fn trim_log(&mut self, n: usize) {
+        if self.log.len() >= n.saturating_mul(2).max(1) {
+            let old = self.log.len() - n;
+            self.log.drain(..old);
+        }
+    }
+
+    /// The events dispatched so far, in order (those the [`EventLog`]
+    /// policy keeps: by default, every one).
     pub fn log(&self) -> &[DispatchedEvent] {
         &self.log
     }
@@ -165,6 +213,72 @@ impl Agent {
         collected.into_iter().map(|(_, label)| label).collect()
     }
 
+    /// Turns garbage collection of the agent's heap on (or off): then, after
+    /// a task once the live objects doubled since the last collection, the
+    /// objects nothing reaches are freed (see [`Agent::collect_heap`]). A
+    /// reaction that keeps a value of its event must say so with
+    /// [`Agent::keep`]: delivered messages nobody kept are then collected,
+    /// as an engine collects an event's data no listener kept. Off by
+    /// default (a driver holding handles the agent does not know of would
+    /// see them freed).
+    pub fn set_heap_collection(&mut self, on: bool) {
+        self.collection = on.then(|| self.next_collection());
+    }
+
+    /// Declares that script keeps `value` (a root for the collection).
+    pub fn keep(&mut self, value: Value<ObjectId>) {
+        self.kept.push(value);
+    }
+
+    fn next_collection(&self) -> usize {
+        self.realm
+            .live_objects()
+            .saturating_mul(2)
+            .max(Agent::FIRST_COLLECTION)
+    }
+
+    /// Live objects below which the heap is never collected.
+    const FIRST_COLLECTION: usize = 4096;
+
+    /// Collects the heap now if collection is on and due; returns how many
+    /// objects were freed.
+    pub fn collect_heap_if_due(&mut self) -> usize {
+        self.collect_if_due_keeping(None)
+    }
+
+    fn collect_if_due_keeping(&mut self, data: Option<&Value<ObjectId>>) -> usize {
+        match self.collection {
+            Some(due) if self.realm.live_objects() >= due => self.collect_keeping(data),
+            _ => 0,
+        }
+    }
+
+    /// Frees every object of the heap that no root reaches: the MessagePort
+    /// and BroadcastChannel objects, the values [`Agent::keep`] kept, and the data of the events
+    /// in the log. Returns how many were freed.
+    pub fn collect_heap(&mut self) -> usize {
+        self.collect_keeping(None)
+    }
+
+    /// [`Agent::collect_heap`], keeping `data` too (the event just
+    /// dispatched, which the caller still holds).
+    fn collect_keeping(&mut self, data: Option<&Value<ObjectId>>) -> usize {
+        let ports: Vec<ObjectId> = {
+            let table = self.messaging.table();
+            let ports = table.ports.values().map(|p| p.object);
+            let broadcasts = self.messaging.broadcasts();
+            ports.chain(broadcasts.objects().copied()).collect()
+        };
+        let logged = self.log.iter().filter_map(|e| e.data.as_ref());
+        let values = self.kept.iter().chain(logged).chain(data);
+        let objects: Vec<ObjectId> = values.filter_map(|v| v.as_object().copied()).collect();
+        let freed = self.realm.collect_garbage(ports.into_iter().chain(objects));
+        if self.collection.is_some() {
+            self.collection = Some(self.next_collection());
+        }
+        freed
+    }
+
     /// Runs `reaction` (after the listeners) whenever `event` is dispatched
     /// at `target`.
     pub fn on(&mut self, target: EventTarget, event: EventType, reaction: Reaction) {
@@ -174,8 +288,21 @@ impl Agent {
     /// Runs the oldest ready task, if any (see [`Messaging::run_next_task`]),
     /// logs the event it dispatched and runs the reactions to it.
     pub fn run_next_task(&mut self) -> Option<DispatchedEvent> {
-        let dispatched = self.messaging.run_next_task(&mut self.realm)?;
-        self.log.push(dispatched.clone());
+        self.run_next_task_if(|| true)
+    }
+
+    /// [`Agent::run_next_task`] if `admit` says yes, asked only when a task
+    /// is ready (see [`Messaging::run_next_task_if`]).
+    pub fn run_next_task_if(&mut self, admit: impl FnOnce() -> bool) -> Option<DispatchedEvent> {
+        let dispatched = self.messaging.run_next_task_if(&mut self.realm, admit)?;
+        match self.log_policy {
+            EventLog::All => self.log.push(dispatched.clone()),
+            EventLog::Recent(n) if n > 0 => {
+                self.trim_log(n);
+                self.log.push(dispatched.clone());
+            }
+            EventLog::Recent(_) | EventLog::Off => {}
+        }
         let mut reactions = std::mem::take(&mut self.reactions);
         for (target, event, reaction) in &mut reactions {
             if *target == dispatched.target && *event == dispatched.event {
@@ -184,6 +311,7 @@ impl Agent {
         }
         reactions.append(&mut self.reactions);
         self.reactions = reactions;
+        self.collect_if_due_keeping(dispatched.data.as_ref());
         Some(dispatched)
     }
 

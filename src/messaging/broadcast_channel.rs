@@ -176,6 +176,12 @@ impl<O> BroadcastTable<O> {
             objects: HashMap::new(),
         }
     }
+
+    /// The BroadcastChannel objects of the agent's live channels (roots for
+    /// a collection of its heap).
+    pub(super) fn objects(&self) -> impl Iterator<Item = &O> {
+        self.objects.keys()
+    }
 }
 
 /// The slots of a new BroadcastChannel object (it is neither serializable

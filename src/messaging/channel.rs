@@ -190,7 +190,8 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         // DEVIATION(whatwg/html#12490 shipped-original-is-inert): a port
         // shipped away holds no end, so it has no target port and its posts
         // go nowhere, even before the port is received.
-        let target = source_end.filter(PortEnd::is_entangled).map(|e| e.twin());
+        // (Held as this port's own end: the post enqueues through it.)
+        let target = source_end.filter(PortEnd::is_entangled);
 
         step!("message-port-post-message-steps/1"); // the transfer list
         step!("message-port-post-message-steps/2"); // a port cannot ship itself
@@ -203,9 +204,11 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         step!("message-port-post-message-steps/3");
         step!("message-port-post-message-steps/4"); // the target port in the list dooms the message
         let doomed = target.as_ref().is_some_and(|target| {
-            transfer
-                .iter()
-                .any(|o| self.port_of(o).and_then(|p| self.end_of(p)).as_ref() == Some(target))
+            transfer.iter().any(|o| {
+                self.port_of(o)
+                    .and_then(|p| self.end_of(p))
+                    .is_some_and(|e| e.is_twin_of(target))
+            })
         });
         step!("message-port-post-message-steps/5"); // serialize now; errors reach the caller
         let result = structured_serialize_with_transfer(realm, host, message, transfer)?;
@@ -221,7 +224,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             return Ok(PostOutcome::Doomed);
         }
         step!("message-port-post-message-steps/7"); // a task in the target's port message queue
-        target.enqueue(result);
+        target.enqueue_to_other(result);
         Ok(PostOutcome::Queued)
     }
 

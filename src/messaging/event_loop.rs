@@ -68,12 +68,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     ///
     /// [`TaskClock`]: super::queue::TaskClock
     pub fn next_ready(&self) -> Option<u64> {
-        let ports = self
-            .table()
-            .ports
-            .values()
-            .filter_map(|p| p.end.as_ref()?.next_ready())
-            .min();
+        let ports = self.table_mut().oldest_ready().map(|(seq, _)| seq);
         let global = lock(self.global_tasks()).front().map(|t| t.seq);
         let broadcast = self.live_broadcast_front();
         ports.into_iter().chain(global).chain(broadcast).min()
@@ -95,18 +90,40 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         realm: &mut R,
         host: &mut H,
     ) -> Option<DispatchedEvent<O>> {
-        if let Some(seq) = self.live_broadcast_front()
-            && self.next_ready() == Some(seq)
+        self.run_chosen_task(realm, host, || true)
+    }
+
+    /// [`Messaging::run_next_task`] if `admit` says yes, asked only when a
+    /// task is ready (a budget counts it then): one choice of the next task
+    /// instead of [`Messaging::next_ready`]'s and then this one's.
+    pub fn run_next_task_if<R: Realm<Object = O>>(
+        &self,
+        realm: &mut R,
+        admit: impl FnOnce() -> bool,
+    ) -> Option<DispatchedEvent<O>> {
+        self.run_chosen_task(realm, &mut self.platform_objects(), admit)
+    }
+
+    /// Chooses the oldest ready task of the agent (a port's, the global's
+    /// or a broadcast's) and, if `admit` agrees, runs it.
+    fn run_chosen_task<R: Realm<Object = O>, H: PlatformObjects<R>>(
+        &self,
+        realm: &mut R,
+        host: &mut H,
+        admit: impl FnOnce() -> bool,
+    ) -> Option<DispatchedEvent<O>> {
+        let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
+        let best_port = self.table_mut().oldest_ready();
+        let broadcast_seq = self.live_broadcast_front();
+        if (best_port.is_none() && global_seq.is_none() && broadcast_seq.is_none()) || !admit() {
+            return None;
+        }
+        if let Some(seq) = broadcast_seq
+            && best_port.is_none_or(|(p, _)| seq < p)
+            && global_seq.is_none_or(|g| seq < g)
         {
             return self.run_broadcast_task(realm, host);
         }
-        let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
-        let best_port = self
-            .table()
-            .ports
-            .iter()
-            .filter_map(|(id, p)| Some((p.end.as_ref()?.next_ready()?, *id)))
-            .min();
         match (best_port, global_seq) {
             (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, host, port),
             (_, Some(_)) => {
@@ -123,9 +140,8 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         host: &mut H,
         port: PortId,
     ) -> Option<DispatchedEvent<O>> {
-        let end = self.port(port)?.end.clone()?;
-        let task = end.take_next()?;
-        if !end.has_been_shipped() {
+        let (task, shipped) = self.port(port)?.end.as_ref()?.take_next_shipped()?;
+        if !shipped {
             step!("unshipped-port-message-queue/1"); // oldest first across unshipped ports
         }
         match task {

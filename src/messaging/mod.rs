@@ -10,6 +10,7 @@
 //! | BroadcastChannel, its registry and its delivery tasks | `broadcast_channel.rs` |
 //! | one agent's ports and global scope, without its realm | `state.rs` |
 //! | port message queues and entanglement shared across threads | `queue.rs` |
+//! | waking an event loop only when it sleeps; its ready-port index | `signal.rs` |
 //! | an event loop choosing and running its next task | `event_loop.rs` |
 //! | an agent of the built-in realm | `agent.rs` |
 //! | event loops: deterministic stepper, ports and garbage collection | `world.rs` |
@@ -188,13 +189,14 @@ mod channel;
 mod event_loop;
 mod port;
 pub mod queue;
+mod signal;
 mod state;
 mod sync;
 #[cfg(not(loom))]
 mod threads;
 mod world;
 
-pub use agent::{Agent, Reaction};
+pub use agent::{Agent, EventLog, Reaction};
 pub use broadcast_channel::{
     BROADCAST_CHANNEL, BroadcastError, BroadcastId, BroadcastState, BroadcastTable, Registry, StorageKey,
 };

@@ -162,6 +162,14 @@ pub struct PortTable<O = ObjectId> {
     suffixes: HashMap<String, Suffixes>,
     /// Label look-ups made so far (a work counter).
     label_probes: u64,
+    /// The ready-port index: the ports announced to this event loop's signal
+    /// as having a task ready, not yet found empty. Only these are asked
+    /// which task is oldest.
+    pub(crate) ready: BTreeSet<PortId>,
+    /// Announcements taken from the signal, not yet in `ready`.
+    announced: Vec<u64>,
+    /// Ports asked for their next task so far (a work counter).
+    ready_probes: u64,
 }
 
 /// The suffixes `n` (2, 3, …) in use among the labels `BASE#n` of one base,
@@ -251,7 +259,39 @@ impl<O> PortTable<O> {
             labels: HashMap::new(),
             suffixes: HashMap::new(),
             label_probes: 0,
+            ready: BTreeSet::new(),
+            announced: Vec::new(),
+            ready_probes: 0,
         }
+    }
+
+    /// How many ports choosing the next task has asked so far: each task
+    /// costs as many as there are ports with a task ready (the ready-port
+    /// index), however many ports the table holds (a work counter).
+    pub fn ready_probes(&self) -> u64 {
+        self.ready_probes
+    }
+
+    /// The oldest ready task among this event loop's ports: its sequence
+    /// number and port. Takes the ports announced since the last look into
+    /// the ready-port index, asks each indexed port, and drops from the
+    /// index those with nothing ready (or no longer here).
+    pub(crate) fn oldest_ready(&mut self) -> Option<(u64, PortId)> {
+        self.signal.take_announced(&mut self.announced);
+        self.ready.extend(self.announced.drain(..).map(PortId));
+        let mut best = None;
+        let (ports, probes) = (&self.ports, &mut self.ready_probes);
+        self.ready.retain(|id| {
+            *probes += 1;
+            let seq = ports.get(id).and_then(|p| p.end.as_ref()?.poll_ready());
+            if let Some(seq) = seq
+                && best.is_none_or(|(b, _)| seq < b)
+            {
+                best = Some((seq, *id));
+            }
+            seq.is_some()
+        });
+        best
     }
 
     /// The owner record for a port of this table.
@@ -269,6 +309,7 @@ impl<O> PortTable<O> {
         self.labels.clear();
         self.suffixes.clear();
         self.received.clear();
+        self.ready.clear();
         std::mem::take(&mut self.ports)
     }
 

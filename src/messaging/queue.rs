@@ -9,7 +9,8 @@
 //! lost, duplicated nor reordered. Browsers work the same way; see
 //! `docs/shipping-ports.md` and spec/deviations.md (whatwg/html#5078, #5850).
 
-use super::sync::{Arc, AtomicU64, Condvar, Mutex, Ordering, lock};
+pub use super::signal::Signal;
+use super::sync::{Arc, AtomicU64, Mutex, Ordering, lock};
 use crate::structured::SerializeWithTransferResult;
 use std::collections::VecDeque;
 use std::fmt;
@@ -100,41 +101,6 @@ impl TaskClock {
     }
 }
 
-/// Wakes an event loop when a task is added to a queue it owns.
-#[derive(Debug, Default)]
-pub struct Signal {
-    pending: Mutex<u64>,
-    condvar: Condvar,
-}
-
-impl Signal {
-    /// A signal with nothing pending.
-    pub fn new() -> Self {
-        Signal {
-            pending: Mutex::new(0),
-            condvar: Condvar::new(),
-        }
-    }
-
-    /// Says that something was added.
-    pub fn notify(&self) {
-        *lock(&self.pending) += 1;
-        self.condvar.notify_all();
-    }
-
-    /// How many notifications so far (to wait for a change).
-    pub fn generation(&self) -> u64 {
-        *lock(&self.pending)
-    }
-
-    /// Blocks until the generation differs from `seen` or `timeout` passes.
-    #[cfg(not(loom))]
-    pub fn wait_for_change(&self, seen: u64, timeout: std::time::Duration) {
-        let guard = lock(&self.pending);
-        let _ = self.condvar.wait_timeout_while(guard, timeout, |g| *g == seen);
-    }
-}
-
 /// The event loop and port that currently own one end of a channel.
 #[derive(Clone)]
 pub struct Owner {
@@ -183,6 +149,13 @@ struct End {
     /// The port holding this end is gone (collected, or its data holder was
     /// dropped): nothing will ever read this queue again.
     released: bool,
+    /// The owner was told this end has a task ready and has not found it
+    /// empty since: it is in the owner's ready-port index, so a new task
+    /// needs no announcement (and, while the owner runs, no wake-up).
+    announced: bool,
+    /// While announced: the oldest ready sequence number the owner was told
+    /// of or saw.
+    seen: u64,
 }
 
 /// Which of an end's tasks is ready.
@@ -192,6 +165,27 @@ enum Ready {
 }
 
 impl End {
+    /// After a change that may have made a task ready: if one is and the
+    /// owner does not know yet, it is to be told (the owner's signal and its
+    /// id for the port); if the owner knows but an older task became ready
+    /// than the one it saw (a race between a post and a `close`), its signal
+    /// is to be notified, so that a sleeping owner looks again. Tell it
+    /// outside the channel's lock.
+    fn announcement(&mut self) -> Option<(Arc<Signal>, Option<u64>)> {
+        let (ready, _) = self.next_ready()?;
+        let owner = self.owner.as_ref()?;
+        if !self.announced {
+            self.announced = true;
+            self.seen = ready;
+            return Some((owner.signal.clone(), Some(owner.port)));
+        }
+        if ready < self.seen {
+            self.seen = ready;
+            return Some((owner.signal.clone(), None));
+        }
+        None
+    }
+
     /// The end's next ready task and its sequence number: the head of the
     /// queue while it is enabled, or the pending `close` once no message
     /// queued before it is left. `close` waits behind those messages even
@@ -214,6 +208,16 @@ impl End {
 struct State {
     entangled: bool,
     ends: [End; 2],
+}
+
+/// Tells an owner that one of its ports has a task ready (outside every
+/// channel lock).
+fn announce_to(announce: Option<(Arc<Signal>, Option<u64>)>) {
+    match announce {
+        Some((signal, Some(port))) => signal.announce(port),
+        Some((signal, None)) => signal.notify(),
+        None => {}
+    }
 }
 
 /// The two ends of one channel.
@@ -288,44 +292,54 @@ impl PortEnd {
     /// Adds a message task to this end's port message queue, wherever the end
     /// is now (owned by a port, or in flight inside a data holder). A queue
     /// nobody will read again drops it. Returns whether it was queued.
+    ///
+    /// The owner is told only when the end had nothing ready before (and
+    /// woken only if it sleeps): a stream of messages to a port its owner is
+    /// busy draining costs one lock each and no system call.
     pub fn enqueue(&self, message: SerializeWithTransferResult) -> bool {
+        self.enqueue_at(self.side, message)
+    }
+
+    /// [`PortEnd::enqueue`] on the other end of this end's channel (what a
+    /// post through this end does), without a handle to it.
+    pub fn enqueue_to_other(&self, message: SerializeWithTransferResult) -> bool {
+        self.enqueue_at(self.side.other(), message)
+    }
+
+    /// Whether `other` is the other end of this end's channel.
+    pub fn is_twin_of(&self, other: &PortEnd) -> bool {
+        Arc::ptr_eq(&self.channel, &other.channel) && self.side == other.side.other()
+    }
+
+    fn enqueue_at(&self, side: Side, message: SerializeWithTransferResult) -> bool {
         let seq = self.channel.clock.tick();
-        let (queued, signal, dropped) = self.with(|s, i| {
-            let end = &mut s.ends[i];
+        let (queued, announce, dropped) = {
+            let state = &mut *lock(&self.channel.state);
+            let end = &mut state.ends[side.index()];
             if end.released {
-                return (false, None, Some(message));
+                (false, None, Some(message))
+            } else {
+                end.tasks.push_back(PortTask { seq, message });
+                (true, end.announcement(), None)
             }
-            end.tasks.push_back(PortTask { seq, message });
-            (
-                true,
-                end.owner
-                    .as_ref()
-                    .filter(|_| end.enabled)
-                    .map(|o| o.signal.clone()),
-                None,
-            )
-        });
+        };
         // Dropping a message can release ports inside it, which locks their
         // channels: never while this channel's lock is held.
         drop(dropped);
-        if let Some(signal) = signal {
-            signal.notify();
-        }
+        announce_to(announce);
         queued
     }
 
     /// Enables this end's port message queue (idempotent). Returns whether
     /// it was disabled before.
     pub fn enable(&self) -> bool {
-        let (was_disabled, signal) = self.with(|s, i| {
+        let (was_disabled, announce) = self.with(|s, i| {
             let end = &mut s.ends[i];
             let was_disabled = !end.enabled;
             end.enabled = true;
-            (was_disabled, end.owner.as_ref().map(|o| o.signal.clone()))
+            (was_disabled, end.announcement())
         });
-        if let Some(signal) = signal {
-            signal.notify();
-        }
+        announce_to(announce);
         was_disabled
     }
 
@@ -355,17 +369,39 @@ impl PortEnd {
         self.with(|s, i| s.ends[i].next_ready().map(|(seq, _)| seq))
     }
 
-    /// Removes the task `next_ready` named.
-    pub fn take_next(&self) -> Option<NextTask> {
+    /// [`PortEnd::next_ready`], asked by the owner's ready-port index: when
+    /// nothing is ready the end leaves the index (the next task that makes
+    /// it ready announces it again).
+    pub fn poll_ready(&self) -> Option<u64> {
         self.with(|s, i| {
             let end = &mut s.ends[i];
-            match end.next_ready()?.1 {
+            let ready = end.next_ready().map(|(seq, _)| seq);
+            match ready {
+                Some(seq) => end.seen = seq,
+                None => end.announced = false,
+            }
+            ready
+        })
+    }
+
+    /// Removes the task `next_ready` named.
+    pub fn take_next(&self) -> Option<NextTask> {
+        self.take_next_shipped().map(|(task, _)| task)
+    }
+
+    /// Removes the task `next_ready` named, with the "has been shipped" flag
+    /// of the port holding this end (one lock for both).
+    pub fn take_next_shipped(&self) -> Option<(NextTask, bool)> {
+        self.with(|s, i| {
+            let end = &mut s.ends[i];
+            let task = match end.next_ready()?.1 {
                 Ready::Close => {
                     end.close_event = None;
-                    Some(NextTask::Close)
+                    NextTask::Close
                 }
-                Ready::Message => end.tasks.pop_front().map(NextTask::Message),
-            }
+                Ready::Message => NextTask::Message(end.tasks.pop_front()?),
+            };
+            Some((task, end.shipped))
         })
     }
 
@@ -373,18 +409,16 @@ impl PortEnd {
     /// is to get a `close` event. Returns whether they were entangled.
     pub fn disentangle(&self) -> bool {
         let seq = self.channel.clock.tick();
-        let (was, signal) = self.with(|s, i| {
+        let (was, announce) = self.with(|s, i| {
             if !s.entangled {
                 return (false, None);
             }
             s.entangled = false;
             let other = &mut s.ends[1 - i];
             other.close_event = Some(seq);
-            (true, other.owner.as_ref().map(|o| o.signal.clone()))
+            (true, other.announcement())
         });
-        if let Some(signal) = signal {
-            signal.notify();
-        }
+        announce_to(announce);
         was
     }
 
@@ -396,6 +430,7 @@ impl PortEnd {
         self.with(|s, i| {
             s.ends[i].shipped = true;
             s.ends[i].owner = None;
+            s.ends[i].announced = false;
             if s.entangled {
                 s.ends[1 - i].shipped = true;
             }
@@ -406,20 +441,18 @@ impl PortEnd {
     /// The transfer-receiving steps' part on the shared state: the end gets
     /// its new owner, its queue (tasks kept) back in the disabled state.
     pub fn receive(&self, owner: Owner) {
-        let signal = owner.signal.clone();
-        let close_pending = self.with(|s, i| {
+        let announce = self.with(|s, i| {
             let end = &mut s.ends[i];
             end.shipped = true;
             end.enabled = false;
             end.owner = Some(owner);
+            end.announced = false;
             // DEVIATION(whatwg/html#12797 close-travels-with-queue): a
             // `close` still waiting travels with the queue, like the
             // messages, and fires at the port that receives it.
-            end.close_event.is_some()
+            end.announcement()
         });
-        if close_pending {
-            signal.notify();
-        }
+        announce_to(announce);
     }
 
     /// The port holding this end is gone for good: disentangle (the other
@@ -430,6 +463,7 @@ impl PortEnd {
             let end = &mut s.ends[i];
             end.released = true;
             end.owner = None;
+            end.announced = false;
             end.close_event = None;
             std::mem::take(&mut end.tasks)
         });

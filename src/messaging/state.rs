@@ -195,6 +195,12 @@ impl<O> Messaging<O> {
         self.table().label_probes()
     }
 
+    /// How many ports choosing the next task has asked so far (see
+    /// [`PortTable::ready_probes`]).
+    pub fn ready_probes(&self) -> u64 {
+        self.table().ready_probes()
+    }
+
     pub(super) fn port_label(&self, port: PortId) -> String {
         self.port(port)
             .map_or_else(|| format!("port#{}", port.0), |p| p.label.clone())

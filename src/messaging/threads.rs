@@ -66,7 +66,7 @@ pub trait TaskGate: Send + Sync {
     fn ran(&self, agent: &mut Agent, event: DispatchedEvent);
 }
 
-/// No budget; the events stay in the agents' logs.
+/// No budget; the events stay in the agents' logs (as their policy says).
 struct OpenGate;
 
 impl TaskGate for OpenGate {
@@ -152,13 +152,24 @@ pub struct ThreadedWorld {
 /// safety net: every change it waits for wakes it).
 const NAP: Duration = Duration::from_secs(3600);
 
+/// How many ready tasks a free agent runs before it looks at its orders
+/// again (an order waits at most this many tasks).
+const BATCH: usize = 64;
+
 impl ThreadedWorld {
+    /// How many recent events the agents of [`ThreadedWorld::start`] keep
+    /// in their logs (at least; at most twice as many).
+    pub const RECENT_EVENTS: usize = 1024;
+
     /// Starts one thread per agent of `world`; each runs its agent's tasks
     /// as they come, and the commands given with [`ThreadedWorld::execute`]
-    /// in between.
+    /// in between. Each agent's event log keeps only its
+    /// [`RECENT_EVENTS`](ThreadedWorld::RECENT_EVENTS) most recent events
+    /// (a command may set another [`EventLog`](super::EventLog) policy).
     pub fn start(world: World) -> Result<ThreadedWorld, ThreadsError> {
         let mut threaded = ThreadedWorld::new(world.clock(), Mode::Free, Arc::new(OpenGate));
-        for agent in world.into_agents() {
+        for mut agent in world.into_agents() {
+            agent.set_event_log(super::EventLog::Recent(ThreadedWorld::RECENT_EVENTS));
             threaded.add_agent(agent)?;
         }
         Ok(threaded)
@@ -443,10 +454,7 @@ impl Drop for PanicGuard<'_> {
 
 /// Runs the agent's oldest ready task if it has one and the gate admits it.
 fn run_task(agent: &mut Agent, gate: &dyn TaskGate) -> bool {
-    if agent.next_ready().is_none() || !gate.admit() {
-        return false;
-    }
-    match agent.run_next_task() {
+    match agent.run_next_task_if(|| gate.admit()) {
         Some(event) => {
             gate.ran(agent, event);
             true
@@ -500,7 +508,17 @@ fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) 
                 shared.changed.notify_all();
                 continue;
             }
-            Next::Task if run_task(&mut agent, &*shared.gate) => continue,
+            Next::Task if run_task(&mut agent, &*shared.gate) => {
+                // A batch: the tasks that are ready now run without another
+                // look at the driver's orders (one lock of the control
+                // state per batch, not per task).
+                for _ in 1..BATCH {
+                    if !run_task(&mut agent, &*shared.gate) {
+                        break;
+                    }
+                }
+                continue;
+            }
             Next::Task | Next::Sleep => {}
         }
         let ready = agent.next_ready();

@@ -8,6 +8,7 @@
 //! carries) and `realm_impl` (the trait).
 
 mod buffers;
+mod collect;
 mod conversion;
 mod date;
 mod properties;
@@ -224,6 +225,8 @@ pub struct Heap {
     to_string_count: u64,
     /// The longest String ToString builds (see [`Heap::set_max_string_length`]).
     max_string_length: usize,
+    /// Slots freed by [`Heap::collect_garbage`], for new objects.
+    free: Vec<u32>,
 }
 
 impl Default for Heap {
@@ -245,6 +248,7 @@ impl Heap {
             texts: text::Texts::default(),
             to_string_count: 0,
             max_string_length: Heap::MAX_STRING_LENGTH,
+            free: Vec::new(),
         };
         heap.alloc(ObjectKind::ObjectPrototype);
         heap
@@ -282,6 +286,13 @@ impl Heap {
 
     /// Adds an object with no own properties.
     pub fn alloc(&mut self, kind: ObjectKind) -> ObjectId {
+        if let Some(index) = self.free.pop() {
+            self.objects[index as usize] = HeapObject {
+                kind,
+                properties: PropertyList::new(),
+            };
+            return ObjectId(index);
+        }
         let id = ObjectId(u32::try_from(self.objects.len()).expect("heap holds at most 2^32 objects"));
         self.objects.push(HeapObject {
             kind,
@@ -333,7 +344,9 @@ impl Heap {
         self.object_mut(id).properties.insert(key, property);
     }
 
-    /// Number of objects (including %Object.prototype%).
+    /// Number of object slots, in use or freed by a collection (without
+    /// collections: the number of objects, %Object.prototype% included;
+    /// see [`Heap::live_objects`]).
     pub fn len(&self) -> usize {
         self.objects.len()
     }

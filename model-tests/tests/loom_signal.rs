@@ -1,0 +1,139 @@
+//! Exhaustive interleavings (loom) of the wake-only-when-sleeping signal
+//! (`src/messaging/signal.rs`) with the port message queue that announces
+//! ready ports to it: no wake-up is lost. An event loop that waits for a
+//! notification nobody sends blocks for ever, which loom reports as a
+//! deadlock; so every test below passing means the receiver always woke.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" cargo test -p model-tests --release --test loom_signal`
+//! (LOOM_MAX_PREEMPTIONS bounds the search; .ci/test uses 3).
+#![cfg(loom)]
+
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicBool, Ordering};
+use loom::thread;
+use webmessaging::messaging::queue::{Channel, NextTask, Owner, PortEnd, Signal, TaskClock};
+use webmessaging::structured::{Primitive, Record, RecordId, SerializeWithTransferResult, Serialized};
+
+fn message(n: u32) -> SerializeWithTransferResult {
+    SerializeWithTransferResult {
+        serialized: Serialized {
+            records: vec![Record::Primitive(Primitive::Number(f64::from(n)))],
+            root: RecordId(0),
+        },
+        transfer_data_holders: Vec::new(),
+    }
+}
+
+fn number(task: &NextTask) -> u32 {
+    match task {
+        NextTask::Message(t) => match t.message.serialized.records.first() {
+            Some(Record::Primitive(Primitive::Number(n))) => *n as u32,
+            _ => u32::MAX - 1,
+        },
+        NextTask::Close => u32::MAX,
+    }
+}
+
+/// A channel whose second end belongs to an event loop woken by `signal`
+/// (its port 7), with that end's queue enabled.
+fn channel_to(signal: &Arc<Signal>) -> (PortEnd, PortEnd) {
+    let other = Owner {
+        signal: Arc::new(Signal::new()),
+        port: 1,
+    };
+    let owner = Owner {
+        signal: signal.clone(),
+        port: 7,
+    };
+    let (sender, receiver) = Channel::entangled_pair(Arc::new(TaskClock::new()), other, owner);
+    receiver.enable();
+    (sender, receiver)
+}
+
+/// The event loop's side: until `want` tasks ran, look at the ready-port
+/// index (the announced ports, then the end) and sleep when nothing is ready,
+/// as `threads.rs` and the engine's loop do: the generation is read before
+/// looking.
+fn receive(signal: &Signal, end: &PortEnd, want: usize) -> Vec<u32> {
+    let mut got = Vec::new();
+    let mut index = Vec::new();
+    while got.len() < want {
+        let seen = signal.generation();
+        signal.take_announced(&mut index);
+        match end.poll_ready() {
+            Some(_) => {
+                let task = end.take_next().expect("a ready task can be taken");
+                got.push(number(&task));
+            }
+            None => signal.wait(seen),
+        }
+    }
+    got
+}
+
+#[test]
+fn a_bare_notification_is_never_lost() {
+    loom::model(|| {
+        let signal = Arc::new(Signal::new());
+        let flag = Arc::new(AtomicBool::new(false));
+        let (s, f) = (signal.clone(), flag.clone());
+        let t = thread::spawn(move || {
+            f.store(true, Ordering::SeqCst);
+            s.notify();
+        });
+        loop {
+            let seen = signal.generation();
+            if flag.load(Ordering::SeqCst) {
+                break;
+            }
+            signal.wait(seen);
+        }
+        t.join().unwrap();
+    });
+}
+
+#[test]
+fn a_message_posted_while_the_receiver_goes_to_sleep_wakes_it() {
+    loom::model(|| {
+        let signal = Arc::new(Signal::new());
+        let (sender, receiver) = channel_to(&signal);
+        let t = thread::spawn(move || {
+            sender.twin().enqueue(message(1));
+        });
+        assert_eq!(receive(&signal, &receiver, 1), [1]);
+        t.join().unwrap();
+    });
+}
+
+#[test]
+fn a_stream_of_messages_skips_wakes_but_loses_none() {
+    loom::model(|| {
+        let signal = Arc::new(Signal::new());
+        let (sender, receiver) = channel_to(&signal);
+        let t = thread::spawn(move || {
+            for n in 0..3 {
+                sender.twin().enqueue(message(n));
+            }
+        });
+        assert_eq!(receive(&signal, &receiver, 3), [0, 1, 2], "in order, none lost");
+        t.join().unwrap();
+    });
+}
+
+#[test]
+fn close_racing_a_sleeping_receiver_wakes_it() {
+    loom::model(|| {
+        let signal = Arc::new(Signal::new());
+        let (sender, receiver) = channel_to(&signal);
+        let t = thread::spawn(move || {
+            sender.twin().enqueue(message(5));
+            sender.disentangle();
+        });
+        assert_eq!(
+            receive(&signal, &receiver, 2),
+            [5, u32::MAX],
+            "the message, then close"
+        );
+        t.join().unwrap();
+    });
+}
