@@ -2,7 +2,7 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize>
 
-use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized};
+use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized, Slot};
 use crate::ecmascript::{
     ErrorPrototype, JsString, PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots,
 };
@@ -31,9 +31,16 @@ enum Filling<'r, O> {
     /// Steps 24.3.1.x.
     Properties {
         object: O,
-        properties: &'r [(JsString, RecordId)],
+        properties: &'r [(JsString, Slot)],
         next: usize,
     },
+}
+
+/// What a frame asks to be deserialized next: a record of the arena, or a
+/// primitive record kept in place inside a property (see [`Slot`]).
+enum Next<'r> {
+    Record(RecordId),
+    Primitive(&'r Primitive),
 }
 
 impl<O> Filling<'_, O> {
@@ -145,7 +152,8 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 self.deliver(frame, value)?;
             }
             finished = match self.next_child(frame) {
-                Some(child) => self.start(host, child, &mut stack)?,
+                Some(Next::Record(child)) => self.start(host, child, &mut stack)?,
+                Some(Next::Primitive(primitive)) => Some(self.in_place(primitive)),
                 None => {
                     let object = Value::Object(frame.object().clone());
                     stack.pop();
@@ -173,6 +181,19 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 ),
             )
         })
+    }
+
+    /// Steps 2 – 25 for a primitive record kept in place: the same steps
+    /// as for one in the arena, with nothing to find in *memory*.
+    fn in_place(&mut self, primitive: &Primitive) -> Value<R::Object> {
+        step!("structureddeserialize/2"); // a primitive is never in memory
+        step!("structureddeserialize/3");
+        step!("structureddeserialize/4");
+        step!("structureddeserialize/5"); // primitives are themselves
+        let value = primitive_value(primitive);
+        step!("structureddeserialize/23"); // nothing to remember
+        step!("structureddeserialize/24"); // nothing to fill in
+        self.finish(value)
     }
 
     /// Steps 2 – 24 for record `id`: its value when nothing is left to do,
@@ -230,15 +251,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         let object = |o| Ok((Value::Object(o), false));
         step!("structureddeserialize/5"); // primitives are themselves
         if let Record::Primitive(primitive) = serialized {
-            let value = match primitive {
-                Primitive::Undefined => Value::Undefined,
-                Primitive::Null => Value::Null,
-                Primitive::Boolean(b) => Value::Boolean(*b),
-                Primitive::Number(n) => Value::Number(*n),
-                Primitive::BigInt(b) => Value::BigInt(b.clone()),
-                Primitive::String(s) => Value::String(s.clone()),
-            };
-            return Ok((value, false));
+            return Ok((primitive_value(primitive), false));
         }
         step!("structureddeserialize/6"); // Boolean object
         if let Record::Boolean(b) = serialized {
@@ -505,7 +518,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
     /// The next record the frame's loop deserializes (24.1.1 – 24.3.1.1), or
     /// `None` when its loop is over.
-    fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<RecordId> {
+    fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<Next<'r>> {
         match frame {
             Filling::Map {
                 entries, next, key, ..
@@ -513,23 +526,27 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 let (entry_key, entry_value) = entries.get(*next)?;
                 if key.is_some() {
                     // 24.1.1.2 ran when the key arrived.
-                    return Some(*entry_value);
+                    return Some(Next::Record(*entry_value));
                 }
                 step!("structureddeserialize/24.1.1");
                 step!("structureddeserialize/24.1.1.1");
-                Some(*entry_key)
+                Some(Next::Record(*entry_key))
             }
             Filling::Set { entries, next, .. } => {
                 let entry = entries.get(*next)?;
                 step!("structureddeserialize/24.2.1");
                 step!("structureddeserialize/24.2.1.1");
-                Some(*entry)
+                Some(Next::Record(*entry))
             }
             Filling::Properties { properties, next, .. } => {
+                let properties: &'r [(JsString, Slot)] = properties;
                 let (_, entry_value) = properties.get(*next)?;
                 step!("structureddeserialize/24.3.1");
                 step!("structureddeserialize/24.3.1.1");
-                Some(*entry_value)
+                Some(match entry_value {
+                    Slot::Record(id) => Next::Record(*id),
+                    Slot::Primitive(primitive) => Next::Primitive(primitive),
+                })
             }
         }
     }
@@ -589,6 +606,18 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn finish(&mut self, value: Value<R::Object>) -> Value<R::Object> {
         step!("structureddeserialize/25");
         value
+    }
+}
+
+/// Step 5: a primitive record's value.
+fn primitive_value<O>(primitive: &Primitive) -> Value<O> {
+    match primitive {
+        Primitive::Undefined => Value::Undefined,
+        Primitive::Null => Value::Null,
+        Primitive::Boolean(b) => Value::Boolean(*b),
+        Primitive::Number(n) => Value::Number(*n),
+        Primitive::BigInt(b) => Value::BigInt(b.clone()),
+        Primitive::String(s) => Value::String(s.clone()),
     }
 }
 

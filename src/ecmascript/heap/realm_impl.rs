@@ -375,7 +375,11 @@ impl Realm for Heap {
     }
 
     fn reserve_objects(&mut self, additional: usize) {
-        self.objects.reserve(additional);
+        // Exact: the caller's count already bounds what is coming (a
+        // deserialization makes at most one object a record), and doubling
+        // on top of it would make the arena's size jump by up to 2x with
+        // the input's size rather than follow it.
+        self.objects.reserve_exact(additional);
     }
 
     fn reserve_own_properties(&mut self, o: &ObjectId, additional: usize) {
