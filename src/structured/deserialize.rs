@@ -587,9 +587,13 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 };
                 *next += 1;
                 step!("structureddeserialize/24.3.1.2");
+                // The object is the one step 19 or 20 made for this record and
+                // only this loop has defined properties on it (a platform
+                // object's own steps never reach here), so the definition
+                // cannot fail: the realm may skip [[DefineOwnProperty]]'s checks.
                 let created =
                     self.realm
-                        .create_data_property(object, PropertyKey::String(key.clone()), child);
+                        .create_data_property_on_new(object, PropertyKey::String(key.clone()), child);
                 step!("structureddeserialize/24.3.1.3"); // defining on a fresh object cannot fail
                 if !created {
                     return Err(CloneError::data_clone(

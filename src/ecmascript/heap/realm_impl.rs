@@ -342,6 +342,15 @@ impl Realm for Heap {
         self.create_data_property_on(*o, key, value)
     }
 
+    fn create_data_property_on_new(
+        &mut self,
+        o: &ObjectId,
+        key: PropertyKey,
+        value: Value<ObjectId>,
+    ) -> bool {
+        Heap::create_data_property_on_new(self, *o, key, value)
+    }
+
     /// Only a transferable platform object has the slot; for any other
     /// object this does nothing.
     fn set_detached(&mut self, o: &ObjectId, detached: bool) {
