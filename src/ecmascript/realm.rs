@@ -503,6 +503,21 @@ pub trait Realm {
     /// its record holds). The default does nothing.
     fn reserve_own_properties(&mut self, _o: &Self::Object, _additional: usize) {}
 
+    /// HasOwnProperty(o, key) and, when it is true, o.[[Get]](key, o), in
+    /// one question, when the realm can answer it without running code:
+    /// `Some(None)` when `o` has no such own property, `Some(Some(value))`
+    /// when it is a data property (whose [[Get]] is its value). `None`
+    /// means "ask the two questions" (an accessor, or a realm that cannot
+    /// tell), so that a getter runs where StructuredSerializeInternal's step
+    /// 26.4.1.1 says. The default is always `None`.
+    fn own_data_value(
+        &mut self,
+        _o: &Self::Object,
+        _key: &PropertyKey,
+    ) -> Option<Option<Value<Self::Object>>> {
+        None
+    }
+
     /// CreateDataProperty(o, key, value) where `o` is an object that
     /// [`Realm::ordinary_object_create`] or [`Realm::array_create`] made for
     /// StructuredDeserialize and that nothing but this same call has touched

@@ -38,6 +38,7 @@ enum Filling<'r, O> {
 
 /// What a frame asks to be deserialized next: a record of the arena, or a
 /// primitive record kept in place inside a property (see [`Slot`]).
+#[derive(Clone, Copy)]
 enum Next<'r> {
     Record(RecordId),
     Primitive(&'r Primitive),
@@ -146,14 +147,13 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         id: RecordId,
     ) -> Result<Value<R::Object>, CloneError<R::Object>> {
         let mut stack: Vec<Filling<'r, R::Object>> = Vec::new();
-        let mut finished = self.start(host, id, &mut stack)?;
+        let mut finished = self.start(host, Next::Record(id), &mut stack)?;
         while let Some(frame) = stack.last_mut() {
             if let Some(value) = finished.take() {
                 self.deliver(frame, value)?;
             }
             finished = match self.next_child(frame) {
-                Some(Next::Record(child)) => self.start(host, child, &mut stack)?,
-                Some(Next::Primitive(primitive)) => Some(self.in_place(primitive)),
+                Some(child) => self.start(host, child, &mut stack)?,
                 None => {
                     let object = Value::Object(frame.object().clone());
                     stack.pop();
@@ -183,33 +183,28 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         })
     }
 
-    /// Steps 2 – 25 for a primitive record kept in place: the same steps
-    /// as for one in the arena, with nothing to find in *memory*.
-    fn in_place(&mut self, primitive: &Primitive) -> Value<R::Object> {
-        step!("structureddeserialize/2"); // a primitive is never in memory
-        step!("structureddeserialize/3");
-        step!("structureddeserialize/4");
-        step!("structureddeserialize/5"); // primitives are themselves
-        let value = primitive_value(primitive);
-        step!("structureddeserialize/23"); // nothing to remember
-        step!("structureddeserialize/24"); // nothing to fill in
-        self.finish(value)
-    }
-
-    /// Steps 2 – 24 for record `id`: its value when nothing is left to do,
-    /// or `None` when its contents wait on the work stack.
+    /// Steps 2 – 24 for a record of the arena or a primitive record kept in
+    /// place (which takes the same steps, with nothing to find in *memory*):
+    /// its value when nothing is left to do, or `None` when its contents
+    /// wait on the work stack.
     fn start(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
-        id: RecordId,
+        next: Next<'r>,
         stack: &mut Vec<Filling<'r, R::Object>>,
     ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
-        let serialized = self.record(id)?;
+        let id = match next {
+            Next::Record(id) => Some(id),
+            Next::Primitive(_) => None,
+        };
+        let serialized = id.map(|id| self.record(id)).transpose()?;
         step!("structureddeserialize/2"); // made before: the same value again
-        if let Some(Some(object)) = self.memory.get(id.index()) {
+        if let Some(id) = id
+            && let Some(Some(object)) = self.memory.get(id.index())
+        {
             return Ok(Some(Value::Object(object.clone())));
         }
-        if let Record::Transferred { holder } = serialized {
+        if let Some(Record::Transferred { holder }) = serialized {
             // The record StructuredDeserializeWithTransfer put in memory for a
             // transfer data holder (its step 3.5).
             return self.transferred.get(*holder).cloned().map(Some).ok_or_else(|| {
@@ -221,16 +216,17 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
         step!("structureddeserialize/3"); // deep starts false
         step!("structureddeserialize/4"); // value starts uninitialized
-        let (value, deep) = self.shallow_value(host, id, serialized)?;
+        let (value, deep) = self.shallow_value(host, next, serialized)?;
 
         step!("structureddeserialize/23"); // remember the value before filling it
-        if let Value::Object(object) = &value {
+        if let (Value::Object(object), Some(id)) = (&value, id) {
             self.memory[id.index()] = Some(object.clone());
         }
 
         step!("structureddeserialize/24"); // deep: fill in what the record holds
         if deep
             && let Value::Object(object) = &value
+            && let Some(serialized) = serialized
             && let Some(frame) = self.open_contents(host, serialized, object)?
         {
             stack.push(frame);
@@ -244,15 +240,24 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn shallow_value(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
-        id: RecordId,
-        serialized: &'r Record,
+        next: Next<'r>,
+        serialized: Option<&'r Record>,
     ) -> Shallow<R::Object> {
         let realm = &mut *self.realm;
         let object = |o| Ok((Value::Object(o), false));
         step!("structureddeserialize/5"); // primitives are themselves
-        if let Record::Primitive(primitive) = serialized {
-            return Ok((primitive_value(primitive), false));
-        }
+        let (id, serialized) = match (next, serialized) {
+            (Next::Primitive(primitive), _) | (_, Some(Record::Primitive(primitive))) => {
+                return Ok((primitive_value(primitive), false));
+            }
+            (Next::Record(id), Some(serialized)) => (id, serialized),
+            (Next::Record(id), None) => {
+                return Err(CloneError::data_clone(
+                    "structureddeserialize/2",
+                    format!("malformed serialization: record {} does not exist", id.0),
+                ));
+            }
+        };
         step!("structureddeserialize/6"); // Boolean object
         if let Record::Boolean(b) = serialized {
             return object(realm.create_boolean_object(*b));

@@ -690,9 +690,19 @@ impl<'r, R: Realm> Serializer<'r, R> {
                     *next += 1;
                     let property_key = PropertyKey::String(key.clone());
                     step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it
-                    if self.realm.has_own_property(object, &property_key) {
+                    // A data property answers HasOwnProperty and [[Get]] in
+                    // one lookup (no code runs); anything else asks both.
+                    let known = self.realm.own_data_value(object, &property_key);
+                    let present = match &known {
+                        Some(value) => value.is_some(),
+                        None => self.realm.has_own_property(object, &property_key),
+                    };
+                    if present {
                         step!("structuredserializeinternal/26.4.1.1"); // may run a getter
-                        let input_value = self.realm.get(object, &property_key)?;
+                        let input_value = match known {
+                            Some(Some(value)) => value,
+                            _ => self.realm.get(object, &property_key)?,
+                        };
                         step!("structuredserializeinternal/26.4.1.2");
                         *under_way = Some(key.clone());
                         return Ok(Some(input_value));

@@ -192,6 +192,15 @@ impl Realm for Heap {
         self.own_property(*o, key).is_some()
     }
 
+    /// One lookup: an own data property's [[Get]] is its value.
+    fn own_data_value(&mut self, o: &ObjectId, key: &PropertyKey) -> Option<Option<Value<ObjectId>>> {
+        match self.own_property(*o, key) {
+            None => Some(None),
+            Some(OwnProperty::Data { value, .. }) => Some(Some(value)),
+            Some(OwnProperty::Accessor { .. }) => None,
+        }
+    }
+
     // ----- object creation -----
 
     fn create_boolean_object(&mut self, b: bool) -> ObjectId {
