@@ -8,7 +8,10 @@ use crate::ecmascript::{Exception, JsString, PropertyKey, Value};
 
 /// Whether `name` is exactly the ASCII text `text`.
 pub(super) fn is_named(name: &JsString, text: &str) -> bool {
-    name.code_units().iter().copied().eq(text.encode_utf16())
+    // ASCII: as many code units as bytes, so most names differ in length
+    // (every Array index key is checked against "length").
+    debug_assert!(text.is_ascii());
+    name.len() == text.len() && name.code_units().iter().copied().eq(text.encode_utf16())
 }
 
 /// Whether `key` is the String key `text`.
