@@ -17,7 +17,7 @@
 
 use std::path::{Path, PathBuf};
 use webmessaging::ecmascript::JsString;
-use webmessaging::structured::{Primitive, Record, RecordId, Serialized, encode};
+use webmessaging::structured::{Primitive, Record, RecordId, Serialized, Slot, encode};
 use webmessaging_fuzz::clone_transfer::bytes::to_bytes;
 use webmessaging_fuzz::clone_transfer::input::{
     CloneInput, KeySpec, KindSpec, Mode, NodeSpec, NumSpec, PropSpec, SlotSpec, StrSpec, ValueSpec,
@@ -183,7 +183,7 @@ fn long_set_members() -> Vec<u8> {
     let mut records = vec![Record::Array {
         length: sets,
         properties: (0..sets)
-            .map(|s| (JsString::from(s.to_string()), RecordId(strings + 1 + s)))
+            .map(|s| (JsString::from(s.to_string()), Slot::Record(RecordId(strings + 1 + s))))
             .collect(),
     }];
     for i in 0..strings {
@@ -226,7 +226,7 @@ fn many_long_strings_in_one_set() -> Vec<u8> {
     .expect("well formed")
 }
 
-/// The bytes of `records` (root 0) in format version 1, written without
+/// The bytes of `records` (root 0) in format version 2, written without
 /// the well-formedness checks `encode` makes: only the kinds used here.
 fn unchecked_encoding(records: &[Record]) -> Vec<u8> {
     fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -236,7 +236,7 @@ fn unchecked_encoding(records: &[Record]) -> Vec<u8> {
         }
         out.push(v as u8);
     }
-    let mut out = b"WMSR\x01".to_vec();
+    let mut out = b"WMSR\x02".to_vec();
     varint(&mut out, records.len() as u64);
     varint(&mut out, 0);
     for record in records {
@@ -248,7 +248,11 @@ fn unchecked_encoding(records: &[Record]) -> Vec<u8> {
                 for (key, value) in properties {
                     varint(&mut out, key.len() as u64);
                     key.code_units().iter().for_each(|u| out.extend(u.to_le_bytes()));
-                    varint(&mut out, u64::from(value.0));
+                    let Slot::Record(id) = value else {
+                        unreachable!("only record ids are written here")
+                    };
+                    out.push(0x00); // a record id follows
+                    varint(&mut out, u64::from(id.0));
                 }
             }
             Record::Primitive(Primitive::String(s)) => {

@@ -502,4 +502,37 @@ pub trait Realm {
     /// defined on the new object `o` (StructuredDeserialize knows how many
     /// its record holds). The default does nothing.
     fn reserve_own_properties(&mut self, _o: &Self::Object, _additional: usize) {}
+
+    /// HasOwnProperty(o, key) and, when it is true, o.[[Get]](key, o), in
+    /// one question, when the realm can answer it without running code:
+    /// `Some(None)` when `o` has no such own property, `Some(Some(value))`
+    /// when it is a data property (whose [[Get]] is its value). `None`
+    /// means "ask the two questions" (an accessor, or a realm that cannot
+    /// tell), so that a getter runs where StructuredSerializeInternal's step
+    /// 26.4.1.1 says. The default is always `None`.
+    fn own_data_value(
+        &mut self,
+        _o: &Self::Object,
+        _key: &PropertyKey,
+    ) -> Option<Option<Value<Self::Object>>> {
+        None
+    }
+
+    /// CreateDataProperty(o, key, value) where `o` is an object that
+    /// [`Realm::ordinary_object_create`] or [`Realm::array_create`] made for
+    /// StructuredDeserialize and that nothing but this same call has touched
+    /// since: extensible, with no property but data properties this call
+    /// defined (so no accessor, nothing non-configurable, nothing
+    /// non-writable). On such an object the definition cannot fail, so a
+    /// realm may append without the general [[DefineOwnProperty]] checks;
+    /// it must still keep an Array's `length` above its indices. The
+    /// default is [`Realm::create_data_property`].
+    fn create_data_property_on_new(
+        &mut self,
+        o: &Self::Object,
+        key: PropertyKey,
+        value: Value<Self::Object>,
+    ) -> bool {
+        self.create_data_property(o, key, value)
+    }
 }

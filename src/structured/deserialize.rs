@@ -2,7 +2,7 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize>
 
-use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized};
+use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized, Slot};
 use crate::ecmascript::{
     ErrorPrototype, JsString, PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots,
 };
@@ -31,9 +31,17 @@ enum Filling<'r, O> {
     /// Steps 24.3.1.x.
     Properties {
         object: O,
-        properties: &'r [(JsString, RecordId)],
+        properties: &'r [(JsString, Slot)],
         next: usize,
     },
+}
+
+/// What a frame asks to be deserialized next: a record of the arena, or a
+/// primitive record kept in place inside a property (see [`Slot`]).
+#[derive(Clone, Copy)]
+enum Next<'r> {
+    Record(RecordId),
+    Primitive(&'r Primitive),
 }
 
 impl<O> Filling<'_, O> {
@@ -139,7 +147,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         id: RecordId,
     ) -> Result<Value<R::Object>, CloneError<R::Object>> {
         let mut stack: Vec<Filling<'r, R::Object>> = Vec::new();
-        let mut finished = self.start(host, id, &mut stack)?;
+        let mut finished = self.start(host, Next::Record(id), &mut stack)?;
         while let Some(frame) = stack.last_mut() {
             if let Some(value) = finished.take() {
                 self.deliver(frame, value)?;
@@ -175,20 +183,28 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         })
     }
 
-    /// Steps 2 – 24 for record `id`: its value when nothing is left to do,
-    /// or `None` when its contents wait on the work stack.
+    /// Steps 2 – 24 for a record of the arena or a primitive record kept in
+    /// place (which takes the same steps, with nothing to find in *memory*):
+    /// its value when nothing is left to do, or `None` when its contents
+    /// wait on the work stack.
     fn start(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
-        id: RecordId,
+        next: Next<'r>,
         stack: &mut Vec<Filling<'r, R::Object>>,
     ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
-        let serialized = self.record(id)?;
+        let id = match next {
+            Next::Record(id) => Some(id),
+            Next::Primitive(_) => None,
+        };
+        let serialized = id.map(|id| self.record(id)).transpose()?;
         step!("structureddeserialize/2"); // made before: the same value again
-        if let Some(Some(object)) = self.memory.get(id.index()) {
+        if let Some(id) = id
+            && let Some(Some(object)) = self.memory.get(id.index())
+        {
             return Ok(Some(Value::Object(object.clone())));
         }
-        if let Record::Transferred { holder } = serialized {
+        if let Some(Record::Transferred { holder }) = serialized {
             // The record StructuredDeserializeWithTransfer put in memory for a
             // transfer data holder (its step 3.5).
             return self.transferred.get(*holder).cloned().map(Some).ok_or_else(|| {
@@ -200,16 +216,17 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
         step!("structureddeserialize/3"); // deep starts false
         step!("structureddeserialize/4"); // value starts uninitialized
-        let (value, deep) = self.shallow_value(host, id, serialized)?;
+        let (value, deep) = self.shallow_value(host, next, serialized)?;
 
         step!("structureddeserialize/23"); // remember the value before filling it
-        if let Value::Object(object) = &value {
+        if let (Value::Object(object), Some(id)) = (&value, id) {
             self.memory[id.index()] = Some(object.clone());
         }
 
         step!("structureddeserialize/24"); // deep: fill in what the record holds
         if deep
             && let Value::Object(object) = &value
+            && let Some(serialized) = serialized
             && let Some(frame) = self.open_contents(host, serialized, object)?
         {
             stack.push(frame);
@@ -223,23 +240,24 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn shallow_value(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
-        id: RecordId,
-        serialized: &'r Record,
+        next: Next<'r>,
+        serialized: Option<&'r Record>,
     ) -> Shallow<R::Object> {
         let realm = &mut *self.realm;
         let object = |o| Ok((Value::Object(o), false));
         step!("structureddeserialize/5"); // primitives are themselves
-        if let Record::Primitive(primitive) = serialized {
-            let value = match primitive {
-                Primitive::Undefined => Value::Undefined,
-                Primitive::Null => Value::Null,
-                Primitive::Boolean(b) => Value::Boolean(*b),
-                Primitive::Number(n) => Value::Number(*n),
-                Primitive::BigInt(b) => Value::BigInt(b.clone()),
-                Primitive::String(s) => Value::String(s.clone()),
-            };
-            return Ok((value, false));
-        }
+        let (id, serialized) = match (next, serialized) {
+            (Next::Primitive(primitive), _) | (_, Some(Record::Primitive(primitive))) => {
+                return Ok((primitive_value(primitive), false));
+            }
+            (Next::Record(id), Some(serialized)) => (id, serialized),
+            (Next::Record(id), None) => {
+                return Err(CloneError::data_clone(
+                    "structureddeserialize/2",
+                    format!("malformed serialization: record {} does not exist", id.0),
+                ));
+            }
+        };
         step!("structureddeserialize/6"); // Boolean object
         if let Record::Boolean(b) = serialized {
             return object(realm.create_boolean_object(*b));
@@ -505,7 +523,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
     /// The next record the frame's loop deserializes (24.1.1 – 24.3.1.1), or
     /// `None` when its loop is over.
-    fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<RecordId> {
+    fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<Next<'r>> {
         match frame {
             Filling::Map {
                 entries, next, key, ..
@@ -513,23 +531,27 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 let (entry_key, entry_value) = entries.get(*next)?;
                 if key.is_some() {
                     // 24.1.1.2 ran when the key arrived.
-                    return Some(*entry_value);
+                    return Some(Next::Record(*entry_value));
                 }
                 step!("structureddeserialize/24.1.1");
                 step!("structureddeserialize/24.1.1.1");
-                Some(*entry_key)
+                Some(Next::Record(*entry_key))
             }
             Filling::Set { entries, next, .. } => {
                 let entry = entries.get(*next)?;
                 step!("structureddeserialize/24.2.1");
                 step!("structureddeserialize/24.2.1.1");
-                Some(*entry)
+                Some(Next::Record(*entry))
             }
             Filling::Properties { properties, next, .. } => {
+                let properties: &'r [(JsString, Slot)] = properties;
                 let (_, entry_value) = properties.get(*next)?;
                 step!("structureddeserialize/24.3.1");
                 step!("structureddeserialize/24.3.1.1");
-                Some(*entry_value)
+                Some(match entry_value {
+                    Slot::Record(id) => Next::Record(*id),
+                    Slot::Primitive(primitive) => Next::Primitive(primitive),
+                })
             }
         }
     }
@@ -570,9 +592,13 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 };
                 *next += 1;
                 step!("structureddeserialize/24.3.1.2");
+                // The object is the one step 19 or 20 made for this record and
+                // only this loop has defined properties on it (a platform
+                // object's own steps never reach here), so the definition
+                // cannot fail: the realm may skip [[DefineOwnProperty]]'s checks.
                 let created =
                     self.realm
-                        .create_data_property(object, PropertyKey::String(key.clone()), child);
+                        .create_data_property_on_new(object, PropertyKey::String(key.clone()), child);
                 step!("structureddeserialize/24.3.1.3"); // defining on a fresh object cannot fail
                 if !created {
                     return Err(CloneError::data_clone(
@@ -589,6 +615,18 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn finish(&mut self, value: Value<R::Object>) -> Value<R::Object> {
         step!("structureddeserialize/25");
         value
+    }
+}
+
+/// Step 5: a primitive record's value.
+fn primitive_value<O>(primitive: &Primitive) -> Value<O> {
+    match primitive {
+        Primitive::Undefined => Value::Undefined,
+        Primitive::Null => Value::Null,
+        Primitive::Boolean(b) => Value::Boolean(*b),
+        Primitive::Number(n) => Value::Number(*n),
+        Primitive::BigInt(b) => Value::BigInt(b.clone()),
+        Primitive::String(s) => Value::String(s.clone()),
     }
 }
 

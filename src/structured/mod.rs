@@ -37,7 +37,7 @@ pub use encoding::{
 pub use error::{CloneError, DataCloneError};
 pub use person::{PERSON, PersonData, PersonHost};
 pub use platform::{NoPlatformObjects, PlatformObjects, TransferData, TransferDataHolder};
-pub use record::{Primitive, Record, RecordId, Serialized};
+pub use record::{Primitive, Record, RecordId, Serialized, Slot};
 pub use serialize::{Serializer, structured_serialize, structured_serialize_for_storage};
 pub use transfer::{
     DeserializeWithTransferResult, SerializeWithTransferResult, structured_deserialize_with_transfer,

@@ -38,6 +38,30 @@ pub enum Primitive {
     String(JsString),
 }
 
+/// A property's [[Value]] inside an Array or Object record: either the
+/// value's record in the arena, or, for a primitive, the primitive record
+/// kept in place. A primitive's record holds nothing but the primitive and
+/// is named once only (serialization gives every occurrence its own), so
+/// keeping it inside the property loses nothing and saves an arena entry
+/// and an id per primitive property (a 1M-number Array is one record).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Slot {
+    /// `{ [[Type]]: "primitive", [[Value]] }`, in place.
+    Primitive(Primitive),
+    /// Any other record, by id.
+    Record(RecordId),
+}
+
+impl Slot {
+    /// The record id, when the value is not a primitive kept in place.
+    pub fn id(&self) -> Option<RecordId> {
+        match self {
+            Slot::Record(id) => Some(*id),
+            Slot::Primitive(_) => None,
+        }
+    }
+}
+
 /// One serialized record. Each variant is one value of [[Type]] in the
 /// standard; its fields are that record's fields.
 ///
@@ -134,12 +158,12 @@ pub enum Record {
         /// [[Length]]
         length: u32,
         /// [[Properties]]: { [[Key]], [[Value]] } records.
-        properties: Vec<(JsString, RecordId)>,
+        properties: Vec<(JsString, Slot)>,
     },
     /// `"Object"`.
     Object {
         /// [[Properties]]: { [[Key]], [[Value]] } records.
-        properties: Vec<(JsString, RecordId)>,
+        properties: Vec<(JsString, Slot)>,
     },
     /// A serializable platform object: [[Type]] is its primary interface's
     /// identifier; the other fields are whatever its serialization steps set.
@@ -196,7 +220,7 @@ impl Serialized {
             Record::Map { entries } => entries.iter().flat_map(|(k, v)| [*k, *v]).collect(),
             Record::Set { entries } => entries.clone(),
             Record::Array { properties, .. } | Record::Object { properties } => {
-                properties.iter().map(|(_, v)| *v).collect()
+                properties.iter().filter_map(|(_, v)| v.id()).collect()
             }
             Record::Platform { fields, .. } => fields.iter().map(|(_, v)| *v).collect(),
             _ => Vec::new(),

@@ -3,7 +3,7 @@
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal>
 
 use super::memory::Memory;
-use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized};
+use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized, Slot};
 use crate::ecmascript::{ErrorPrototype, JsString, PropertyDescriptor, PropertyKey, Realm, Value};
 use crate::spec::step;
 use std::sync::LazyLock;
@@ -65,7 +65,7 @@ impl<O> Contents<O> {
 /// How steps 2 – 26 left a value: serialized already, or an object whose
 /// record is in *memory* and whose contents may still be due.
 enum Begun<O> {
-    Done(RecordId),
+    Done(Slot),
     Object { object: O, id: RecordId, deep: bool },
 }
 
@@ -177,7 +177,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
             frames: Vec::new(),
             keys: Vec::new(),
         };
-        let mut finished = self.start(host, value, &mut stack)?;
+        let mut finished: Option<Slot> = self.start(host, value, &mut stack)?;
         while let Some(frame) = stack.frames.last_mut() {
             if let Some(id) = finished.take() {
                 self.deliver(frame, id);
@@ -191,16 +191,27 @@ impl<'r, R: Realm> Serializer<'r, R> {
                         stack.keys.truncate(start);
                     }
                     stack.frames.pop();
-                    Some(self.result(id))
+                    Some(Slot::Record(self.result(id)))
                 }
             };
         }
-        finished.ok_or_else(|| {
+        let finished = finished.ok_or_else(|| {
             CloneError::data_clone(
                 "structuredserializeinternal/27",
                 "serialization ended without a record",
             )
-        })
+        })?;
+        Ok(self.record_of(finished))
+    }
+
+    /// A record id for a value's record: a primitive kept in place gets an
+    /// arena entry of its own where an id is needed (the root, Map and Set
+    /// entries, platform fields).
+    fn record_of(&mut self, slot: Slot) -> RecordId {
+        match slot {
+            Slot::Record(id) => id,
+            Slot::Primitive(primitive) => self.push(Record::Primitive(primitive)),
+        }
     }
 
     /// Steps 2 – 26 for `value`: its record when nothing is left to do, or
@@ -210,7 +221,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         host: &mut dyn PlatformObjects<R>,
         value: &Value<R::Object>,
         stack: &mut WorkStack<R::Object>,
-    ) -> Result<Option<RecordId>, CloneError<R::Object>> {
+    ) -> Result<Option<Slot>, CloneError<R::Object>> {
         let (object, id, deep) = match self.begin(host, value)? {
             Begun::Done(id) => return Ok(Some(id)),
             Begun::Object { object, id, deep } => (object, id, deep),
@@ -219,7 +230,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
             stack.frames.push(frame);
             return Ok(None);
         }
-        Ok(Some(self.result(id)))
+        Ok(Some(Slot::Record(self.result(id))))
     }
 
     fn begin(
@@ -231,7 +242,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         if let Value::Object(o) = value {
             let index = self.realm.dense_object_index(o);
             if let Some(id) = self.memory.get(o, index) {
-                return Ok(Begun::Done(id));
+                return Ok(Begun::Done(Slot::Record(id)));
             }
         }
 
@@ -253,7 +264,9 @@ impl<'r, R: Realm> Serializer<'r, R> {
             }
             Value::Object(o) => return self.begin_object(host, o),
         };
-        Ok(Begun::Done(self.push(Record::Primitive(primitive))))
+        // The primitive's record, kept in place until it is known where it
+        // goes (see `Slot`).
+        Ok(Begun::Done(Slot::Primitive(primitive)))
     }
 
     fn begin_object(
@@ -677,9 +690,19 @@ impl<'r, R: Realm> Serializer<'r, R> {
                     *next += 1;
                     let property_key = PropertyKey::String(key.clone());
                     step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it
-                    if self.realm.has_own_property(object, &property_key) {
+                    // A data property answers HasOwnProperty and [[Get]] in
+                    // one lookup (no code runs); anything else asks both.
+                    let known = self.realm.own_data_value(object, &property_key);
+                    let present = match &known {
+                        Some(value) => value.is_some(),
+                        None => self.realm.has_own_property(object, &property_key),
+                    };
+                    if present {
                         step!("structuredserializeinternal/26.4.1.1"); // may run a getter
-                        let input_value = self.realm.get(object, &property_key)?;
+                        let input_value = match known {
+                            Some(Some(value)) => value,
+                            _ => self.realm.get(object, &property_key)?,
+                        };
                         step!("structuredserializeinternal/26.4.1.2");
                         *under_way = Some(key.clone());
                         return Ok(Some(input_value));
@@ -692,16 +715,17 @@ impl<'r, R: Realm> Serializer<'r, R> {
 
     /// Takes the record of the child [`Serializer::next_child`] asked for
     /// (26.1.3.2 – 26.4.1.3).
-    fn deliver(&mut self, frame: &mut Contents<R::Object>, child: RecordId) {
+    fn deliver(&mut self, frame: &mut Contents<R::Object>, child: Slot) {
         match frame {
             Contents::Map { id, next, key, .. } => match key.take() {
                 None => {
                     step!("structuredserializeinternal/26.1.3.2");
-                    *key = Some(child);
+                    *key = Some(self.record_of(child));
                 }
                 Some(key) => {
                     step!("structuredserializeinternal/26.1.3.3");
                     *next += 1;
+                    let child = self.record_of(child);
                     if let Record::Map { entries } = &mut self.records[id.index()] {
                         entries.push((key, child));
                     }
@@ -710,6 +734,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
             Contents::Set { id, next, .. } => {
                 step!("structuredserializeinternal/26.2.3.2");
                 *next += 1;
+                let child = self.record_of(child);
                 if let Record::Set { entries } = &mut self.records[id.index()] {
                     entries.push(child);
                 }

@@ -8,7 +8,10 @@ use crate::ecmascript::{Exception, JsString, PropertyKey, Value};
 
 /// Whether `name` is exactly the ASCII text `text`.
 pub(super) fn is_named(name: &JsString, text: &str) -> bool {
-    name.code_units().iter().copied().eq(text.encode_utf16())
+    // ASCII: as many code units as bytes, so most names differ in length
+    // (every Array index key is checked against "length").
+    debug_assert!(text.is_ascii());
+    name.len() == text.len() && name.code_units().iter().copied().eq(text.encode_utf16())
 }
 
 /// Whether `key` is the String key `text`.
@@ -319,6 +322,43 @@ impl Heap {
     ) -> bool {
         self.define_own_property(id, key, OwnProperty::data(value))
     }
+
+    /// [`Heap::create_data_property_on`] for a new ordinary object or Array
+    /// that only earlier calls of this one have filled (see
+    /// `Realm::create_data_property_on_new`): every property it has is a
+    /// writable, enumerable, configurable data property and it is
+    /// extensible, so ValidateAndApplyPropertyDescriptor would accept the
+    /// definition whatever is there; only an Array's `length` needs keeping.
+    /// Anything else (another kind, `length` itself, or a non-configurable
+    /// property that a host's own steps put there after all) takes the
+    /// general path.
+    pub(crate) fn create_data_property_on_new(
+        &mut self,
+        id: ObjectId,
+        key: PropertyKey,
+        value: Value<ObjectId>,
+    ) -> bool {
+        let index = match self.get_object(id).map(|o| &o.kind) {
+            Some(ObjectKind::Ordinary) => None,
+            Some(ObjectKind::Array { .. }) if !key_is(&key, "length") => {
+                key.as_string().and_then(JsString::as_array_index)
+            }
+            _ => return self.create_data_property_on(id, key, value),
+        };
+        let object = self.object_mut(id);
+        if let Err((key, desc)) = object
+            .properties
+            .insert_over_configurable(key, OwnProperty::data(value))
+        {
+            return self.define_own_property(id, key, desc);
+        }
+        if let (Some(index), ObjectKind::Array { length }) = (index, &mut object.kind)
+            && index >= *length
+        {
+            *length = index + 1;
+        }
+        true
+    }
 }
 
 /// The checks ValidateAndApplyPropertyDescriptor makes when the current
@@ -403,6 +443,33 @@ mod tests {
                 PropertyKey::Symbol(s) => format!("@{}", s.id),
             })
             .collect()
+    }
+
+    #[test]
+    fn defining_on_a_new_object_matches_create_data_property() {
+        let mut heap = Heap::default();
+        let array = heap.array_create(1);
+        assert!(heap.create_data_property_on_new(array, "3".into(), Value::Null));
+        assert!(matches!(heap.object(array).kind, ObjectKind::Array { length: 4 }));
+        assert!(heap.create_data_property_on_new(array, "x".into(), Value::Null));
+        // `length` goes the general way, which refuses to make the
+        // non-configurable `length` enumerable and configurable.
+        assert!(!heap.create_data_property_on_new(array, "length".into(), Value::Number(2.0)));
+        assert_eq!(keys(&heap, array), ["3", "length", "x"]);
+        // A non-configurable property someone put there after all is not
+        // overwritten.
+        let o = heap.ordinary_object_create();
+        let fixed = OwnProperty::Data {
+            value: Value::Null,
+            writable: false,
+            enumerable: true,
+            configurable: false,
+        };
+        heap.define_property(o, "a".into(), fixed);
+        assert!(!heap.create_data_property_on_new(o, "a".into(), Value::Boolean(true)));
+        assert!(matches!(heap.get_property(o, &"a".into()), Ok(Value::Null)));
+        assert!(heap.create_data_property_on_new(o, "b".into(), Value::Boolean(true)));
+        assert_eq!(keys(&heap, o), ["a", "b"]);
     }
 
     #[test]

@@ -128,6 +128,34 @@ impl PropertyList {
         }
     }
 
+    /// [`PropertyList::insert`] unless `key` names a property that is not
+    /// configurable (which only [[DefineOwnProperty]]'s checks may judge):
+    /// then nothing changes and both come back.
+    pub(super) fn insert_over_configurable(
+        &mut self,
+        key: PropertyKey,
+        property: OwnProperty,
+    ) -> Result<(), (PropertyKey, OwnProperty)> {
+        match self.position(&key) {
+            Some(i) => match &self.entries[i].1 {
+                OwnProperty::Data {
+                    configurable: true, ..
+                }
+                | OwnProperty::Accessor {
+                    configurable: true, ..
+                } => {
+                    self.entries[i].1 = property;
+                    Ok(())
+                }
+                _ => Err((key, property)),
+            },
+            None => {
+                self.insert(key, property);
+                Ok(())
+            }
+        }
+    }
+
     fn reindex(&mut self) {
         self.index = (self.entries.len() > INDEX_FROM).then(|| {
             let mut index = Box::<KeyIndex>::default();

@@ -192,6 +192,15 @@ impl Realm for Heap {
         self.own_property(*o, key).is_some()
     }
 
+    /// One lookup: an own data property's [[Get]] is its value.
+    fn own_data_value(&mut self, o: &ObjectId, key: &PropertyKey) -> Option<Option<Value<ObjectId>>> {
+        match self.own_property(*o, key) {
+            None => Some(None),
+            Some(OwnProperty::Data { value, .. }) => Some(Some(value)),
+            Some(OwnProperty::Accessor { .. }) => None,
+        }
+    }
+
     // ----- object creation -----
 
     fn create_boolean_object(&mut self, b: bool) -> ObjectId {
@@ -342,6 +351,15 @@ impl Realm for Heap {
         self.create_data_property_on(*o, key, value)
     }
 
+    fn create_data_property_on_new(
+        &mut self,
+        o: &ObjectId,
+        key: PropertyKey,
+        value: Value<ObjectId>,
+    ) -> bool {
+        Heap::create_data_property_on_new(self, *o, key, value)
+    }
+
     /// Only a transferable platform object has the slot; for any other
     /// object this does nothing.
     fn set_detached(&mut self, o: &ObjectId, detached: bool) {
@@ -375,7 +393,11 @@ impl Realm for Heap {
     }
 
     fn reserve_objects(&mut self, additional: usize) {
-        self.objects.reserve(additional);
+        // Exact: the caller's count already bounds what is coming (a
+        // deserialization makes at most one object a record), and doubling
+        // on top of it would make the arena's size jump by up to 2x with
+        // the input's size rather than follow it.
+        self.objects.reserve_exact(additional);
     }
 
     fn reserve_own_properties(&mut self, o: &ObjectId, additional: usize) {

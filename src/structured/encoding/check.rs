@@ -5,7 +5,7 @@
 
 use super::distinct::{ValueClasses, Work, first_duplicate};
 use crate::ecmascript::{JsString, ViewKind};
-use crate::structured::record::{Primitive, Record, RecordId, Serialized};
+use crate::structured::record::{Primitive, Record, RecordId, Serialized, Slot};
 
 /// The largest length ECMAScript lets a buffer have (ToIndex's limit).
 const MAX_SAFE_LENGTH: u64 = (1 << 53) - 1;
@@ -98,7 +98,7 @@ fn for_each_id(record: &Record, mut f: impl FnMut(RecordId)) {
         }),
         Record::Set { entries } => entries.iter().copied().for_each(f),
         Record::Array { properties, .. } | Record::Object { properties } => {
-            properties.iter().for_each(|(_, v)| f(*v))
+            properties.iter().filter_map(|(_, v)| v.id()).for_each(f)
         }
         Record::Platform { fields, .. } => fields.iter().for_each(|(_, v)| f(*v)),
         _ => {}
@@ -238,9 +238,11 @@ fn in_range(n: usize, id: RecordId, what: impl FnOnce() -> String) -> Result<(),
 /// "length" as code units.
 const LENGTH: &[u16] = &[0x6C, 0x65, 0x6E, 0x67, 0x74, 0x68];
 
-fn check_properties(n: usize, properties: &[(JsString, RecordId)], work: &mut Work) -> Result<(), String> {
+fn check_properties(n: usize, properties: &[(JsString, Slot)], work: &mut Work) -> Result<(), String> {
     for (k, (_, value)) in properties.iter().enumerate() {
-        in_range(n, *value, || format!("property {k}"))?;
+        if let Slot::Record(id) = value {
+            in_range(n, *id, || format!("property {k}"))?;
+        }
     }
     if let Some((a, b)) = first_duplicate(properties.len(), |i| properties[i].0.code_units(), work) {
         return Err(format!("properties {a} and {b} have the same key"));

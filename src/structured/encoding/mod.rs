@@ -13,12 +13,13 @@
 //! The encoding is canonical: every graph has exactly one encoding, so for
 //! every input `b` that [`decode`] accepts, `encode(&decode(b)?)? == b`.
 //!
-//! # Byte-level grammar (format version 1)
+//! # Byte-level grammar (format version 2)
 //!
 //! ```text
 //! serialized = magic version count root record{count} ; and then the input ends
 //! magic      = 57 4D 53 52                            ; "WMSR"
-//! version    = 01                                     ; one byte
+//! version    = 02                                     ; one byte (version 1 had
+//!                                                     ; an id where `slot` is)
 //! count      = varint                                 ; number of records, at most 2^32
 //! root       = id                                     ; the serialized value's record
 //! id         = varint                                 ; a record index, below count
@@ -53,10 +54,12 @@
 //!            | 0C size:n (id:key id:value){n}        ; "Map"
 //!            | 0D size:n id{n}                       ; "Set"
 //!            | 0E error_kind option(jsstring):message option(jsstring):stack ; "Error"
-//!            | 0F size:length size:n (jsstring:key id:value){n}              ; "Array"
-//!            | 10 size:n (jsstring:key id:value){n}  ; "Object"
+//!            | 0F size:length size:n (jsstring:key slot:value){n}            ; "Array"
+//!            | 10 size:n (jsstring:key slot:value){n}                        ; "Object"
 //!            | 11 utf8:interface size:n (utf8:name id:value){n}              ; platform object
 //!            | 12 size:holder                        ; "Transferred" placeholder
+//! slot       = 00 id                                  ; a property's value record
+//!            | 01 primitive                           ; or its primitive record in place
 //! primitive  = 00 | 01 | 02 bool | 03 f64 | 04 bigint | 05 jsstring
 //!              ; undefined, null, Boolean, Number, BigInt, String
 //! view       = view_kind id:buffer size:byte_offset option(size):byte_length
@@ -93,6 +96,10 @@
 //! - keys are unique: property keys of an Array or Object, field names of a
 //!   platform record, Map keys and Set entries (by SameValueZero for
 //!   primitive records, by identity for all others);
+//! - a property's value is its record's id, or, as serialization writes
+//!   it, a primitive in place (`slot` 01): that is the primitive record
+//!   itself, kept where it is named instead of in the arena, so a
+//!   1M-number Array is one record;
 //! - no primitive record is named twice (by the root or an id field):
 //!   serialization gives each occurrence of a primitive a record of its own,
 //!   and deserialization copies a primitive wherever it is named, so sharing
@@ -118,7 +125,7 @@ use super::record::Serialized;
 pub(crate) use check::is_webidl_identifier;
 
 /// The format version [`encode`] writes and the only one [`decode`] reads.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 
 /// The four bytes every encoding starts with.
 pub const MAGIC: [u8; 4] = *b"WMSR";
@@ -273,10 +280,10 @@ const fn bytes_per_input_byte() -> usize {
         // Set entry.
         size_of::<super::RecordId>().div_ceil(read::MIN_SET_ENTRY_LEN),
         // Array or Object property: key and id, and a hash in the check.
-        (size_of::<(crate::ecmascript::JsString, super::RecordId)>() + distinct::KEY_SCRATCH)
+        (size_of::<(crate::ecmascript::JsString, super::record::Slot)>() + distinct::KEY_SCRATCH)
             .div_ceil(read::MIN_PROPERTY_LEN),
         // Platform field.
-        (size_of::<(String, super::RecordId)>() + distinct::KEY_SCRATCH).div_ceil(read::MIN_PROPERTY_LEN),
+        (size_of::<(String, super::RecordId)>() + distinct::KEY_SCRATCH).div_ceil(read::MIN_FIELD_LEN),
         // Code units, buffer bytes and UTF-8 text cost one byte a byte;
         // BigInt::parse may build its text by doubling from a small start,
         // which costs at most a few bytes more per encoded byte.

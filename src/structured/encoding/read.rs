@@ -2,10 +2,10 @@
 //! allocated before the input has been seen to hold enough bytes for it.
 //! How records relate to each other is judged afterwards, in `check`.
 
-use super::tag::{self, primitive};
+use super::tag::{self, primitive, slot};
 use super::{DecodeError, FORMAT_VERSION, MAGIC};
 use crate::ecmascript::{BigInt, JsString};
-use crate::structured::record::{Primitive, Record, RecordId, Serialized};
+use crate::structured::record::{Primitive, Record, RecordId, Serialized, Slot};
 use std::fmt::Display;
 
 /// The fewest bytes a record can take: its tag and at least one more.
@@ -14,9 +14,12 @@ pub(super) const MIN_RECORD_LEN: usize = 2;
 pub(super) const MIN_MAP_ENTRY_LEN: usize = 2;
 /// The fewest bytes a Set entry can take: a one-byte id.
 pub(super) const MIN_SET_ENTRY_LEN: usize = 1;
-/// The fewest bytes a property or platform field can take: an empty key and
-/// a one-byte id.
-pub(super) const MIN_PROPERTY_LEN: usize = 2;
+/// The fewest bytes a property can take: an empty key, the value's tag and
+/// a one-byte id or primitive.
+pub(super) const MIN_PROPERTY_LEN: usize = 3;
+/// The fewest bytes a platform field can take: an empty name and a
+/// one-byte id.
+pub(super) const MIN_FIELD_LEN: usize = 2;
 
 /// Most records one encoding can hold: ids are 32 bits.
 const MAX_RECORDS: u64 = 1 << 32;
@@ -381,7 +384,7 @@ impl<'a> Reader<'a> {
             },
             tag::PLATFORM => {
                 let interface = self.utf8("the interface name")?;
-                let n = self.count("the number of fields", MIN_PROPERTY_LEN)?;
+                let n = self.count("the number of fields", MIN_FIELD_LEN)?;
                 let mut fields = Vec::with_capacity(n);
                 for _ in 0..n {
                     fields.push((self.utf8("a field name")?, self.id("a field value")?));
@@ -423,11 +426,18 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn properties(&mut self) -> Result<Vec<(JsString, RecordId)>, DecodeError> {
+    fn properties(&mut self) -> Result<Vec<(JsString, Slot)>, DecodeError> {
         let n = self.count("the number of properties", MIN_PROPERTY_LEN)?;
         let mut properties = Vec::with_capacity(n);
         for _ in 0..n {
-            properties.push((self.js_string("a property key")?, self.id("a property value")?));
+            let key = self.js_string("a property key")?;
+            let at = self.pos;
+            let value = match self.byte("a property value's tag")? {
+                slot::RECORD => Slot::Record(self.id("a property value")?),
+                slot::PRIMITIVE => Slot::Primitive(self.primitive()?),
+                b => return Err(self.fail_at(at, format_args!("unknown property value tag {b:#04x}"))),
+            };
+            properties.push((key, value));
         }
         Ok(properties)
     }

@@ -23,6 +23,14 @@ pub(super) const OBJECT: u8 = 0x10;
 pub(super) const PLATFORM: u8 = 0x11;
 pub(super) const TRANSFERRED: u8 = 0x12;
 
+/// Tags of a property's value (a [`Slot`](crate::structured::Slot)).
+pub(super) mod slot {
+    /// A record id follows.
+    pub(in super::super) const RECORD: u8 = 0x00;
+    /// A primitive kept in place follows.
+    pub(in super::super) const PRIMITIVE: u8 = 0x01;
+}
+
 /// Tags of the values inside a "primitive" record.
 pub(super) mod primitive {
     pub(in super::super) const UNDEFINED: u8 = 0x00;

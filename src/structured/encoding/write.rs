@@ -1,10 +1,10 @@
 //! Writing the grammar. The graph has been checked already, so writing
 //! cannot fail.
 
-use super::tag::{self, primitive};
+use super::tag::{self, primitive, slot};
 use super::{FORMAT_VERSION, MAGIC};
 use crate::ecmascript::{BigInt, JsString};
-use crate::structured::record::{Primitive, Record, RecordId, Serialized};
+use crate::structured::record::{Primitive, Record, RecordId, Serialized, Slot};
 
 /// The bytes of a checked graph that holds no shared memory.
 pub(super) fn write(serialized: &Serialized) -> Vec<u8> {
@@ -77,11 +77,43 @@ impl Writer {
         }
     }
 
-    fn properties(&mut self, properties: &[(JsString, RecordId)]) {
+    fn properties(&mut self, properties: &[(JsString, Slot)]) {
         self.size(properties.len());
         for (key, value) in properties {
             self.js_string(key);
-            self.id(*value);
+            match value {
+                Slot::Record(id) => {
+                    self.0.push(slot::RECORD);
+                    self.id(*id);
+                }
+                Slot::Primitive(p) => {
+                    self.0.push(slot::PRIMITIVE);
+                    self.primitive(p);
+                }
+            }
+        }
+    }
+
+    fn primitive(&mut self, p: &Primitive) {
+        match p {
+            Primitive::Undefined => self.0.push(primitive::UNDEFINED),
+            Primitive::Null => self.0.push(primitive::NULL),
+            Primitive::Boolean(b) => {
+                self.0.push(primitive::BOOLEAN);
+                self.bool(*b);
+            }
+            Primitive::Number(n) => {
+                self.0.push(primitive::NUMBER);
+                self.f64(*n);
+            }
+            Primitive::BigInt(b) => {
+                self.0.push(primitive::BIGINT);
+                self.bigint(b);
+            }
+            Primitive::String(s) => {
+                self.0.push(primitive::STRING);
+                self.js_string(s);
+            }
         }
     }
 
@@ -89,26 +121,7 @@ impl Writer {
         match record {
             Record::Primitive(p) => {
                 self.0.push(tag::PRIMITIVE);
-                match p {
-                    Primitive::Undefined => self.0.push(primitive::UNDEFINED),
-                    Primitive::Null => self.0.push(primitive::NULL),
-                    Primitive::Boolean(b) => {
-                        self.0.push(primitive::BOOLEAN);
-                        self.bool(*b);
-                    }
-                    Primitive::Number(n) => {
-                        self.0.push(primitive::NUMBER);
-                        self.f64(*n);
-                    }
-                    Primitive::BigInt(b) => {
-                        self.0.push(primitive::BIGINT);
-                        self.bigint(b);
-                    }
-                    Primitive::String(s) => {
-                        self.0.push(primitive::STRING);
-                        self.js_string(s);
-                    }
-                }
+                self.primitive(p);
             }
             Record::Boolean(b) => {
                 self.0.push(tag::BOOLEAN);

@@ -89,7 +89,7 @@ fn random_and_mutated_inputs_never_panic() {
             // Pure noise, sometimes behind a valid header.
             0 => {
                 let mut bytes = if rng.chance(70) {
-                    b"WMSR\x01".to_vec()
+                    b"WMSR\x02".to_vec()
                 } else {
                     Vec::new()
                 };
@@ -159,7 +159,7 @@ fn retained(g: &Serialized, offsets: &[usize]) -> usize {
 }
 
 fn header(count: usize) -> Vec<u8> {
-    let mut bytes = b"WMSR\x01".to_vec();
+    let mut bytes = b"WMSR\x02".to_vec();
     let mut v = count as u64;
     while v >= 0x80 {
         bytes.push(v as u8 | 0x80);
@@ -179,7 +179,7 @@ fn hostile_shapes_stay_within_the_allocation_bound() {
     // One Set with one-byte entries (all the same: parsed, then refused).
     shapes.push([header(1), vec![0x0D, 0xD0, 0x86, 0x03], vec![0x00; 50_000]].concat());
     // One Object with empty keys.
-    shapes.push([header(1), vec![0x10, 0x90, 0x4E], [0x00, 0x00].repeat(n)].concat());
+    shapes.push([header(1), vec![0x10, 0x90, 0x4E], [0x00, 0x01, 0x00].repeat(n)].concat());
     // A platform record with empty field names.
     shapes.push(
         [

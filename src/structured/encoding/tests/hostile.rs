@@ -3,7 +3,7 @@
 //! [`decode_work_bound`], linear in the input.
 
 use super::super::{decode_with_work, decode_work_bound, write};
-use super::{encode, graph, id, js};
+use super::{encode, graph, id, js, slot};
 use crate::ecmascript::JsString;
 use crate::structured::record::{Primitive, Record, RecordId};
 
@@ -63,7 +63,7 @@ fn the_issue_s_shape_is_refused_with_linear_work() {
     let sets = 200_000;
     let mut records = vec![Record::Array {
         length: sets,
-        properties: (0..sets).map(|s| (js(&s.to_string()), id(s + 3))).collect(),
+        properties: (0..sets).map(|s| (js(&s.to_string()), slot(s + 3))).collect(),
     }];
     records.extend(long_strings(2, 600_000));
     records.extend((0..sets).map(|_| Record::Set { entries: ids(2) }));
@@ -108,7 +108,7 @@ fn many_long_keys_of_one_object_are_hashed_not_sorted_by_content() {
         .map(|i| {
             let mut key = vec![u16::from(b'k'); 999];
             key.push(i);
-            (JsString::from_code_units(key), id(0))
+            (JsString::from_code_units(key), slot(0))
         })
         .collect();
     let bytes = encode(&graph(0, vec![Record::Object { properties }])).expect("well formed");

@@ -9,7 +9,7 @@ mod roundtrip;
 
 use super::{DecodeError, EncodeError, decode, encode, write};
 use crate::ecmascript::{BigInt, ErrorPrototype, JsString, ViewKind};
-use crate::structured::record::{Primitive, Record, RecordId, Serialized};
+use crate::structured::record::{Primitive, Record, RecordId, Serialized, Slot};
 
 /// Graph equality with Numbers compared by their bits (so -0 ≠ +0 and a NaN
 /// equals only the same NaN), which is what a byte round trip must keep.
@@ -28,6 +28,18 @@ fn same_primitive(a: &Primitive, b: &Primitive) -> bool {
         (Primitive::String(x), Primitive::String(y)) => x == y,
         _ => false,
     }
+}
+
+fn same_properties(a: &[(JsString, Slot)], b: &[(JsString, Slot)]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|((k1, v1), (k2, v2))| {
+            k1 == k2
+                && match (v1, v2) {
+                    (Slot::Record(x), Slot::Record(y)) => x == y,
+                    (Slot::Primitive(x), Slot::Primitive(y)) => same_primitive(x, y),
+                    _ => false,
+                }
+        })
 }
 
 fn same_record(a: &Record, b: &Record) -> bool {
@@ -98,8 +110,8 @@ fn same_record(a: &Record, b: &Record) -> bool {
                 length: l2,
                 properties: p2,
             },
-        ) => l1 == l2 && p1 == p2,
-        (R::Object { properties: x }, R::Object { properties: y }) => x == y,
+        ) => l1 == l2 && same_properties(p1, p2),
+        (R::Object { properties: x }, R::Object { properties: y }) => same_properties(x, y),
         (
             R::Platform {
                 interface: i1,
@@ -142,6 +154,11 @@ pub(super) fn id(n: u32) -> RecordId {
     RecordId(n)
 }
 
+/// A property value naming record `n`.
+pub(super) fn slot(n: u32) -> Slot {
+    Slot::Record(RecordId(n))
+}
+
 pub(super) fn graph(root: u32, records: Vec<Record>) -> Serialized {
     Serialized {
         records,
@@ -175,7 +192,11 @@ pub(super) fn own_primitives(mut graph: Serialized) -> Serialized {
             }),
             Record::Set { entries } => entries.iter_mut().for_each(|e| rename(e, records)),
             Record::Array { properties, .. } | Record::Object { properties } => {
-                properties.iter_mut().for_each(|(_, v)| rename(v, records))
+                properties.iter_mut().for_each(|(_, v)| {
+                    if let Slot::Record(v) = v {
+                        rename(v, records)
+                    }
+                })
             }
             Record::Platform { fields, .. } => fields.iter_mut().for_each(|(_, v)| rename(v, records)),
             _ => {}
@@ -194,7 +215,7 @@ pub(super) fn every_kind() -> Serialized {
         vec![
             // 0: the root object refers to everything, itself included.
             Record::Object {
-                properties: (0..=22).map(|i| (js(&format!("p{i}")), id(i))).collect(),
+                properties: (0..=22).map(|i| (js(&format!("p{i}")), slot(i))).collect(),
             },
             Record::Primitive(Primitive::Undefined),
             Record::Primitive(Primitive::Null),
@@ -250,7 +271,7 @@ pub(super) fn every_kind() -> Serialized {
             },
             Record::Array {
                 length: 5,
-                properties: vec![(js("0"), id(20)), (js("4"), id(1)), (js("x"), id(2))],
+                properties: vec![(js("0"), slot(20)), (js("4"), slot(1)), (js("x"), slot(2))],
             },
             Record::Platform {
                 interface: "ImageData".to_owned(),
@@ -329,7 +350,7 @@ pub(super) fn ill_formed(g: Serialized, message: &str) {
 
 /// Magic, version 1, one-byte count and root.
 pub(super) fn header(count: u8, root: u8) -> Vec<u8> {
-    let mut bytes = b"WMSR\x01".to_vec();
+    let mut bytes = b"WMSR\x02".to_vec();
     bytes.extend([count, root]);
     bytes
 }

@@ -53,7 +53,7 @@ fn every_id_must_name_a_record() {
         graph(
             0,
             vec![Record::Object {
-                properties: vec![(js("a"), id(1))],
+                properties: vec![(js("a"), slot(1))],
             }],
         ),
         "record 0 (Object) at byte 7: property 0 refers to record 1, but there are only 1 records",
@@ -63,7 +63,7 @@ fn every_id_must_name_a_record() {
             0,
             vec![Record::Array {
                 length: 0,
-                properties: vec![(js("a"), id(3))],
+                properties: vec![(js("a"), slot(3))],
             }],
         ),
         "record 0 (Array) at byte 7: property 0 refers to record 3, but there are only 1 records",
@@ -254,7 +254,7 @@ fn array_keys_stay_below_the_length_and_skip_length() {
             0,
             vec![Record::Array {
                 length: 2,
-                properties: vec![(js("length"), id(0))],
+                properties: vec![(js("length"), slot(0))],
             }],
         ),
         "record 0 (Array) at byte 7: property 0 is \"length\", which is never an enumerable own property of an \
@@ -265,7 +265,7 @@ fn array_keys_stay_below_the_length_and_skip_length() {
             0,
             vec![Record::Array {
                 length: 2,
-                properties: vec![(js("1"), id(0)), (js("2"), id(0))],
+                properties: vec![(js("1"), slot(0)), (js("2"), slot(0))],
             }],
         ),
         "record 0 (Array) at byte 7: property 1 has index 2, not below the Array's [[Length]] 2",
@@ -274,7 +274,7 @@ fn array_keys_stay_below_the_length_and_skip_length() {
 
 #[test]
 fn property_keys_and_field_names_are_unique() {
-    let props = vec![(js("a"), id(0)), (js("b"), id(0)), (js("a"), id(0))];
+    let props = vec![(js("a"), slot(0)), (js("b"), slot(0)), (js("a"), slot(0))];
     ill_formed(
         graph(
             0,

@@ -17,18 +17,18 @@ fn the_bytes_of_a_small_graph_are_pinned() {
         0,
         vec![
             Record::Object {
-                properties: vec![(js("a"), id(1)), (js("self"), id(0))],
+                properties: vec![(js("a"), slot(1)), (js("self"), slot(0))],
             },
             Record::Primitive(Primitive::Undefined),
         ],
     );
     let expected: Vec<u8> = [
         &b"WMSR"[..],
-        &[1, 2, 0],                                  // version 1, two records, root 0
-        &[0x10, 2],                                  // Object, two properties
-        &[1, b'a', 0, 1],                            // "a" → record 1
-        &[4, b's', 0, b'e', 0, b'l', 0, b'f', 0, 0], // "self" → record 0
-        &[0x00, 0x00],                               // primitive undefined
+        &[2, 2, 0],                                        // version 2, two records, root 0
+        &[0x10, 2],                                        // Object, two properties
+        &[1, b'a', 0, 0x00, 1],                            // "a" → record 1
+        &[4, b's', 0, b'e', 0, b'l', 0, b'f', 0, 0x00, 0], // "self" → record 0
+        &[0x00, 0x00],                                     // primitive undefined
     ]
     .concat();
     assert_eq!(round_trip(&g), expected);
@@ -92,7 +92,7 @@ fn strings_keep_every_code_unit() {
                 Record::Primitive(Primitive::String(s.clone())),
                 Record::String(s.clone()),
                 Record::Object {
-                    properties: vec![(s.clone(), id(1))],
+                    properties: vec![(s.clone(), slot(1))],
                 },
                 Record::Error {
                     name: ErrorPrototype::URIError,
@@ -128,7 +128,7 @@ fn cycles_round_trip() {
     round_trip(&graph(
         0,
         vec![Record::Object {
-            properties: vec![(js("me"), id(0))],
+            properties: vec![(js("me"), slot(0))],
         }],
     ));
     // An array that holds itself, a map that maps itself to itself, a set
@@ -138,7 +138,7 @@ fn cycles_round_trip() {
         vec![
             Record::Array {
                 length: 2,
-                properties: vec![(js("0"), id(0)), (js("1"), id(1))],
+                properties: vec![(js("0"), slot(0)), (js("1"), slot(1))],
             },
             Record::Map {
                 entries: vec![(id(1), id(1)), (id(2), id(0))],
@@ -242,7 +242,7 @@ fn transferred_roots_and_extreme_sizes_round_trip() {
         vec![
             Record::Array {
                 length: u32::MAX,
-                properties: vec![(js("4294967294"), id(1)), (js("4294967295"), id(1))],
+                properties: vec![(js("4294967294"), slot(1)), (js("4294967295"), slot(1))],
             },
             Record::Primitive(Primitive::Null),
         ],
@@ -340,6 +340,19 @@ pub(in super::super) fn random_graph(rng: &mut XorShift) -> Serialized {
         data: (0..buffer_len).map(|_| rng.next() as u8).collect(),
     });
     let pick = |rng: &mut XorShift| id(rng.below(n) as u32);
+    // A property's value: a record, or now and then a primitive in place.
+    let value = |rng: &mut XorShift| {
+        if rng.chance(30) {
+            Slot::Primitive(match rng.below(4) {
+                0 => Primitive::Undefined,
+                1 => Primitive::Boolean(rng.chance(50)),
+                2 => Primitive::Number(f64::from_bits(rng.next())),
+                _ => Primitive::BigInt(BigInt::from(rng.next() as i64)),
+            })
+        } else {
+            Slot::Record(id(rng.below(n) as u32))
+        }
+    };
     let string = |rng: &mut XorShift| {
         let len = rng.below(4);
         JsString::from_code_units(
@@ -426,14 +439,14 @@ pub(in super::super) fn random_graph(rng: &mut XorShift) -> Serialized {
                             } else {
                                 string(rng)
                             },
-                            pick(rng),
+                            value(rng),
                         )
                     })
                     .collect();
                 Record::Array { length, properties }
             }
             15 => Record::Object {
-                properties: (0..rng.below(5)).map(|_| (string(rng), pick(rng))).collect(),
+                properties: (0..rng.below(5)).map(|_| (string(rng), value(rng))).collect(),
             },
             16 => Record::Platform {
                 interface: "Blob".to_owned(),
