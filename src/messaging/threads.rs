@@ -206,6 +206,13 @@ impl ThreadedWorld {
     pub fn add_agent(&mut self, agent: Agent) -> Result<AgentId, ThreadsError> {
         let index = self.threads.len();
         let name = agent.name().to_owned();
+        if let Err(error) = headroom_left() {
+            return Err(ThreadsError::Spawn {
+                agent: name,
+                threads: index,
+                reason: format!("less than {} MiB of memory left ({error})", HEADROOM >> 20),
+            });
+        }
         let signal = agent.signal();
         self.shared.control().slots.push(Slot::default());
         let (thread_signal, shared) = (signal.clone(), self.shared.clone());
@@ -538,4 +545,23 @@ fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) 
         control.slots[index].parked = None;
         control.parked -= 1;
     }
+}
+
+/// Address space a new agent thread must leave free: its stack (2 MiB by
+/// default), its allocator arena's first heap, and what every running thread
+/// and the driver still allocate. Under a memory limit the system may refuse
+/// an allocation before it refuses a thread, and a failed allocation aborts
+/// the process; starting no thread once less than this is left turns that
+/// abort into [`ThreadsError::Spawn`].
+const HEADROOM: usize = 32 << 20;
+
+/// Whether [`HEADROOM`] can still be allocated (and then gives it back). The
+/// probe is reserved, never touched: it costs address space for a moment,
+/// not memory.
+fn headroom_left() -> Result<(), std::collections::TryReserveError> {
+    let mut probe = Vec::<u8>::new();
+    probe.try_reserve_exact(HEADROOM)?;
+    // Keeps the compiler from eliding an allocation nothing reads.
+    std::hint::black_box(&mut probe);
+    Ok(())
 }
