@@ -183,7 +183,12 @@ fn long_set_members() -> Vec<u8> {
     let mut records = vec![Record::Array {
         length: sets,
         properties: (0..sets)
-            .map(|s| (JsString::from(s.to_string()), Slot::Record(RecordId(strings + 1 + s))))
+            .map(|s| {
+                (
+                    JsString::from(s.to_string()),
+                    Slot::Record(RecordId(strings + 1 + s)),
+                )
+            })
             .collect(),
     }];
     for i in 0..strings {
