@@ -55,6 +55,7 @@ impl fmt::Display for StorageKey {
 
 /// What `new BroadcastChannel(name)` or `postMessage` threw.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BroadcastError<O> {
     /// An "InvalidStateError" DOMException: the channel is closed.
     #[error("InvalidStateError: the BroadcastChannel is closed")]

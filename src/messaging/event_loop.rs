@@ -19,6 +19,7 @@ use std::hash::Hash;
 
 /// What a dispatched event was fired at.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EventTarget {
     /// A MessagePort (its message event target is the port itself).
     Port(PortId),

@@ -39,6 +39,13 @@ pub struct GlobalPort {
     clock: Arc<TaskClock>,
 }
 
+impl std::fmt::Debug for GlobalPort {
+    /// Opaque: formatting never takes the queue's lock.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalPort").finish_non_exhaustive()
+    }
+}
+
 impl GlobalPort {
     /// The global scope of an agent yet to be made, in the world of `clock`:
     /// make it where the agent is started, hand it to the agent's thread,

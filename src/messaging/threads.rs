@@ -32,6 +32,7 @@ pub type Command = Box<dyn FnOnce(&mut Agent) + Send>;
 
 /// What can go wrong running agents on threads.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ThreadsError {
     /// The agents did not become idle in time.
     #[error("the agents were still busy after {0:?}")]
@@ -146,6 +147,18 @@ pub struct ThreadedWorld {
     clock: Arc<TaskClock>,
     shared: Arc<Shared>,
     threads: Vec<AgentThread>,
+}
+
+impl std::fmt::Debug for ThreadedWorld {
+    /// The agents' names, in the order they were added.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadedWorld")
+            .field(
+                "agents",
+                &self.threads.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 /// How long a sleeping thread waits before it looks again on its own (a

@@ -50,6 +50,7 @@ impl Default for RunOptions {
 
 /// What kind of thing stopped a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RunErrorKind {
     /// A command that cannot run (no such port, agent, ...).
     Scenario,

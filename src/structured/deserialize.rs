@@ -72,6 +72,17 @@ pub struct Deserializer<'r, R: Realm> {
     buffer_data: Vec<(RecordId, Vec<u8>)>,
 }
 
+impl<R: Realm> std::fmt::Debug for Deserializer<'_, R> {
+    /// How far the run is; the realm and the objects made stay opaque.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deserializer")
+            .field("records", &self.serialized.records.len())
+            .field("made", &self.memory.iter().filter(|o| o.is_some()).count())
+            .field("transferred", &self.transferred.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'r, R: Realm> Deserializer<'r, R> {
     /// Step 1: a deserializer whose *memory* starts empty (the caller supplied
     /// none).

@@ -81,6 +81,16 @@ pub struct Serializer<'r, R: Realm> {
     records: Vec<Record>,
 }
 
+impl<R: Realm> std::fmt::Debug for Serializer<'_, R> {
+    /// *forStorage* and how many records are made; the realm stays opaque.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Serializer")
+            .field("for_storage", &self.for_storage)
+            .field("records", &self.records.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'r, R: Realm> Serializer<'r, R> {
     /// Step 1: a serializer whose *memory* starts empty (the caller supplied
     /// none).

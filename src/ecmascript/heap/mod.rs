@@ -320,7 +320,7 @@ impl Heap {
     /// The object behind a handle, mutably.
     ///
     /// Every mutable access to an object goes through here or
-    /// [`Heap::kind_mut`]: both start a new generation, which drops the texts
+    /// `Heap::kind_mut`: both start a new generation, which drops the texts
     /// ToString memoised (a change anywhere may change any object's text).
     pub fn object_mut(&mut self, id: ObjectId) -> &mut HeapObject {
         self.generation = self.generation.wrapping_add(1);

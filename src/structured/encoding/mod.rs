@@ -132,6 +132,7 @@ pub const MAGIC: [u8; 4] = *b"WMSR";
 
 /// Why a record graph could not be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// A SharedArrayBuffer or GrowableSharedArrayBuffer record: its Shared
     /// Data Block belongs to one agent cluster and has no byte form.
