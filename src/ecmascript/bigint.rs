@@ -47,6 +47,14 @@ impl From<i64> for BigInt {
     }
 }
 
+/// `"-123".parse::<BigInt>()`, the same as [`BigInt::parse`].
+impl std::str::FromStr for BigInt {
+    type Err = BigIntParseError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        BigInt::parse(text)
+    }
+}
+
 impl TryFrom<String> for BigInt {
     type Error = BigIntParseError;
     fn try_from(s: String) -> Result<Self, Self::Error> {

@@ -155,7 +155,7 @@ impl fmt::Display for ViewKind {
 }
 
 /// The internal slots of a TypedArray or DataView.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ViewSlots<O> {
     /// DataView (has [[DataView]]) or the [[TypedArrayName]].
     pub kind: ViewKind,

@@ -20,10 +20,11 @@ use std::ops::Deref;
 pub type Reaction = Box<dyn FnMut(&mut Agent, &DispatchedEvent) + Send>;
 
 /// Which dispatched events an agent keeps in its log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum EventLog {
     /// Every event (the default: the stepper, the scenarios and the tests
     /// read it).
+    #[default]
     All,
     /// The most recent events: at least this many (when that many ran), at
     /// most twice as many; older ones are dropped in bulk, so keeping costs

@@ -18,7 +18,7 @@ use crate::structured::{
 use std::hash::Hash;
 
 /// What a dispatched event was fired at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventTarget {
     /// A MessagePort (its message event target is the port itself).
