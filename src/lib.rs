@@ -354,6 +354,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![warn(missing_debug_implementations)]
+// C-FAILURE: every public function that returns a Result says when it fails.
+#![warn(clippy::missing_errors_doc)]
 // `[[Slot]]` is the standards' notation for internal slots and methods, used
 // throughout the docs; rustdoc would read each as a link.
 #![allow(rustdoc::broken_intra_doc_links)]

@@ -19,6 +19,11 @@ pub struct BigIntParseError(pub String);
 
 impl BigInt {
     /// Parses decimal text (`-123`, `0`, `007`), canonicalising it.
+    ///
+    /// # Errors
+    ///
+    /// A [`BigIntParseError`] holding `text` when it is not an optional `-`
+    /// and one or more ASCII digits.
     pub fn parse(text: &str) -> Result<BigInt, BigIntParseError> {
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),

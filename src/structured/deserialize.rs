@@ -137,6 +137,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     /// *targetRealm*, *memory*) within this run.
     ///
     /// <https://html.spec.whatwg.org/multipage/structured-data.html#sub-deserialization>
+    ///
+    /// # Errors
+    ///
+    /// As [`structured_deserialize`].
     pub fn sub_deserialization(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
@@ -645,6 +649,13 @@ fn primitive_value<O>(primitive: &Primitive) -> Value<O> {
 /// target realm from a serialization.
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize>
+///
+/// # Errors
+///
+/// A [`CloneError`]: a DataCloneError when a record cannot be made in this
+/// realm (shared memory from another agent cluster, a platform interface not
+/// exposed here), or what the realm threw (a RangeError when an ArrayBuffer
+/// cannot be allocated).
 pub fn structured_deserialize<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,

@@ -45,6 +45,13 @@ pub struct DeserializeWithTransferResult<O> {
 /// found detached there throws after earlier entries moved).
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializewithtransfer>
+///
+/// # Errors
+///
+/// A [`CloneError`]: a DataCloneError for a transfer list entry that is
+/// not transferable, listed twice, a SharedArrayBuffer or already detached,
+/// or for anything [`structured_serialize`](crate::structured::structured_serialize)
+/// refuses; or what the realm threw (a getter, DetachArrayBuffer's TypeError).
 pub fn structured_serialize_with_transfer<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,
@@ -177,6 +184,12 @@ pub fn structured_serialize_with_transfer<R: Realm>(
 /// *targetRealm*).
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserializewithtransfer>
+///
+/// # Errors
+///
+/// As [`structured_deserialize`](crate::structured::structured_deserialize),
+/// and a DataCloneError when a transferred platform object's interface is not
+/// exposed in this realm or its transfer-receiving steps fail.
 pub fn structured_deserialize_with_transfer<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,

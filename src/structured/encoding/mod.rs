@@ -177,6 +177,12 @@ impl DecodeError {
 ///
 /// Fails on shared memory and on graphs that are not well formed, so that
 /// whatever it returns, [`decode`] accepts and gives back an equal graph.
+///
+/// # Errors
+///
+/// [`EncodeError::SharedMemory`] for a SharedArrayBuffer record (shared
+/// memory has no byte form), [`EncodeError::IllFormed`] for a graph whose
+/// bytes would not decode (a dangling id, a view past its buffer).
 pub fn encode(serialized: &Serialized) -> Result<Vec<u8>, EncodeError> {
     for (index, record) in serialized.records.iter().enumerate() {
         if let Some(kind) = tag::shared_kind(record) {
@@ -200,6 +206,12 @@ pub fn encode(serialized: &Serialized) -> Result<Vec<u8>, EncodeError> {
 ///
 /// Accepts exactly the encodings [`encode`] produces: the result is a
 /// well-formed graph, and encoding it again gives back the same bytes.
+///
+/// # Errors
+///
+/// A [`DecodeError`] naming the byte offset and what is wrong, for any
+/// input that is not the encoding of a well-formed graph in
+/// [`FORMAT_VERSION`].
 pub fn decode(bytes: &[u8]) -> Result<Serialized, DecodeError> {
     decode_with_work(bytes).0
 }
