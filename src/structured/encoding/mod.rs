@@ -225,6 +225,26 @@ pub fn decode(bytes: &[u8]) -> Result<Serialized, DecodeError> {
 /// [`decode_work_bound`]`(bytes.len())`; the whole of [`decode`] is linear
 /// in the input apart from sorting 64-bit hashes (O(n log n)). Tests and the
 /// `decode_record` fuzz target check the bound.
+///
+/// # Example
+///
+/// A server that decodes messages from clients can hold each to its bound:
+///
+/// ```
+/// use webmessaging::ecmascript::{AgentClusterId, Heap, Value};
+/// use webmessaging::structured::{
+///     NoPlatformObjects, decode_with_work, decode_work_bound, encode, structured_serialize_for_storage,
+/// };
+///
+/// let mut heap = Heap::new(AgentClusterId(0));
+/// let serialized =
+///     structured_serialize_for_storage(&mut heap, &mut NoPlatformObjects, &Value::from("hello"))?;
+/// let bytes = encode(&serialized)?;
+/// let (decoded, work) = decode_with_work(&bytes);
+/// assert!(decoded.is_ok());
+/// assert!(work <= decode_work_bound(bytes.len()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn decode_with_work(bytes: &[u8]) -> (Result<Serialized, DecodeError>, u64) {
     let mut work = distinct::Work::default();
     let decoded = read::parse(bytes).and_then(|parsed| checked(parsed, &mut work));
