@@ -273,9 +273,9 @@
 //!
 //! ## BroadcastChannel
 //!
-//! Every other `BroadcastChannel` of the same name (and storage key, in an
-//! agent of the same cluster) receives the message; there is no queue to
-//! start.
+//! Every other open `BroadcastChannel` of the same name and storage key, in
+//! any agent of the world, receives the message, in the order the channels
+//! were made; there is no queue to start.
 //!
 //! ```
 //! use webmessaging::ecmascript::{AgentClusterId, Value};
