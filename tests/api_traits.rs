@@ -96,3 +96,13 @@ fn error_messages_are_lower_case_without_trailing_punctuation() {
         assert!(!message.ends_with(['.', '!']), "{message:?} ends in punctuation");
     }
 }
+
+#[cfg(feature = "notation")]
+#[test]
+fn the_notation_and_scenario_errors_box_too() {
+    error::<webmessaging::notation::NotationError>();
+    error::<webmessaging::scenario::ParseError>();
+    error::<webmessaging::scenario::RunError>();
+    let message = webmessaging::notation::parse("{").unwrap_err().to_string();
+    assert!(!message.starts_with(char::is_uppercase), "{message:?}");
+}
