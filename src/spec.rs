@@ -8,6 +8,29 @@
 //!
 //! The catalogue itself (`spec/catalogue.md`) is embedded so that tools can
 //! report how many catalogued steps exist and which never ran.
+//!
+//! # Example
+//!
+//! The catalogue says what a step does; [`traced`] says which steps a call
+//! ran (with the `trace` feature; the crate root shows coverage too).
+//!
+//! ```
+//! use webmessaging::ecmascript::{AgentClusterId, Heap, Value};
+//! use webmessaging::spec;
+//! use webmessaging::structured::{NoPlatformObjects, structured_serialize};
+//!
+//! let steps = spec::catalogue();
+//! let step = steps.iter().find(|s| s.id == "structuredserializeinternal/21").unwrap();
+//! assert_eq!(step.anchor(), "structuredserializeinternal");
+//! assert!(step.is_implemented());
+//!
+//! let mut heap = Heap::new(AgentClusterId(0));
+//! let (_, ran) = spec::traced(|| structured_serialize(&mut heap, &mut NoPlatformObjects, &Value::Null));
+//! // One line a step: its id, then what the catalogue says it does.
+//! let text = spec::trace_text(&ran);
+//! assert_eq!(text.lines().count(), ran.len());
+//! assert_eq!(ran.is_empty(), !spec::TRACING);
+//! ```
 
 use std::collections::BTreeMap;
 

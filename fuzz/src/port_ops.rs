@@ -614,6 +614,8 @@ impl Run {
                 panic!("messageerror: nothing sent here fails to deserialize: {event:?}")
             }
             (EventTarget::Broadcast(_), _) => panic!("no BroadcastChannel is made here: {event:?}"),
+            // The target and type enums are non-exhaustive.
+            _ => panic!("an event of a kind this fuzzer does not know: {event:?}"),
         }
     }
 

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use webmessaging::ecmascript::{
     AgentClusterId, ArrayBufferState, JsString, ObjectKind, SharedDataBlock, Value,
 };
-use webmessaging::messaging::{AgentId, BroadcastError, BroadcastId, EventType, StorageKey, World};
+use webmessaging::messaging::{AgentId, BroadcastError, BroadcastId, StorageKey, World};
 
 /// The agents: name, agent cluster, storage key.
 pub const BROADCAST_AGENTS: [(&str, u64, &str); 4] =
@@ -347,11 +347,7 @@ impl BroadcastHarness {
                         Some(_) => Some("shared".to_owned()),
                         None => None,
                     };
-                    let kind = match event.event {
-                        EventType::Message => "message",
-                        EventType::MessageError => "messageerror",
-                        EventType::Close => "close",
-                    };
+                    let kind = event.event.name();
                     Seen::Event(event.agent, event.target_label, kind, data)
                 }
             },

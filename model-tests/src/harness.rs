@@ -191,6 +191,9 @@ impl Harness {
             EventType::Message => EventKind::Message,
             EventType::MessageError => EventKind::MessageError,
             EventType::Close => EventKind::Close,
+            // `EventType` is non-exhaustive: a type the model does not know
+            // is a difference to report, not to map.
+            other => panic!("the model has no {other} event"),
         };
         let realm = self
             .world

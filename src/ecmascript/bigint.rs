@@ -19,6 +19,11 @@ pub struct BigIntParseError(pub String);
 
 impl BigInt {
     /// Parses decimal text (`-123`, `0`, `007`), canonicalising it.
+    ///
+    /// # Errors
+    ///
+    /// A [`BigIntParseError`] holding `text` when it is not an optional `-`
+    /// and one or more ASCII digits.
     pub fn parse(text: &str) -> Result<BigInt, BigIntParseError> {
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -44,6 +49,14 @@ impl BigInt {
 impl From<i64> for BigInt {
     fn from(n: i64) -> Self {
         BigInt(n.to_string())
+    }
+}
+
+/// `"-123".parse::<BigInt>()`, the same as [`BigInt::parse`].
+impl std::str::FromStr for BigInt {
+    type Err = BigIntParseError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        BigInt::parse(text)
     }
 }
 

@@ -155,7 +155,7 @@ impl fmt::Display for ViewKind {
 }
 
 /// The internal slots of a TypedArray or DataView.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ViewSlots<O> {
     /// DataView (has [[DataView]]) or the [[TypedArrayName]].
     pub kind: ViewKind,
@@ -303,6 +303,10 @@ pub trait Realm {
     /// cannot be allocated.
     ///
     /// <https://tc39.es/ecma262/#sec-createbytedatablock>
+    ///
+    /// # Errors
+    ///
+    /// A RangeError when the block cannot be allocated.
     fn create_byte_data_block(&mut self, size: usize) -> Result<Vec<u8>, Exception<Self::Object>>;
 
     /// CopyDataBlockBytes(toBlock, toIndex, fromBlock, fromIndex, count),
@@ -329,11 +333,19 @@ pub trait Realm {
     /// is not undefined.
     ///
     /// <https://tc39.es/ecma262/#sec-detacharraybuffer>
+    ///
+    /// # Errors
+    ///
+    /// A TypeError when [[ArrayBufferDetachKey]] is not undefined.
     fn detach_array_buffer(&mut self, o: &Self::Object) -> Result<Vec<u8>, Exception<Self::Object>>;
 
     /// Get(O, P): may run a getter, which may throw.
     ///
     /// <https://tc39.es/ecma262/#sec-get-o-p>
+    ///
+    /// # Errors
+    ///
+    /// Whatever a getter throws, as an [`Exception`] holding the thrown value.
     fn get(
         &mut self,
         o: &Self::Object,
@@ -343,6 +355,10 @@ pub trait Realm {
     /// O.[[GetOwnProperty]](P)
     ///
     /// <https://tc39.es/ecma262/#sec-ordinary-object-internal-methods-and-internal-slots-getownproperty-p>
+    ///
+    /// # Errors
+    ///
+    /// Whatever a Proxy's `getOwnPropertyDescriptor` trap throws.
     fn get_own_property(
         &mut self,
         o: &Self::Object,
@@ -361,6 +377,10 @@ pub trait Realm {
     /// ToString(argument): may run author code and throw.
     ///
     /// <https://tc39.es/ecma262/#sec-tostring>
+    ///
+    /// # Errors
+    ///
+    /// A TypeError for a Symbol; whatever a `toString` or `valueOf` throws.
     fn to_string(&mut self, value: &Value<Self::Object>) -> Result<JsString, Exception<Self::Object>>;
 
     /// IsCallable(argument) for an object.
@@ -394,6 +414,10 @@ pub trait Realm {
     fn create_date(&mut self, time: f64) -> Self::Object;
     /// A new RegExp from [[OriginalSource]] and [[OriginalFlags]] (its
     /// matcher rebuilt from them, `lastIndex` 0 as RegExpAlloc defines it).
+    ///
+    /// # Errors
+    ///
+    /// A SyntaxError when the source and flags are not a valid pattern here.
     fn create_regexp(
         &mut self,
         source: JsString,
@@ -401,6 +425,10 @@ pub trait Realm {
     ) -> Result<Self::Object, Exception<Self::Object>>;
     /// A new ArrayBuffer owning `data`, resizable when `max_byte_length` is
     /// given. May throw when memory cannot be had.
+    ///
+    /// # Errors
+    ///
+    /// A RangeError when the memory cannot be had.
     fn create_array_buffer(
         &mut self,
         data: Vec<u8>,

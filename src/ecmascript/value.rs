@@ -29,6 +29,9 @@ impl fmt::Debug for Symbol {
 /// An ECMAScript language value; `O` is the realm's object handle.
 ///
 /// Numbers are `f64` and keep `-0` and NaN; Strings are UTF-16 code units.
+/// There is deliberately no `PartialEq`: ECMAScript has several equalities
+/// and they differ on NaN and `-0`; [`Value::same_value`] is SameValue, the
+/// one the algorithms mean.
 ///
 /// <https://tc39.es/ecma262/#sec-ecmascript-language-types>
 #[derive(Clone, Debug)]

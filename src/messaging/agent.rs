@@ -20,10 +20,11 @@ use std::ops::Deref;
 pub type Reaction = Box<dyn FnMut(&mut Agent, &DispatchedEvent) + Send>;
 
 /// Which dispatched events an agent keeps in its log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum EventLog {
     /// Every event (the default: the stepper, the scenarios and the tests
     /// read it).
+    #[default]
     All,
     /// The most recent events: at least this many (when that many ran), at
     /// most twice as many; older ones are dropped in bulk, so keeping costs
@@ -142,6 +143,10 @@ impl Agent {
     }
 
     /// `postMessage(message, transfer)` (see [`Messaging::post_message`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Messaging::post_message`].
     pub fn post_message(
         &mut self,
         port: PortId,
@@ -154,6 +159,10 @@ impl Agent {
 
     /// `postMessage(message, { transfer })` (see
     /// [`Messaging::post_message_with_options`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Messaging::post_message`].
     pub fn post_message_with_options(
         &mut self,
         port: PortId,
@@ -171,6 +180,10 @@ impl Agent {
 
     /// Posts a worker-style message to another agent's global scope (see
     /// [`Messaging::post_to_global`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Messaging::post_to_global`].
     pub fn post_to_global(
         &mut self,
         to: &GlobalPort,
@@ -183,6 +196,10 @@ impl Agent {
 
     /// `new BroadcastChannel(name)` in this agent's realm (see
     /// [`Messaging::new_broadcast_channel`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Messaging::new_broadcast_channel`].
     pub fn new_broadcast_channel(
         &mut self,
         name: &Value<ObjectId>,
@@ -193,6 +210,10 @@ impl Agent {
 
     /// BroadcastChannel `postMessage(message)` (see
     /// [`Messaging::post_broadcast`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Messaging::post_broadcast`].
     pub fn post_broadcast(
         &mut self,
         channel: BroadcastId,

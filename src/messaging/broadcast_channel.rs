@@ -55,6 +55,7 @@ impl fmt::Display for StorageKey {
 
 /// What `new BroadcastChannel(name)` or `postMessage` threw.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BroadcastError<O> {
     /// An "InvalidStateError" DOMException: the channel is closed.
     #[error("InvalidStateError: the BroadcastChannel is closed")]
@@ -355,6 +356,11 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// (ToString, in `realm`) first, as WebIDL does for the argument.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-broadcastchannel>
+    ///
+    /// # Errors
+    ///
+    /// [`BroadcastError::Name`] with the thrown value when ToString of `name`
+    /// throws (a Symbol, a throwing `toString`).
     pub fn new_broadcast_channel<R: Realm<Object = O>>(
         &self,
         realm: &mut R,
@@ -412,6 +418,12 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// storage key, in creation order. Returns how many tasks it queued.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-broadcastchannel-postmessage>
+    ///
+    /// # Errors
+    ///
+    /// [`BroadcastError::InvalidState`] (the "InvalidStateError" DOMException)
+    /// when the channel is closed; [`BroadcastError::Clone`] when the message
+    /// cannot be serialized. Nothing is queued then.
     pub fn post_broadcast<R: Realm<Object = O>>(
         &self,
         realm: &mut R,
@@ -425,6 +437,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// the platform-object host, for an engine whose platform objects (a
     /// DOMException, say) are serializable (see
     /// [`post_message_in`](Self::post_message_in)).
+    ///
+    /// # Errors
+    ///
+    /// As [`post_broadcast`](Self::post_broadcast).
     pub fn post_broadcast_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,

@@ -112,6 +112,14 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// agent's).
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-postmessage>
+    ///
+    /// # Errors
+    ///
+    /// A [`CloneError`] when the message cannot be serialized or a transfer
+    /// list entry cannot be transferred (the source port in its own transfer
+    /// list, a detached port or buffer, a value that cannot be cloned), or what
+    /// the realm threw while reading it; nothing is queued then. An unknown
+    /// `port` is a DataCloneError too.
     pub fn post_message<R: Realm<Object = O>>(
         &self,
         realm: &mut R,
@@ -127,6 +135,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// serializable too (a DOMException) passes a host that answers for
     /// them and hands MessagePorts to this agent's
     /// [`platform_objects`](Self::platform_objects).
+    ///
+    /// # Errors
+    ///
+    /// As [`post_message`](Self::post_message).
     pub fn post_message_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,
@@ -144,6 +156,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// `postMessage(message, { transfer })`.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-postmessage-options>
+    ///
+    /// # Errors
+    ///
+    /// As [`post_message`](Self::post_message).
     pub fn post_message_with_options<R: Realm<Object = O>>(
         &self,
         realm: &mut R,
@@ -156,6 +172,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
 
     /// [`post_message_with_options`](Self::post_message_with_options), with
     /// `host` as in [`post_message_in`](Self::post_message_in).
+    ///
+    /// # Errors
+    ///
+    /// As [`post_message`](Self::post_message).
     pub fn post_message_with_options_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,

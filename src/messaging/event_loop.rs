@@ -18,7 +18,8 @@ use crate::structured::{
 use std::hash::Hash;
 
 /// What a dispatched event was fired at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EventTarget {
     /// A MessagePort (its message event target is the port itself).
     Port(PortId),
@@ -30,7 +31,12 @@ pub enum EventTarget {
 
 /// An event the event loop dispatched: everything script could observe.
 /// `O` is the realm's object handle ([`Realm::Object`]).
+///
+/// Only the event loop makes one, and it will carry more of MessageEvent's
+/// fields as they are modelled (as `origin` came with BroadcastChannel), so
+/// it is `#[non_exhaustive]`: read its fields, match it with `..`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct DispatchedEvent<O = ObjectId> {
     /// The agent's name.
     pub agent: String,

@@ -159,8 +159,8 @@
 //!         EventTarget::Port(p) => {
 //!             messaging.post_message(realm, p, &Value::from("pong"), &[]).is_ok()
 //!         }
-//!         // No BroadcastChannel here.
-//!         EventTarget::Broadcast(_) => false,
+//!         // No BroadcastChannel here; the enum may grow.
+//!         _ => false,
 //!     })
 //! });
 //!

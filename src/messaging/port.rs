@@ -22,6 +22,7 @@ pub struct PortId(pub u64);
 
 /// The event types a MessagePort dispatches.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[non_exhaustive]
 pub enum EventType {
     /// `message`
     Message,
@@ -93,6 +94,17 @@ pub struct PortTransferData {
     end: Option<PortEnd>,
     remote_port: bool,
     label: String,
+}
+
+impl std::fmt::Debug for PortTransferData {
+    /// The port's label, whether it still holds its end and [[RemotePort]].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortTransferData")
+            .field("label", &self.label)
+            .field("holds_end", &self.end.is_some())
+            .field("remote_port", &self.remote_port)
+            .finish()
+    }
 }
 
 impl PortTransferData {
@@ -411,6 +423,12 @@ impl<O: Clone + Eq + Hash> PortTable<O> {
 /// loop, as it may in a browser.
 pub struct PortHost<'a, O> {
     table: &'a RefCell<PortTable<O>>,
+}
+
+impl<O> std::fmt::Debug for PortHost<'_, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortHost").finish_non_exhaustive()
+    }
 }
 
 impl<'a, O> PortHost<'a, O> {

@@ -39,6 +39,13 @@ pub struct GlobalPort {
     clock: Arc<TaskClock>,
 }
 
+impl std::fmt::Debug for GlobalPort {
+    /// Opaque: formatting never takes the queue's lock.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalPort").finish_non_exhaustive()
+    }
+}
+
 impl GlobalPort {
     /// The global scope of an agent yet to be made, in the world of `clock`:
     /// make it where the agent is started, hand it to the agent's thread,
@@ -279,6 +286,12 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// Posts a worker-style message to another agent's global scope (as
     /// `worker.postMessage(message, transfer)` would): the way ports first
     /// reach another event loop. Serialization runs in `realm`, this agent's.
+    ///
+    /// # Errors
+    ///
+    /// A [`CloneError`] when the message cannot be serialized or a transfer
+    /// list entry cannot be transferred (as [`post_message`](Self::post_message));
+    /// nothing is delivered then.
     pub fn post_to_global<R: Realm<Object = O>>(
         &self,
         realm: &mut R,
@@ -291,6 +304,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
 
     /// [`post_to_global`](Self::post_to_global), serializing with `host`
     /// (see [`post_message_in`](Self::post_message_in)).
+    ///
+    /// # Errors
+    ///
+    /// As [`post_to_global`](Self::post_to_global).
     pub fn post_to_global_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,

@@ -32,6 +32,7 @@ pub type Command = Box<dyn FnOnce(&mut Agent) + Send>;
 
 /// What can go wrong running agents on threads.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ThreadsError {
     /// The agents did not become idle in time.
     #[error("the agents were still busy after {0:?}")]
@@ -148,6 +149,18 @@ pub struct ThreadedWorld {
     threads: Vec<AgentThread>,
 }
 
+impl std::fmt::Debug for ThreadedWorld {
+    /// The agents' names, in the order they were added.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadedWorld")
+            .field(
+                "agents",
+                &self.threads.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
 /// How long a sleeping thread waits before it looks again on its own (a
 /// safety net: every change it waits for wakes it).
 const NAP: Duration = Duration::from_secs(3600);
@@ -166,6 +179,11 @@ impl ThreadedWorld {
     /// in between. Each agent's event log keeps only its
     /// [`RECENT_EVENTS`](ThreadedWorld::RECENT_EVENTS) most recent events
     /// (a command may set another [`EventLog`](super::EventLog) policy).
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::Spawn`] when the system will not start a thread for an
+    /// agent; the threads started before it are stopped.
     pub fn start(world: World) -> Result<ThreadedWorld, ThreadsError> {
         let mut threaded = ThreadedWorld::new(world.clock(), Mode::Free, Arc::new(OpenGate));
         for mut agent in world.into_agents() {
@@ -203,6 +221,10 @@ impl ThreadedWorld {
     }
 
     /// Starts a thread for `agent`, which must use this world's task clock.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::Spawn`] when the system will not start its thread.
     pub fn add_agent(&mut self, agent: Agent) -> Result<AgentId, ThreadsError> {
         let index = self.threads.len();
         let name = agent.name().to_owned();
@@ -263,11 +285,21 @@ impl ThreadedWorld {
 
     /// Has agent `id` run `command` on its thread, after the commands given
     /// before it. Returns at once; [`ThreadedWorld::wait_for`] waits for it.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::NoSuchAgent`] for an unknown `id`.
     pub fn execute(&self, id: AgentId, command: Command) -> Result<(), ThreadsError> {
         self.give(id, Order::Execute(command))
     }
 
     /// Waits until agent `id` has run every command given to it.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::Timeout`] after `timeout`;
+    /// [`ThreadsError::AgentPanicked`] when an agent's thread panicked;
+    /// [`ThreadsError::NoSuchAgent`] for an unknown `id`.
     pub fn wait_for(&self, id: AgentId, timeout: Duration) -> Result<(), ThreadsError> {
         self.thread(id)?;
         self.wait(timeout, |control, _| {
@@ -280,6 +312,11 @@ impl ThreadedWorld {
     /// was queued for any of them since: with free agents, nothing is ready
     /// anywhere (or the gate admits no more tasks); with held agents, each
     /// knows its oldest ready task.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::Timeout`] after `timeout`;
+    /// [`ThreadsError::AgentPanicked`] when an agent's thread panicked.
     pub fn wait_until_idle(&self, timeout: Duration) -> Result<(), ThreadsError> {
         self.wait(timeout, |control, threads| {
             control.parked == threads.len()
@@ -317,6 +354,12 @@ impl ThreadedWorld {
 
     /// Held agents: runs one task, as the stepper's `step` would: the oldest
     /// ready task of agent `id`, or of any agent. Returns whether a task ran.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::Timeout`] after `timeout`;
+    /// [`ThreadsError::AgentPanicked`] when an agent's thread panicked;
+    /// [`ThreadsError::NoSuchAgent`] for an unknown `id`.
     pub fn step(&self, id: Option<AgentId>, timeout: Duration) -> Result<bool, ThreadsError> {
         self.wait_until_idle(timeout)?;
         let chosen = {
@@ -343,6 +386,11 @@ impl ThreadedWorld {
 
     /// Lets every agent run its tasks until none is ready anywhere (or the
     /// gate admits no more), then puts held agents back on hold.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::Timeout`] after `timeout`;
+    /// [`ThreadsError::AgentPanicked`] when an agent's thread panicked.
     pub fn run_until_idle(&self, timeout: Duration) -> Result<(), ThreadsError> {
         self.wait_until_idle(timeout)?;
         let (ready, mode): (Vec<usize>, Mode) = {
@@ -364,6 +412,12 @@ impl ThreadedWorld {
 
     /// Runs `f` on the agents as one [`World`] (to collect garbage, say):
     /// every thread lends its agent while it sleeps, and gets it back after.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::Timeout`] when the agents do not settle or lend
+    /// themselves within `timeout`; [`ThreadsError::AgentPanicked`] when an
+    /// agent's thread panicked.
     pub fn with_world<T>(
         &self,
         timeout: Duration,
@@ -412,6 +466,11 @@ impl ThreadedWorld {
     }
 
     /// Stops the threads and returns the world, agents in their order.
+    ///
+    /// # Errors
+    ///
+    /// [`ThreadsError::AgentPanicked`] when an agent's thread panicked (its
+    /// agent is lost).
     pub fn finish(mut self) -> Result<World, ThreadsError> {
         let agents = self.stop()?;
         Ok(World::from_agents(agents, self.clock.clone()))

@@ -133,6 +133,29 @@ impl World {
     /// entangled, so a listening partner stays alive.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#ports-and-garbage-collection>
+    ///
+    /// # Example
+    ///
+    /// Two listening ports keep each other alive while script holds either
+    /// ([`Messaging::forget`](super::Messaging::forget) is script dropping
+    /// its last reference), and go together once it holds neither.
+    ///
+    /// ```
+    /// use webmessaging::ecmascript::AgentClusterId;
+    /// use webmessaging::messaging::World;
+    ///
+    /// let mut world = World::new();
+    /// let a = world.add_agent("A", AgentClusterId(0));
+    /// let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
+    /// world.agent(a).set_onmessage(p1);
+    /// world.agent(a).set_onmessage(p2);
+    /// world.agent(a).forget(p1);
+    /// assert!(world.collect_garbage().is_empty(), "p2 is held and listens to p1's messages");
+    /// world.agent(a).forget(p2);
+    /// let mut collected: Vec<String> = world.collect_garbage().into_iter().map(|(_, label)| label).collect();
+    /// collected.sort();
+    /// assert_eq!(collected, ["p1", "p2"]);
+    /// ```
     pub fn collect_garbage(&mut self) -> Vec<(AgentId, String)> {
         let reached = self.reachable();
         #[cfg(not(loom))]

@@ -41,6 +41,11 @@ pub struct Built {
 /// Builds the document's objects into `heap` and returns the root, the
 /// objects and the transfer list as heap values. Fails, leaving the heap as
 /// it was, when the document describes no possible graph.
+///
+/// # Errors
+///
+/// A [`NotationError`] when the document describes no possible graph (a
+/// reference to no object, a view past its buffer).
 pub fn build(document: &Document, heap: &mut Heap) -> Result<Built, NotationError> {
     check(document)?;
     let mut builder = Builder {

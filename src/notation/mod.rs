@@ -25,6 +25,27 @@
 //! symbols with one description print alike, and the writable and
 //! configurable attributes of properties are not written (built data
 //! properties are writable and configurable).
+//!
+//! # Example
+//!
+//! An object that contains itself, built into a heap, cloned, and printed
+//! back: the clone prints as the same document.
+//!
+//! ```
+//! use webmessaging::ecmascript::{AgentClusterId, Heap};
+//! use webmessaging::notation::{build, parse, print};
+//! use webmessaging::structured::{NoPlatformObjects, structured_clone};
+//!
+//! let text = r#"{"root": {"ref": 0},
+//!                "objects": [{"kind": "Object", "props": [["n", 2], ["self", {"ref": 0}]]}]}"#;
+//! let document = parse(text)?;
+//! let mut heap = Heap::new(AgentClusterId(0));
+//! let built = build(&document, &mut heap)?;
+//! let clone = structured_clone(&mut heap, &mut NoPlatformObjects, built.root.clone(), &built.transfer)
+//!     .expect("an ordinary object clones");
+//! assert_eq!(print(&heap, &clone).to_one_line(), print(&heap, &built.root).to_one_line());
+//! # Ok::<(), webmessaging::notation::NotationError>(())
+//! ```
 
 mod build;
 mod document;

@@ -11,6 +11,11 @@ use serde_json::{Map, Value as Json};
 use std::fmt;
 
 /// Reads a document from JSON text.
+///
+/// # Errors
+///
+/// A [`NotationError`] saying where the text is not valid JSON or not a
+/// document.
 pub fn parse(text: &str) -> Result<Document, NotationError> {
     let json: Json =
         serde_json::from_str(text).map_err(|e| NotationError::new("", format!("not valid JSON: {e}")))?;
@@ -19,6 +24,11 @@ pub fn parse(text: &str) -> Result<Document, NotationError> {
 
 impl Document {
     /// Reads a document from parsed JSON.
+    ///
+    /// # Errors
+    ///
+    /// A [`NotationError`] with the path of the first part that is not a
+    /// document's.
     pub fn from_json(json: &Json) -> Result<Document, NotationError> {
         let top = Path::Top("");
         let mut fields = Fields::of(json, top, "a document {\"root\": ..., \"objects\": [...]}")?;

@@ -371,6 +371,11 @@ fn command(text: &str, depth: usize, scope: Scope) -> Result<Command, String> {
 }
 
 /// Parses a scenario.
+///
+/// # Errors
+///
+/// A [`ParseError`] with the line number and what is wrong, for the first
+/// line that is not a command.
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
     let mut commands = Vec::new();
     for (index, line) in text.lines().enumerate() {

@@ -50,6 +50,7 @@ impl Default for RunOptions {
 
 /// What kind of thing stopped a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RunErrorKind {
     /// A command that cannot run (no such port, agent, ...).
     Scenario,
@@ -128,6 +129,11 @@ pub struct RunSummary {
 pub trait Output {
     /// One line. `key` is what it belongs to, `AGENT TARGET` (a port, or
     /// `global`, `send`, `reaction`), or `gc`; `None` for a trace line.
+    ///
+    /// # Errors
+    ///
+    /// What writing the line failed with; the run stops with a
+    /// [`RunErrorKind::Output`] error.
     fn line(&mut self, key: Option<&str>, text: &str) -> std::io::Result<()>;
 }
 
@@ -458,6 +464,12 @@ pub fn run_to(
 }
 
 /// Runs `scenario` and returns everything it printed.
+///
+/// # Errors
+///
+/// A [`RunError`] with the line that could not run and its
+/// [`RunErrorKind`]: a command that names no such agent or port, a budget
+/// used up, threads that would not start.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput, RunError> {
     let mut output = RunOutput::default();
     let (_, result) = run_to(scenario, options, &mut output);

@@ -12,6 +12,18 @@ use crate::spec::step;
 /// realm as both the source and the target realm.
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#dom-structuredclone>
+///
+/// # Errors
+///
+/// A [`CloneError`]: a DataCloneError when `value` holds something that
+/// cannot be cloned or a transfer list entry cannot be transferred (its
+/// [`step`](crate::structured::DataCloneError::step) says which step of the
+/// standard threw), or the value the realm threw (a getter, a failed
+/// allocation), unchanged. A serialization error leaves the transfer list
+/// as it was, except where the standard detaches before it throws (see
+/// [`structured_serialize_with_transfer`](crate::structured::structured_serialize_with_transfer));
+/// once serialization succeeded the buffers are detached, even if
+/// deserialization then fails.
 pub fn structured_clone<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,

@@ -72,6 +72,17 @@ pub struct Deserializer<'r, R: Realm> {
     buffer_data: Vec<(RecordId, Vec<u8>)>,
 }
 
+impl<R: Realm> std::fmt::Debug for Deserializer<'_, R> {
+    /// How far the run is; the realm and the objects made stay opaque.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deserializer")
+            .field("records", &self.serialized.records.len())
+            .field("made", &self.memory.iter().filter(|o| o.is_some()).count())
+            .field("transferred", &self.transferred.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'r, R: Realm> Deserializer<'r, R> {
     /// Step 1: a deserializer whose *memory* starts empty (the caller supplied
     /// none).
@@ -126,6 +137,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     /// *targetRealm*, *memory*) within this run.
     ///
     /// <https://html.spec.whatwg.org/multipage/structured-data.html#sub-deserialization>
+    ///
+    /// # Errors
+    ///
+    /// As [`structured_deserialize`].
     pub fn sub_deserialization(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
@@ -634,6 +649,13 @@ fn primitive_value<O>(primitive: &Primitive) -> Value<O> {
 /// target realm from a serialization.
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize>
+///
+/// # Errors
+///
+/// A [`CloneError`]: a DataCloneError when a record cannot be made in this
+/// realm (shared memory from another agent cluster, a platform interface not
+/// exposed here), or what the realm threw (a RangeError when an ArrayBuffer
+/// cannot be allocated).
 pub fn structured_deserialize<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,

@@ -14,6 +14,50 @@
 //! | the records themselves | `record.rs` |
 //! | the *memory* map of serialization | `memory.rs` |
 //! | their versioned byte form, validated on the way in | `encoding/` |
+//!
+//! Every algorithm takes the realm (`&mut R` with `R:`
+//! [`Realm`](crate::ecmascript::Realm)) and a host, the
+//! [`PlatformObjects`] that answers for the platform objects of the realm's
+//! global (MessagePort is the messaging layer's; [`NoPlatformObjects`] has
+//! none). A failure is a [`CloneError`]: a DataCloneError with the id of the
+//! step that threw it, or the value the realm threw.
+//!
+//! # Example
+//!
+//! StructuredSerialize in one realm and StructuredDeserialize in another of
+//! the same agent cluster, the way `postMessage` crosses realms; the
+//! records in between are plain Rust data. A cycle and a shared reference
+//! come out as they went in.
+//!
+//! ```
+//! use webmessaging::ecmascript::{
+//!     AgentClusterId, Heap, ObjectKind, OwnProperty, PropertyKey, Realm, Value,
+//! };
+//! use webmessaging::structured::{
+//!     NoPlatformObjects, Record, structured_deserialize, structured_serialize,
+//! };
+//!
+//! let mut sender = Heap::new(AgentClusterId(0));
+//! // const value = [inner, inner]; value.self = value;
+//! let inner = sender.alloc(ObjectKind::Ordinary);
+//! let value = sender.alloc(ObjectKind::Array { length: 2 });
+//! for (key, v) in [("0", inner), ("1", inner), ("self", value)] {
+//!     sender.define_property(value, PropertyKey::from(key), OwnProperty::data(Value::Object(v)));
+//! }
+//! let serialized = structured_serialize(&mut sender, &mut NoPlatformObjects, &Value::Object(value))?;
+//! assert!(matches!(serialized.records[serialized.root.index()], Record::Array { .. }));
+//!
+//! let mut receiver = Heap::new(AgentClusterId(0));
+//! let Value::Object(copy) = structured_deserialize(&mut receiver, &mut NoPlatformObjects, &serialized)?
+//! else {
+//!     unreachable!()
+//! };
+//! let get = |heap: &mut Heap, key: &str| heap.get(&copy, &PropertyKey::from(key)).unwrap();
+//! let (first, second) = (get(&mut receiver, "0"), get(&mut receiver, "1"));
+//! assert!(first.same_value(&second), "one object, twice");
+//! assert!(get(&mut receiver, "self").same_value(&Value::Object(copy)), "the cycle");
+//! # Ok::<(), webmessaging::structured::CloneError<webmessaging::ecmascript::ObjectId>>(())
+//! ```
 
 mod clone;
 mod deserialize;

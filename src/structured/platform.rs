@@ -22,6 +22,11 @@ pub trait PlatformObjects<R: Realm> {
     /// The interface's serialization steps: returns the fields to set on the
     /// serialized record, each made by a sub-serialization through
     /// `serializer` (pass `self` back as its host).
+    ///
+    /// # Errors
+    ///
+    /// A [`CloneError`]: a DataCloneError for what the interface's steps refuse,
+    /// or what the realm threw during them.
     fn serialization_steps(
         &mut self,
         serializer: &mut Serializer<'_, R>,
@@ -33,10 +38,20 @@ pub trait PlatformObjects<R: Realm> {
 
     /// A new instance of the interface, created in the deserializer's realm,
     /// with none of its internal data set up.
+    ///
+    /// # Errors
+    ///
+    /// A [`CloneError`]: a DataCloneError for what the interface's steps refuse,
+    /// or what the realm threw during them.
     fn new_instance(&mut self, realm: &mut R, interface: &str) -> Result<R::Object, CloneError<R::Object>>;
 
     /// The interface's deserialization steps, given the serialized fields;
     /// sub-deserializations go through `deserializer`.
+    ///
+    /// # Errors
+    ///
+    /// A [`CloneError`]: a DataCloneError for what the interface's steps refuse,
+    /// or what the realm threw during them.
     fn deserialization_steps(
         &mut self,
         deserializer: &mut Deserializer<'_, R>,
@@ -48,6 +63,11 @@ pub trait PlatformObjects<R: Realm> {
     fn is_transferable(&self, interface: &str) -> bool;
 
     /// The interface's transfer steps for `value`, filling a data holder.
+    ///
+    /// # Errors
+    ///
+    /// A [`CloneError`]: a DataCloneError for what the interface's steps refuse,
+    /// or what the realm threw during them.
     fn transfer_steps(
         &mut self,
         realm: &mut R,
@@ -56,6 +76,11 @@ pub trait PlatformObjects<R: Realm> {
 
     /// The interface's transfer-receiving steps: given the data holder, set
     /// up `value`, a new instance made by [`PlatformObjects::new_instance`].
+    ///
+    /// # Errors
+    ///
+    /// A [`CloneError`]: a DataCloneError for what the interface's steps refuse,
+    /// or what the realm threw during them.
     fn transfer_receiving_steps(
         &mut self,
         realm: &mut R,

@@ -67,6 +67,7 @@ impl Slot {
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal>
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Record {
     /// `"primitive"`, with [[Value]].
     Primitive(Primitive),

@@ -81,6 +81,16 @@ pub struct Serializer<'r, R: Realm> {
     records: Vec<Record>,
 }
 
+impl<R: Realm> std::fmt::Debug for Serializer<'_, R> {
+    /// *forStorage* and how many records are made; the realm stays opaque.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Serializer")
+            .field("for_storage", &self.for_storage)
+            .field("records", &self.records.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'r, R: Realm> Serializer<'r, R> {
     /// Step 1: a serializer whose *memory* starts empty (the caller supplied
     /// none).
@@ -149,6 +159,10 @@ impl<'r, R: Realm> Serializer<'r, R> {
     /// *forStorage*, *memory*) within this run.
     ///
     /// <https://html.spec.whatwg.org/multipage/structured-data.html#sub-serialization>
+    ///
+    /// # Errors
+    ///
+    /// As [`structured_serialize`].
     pub fn sub_serialization(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
@@ -761,6 +775,13 @@ impl<'r, R: Realm> Serializer<'r, R> {
 /// another realm of the same agent cluster.
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserialize>
+///
+/// # Errors
+///
+/// A [`CloneError`]: a DataCloneError for what cannot be serialized (a
+/// function, a Symbol, a detached buffer, a platform object that is not
+/// [Serializable], …), or what the realm threw while the value was read (a
+/// getter, ToString of an Error's message).
 pub fn structured_serialize<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,
@@ -776,6 +797,11 @@ pub fn structured_serialize<R: Realm>(
 /// (SharedArrayBuffers are refused).
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeforstorage>
+///
+/// # Errors
+///
+/// As [`structured_serialize`], and a DataCloneError for a
+/// SharedArrayBuffer, which cannot be stored (step 13.1.2).
 pub fn structured_serialize_for_storage<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,

@@ -45,6 +45,46 @@ pub struct DeserializeWithTransferResult<O> {
 /// found detached there throws after earlier entries moved).
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializewithtransfer>
+///
+/// # Example
+///
+/// What `postMessage(buffer, [buffer])` does between two realms: serialize
+/// with the transfer list in the sender's, hand the result (it belongs to
+/// no realm) to the receiver, deserialize there.
+///
+/// ```
+/// use webmessaging::ecmascript::{AgentClusterId, ArrayBufferState, Heap, ObjectKind, Realm, Value};
+/// use webmessaging::structured::{
+///     NoPlatformObjects, structured_deserialize_with_transfer, structured_serialize_with_transfer,
+/// };
+///
+/// let mut sender = Heap::new(AgentClusterId(0));
+/// let buffer = sender.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+///     data: Some(vec![7; 1024]),
+///     max_byte_length: None,
+///     detach_key: false,
+/// }));
+/// let message = Value::Object(buffer);
+/// let in_flight =
+///     structured_serialize_with_transfer(&mut sender, &mut NoPlatformObjects, &message, &[buffer])?;
+/// assert!(sender.is_detached_buffer(&buffer), "the sender's buffer is detached at once");
+///
+/// let mut receiver = Heap::new(AgentClusterId(0));
+/// let received =
+///     structured_deserialize_with_transfer(&mut receiver, &mut NoPlatformObjects, in_flight)?;
+/// // The message is the transferred buffer itself, now the receiver's.
+/// let Value::Object(arrived) = received.deserialized else { unreachable!() };
+/// assert_eq!(received.transferred_values, [arrived]);
+/// assert_eq!(receiver.array_buffer_byte_length(arrived), Some(1024));
+/// # Ok::<(), webmessaging::structured::CloneError<webmessaging::ecmascript::ObjectId>>(())
+/// ```
+///
+/// # Errors
+///
+/// A [`CloneError`]: a DataCloneError for a transfer list entry that is
+/// not transferable, listed twice, a SharedArrayBuffer or already detached,
+/// or for anything [`structured_serialize`](crate::structured::structured_serialize)
+/// refuses; or what the realm threw (a getter, DetachArrayBuffer's TypeError).
 pub fn structured_serialize_with_transfer<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,
@@ -177,6 +217,12 @@ pub fn structured_serialize_with_transfer<R: Realm>(
 /// *targetRealm*).
 ///
 /// <https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserializewithtransfer>
+///
+/// # Errors
+///
+/// As [`structured_deserialize`](crate::structured::structured_deserialize),
+/// and a DataCloneError when a transferred platform object's interface is not
+/// exposed in this realm or its transfer-receiving steps fail.
 pub fn structured_deserialize_with_transfer<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,

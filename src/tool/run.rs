@@ -139,7 +139,8 @@ fn failure(file: &str, error: RunError) -> Failure {
     let message = format!("run: {file}: {error}");
     match error.kind {
         RunErrorKind::Scenario | RunErrorKind::Budget => Failure::usage(message),
-        RunErrorKind::Threads | RunErrorKind::Output => Failure::internal(message),
+        // Threads, Output, and any kind added later: not the user's doing.
+        _ => Failure::internal(message),
     }
 }
 

@@ -114,6 +114,11 @@ impl Heap {
     /// ToString(argument).
     ///
     /// <https://tc39.es/ecma262/#sec-tostring>
+    ///
+    /// # Errors
+    ///
+    /// A TypeError for a Symbol; a RangeError when the text would pass
+    /// [`Heap::set_max_string_length`]; what a getter read on the way throws.
     pub fn to_js_string(&mut self, value: &Value<ObjectId>) -> Completion<JsString> {
         let generation = self.generation;
         let mut cx = Conversion {

@@ -263,6 +263,32 @@ impl Heap {
     /// Limits the bytes that buffer allocations may take from now on
     /// (`None`: unlimited). Exceeding it throws a RangeError, as an engine
     /// out of memory would.
+    ///
+    /// # Example
+    ///
+    /// A clone that would need more memory than the realm has throws the
+    /// realm's RangeError, which reaches the caller unchanged.
+    ///
+    /// ```
+    /// use webmessaging::ecmascript::{AgentClusterId, ArrayBufferState, ErrorPrototype, Heap, ObjectKind, Realm, Value};
+    /// use webmessaging::structured::{CloneError, NoPlatformObjects, structured_clone};
+    ///
+    /// let mut heap = Heap::new(AgentClusterId(0));
+    /// let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+    ///     data: Some(vec![0; 4096]),
+    ///     max_byte_length: None,
+    ///     detach_key: false,
+    /// }));
+    /// heap.set_allocation_budget(Some(1024));
+    /// let error = structured_clone(&mut heap, &mut NoPlatformObjects, Value::Object(buffer), &[])
+    ///     .unwrap_err();
+    /// let CloneError::Thrown(Value::Object(thrown)) = error else { panic!("{error}") };
+    /// assert!(matches!(
+    ///     heap.object(thrown).kind,
+    ///     ObjectKind::Error { prototype: ErrorPrototype::RangeError, .. }
+    /// ));
+    /// assert!(heap.has_error_data(&thrown));
+    /// ```
     pub fn set_allocation_budget(&mut self, bytes: Option<usize>) {
         self.allocation_budget = bytes;
     }
@@ -285,6 +311,10 @@ impl Heap {
     }
 
     /// Adds an object with no own properties.
+    ///
+    /// # Panics
+    ///
+    /// When the heap already holds 2^32 objects (its handles are `u32`).
     pub fn alloc(&mut self, kind: ObjectKind) -> ObjectId {
         if let Some(index) = self.free.pop() {
             self.objects[index as usize] = HeapObject {
@@ -320,7 +350,7 @@ impl Heap {
     /// The object behind a handle, mutably.
     ///
     /// Every mutable access to an object goes through here or
-    /// [`Heap::kind_mut`]: both start a new generation, which drops the texts
+    /// `Heap::kind_mut`: both start a new generation, which drops the texts
     /// ToString memoised (a change anywhere may change any object's text).
     pub fn object_mut(&mut self, id: ObjectId) -> &mut HeapObject {
         self.generation = self.generation.wrapping_add(1);

@@ -192,6 +192,10 @@ impl Heap {
 
     /// O.[[Get]](P, O): an own data property's value, an own getter's result
     /// (or its exception), else what the built-in prototype chain holds.
+    ///
+    /// # Errors
+    ///
+    /// What an own [`Accessor::Throws`] getter throws.
     pub fn get_property(
         &self,
         id: ObjectId,

@@ -132,6 +132,7 @@ pub const MAGIC: [u8; 4] = *b"WMSR";
 
 /// Why a record graph could not be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// A SharedArrayBuffer or GrowableSharedArrayBuffer record: its Shared
     /// Data Block belongs to one agent cluster and has no byte form.
@@ -176,6 +177,12 @@ impl DecodeError {
 ///
 /// Fails on shared memory and on graphs that are not well formed, so that
 /// whatever it returns, [`decode`] accepts and gives back an equal graph.
+///
+/// # Errors
+///
+/// [`EncodeError::SharedMemory`] for a SharedArrayBuffer record (shared
+/// memory has no byte form), [`EncodeError::IllFormed`] for a graph whose
+/// bytes would not decode (a dangling id, a view past its buffer).
 pub fn encode(serialized: &Serialized) -> Result<Vec<u8>, EncodeError> {
     for (index, record) in serialized.records.iter().enumerate() {
         if let Some(kind) = tag::shared_kind(record) {
@@ -199,6 +206,12 @@ pub fn encode(serialized: &Serialized) -> Result<Vec<u8>, EncodeError> {
 ///
 /// Accepts exactly the encodings [`encode`] produces: the result is a
 /// well-formed graph, and encoding it again gives back the same bytes.
+///
+/// # Errors
+///
+/// A [`DecodeError`] naming the byte offset and what is wrong, for any
+/// input that is not the encoding of a well-formed graph in
+/// [`FORMAT_VERSION`].
 pub fn decode(bytes: &[u8]) -> Result<Serialized, DecodeError> {
     decode_with_work(bytes).0
 }
@@ -212,6 +225,26 @@ pub fn decode(bytes: &[u8]) -> Result<Serialized, DecodeError> {
 /// [`decode_work_bound`]`(bytes.len())`; the whole of [`decode`] is linear
 /// in the input apart from sorting 64-bit hashes (O(n log n)). Tests and the
 /// `decode_record` fuzz target check the bound.
+///
+/// # Example
+///
+/// A server that decodes messages from clients can hold each to its bound:
+///
+/// ```
+/// use webmessaging::ecmascript::{AgentClusterId, Heap, Value};
+/// use webmessaging::structured::{
+///     NoPlatformObjects, decode_with_work, decode_work_bound, encode, structured_serialize_for_storage,
+/// };
+///
+/// let mut heap = Heap::new(AgentClusterId(0));
+/// let serialized =
+///     structured_serialize_for_storage(&mut heap, &mut NoPlatformObjects, &Value::from("hello"))?;
+/// let bytes = encode(&serialized)?;
+/// let (decoded, work) = decode_with_work(&bytes);
+/// assert!(decoded.is_ok());
+/// assert!(work <= decode_work_bound(bytes.len()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn decode_with_work(bytes: &[u8]) -> (Result<Serialized, DecodeError>, u64) {
     let mut work = distinct::Work::default();
     let decoded = read::parse(bytes).and_then(|parsed| checked(parsed, &mut work));

@@ -324,6 +324,8 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
             Some(object) => object.0,
             None => return Ok(()),
         },
+        // A target this engine does not expose yet: nothing to fire at.
+        _ => return Ok(()),
     };
     match event.event {
         EventType::Message => {
@@ -351,6 +353,8 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
                 EventState::new(js_string!("close"), now(context)),
             );
         }
+        // An event type this engine does not expose yet.
+        _ => {}
     }
     Ok(())
 }
