@@ -1,5 +1,6 @@
-//! The JavaScript tests of `tests/js/structured-clone/` and
-//! `tests/js/channel-messaging/` and the runner's behaviour on bad input,
+//! The JavaScript tests of `tests/js/structured-clone/`,
+//! `tests/js/channel-messaging/` and `tests/js/broadcastchannel/` and the
+//! runner's behaviour on bad input,
 //! through the `webmessaging-js` binary. The channel-messaging files start
 //! Workers: those runs have agents on real threads, shipping ports between
 //! their event loops.
@@ -111,6 +112,15 @@ fn every_channel_messaging_file_passes() {
             js_files_in("tests/js/channel-messaging", ".any.js"),
             std::slice::from_ref(&helper),
         );
+    }
+}
+
+/// BroadcastChannel, within one agent and between the main agent and
+/// workers on their own threads: every file passes, run after run.
+#[test]
+fn every_broadcastchannel_file_passes() {
+    for _ in 0..3 {
+        assert_testharness_files_pass(js_files_in("tests/js/broadcastchannel", ".any.js"), &[]);
     }
 }
 

@@ -23,7 +23,7 @@ use super::webidl::{
 use super::{HostIntrinsics, constructor};
 use crate::platform::{PlatformObject, PlatformState};
 use crate::realm::{BoaRealm, Object};
-use boa_engine::{Context, JsObject, JsResult, JsValue, js_string};
+use boa_engine::{Context, JsObject, JsResult, JsString, JsValue, js_string};
 use std::rc::Rc;
 use webmessaging::messaging::{
     EventTarget, EventType, MESSAGE_PORT, PortId, message_channel_port1, message_channel_port2,
@@ -325,6 +325,9 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
             None => return Ok(()),
         },
     };
+    // A BroadcastChannel's events carry the poster's origin; a port's have
+    // the empty string.
+    let origin = event.origin.as_deref().map(JsString::from).unwrap_or_default();
     match event.event {
         EventType::Message => {
             let ports = event
@@ -333,12 +336,14 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
                 .filter_map(|p| event_loop.messaging.port_object(*p))
                 .map(|o| o.0)
                 .collect();
-            let fields = MessageFields::new(data.unwrap_or_default(), ports, context)?;
+            let mut fields = MessageFields::new(data.unwrap_or_default(), ports, context)?;
+            fields.origin = origin;
             let message = message_event::create("message", fields, context)?;
             dispatch(context, &target, &message);
         }
         EventType::MessageError => {
-            let fields = MessageFields::new(JsValue::null(), Vec::new(), context)?;
+            let mut fields = MessageFields::new(JsValue::null(), Vec::new(), context)?;
+            fields.origin = origin;
             let message = message_event::create("messageerror", fields, context)?;
             dispatch(context, &target, &message);
         }
