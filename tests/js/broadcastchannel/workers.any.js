@@ -55,20 +55,37 @@ async_test((t) => {
 promise_test(async (t) => {
   const name = "to two workers";
   const reports = [];
-  let bothReported;
-  const done = new Promise((resolve) => { bothReported = resolve; });
+  const mainSaw = [];
+  let allArrived;
+  const done = new Promise((resolve) => { allArrived = resolve; });
+  // The workers run on their own threads: a worker may get its message and
+  // report back before the post has queued the task for the main agent's
+  // other channel, so the test waits for the three deliveries in any order.
+  const check = () => {
+    if (reports.length === 2 && mainSaw.length === 1) allArrived();
+  };
   const onreport = (report) => {
     reports.push(report.data);
-    if (reports.length === 2) bothReported();
+    check();
   };
   const first = await listening_worker(t, name, undefined, onreport);
   const second = await listening_worker(t, name, undefined, onreport);
   const main = new BroadcastChannel(name);
-  const mainSaw = [];
   const sibling = new BroadcastChannel(name);
-  sibling.onmessage = t.step_func((e) => mainSaw.push(e.data));
+  sibling.onmessage = t.step_func((e) => {
+    mainSaw.push(e.data);
+    check();
+  });
   main.postMessage("to everyone");
   await done;
+  // Once more through each worker, so that a second delivery to any of the
+  // channels would have shown by now.
+  for (const worker of [first, second]) {
+    await new Promise((resolve) => {
+      worker.addEventListener("message", (e) => { if (e.data === "listening") resolve(); });
+      worker.postMessage({ listen: "a name nobody posts on" });
+    });
+  }
   assert_array_equals(reports, ["to everyone", "to everyone"], "each worker's channel got it once");
   assert_array_equals(mainSaw, ["to everyone"], "and so did the other channel of the main agent");
   main.close();
@@ -125,3 +142,17 @@ promise_test((t) => new Promise((resolve) => {
     resolve();
   }).then(() => main.postMessage(new SharedArrayBuffer(8)));
 }), "a SharedArrayBuffer broadcast to a worker of the same agent cluster is a message");
+
+promise_test(async (t) => {
+  const name = "after the worker closed";
+  const worker = await listening_worker(t, name, undefined, t.unreached_func("a report"));
+  const main = new BroadcastChannel(name);
+  main.onmessage = t.unreached_func("a worker that closed itself is not eligible for messaging");
+  await new Promise((resolve) => {
+    worker.addEventListener("message", (e) => { if (e.data === "closed itself") resolve(); });
+    worker.postMessage({ closeSelfThenPost: name });
+  });
+  // Tasks run oldest first: a broadcast the worker posted before its
+  // answer would have been delivered here before the answer.
+  main.close();
+}, "after a worker's close(), its channels post nothing (and throw nothing)");

@@ -4,7 +4,13 @@
 //   { post: name, data }    opens a channel of that name, posts `data` on
 //                           it, closes it, and answers "posted";
 //   { close: name }         closes the channels it listens on with that
-//                           name, and answers "closed".
+//                           name, and answers "closed";
+//   { closeSelfThenPost: name }
+//                           calls the worker's own close(), then opens a
+//                           channel of that name and posts on it (no
+//                           longer eligible for messaging: nothing goes
+//                           out, nothing is thrown), and answers "closed
+//                           itself".
 // Each report is { name, type, data, origin, source, ports } sent to the
 // parent with postMessage.
 const listening = [];
@@ -35,6 +41,12 @@ onmessage = (e) => {
     channel.postMessage(order.data);
     channel.close();
     postMessage("posted");
+  } else if (order.closeSelfThenPost !== undefined) {
+    close();
+    const channel = new BroadcastChannel(order.closeSelfThenPost);
+    channel.postMessage("after the worker closed");
+    for (const open of listening) open.postMessage("from an older channel, after close");
+    postMessage("closed itself");
   } else if (order.close !== undefined) {
     for (const channel of listening) {
       if (channel.name === order.close) channel.close();
