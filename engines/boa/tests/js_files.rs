@@ -155,6 +155,32 @@ fn coverage_counts_the_steps_workers_ran() {
     }
 }
 
+/// `--coverage` of the BroadcastChannel tests between the main agent and
+/// workers: every numbered step of the constructor, `postMessage` (its
+/// delivery task on the destinations' threads included), `name` and
+/// `close()` ran. (The garbage collection rule's step does not: this host
+/// never collects BroadcastChannel objects.)
+#[test]
+fn coverage_counts_every_broadcast_step() {
+    let file = repo().join("tests/js/broadcastchannel/workers.any.js");
+    let output = run(&[&testharness(), &file], &["--coverage"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for (algorithm, count) in [
+        ("dom-broadcastchannel ", "2 / 2"),
+        ("dom-broadcastchannel-postmessage", "13 / 13"),
+        ("dom-broadcastchannel-name", "1 / 1"),
+        ("dom-broadcastchannel-close", "1 / 1"),
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(algorithm) && l.contains(count)),
+            "{algorithm} {count}:\n{stdout}"
+        );
+    }
+}
+
 #[test]
 fn a_worker_script_that_cannot_be_loaded_fails_the_run_unless_listened_for() {
     let output = run(&[&fixture("missing-worker.js")], &[]);
