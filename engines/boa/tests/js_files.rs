@@ -155,6 +155,19 @@ fn coverage_counts_the_steps_workers_ran() {
     }
 }
 
+/// The BroadcastChannel example of `tests/js/broadcastchannel/` prints its
+/// recorded session (main and worker on their threads), run after run.
+#[test]
+fn the_broadcast_example_prints_its_session() {
+    let dir = repo().join("tests/js/broadcastchannel");
+    let expected = std::fs::read_to_string(dir.join("chat.expected")).expect("chat.expected");
+    for _ in 0..3 {
+        let output = run(&[&dir.join("chat.plain.js")], &[]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert_eq!(text(&output.stdout), expected);
+    }
+}
+
 /// `--coverage` of the BroadcastChannel tests between the main agent and
 /// workers: every numbered step of the constructor, `postMessage` (its
 /// delivery task on the destinations' threads included), `name` and
