@@ -257,6 +257,15 @@ fn a_run_whose_workers_only_wait_goes_idle() {
 }
 
 #[test]
+fn open_broadcast_channels_with_listeners_do_not_keep_the_run_going() {
+    // Only a delivery task already queued counts (cluster.rs's idle rule):
+    // every agent that could post is idle, so nothing can ever arrive.
+    let output = run(&[&fixture("listening-broadcast.js")], &["--timeout", "20"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "both listen\n");
+}
+
+#[test]
 fn every_plain_file_passes() {
     for file in js_files(".plain.js") {
         let output = run(&[&file], &[]);
