@@ -299,7 +299,8 @@ pub fn interfaces(context: &mut Context, event_target: (JsObject, JsObject)) -> 
 /// which is fired here: a `MessageEvent` for `message` and
 /// `messageerror`, a plain `Event` for `close`. A worker's implicit port
 /// fires at the `Worker` object (or, inside the worker, at its global
-/// scope), and its `close` is not shown to script.
+/// scope), and its `close` is not shown to script. A BroadcastChannel's
+/// delivery task fires at the channel's object, with the poster's origin.
 pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsResult<()> {
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     let mut host = AgentHost {
