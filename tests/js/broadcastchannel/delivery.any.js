@@ -173,3 +173,39 @@ test(() => {
   a.close();
   b.close();
 }, "posting with nobody listening is fine (and the run still ends)");
+
+async_test((t) => {
+  const poster = new BroadcastChannel("reentrant");
+  const receiver = new BroadcastChannel("reentrant");
+  let madeDuring = null;
+  const got = [];
+  const finish = t.step_func(() => {
+    if (got.length < 4) return;
+    assert_array_equals(got, [
+      "receiver:nested", "made during:nested",
+      "receiver:outer", "made during:outer",
+    ], "the nested post is queued first; each reaches both, the older channel first");
+    // (node 20 delivers each channel's messages from a queue of its own:
+    // receiver:nested, receiver:outer, made during:nested, made during:outer.
+    // The standard queues every delivery task on one task source, the DOM
+    // manipulation task source, so they run in the order they were queued.)
+    assert_throws_dom("InvalidStateError", () => poster.postMessage("closed by the getter"));
+    receiver.close();
+    madeDuring.close();
+    t.done();
+  });
+  receiver.onmessage = (e) => { got.push(`receiver:${e.data.text}`); finish(); };
+  const message = {
+    get text() {
+      // During StructuredSerialize (step 3): a new channel of the name is
+      // made before the destinations are gathered (step 6), and the poster
+      // is closed, which does not stop the post already past step 2.
+      madeDuring = new BroadcastChannel("reentrant");
+      madeDuring.onmessage = (e) => { got.push(`made during:${e.data.text}`); finish(); };
+      poster.postMessage({ text: "nested" });
+      poster.close();
+      return "outer";
+    },
+  };
+  poster.postMessage(message);
+}, "a getter run by the serialization may make channels, post, and close the poster");
