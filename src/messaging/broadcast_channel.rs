@@ -287,10 +287,11 @@ impl<O> Messaging<O> {
         }
     }
 
-    /// The agent goes away: its global is no longer eligible for messaging,
-    /// so its channels leave the registry and the tasks waiting for them
-    /// are dropped.
-    pub(super) fn shut_down_broadcasts(&self) {
+    /// The agent goes away, or a worker sets its closing flag: its global
+    /// is no longer eligible for messaging, so its channels leave the
+    /// registry and the tasks waiting for them are dropped. (Public for an
+    /// engine whose worker closes before its agent is shut down.)
+    pub fn shut_down_broadcasts(&self) {
         let registry = self.clock();
         let mut table = self.broadcasts_mut();
         table.eligible = false;

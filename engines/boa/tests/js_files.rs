@@ -1,5 +1,6 @@
-//! The JavaScript tests of `tests/js/structured-clone/` and
-//! `tests/js/channel-messaging/` and the runner's behaviour on bad input,
+//! The JavaScript tests of `tests/js/structured-clone/`,
+//! `tests/js/channel-messaging/` and `tests/js/broadcastchannel/` and the
+//! runner's behaviour on bad input,
 //! through the `webmessaging-js` binary. The channel-messaging files start
 //! Workers: those runs have agents on real threads, shipping ports between
 //! their event loops.
@@ -114,6 +115,15 @@ fn every_channel_messaging_file_passes() {
     }
 }
 
+/// BroadcastChannel, within one agent and between the main agent and
+/// workers on their own threads: every file passes, run after run.
+#[test]
+fn every_broadcastchannel_file_passes() {
+    for _ in 0..3 {
+        assert_testharness_files_pass(js_files_in("tests/js/broadcastchannel", ".any.js"), &[]);
+    }
+}
+
 /// The example of the top-level README prints what the README says.
 #[test]
 fn the_readme_example_prints_its_session() {
@@ -135,6 +145,45 @@ fn coverage_counts_the_steps_workers_ran() {
     for (algorithm, count) in [
         ("transferMessagePort-receiving", "3 / 3"),
         ("message-port-post-message-steps", "14 / 14"),
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(algorithm) && l.contains(count)),
+            "{algorithm} {count}:\n{stdout}"
+        );
+    }
+}
+
+/// The BroadcastChannel example of `tests/js/broadcastchannel/` prints its
+/// recorded session (main and worker on their threads), run after run.
+#[test]
+fn the_broadcast_example_prints_its_session() {
+    let dir = repo().join("tests/js/broadcastchannel");
+    let expected = std::fs::read_to_string(dir.join("chat.expected")).expect("chat.expected");
+    for _ in 0..3 {
+        let output = run(&[&dir.join("chat.plain.js")], &[]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert_eq!(text(&output.stdout), expected);
+    }
+}
+
+/// `--coverage` of the BroadcastChannel tests between the main agent and
+/// workers: every numbered step of the constructor, `postMessage` (its
+/// delivery task on the destinations' threads included), `name` and
+/// `close()` ran. (The garbage collection rule's step does not: this host
+/// never collects BroadcastChannel objects.)
+#[test]
+fn coverage_counts_every_broadcast_step() {
+    let file = repo().join("tests/js/broadcastchannel/workers.any.js");
+    let output = run(&[&testharness(), &file], &["--coverage"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for (algorithm, count) in [
+        ("dom-broadcastchannel ", "2 / 2"),
+        ("dom-broadcastchannel-postmessage", "13 / 13"),
+        ("dom-broadcastchannel-name", "1 / 1"),
+        ("dom-broadcastchannel-close", "1 / 1"),
     ] {
         assert!(
             stdout
@@ -205,6 +254,15 @@ fn a_run_whose_workers_only_wait_goes_idle() {
     let output = run(&[&fixture("waiting-worker.js")], &["--timeout", "20"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), "the worker sent its port\n");
+}
+
+#[test]
+fn open_broadcast_channels_with_listeners_do_not_keep_the_run_going() {
+    // Only a delivery task already queued counts (cluster.rs's idle rule):
+    // every agent that could post is idle, so nothing can ever arrive.
+    let output = run(&[&fixture("listening-broadcast.js")], &["--timeout", "20"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "both listen\n");
 }
 
 #[test]

@@ -8,8 +8,14 @@
 //! nothing was added for it since it looked. A message sitting in a queue
 //! that was never started does not keep the run going (only script could
 //! start that queue, and no script can run any more), nor does a port that
-//! is merely entangled with a live partner. A worker that never ends (an
-//! interval, an endless loop) is stopped by the run's `--timeout`.
+//! is merely entangled with a live partner, nor an open BroadcastChannel
+//! with listeners (only a delivery task already queued for it counts: the
+//! core's `next_ready` sees those). Every agent that could post to them is
+//! in this run, so once all are idle nothing can ever arrive. (Node.js
+//! keeps its process alive while any BroadcastChannel is open; a browser
+//! keeps a page and its dedicated workers alive regardless.) A worker that
+//! never ends (an interval, an endless loop) is stopped by the run's
+//! `--timeout`.
 //!
 //! Each agent checks its own queues and then registers as idle with the
 //! [`Signal`] generation it saw before checking; the run is idle when every

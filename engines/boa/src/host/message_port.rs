@@ -23,7 +23,7 @@ use super::webidl::{
 use super::{HostIntrinsics, constructor};
 use crate::platform::{PlatformObject, PlatformState};
 use crate::realm::{BoaRealm, Object};
-use boa_engine::{Context, JsObject, JsResult, JsValue, js_string};
+use boa_engine::{Context, JsObject, JsResult, JsString, JsValue, js_string};
 use std::rc::Rc;
 use webmessaging::messaging::{
     EventTarget, EventType, MESSAGE_PORT, PortId, message_channel_port1, message_channel_port2,
@@ -299,7 +299,8 @@ pub fn interfaces(context: &mut Context, event_target: (JsObject, JsObject)) -> 
 /// which is fired here: a `MessageEvent` for `message` and
 /// `messageerror`, a plain `Event` for `close`. A worker's implicit port
 /// fires at the `Worker` object (or, inside the worker, at its global
-/// scope), and its `close` is not shown to script.
+/// scope), and its `close` is not shown to script. A BroadcastChannel's
+/// delivery task fires at the channel's object, with the poster's origin.
 pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsResult<()> {
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     let mut host = AgentHost {
@@ -327,6 +328,9 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
         // A target this engine does not expose yet: nothing to fire at.
         _ => return Ok(()),
     };
+    // A BroadcastChannel's events carry the poster's origin; a port's have
+    // the empty string.
+    let origin = event.origin.as_deref().map(JsString::from).unwrap_or_default();
     match event.event {
         EventType::Message => {
             let ports = event
@@ -335,12 +339,14 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
                 .filter_map(|p| event_loop.messaging.port_object(*p))
                 .map(|o| o.0)
                 .collect();
-            let fields = MessageFields::new(data.unwrap_or_default(), ports, context)?;
+            let mut fields = MessageFields::new(data.unwrap_or_default(), ports, context)?;
+            fields.origin = origin;
             let message = message_event::create("message", fields, context)?;
             dispatch(context, &target, &message);
         }
         EventType::MessageError => {
-            let fields = MessageFields::new(JsValue::null(), Vec::new(), context)?;
+            let mut fields = MessageFields::new(JsValue::null(), Vec::new(), context)?;
+            fields.origin = origin;
             let message = message_event::create("messageerror", fields, context)?;
             dispatch(context, &target, &message);
         }

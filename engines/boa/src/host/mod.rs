@@ -9,6 +9,7 @@
 //! | `Event`, `ErrorEvent`, `PromiseRejectionEvent` | `event.rs` |
 //! | `MessageEvent` | `message_event.rs` |
 //! | `MessageChannel`, `MessagePort` | `message_port.rs` |
+//! | `BroadcastChannel` | `broadcast_channel.rs` |
 //! | `Worker` | `worker.rs` |
 //! | a worker's thread and global scope, `onerror` | `worker_scope.rs` |
 //! | `setTimeout`, `setInterval`, `clear*`, `queueMicrotask` | `timers.rs` |
@@ -19,6 +20,7 @@
 //! rule that says when the run is idle `cluster.rs`; reporting uncaught exceptions and
 //! unhandled rejections is `report.rs`; Web IDL conversions `webidl.rs`.
 
+pub mod broadcast_channel;
 pub mod cluster;
 pub mod console;
 pub mod dom_exception;
@@ -75,6 +77,8 @@ pub struct HostIntrinsics {
     pub message_channel: JsObject,
     /// `Worker.prototype`
     pub worker: JsObject,
+    /// `BroadcastChannel.prototype`
+    pub broadcast_channel: JsObject,
 }
 
 impl HostIntrinsics {
@@ -154,6 +158,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     let (message_event, message_event_prototype) = message_event::interface(context, events.event.clone())?;
     let target = (event_target.clone(), event_target_prototype.clone());
     let messaging = message_port::interfaces(context, target.clone())?;
+    let (broadcast, broadcast_prototype) = broadcast_channel::interface(context, target.clone())?;
     let (worker, worker_prototype) = worker::interface(context, target)?;
     context.realm().host_defined_mut().insert(HostIntrinsics {
         event_target: event_target_prototype.clone(),
@@ -165,10 +170,12 @@ pub fn install(context: &mut Context) -> JsResult<()> {
         message_port: messaging.port.1.clone(),
         message_channel: messaging.channel.1.clone(),
         worker: worker_prototype,
+        broadcast_channel: broadcast_prototype,
     });
     webidl::expose(context, "MessageEvent", message_event)?;
     webidl::expose(context, "MessageChannel", messaging.channel.0)?;
     webidl::expose(context, "MessagePort", messaging.port.0)?;
+    webidl::expose(context, "BroadcastChannel", broadcast)?;
     webidl::expose(context, "Worker", worker)?;
     webidl::expose(context, "EventTarget", event_target)?;
     webidl::expose(context, "Event", events.event.0)?;

@@ -177,9 +177,14 @@ fn global_post_message(_: &JsValue, args: &[JsValue], context: &mut Context) -> 
     post_through(inside, args, "postMessage", context)
 }
 
-/// `self.close()` inside a worker: its loop runs no further task.
+/// `self.close()` inside a worker: its loop runs no further task, and with
+/// its closing flag set its global is no longer eligible for messaging, so
+/// its BroadcastChannels neither receive nor post from now on (the core's
+/// `dom-broadcastchannel-postmessage/1`), even later in this task.
 fn global_close(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    event_loop(context)?.closing.store(true, Ordering::SeqCst);
+    let event_loop = event_loop(context)?;
+    event_loop.closing.store(true, Ordering::SeqCst);
+    event_loop.messaging.shut_down_broadcasts();
     Ok(JsValue::undefined())
 }
 

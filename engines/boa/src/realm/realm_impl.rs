@@ -438,6 +438,16 @@ impl Realm for BoaRealm<'_> {
                 data,
             ));
         }
+        // A BroadcastChannel likewise, with BroadcastChannel.prototype (its
+        // constructor puts a subclass's prototype in afterwards).
+        if slots.interface == webmessaging::messaging::BROADCAST_CHANNEL
+            && let Ok(intrinsics) = crate::host::HostIntrinsics::of(context)
+        {
+            return Object(JsObject::from_proto_and_data(
+                intrinsics.broadcast_channel.clone(),
+                crate::platform::PlatformObject::event_target(slots.interface),
+            ));
+        }
         // Otherwise (the graph notation's platform objects, a realm without
         // the host) the object inherits from %Object.prototype%.
         let prototype = context.intrinsics().constructors().object().prototype();
