@@ -46,6 +46,9 @@ fn broadcast_error_to_boa(realm: &mut BoaRealm<'_>, error: BroadcastError<Object
         ),
         BroadcastError::Clone(error) => clone_error_to_boa(realm, error),
         BroadcastError::Name(value) => JsError::from_opaque(realm.value_to_boa(&value)),
+        // The enum may grow; an error this host does not know yet still
+        // reaches script, with the core's message.
+        other => type_error(other.to_string()),
     }
 }
 
