@@ -282,9 +282,6 @@ impl Conversion<'_> {
     }
 
     fn array_join(&mut self, o: ObjectId, length: usize) -> Result<Text, Thrown> {
-        if length.saturating_sub(1) > MAX_LENGTH {
-            return Err(range_error());
-        }
         // The fuzzer's %Object.prototype% has no properties: holes are empty.
         let mut present: Vec<(usize, OwnProperty)> = self
             .heap
@@ -301,18 +298,32 @@ impl Conversion<'_> {
         let mut out = Text::empty();
         let mut written = 0;
         for (index, property) in present {
+            // join's order: the separator before index k is appended, then
+            // element k is read and converted. A length (up to 2^32 - 1)
+            // whose commas alone pass the limit therefore throws only once
+            // they do, after the getters of the elements before.
+            self.append_commas(&mut out, index - written)?;
+            written = index;
             let element = get(&property)?;
             if matches!(element, Value::Undefined | Value::Null) {
                 continue;
             }
             let text = self.value(&element)?;
-            let commas = Text::exact(vec![u16::from(b','); index - written]);
-            written = index;
-            out = Text::concat(&[&out, &commas, &text]);
+            out = Text::concat(&[&out, &text]);
             self.check_length(&mut out)?;
         }
-        let commas = Text::exact(vec![u16::from(b','); length.saturating_sub(1) - written]);
-        Ok(Text::concat(&[&out, &commas]))
+        self.append_commas(&mut out, length.saturating_sub(1) - written)?;
+        Ok(out)
+    }
+
+    /// Appends `count` separators, with the heap's length check (a run too
+    /// long for the limit is never spelled out).
+    fn append_commas(&mut self, out: &mut Text, count: usize) -> Result<(), Thrown> {
+        if out.min.saturating_add(count) > MAX_LENGTH {
+            return Err(range_error());
+        }
+        *out = Text::concat(&[out, &Text::exact(vec![u16::from(b','); count])]);
+        self.check_length(out)
     }
 
     fn error_to_string(&mut self, o: ObjectId, prototype: ErrorPrototype) -> Result<Text, Thrown> {
