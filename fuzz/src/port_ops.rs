@@ -52,9 +52,11 @@
 //! empty, whether it is enabled or not (a disabled queue holds `close` back
 //! behind its messages until `start()`); the target checks that too.
 //!
-//! The garbage collector never takes a port that script holds, one with a
-//! pending `close` or queued messages in an enabled queue, or an entangled
-//! port with message listeners whose twin script holds.
+//! The garbage collector never takes a port that script holds, one with
+//! queued messages in an enabled queue or a pending `close` no message
+//! holds back (a `close` behind messages in a queue never started keeps
+//! nothing alive, like the messages), or an entangled port with message
+//! listeners whose twin script holds.
 //!
 //! At the end, the run drains: every port is started (again, as received
 //! ports arrive disabled) until nothing is left to run. Then every queued
@@ -532,10 +534,15 @@ impl Run {
                 .agent_ref(p.agent)
                 .port(p.id)
                 .expect("a live port has state");
-            let pending = state
-                .end
-                .as_ref()
-                .is_some_and(|e| e.close_pending() || (e.is_enabled() && e.queued() > 0));
+            // Events it can dispatch: messages in an enabled queue, or a
+            // `close` nothing queued holds back. A `close` behind messages
+            // in a queue never started waits in the port message queue with
+            // them, and (rule 3 of ports-and-garbage-collection) keeps
+            // nothing alive: a forgotten port can never be started.
+            let pending = state.end.as_ref().is_some_and(|e| {
+                let (enabled, queued) = (e.is_enabled(), e.queued());
+                (enabled && queued > 0) || (e.close_pending() && (enabled || queued == 0))
+            });
             let twin_held = p.holds_end
                 && self.channels[p.end.0].entangled
                 && self

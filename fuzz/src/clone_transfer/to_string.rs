@@ -16,6 +16,13 @@
 //! fuzzer sees it). Texts it does not spell out (Dates, typed arrays, a
 //! RegExp's built-in `source`) are open, with bounds on their length, and
 //! texts longer than [`EXACT_UP_TO`] are compared by length only.
+//!
+//! When such an open text may or may not pass the limit, the model cannot
+//! tell whether the heap throws its RangeError there. It assumes the text
+//! fits (its upper bound drops to the limit) and goes on, so that what comes
+//! after (a getter that throws, another object to serialize) is still
+//! predicted; [`Converted::straddled`] says so, and a new RangeError at that
+//! point is then the other outcome the target accepts.
 
 use super::input::is_array_index;
 use super::oracle::{Thrown, get, own};
@@ -98,15 +105,31 @@ impl Text {
     }
 }
 
+/// What a conversion gives, under the assumption that every open text
+/// fitted the limit.
+#[derive(Debug)]
+pub struct Converted {
+    pub result: Result<Text, Thrown>,
+    /// Whether an open text might have passed the limit somewhere (and the
+    /// model assumed it did not): the heap may throw a new RangeError there
+    /// instead of giving `result`.
+    pub straddled: bool,
+}
+
 /// ToString of `value` in `heap`, as a fresh outermost conversion.
-pub fn to_string(heap: &Heap, value: &Value<ObjectId>) -> Result<Text, Thrown> {
-    Conversion {
+pub fn to_string(heap: &Heap, value: &Value<ObjectId>) -> Converted {
+    let mut conversion = Conversion {
         heap,
         memo: HashMap::new(),
         joining: HashSet::new(),
         depth: 0,
+        straddled: false,
+    };
+    let result = conversion.value(value);
+    Converted {
+        result,
+        straddled: conversion.straddled,
     }
-    .value(value)
 }
 
 struct Conversion<'h> {
@@ -114,6 +137,7 @@ struct Conversion<'h> {
     memo: HashMap<ObjectId, Text>,
     joining: HashSet<ObjectId>,
     depth: usize,
+    straddled: bool,
 }
 
 fn range_error() -> Thrown {
@@ -121,6 +145,19 @@ fn range_error() -> Thrown {
 }
 
 impl Conversion<'_> {
+    /// The heap's length check on `text`: a RangeError when it surely
+    /// passes the limit; when it only may, the assumption that it fits.
+    fn check_length(&mut self, text: &mut Text) -> Result<(), Thrown> {
+        if text.min > MAX_LENGTH {
+            return Err(range_error());
+        }
+        if text.max > MAX_LENGTH {
+            self.straddled = true;
+            text.max = MAX_LENGTH;
+        }
+        Ok(())
+    }
+
     fn value(&mut self, value: &Value<ObjectId>) -> Result<Text, Thrown> {
         Ok(match value {
             Value::Undefined => Text::of("undefined"),
@@ -149,13 +186,8 @@ impl Conversion<'_> {
         self.depth += 1;
         let text = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.primitive_text(o));
         self.depth -= 1;
-        let text = text?;
-        if text.min > MAX_LENGTH {
-            return Err(range_error());
-        }
-        if text.max > MAX_LENGTH {
-            return Err(Thrown::Undecided);
-        }
+        let mut text = text?;
+        self.check_length(&mut text)?;
         self.memo.entry(o).or_insert_with(|| text.clone());
         Ok(text)
     }
@@ -250,9 +282,6 @@ impl Conversion<'_> {
     }
 
     fn array_join(&mut self, o: ObjectId, length: usize) -> Result<Text, Thrown> {
-        if length.saturating_sub(1) > MAX_LENGTH {
-            return Err(range_error());
-        }
         // The fuzzer's %Object.prototype% has no properties: holes are empty.
         let mut present: Vec<(usize, OwnProperty)> = self
             .heap
@@ -269,23 +298,32 @@ impl Conversion<'_> {
         let mut out = Text::empty();
         let mut written = 0;
         for (index, property) in present {
+            // join's order: the separator before index k is appended, then
+            // element k is read and converted. A length (up to 2^32 - 1)
+            // whose commas alone pass the limit therefore throws only once
+            // they do, after the getters of the elements before.
+            self.append_commas(&mut out, index - written)?;
+            written = index;
             let element = get(&property)?;
             if matches!(element, Value::Undefined | Value::Null) {
                 continue;
             }
             let text = self.value(&element)?;
-            let commas = Text::exact(vec![u16::from(b','); index - written]);
-            written = index;
-            out = Text::concat(&[&out, &commas, &text]);
-            if out.min > MAX_LENGTH {
-                return Err(range_error());
-            }
-            if out.max > MAX_LENGTH {
-                return Err(Thrown::Undecided);
-            }
+            out = Text::concat(&[&out, &text]);
+            self.check_length(&mut out)?;
         }
-        let commas = Text::exact(vec![u16::from(b','); length.saturating_sub(1) - written]);
-        Ok(Text::concat(&[&out, &commas]))
+        self.append_commas(&mut out, length.saturating_sub(1) - written)?;
+        Ok(out)
+    }
+
+    /// Appends `count` separators, with the heap's length check (a run too
+    /// long for the limit is never spelled out).
+    fn append_commas(&mut self, out: &mut Text, count: usize) -> Result<(), Thrown> {
+        if out.min.saturating_add(count) > MAX_LENGTH {
+            return Err(range_error());
+        }
+        *out = Text::concat(&[out, &Text::exact(vec![u16::from(b','); count])]);
+        self.check_length(out)
     }
 
     fn error_to_string(&mut self, o: ObjectId, prototype: ErrorPrototype) -> Result<Text, Thrown> {
