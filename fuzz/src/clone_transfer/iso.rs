@@ -106,7 +106,7 @@ impl<'a> Iso<'a> {
     }
 
     fn properties_are(&self, d: ObjectId, expected: &[(PropertyKey, OwnProperty)]) -> Result<(), String> {
-        let actual = &self.dst.object(d).properties;
+        let actual = self.dst.object(d).properties.to_vec();
         let same = actual.len() == expected.len()
             && actual
                 .iter()
@@ -227,7 +227,7 @@ impl<'a> Iso<'a> {
                 let expected: Vec<(PropertyKey, OwnProperty)> = match message {
                     None => Vec::new(),
                     Some(text) => {
-                        let got = self.dst.object(d).properties.first().and_then(|(_, p)| match p {
+                        let got = self.dst.object(d).properties.to_vec().first().and_then(|(_, p)| match p {
                             OwnProperty::Data {
                                 value: Value::String(s),
                                 ..
@@ -273,7 +273,7 @@ impl<'a> Iso<'a> {
                     return Err("a throwing getter was read in a successful clone".into());
                 }
             };
-            let got = self.dst.object(d).properties[..]
+            let got = self.dst.object(d).properties.to_vec()
                 .get(expected.len())
                 .map(|(_, p)| p.clone());
             let got_value = match got {

@@ -196,13 +196,14 @@ pub enum ObjectKind {
     Proxy,
 }
 
-/// One object of the heap: its slots and its own properties in creation order.
+/// One object of the heap: its slots and its own properties.
 #[derive(Clone, Debug)]
 pub struct HeapObject {
     /// The internal slots.
     pub kind: ObjectKind,
-    /// Own properties, in the order they were created. [[OwnPropertyKeys]]
-    /// order (indices first) is computed from this.
+    /// Own properties: plain array elements densely by index, the others in
+    /// the order they were created. [[OwnPropertyKeys]] order (indices
+    /// first) is computed from this.
     pub properties: PropertyList,
 }
 

@@ -3,6 +3,7 @@
 //! order, [[Get]] with the few inherited properties the heap models, and
 //! property definition.
 
+use super::property_list::{Stored, index_key};
 use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
 use crate::ecmascript::{Exception, JsString, PropertyKey, Value};
 
@@ -63,8 +64,8 @@ fn virtual_property(kind: &ObjectKind, key: &PropertyKey, with_indices: bool) ->
 enum OwnKey<'a> {
     /// A key of `HeapObject::properties`.
     Stored(&'a PropertyKey),
-    /// A String object's code-unit index.
-    StringIndex(usize),
+    /// A String object's code-unit index, or a dense element's index.
+    Index(usize),
     /// An Array's or String object's `length`.
     Length,
 }
@@ -87,7 +88,8 @@ impl Heap {
 
     fn own_property_with(&self, id: ObjectId, key: &PropertyKey, with_indices: bool) -> Option<OwnProperty> {
         let object = self.get_object(id)?;
-        virtual_property(&object.kind, key, with_indices).or_else(|| object.properties.get(key).cloned())
+        virtual_property(&object.kind, key, with_indices)
+            .or_else(|| object.properties.get(key).map(std::borrow::Cow::into_owned))
     }
 
     /// O.[[OwnPropertyKeys]](): array indices ascending, then the other String
@@ -100,7 +102,7 @@ impl Heap {
         self.for_each_own_key(id, |key, _| {
             keys.push(match key {
                 OwnKey::Stored(key) => key.clone(),
-                OwnKey::StringIndex(i) => PropertyKey::String(JsString::from(i.to_string())),
+                OwnKey::Index(i) => PropertyKey::String(index_key(i)),
                 OwnKey::Length => PropertyKey::from("length"),
             });
         });
@@ -118,7 +120,7 @@ impl Heap {
     pub fn append_enumerable_own_string_keys(&self, id: ObjectId, keys: &mut Vec<JsString>) {
         self.for_each_own_key(id, |key, enumerable| match key {
             OwnKey::Stored(PropertyKey::String(name)) if enumerable => keys.push(name.clone()),
-            OwnKey::StringIndex(i) => keys.push(JsString::from(i.to_string())),
+            OwnKey::Index(i) => keys.push(index_key(i)),
             _ => {}
         });
     }
@@ -135,31 +137,37 @@ impl Heap {
             _ => (0, false),
         };
         let properties = &object.properties;
+        let entries = properties.entries();
         let index_of = |key: &PropertyKey| usize::try_from(key.as_string()?.as_array_index()?).ok();
         fn stored((key, property): &(PropertyKey, OwnProperty)) -> (OwnKey<'_>, bool) {
             (OwnKey::Stored(key), property.enumerable())
         }
         for i in 0..string_units {
-            visit(OwnKey::StringIndex(i), true);
+            visit(OwnKey::Index(i), true);
         }
         // Array indices ascending (a stored index the String already covers
-        // is shadowed by it): off the list's index vector when it holds them
-        // all, else in stored order when that is ascending (it usually is),
-        // else sorted.
+        // is shadowed by it): the dense elements (plain data properties,
+        // enumerable), and the entries with index keys (only once the list
+        // is sparse, when there are no dense elements): off the list's index
+        // vector when it holds them all, else in stored order when that is
+        // ascending (it usually is), else sorted.
+        for (i, _) in properties.elements().filter(|(i, _)| *i >= string_units) {
+            visit(OwnKey::Index(i), true);
+        }
         if let Some(in_order) = properties.array_indices_in_order() {
             for (_, at) in in_order.filter(|(i, _)| *i >= string_units) {
-                let (key, enumerable) = stored(&properties[at]);
+                let (key, enumerable) = stored(&entries[at]);
                 visit(key, enumerable);
             }
-        } else if properties.iter().filter_map(|(key, _)| index_of(key)).is_sorted() {
-            for pair in properties {
+        } else if entries.iter().filter_map(|(key, _)| index_of(key)).is_sorted() {
+            for pair in entries {
                 if index_of(&pair.0).is_some_and(|i| i >= string_units) {
                     let (key, enumerable) = stored(pair);
                     visit(key, enumerable);
                 }
             }
         } else {
-            let mut found: Vec<_> = properties
+            let mut found: Vec<_> = entries
                 .iter()
                 .filter_map(|pair| Some((index_of(&pair.0)?, pair)))
                 .filter(|(i, _)| *i >= string_units)
@@ -173,7 +181,7 @@ impl Heap {
         if has_length {
             visit(OwnKey::Length, false);
         }
-        for pair in properties {
+        for pair in entries {
             let other_string = pair.0.as_string().is_some_and(|name| {
                 name.as_array_index().is_none() && !(has_length && is_named(name, "length"))
             });
@@ -182,7 +190,7 @@ impl Heap {
                 visit(key, enumerable);
             }
         }
-        for pair in properties {
+        for pair in entries {
             if matches!(pair.0, PropertyKey::Symbol(_)) {
                 let (key, enumerable) = stored(pair);
                 visit(key, enumerable);
@@ -292,15 +300,17 @@ impl Heap {
             // index that cannot be deleted.
             if let Some(stuck) = object
                 .properties
-                .iter()
-                .filter(|(_, p)| !configurable(p))
-                .filter_map(|(key, _)| key.as_string()?.as_array_index())
-                .filter(|index| *index >= new_length)
+                .indexed()
+                .filter(|(index, p)| {
+                    *index >= new_length && matches!(p, Stored::Entry(p) if !configurable(p))
+                })
+                .map(|(index, _)| index)
                 .max()
             {
                 length = stuck + 1;
             }
-            object.properties.retain(|(key, _)| {
+            object.properties.truncate_elements(length as usize);
+            object.properties.retain_entries(|key, _| {
                 key.as_string()
                     .and_then(JsString::as_array_index)
                     .is_none_or(|index| index < length)

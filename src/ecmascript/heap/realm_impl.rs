@@ -402,7 +402,14 @@ impl Realm for Heap {
 
     fn reserve_own_properties(&mut self, o: &ObjectId, additional: usize) {
         if let Some(object) = self.objects.get_mut(o.index()) {
-            object.properties.reserve(additional);
+            // An Array's properties are its elements, up to its `length`
+            // (StructuredDeserialize made it with the record's [[Length]]).
+            match object.kind {
+                ObjectKind::Array { length } => object
+                    .properties
+                    .reserve_elements(additional.min(length as usize)),
+                _ => object.properties.reserve(additional),
+            }
         }
     }
 }
