@@ -227,15 +227,16 @@ fn primitives_sit_in_their_property_not_in_records_of_their_own() {
         structured_serialize(&mut heap, &mut NoPlatformObjects, &Value::Object(array)).expect("serializable");
     // One record for the whole Array, whatever its length.
     assert_eq!(serialized.records.len(), 1);
-    let Some(Record::Array { properties, .. }) = serialized.records.first() else {
+    let Some(Record::Array {
+        elements, properties, ..
+    }) = serialized.records.first()
+    else {
         panic!("an Array record: {:?}", serialized.records.first());
     };
-    assert_eq!(properties.len(), n as usize);
-    assert!(
-        properties
-            .iter()
-            .all(|(_, value)| matches!(value, Slot::Primitive(_)))
-    );
+    // Its elements without their keys, each a primitive in place.
+    assert!(properties.is_empty());
+    assert_eq!(elements.len(), n as usize);
+    assert!(elements.iter().all(|value| matches!(value, Slot::Primitive(_))));
 
     // {a, b} objects: one record each (a Number and a String in place).
     let root = small_objects(&mut heap, 1_000);

@@ -125,6 +125,72 @@ impl Heap {
         });
     }
 
+    /// [`Heap::append_enumerable_own_string_keys`] of an Array without its
+    /// leading elements: returns how many elements from index 0 on it has
+    /// without a hole (`n`) and appends the enumerable String keys after
+    /// indices 0 to `n - 1` (see
+    /// `Realm::append_enumerable_own_property_keys_after_elements`). Any
+    /// other object: every key, and 0.
+    pub fn append_enumerable_own_string_keys_after_elements(
+        &self,
+        id: ObjectId,
+        keys: &mut Vec<JsString>,
+    ) -> u32 {
+        let leading = match self.get_object(id) {
+            Some(object) if matches!(object.kind, ObjectKind::Array { .. }) => {
+                u32::try_from(object.properties.leading_elements()).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        self.for_each_own_key(id, |key, enumerable| match key {
+            OwnKey::Stored(PropertyKey::String(name)) if enumerable => keys.push(name.clone()),
+            OwnKey::Index(i) if i >= leading as usize => keys.push(index_key(i)),
+            _ => {}
+        });
+        leading
+    }
+
+    /// `Realm::own_data_value` of the array index `index`, by index: the
+    /// dense element (or its absence) when the object keeps its indices
+    /// densely, else the general lookup by key.
+    pub fn own_element_value(&self, id: ObjectId, index: u32) -> Option<Option<Value<ObjectId>>> {
+        if let Some(object) = self.get_object(id)
+            && !matches!(object.kind, ObjectKind::StringWrapper(_))
+            && let Some(element) = object.properties.element(index as usize)
+        {
+            return Some(element.cloned());
+        }
+        match self.own_property(id, &PropertyKey::String(index_key(index as usize))) {
+            None => Some(None),
+            Some(OwnProperty::Data { value, .. }) => Some(Some(value)),
+            Some(OwnProperty::Accessor { .. }) => None,
+        }
+    }
+
+    /// [`Heap::create_data_property_on_new`] of the array index `index` on
+    /// a new Array: a dense element when the Array keeps them so.
+    pub(crate) fn create_element_on_new(&mut self, id: ObjectId, index: u32, value: Value<ObjectId>) -> bool {
+        let value = if index != u32::MAX
+            && let Some(ObjectKind::Array { .. }) = self.get_object(id).map(|o| &o.kind)
+        {
+            let object = self.object_mut(id);
+            match object.properties.try_insert_element(index as usize, value) {
+                None => {
+                    if let ObjectKind::Array { length } = &mut object.kind
+                        && index >= *length
+                    {
+                        *length = index + 1;
+                    }
+                    return true;
+                }
+                Some(value) => value,
+            }
+        } else {
+            value
+        };
+        self.create_data_property_on_new(id, PropertyKey::String(index_key(index as usize)), value)
+    }
+
     /// Visits the own keys in [[OwnPropertyKeys]] order, each with its
     /// [[Enumerable]], without collecting them first.
     fn for_each_own_key(&self, id: ObjectId, mut visit: impl FnMut(OwnKey<'_>, bool)) {

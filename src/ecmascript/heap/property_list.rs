@@ -201,26 +201,16 @@ impl PropertyList {
     /// entry goes after the other entries).
     pub fn insert(&mut self, key: PropertyKey, property: OwnProperty) {
         if let Some(i) = self.element_slot(&key) {
-            let room = i < self.elements.len()
-                || i <= self.element_count.saturating_mul(2).saturating_add(DENSE_SLACK);
             match property {
                 OwnProperty::Data {
                     value,
                     writable: true,
                     enumerable: true,
                     configurable: true,
-                } if room => {
-                    if i >= self.elements.len() {
-                        // `resize` grows the capacity by doubling.
-                        self.elements.resize(i + 1, None);
-                    }
-                    let slot = &mut self.elements[i];
-                    if slot.is_none() {
-                        self.element_count += 1;
-                    }
-                    *slot = Some(value);
-                    return;
-                }
+                } => match self.try_insert_element(i, value) {
+                    None => return,
+                    Some(value) => return self.insert(key, OwnProperty::data(value)),
+                },
                 property => {
                     self.make_sparse();
                     return self.insert(key, property);
@@ -245,6 +235,42 @@ impl PropertyList {
                 }
             }
         }
+    }
+
+    /// Defines the plain data property at array index `i` as a dense
+    /// element, when the list is not sparse and the index is near enough
+    /// the others; otherwise the list turns sparse and the value comes back
+    /// (for [`PropertyList::insert`] to add as an entry).
+    pub(super) fn try_insert_element(&mut self, i: usize, value: Value<ObjectId>) -> Option<Value<ObjectId>> {
+        let room =
+            i < self.elements.len() || i <= self.element_count.saturating_mul(2).saturating_add(DENSE_SLACK);
+        if self.sparse || !room {
+            if !self.sparse {
+                self.make_sparse();
+            }
+            return Some(value);
+        }
+        if i >= self.elements.len() {
+            // `resize` grows the capacity by doubling.
+            self.elements.resize(i + 1, None);
+        }
+        let slot = &mut self.elements[i];
+        if slot.is_none() {
+            self.element_count += 1;
+        }
+        *slot = Some(value);
+        None
+    }
+
+    /// The dense element at index `i`: `Some(None)` for none there, `None`
+    /// when the list is sparse (ask by key).
+    pub(super) fn element(&self, i: usize) -> Option<Option<&Value<ObjectId>>> {
+        (!self.sparse).then(|| self.elements.get(i).and_then(Option::as_ref))
+    }
+
+    /// How many elements from index 0 on are there without a hole.
+    pub(super) fn leading_elements(&self) -> usize {
+        self.elements.iter().take_while(|e| e.is_some()).count()
     }
 
     /// Moves the dense elements into the entries (ascending, before the

@@ -360,6 +360,22 @@ impl Realm for Heap {
         Heap::create_data_property_on_new(self, *o, key, value)
     }
 
+    fn append_enumerable_own_property_keys_after_elements(
+        &mut self,
+        o: &ObjectId,
+        keys: &mut Vec<JsString>,
+    ) -> u32 {
+        self.append_enumerable_own_string_keys_after_elements(*o, keys)
+    }
+
+    fn own_element_value(&mut self, o: &ObjectId, index: u32) -> Option<Option<Value<ObjectId>>> {
+        Heap::own_element_value(self, *o, index)
+    }
+
+    fn create_element_on_new(&mut self, o: &ObjectId, index: u32, value: Value<ObjectId>) -> bool {
+        Heap::create_element_on_new(self, *o, index, value)
+    }
+
     /// Only a transferable platform object has the slot; for any other
     /// object this does nothing.
     fn set_detached(&mut self, o: &ObjectId, detached: bool) {
