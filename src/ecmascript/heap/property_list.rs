@@ -37,19 +37,35 @@ const DENSE_SLACK: usize = 64;
 /// Own properties: dense elements, then the others in creation order.
 #[derive(Clone, Default)]
 pub struct PropertyList {
+    /// The properties that are not dense elements, in creation order.
+    entries: Vec<(PropertyKey, OwnProperty)>,
+    /// The dense elements and the entries' index, for the lists that have
+    /// either. Boxed, so that the many small objects without elements pay
+    /// a pointer for them.
+    extra: Option<Box<Extra>>,
+}
+
+/// The parts of a [`PropertyList`] most objects do not need.
+#[derive(Clone, Default)]
+struct Extra {
     /// The plain data properties at array indices `0..elements.len()`
     /// (`None`: a hole). Empty once the list is sparse.
     elements: Vec<Option<Value<ObjectId>>>,
     /// How many of `elements` are not holes.
     element_count: usize,
-    /// Whether array-index keys live in `entries` (see the module comment).
+    /// Whether array-index keys live in the entries (see the module comment).
     sparse: bool,
-    /// Every other property, in creation order.
-    entries: Vec<(PropertyKey, OwnProperty)>,
-    /// Where each key of `entries` is, once they are many. Boxed, so that
-    /// the many short lists pay a pointer for it, not three collections.
-    index: Option<Box<KeyIndex>>,
+    /// Where each key of the entries is, once they are many.
+    index: Option<KeyIndex>,
 }
+
+/// What a list without [`Extra`] has: nothing.
+static NO_EXTRA: Extra = Extra {
+    elements: Vec::new(),
+    element_count: 0,
+    sparse: false,
+    index: None,
+};
 
 /// A property as stored: a dense element's value, or an entry's property.
 #[derive(Clone, Copy, Debug)]
@@ -154,17 +170,25 @@ impl PropertyList {
         PropertyList::default()
     }
 
+    fn extra(&self) -> &Extra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
     /// The dense element slot `key` names, when the list is not sparse and
     /// `key` is an array index (whether or not an element is there).
     fn element_slot(&self, key: &PropertyKey) -> Option<usize> {
-        if self.sparse {
+        if self.extra().sparse {
             return None;
         }
         array_index(key)
     }
 
     fn position(&self, key: &PropertyKey) -> Option<usize> {
-        match &self.index {
+        match &self.extra().index {
             Some(index) => index.position(key, array_index(key)),
             None => self.entries.iter().position(|(k, _)| k == key),
         }
@@ -174,7 +198,7 @@ impl PropertyList {
     pub(crate) fn find(&self, key: &PropertyKey) -> Option<Stored<'_>> {
         if let Some(i) = self.element_slot(key) {
             // Not sparse: no array-index key is among the entries.
-            return self.elements.get(i)?.as_ref().map(Stored::Element);
+            return self.extra().elements.get(i)?.as_ref().map(Stored::Element);
         }
         self.position(key).map(|i| Stored::Entry(&self.entries[i].1))
     }
@@ -221,7 +245,7 @@ impl PropertyList {
             Some(i) => self.entries[i].1 = property,
             None => {
                 let position = self.entries.len();
-                if let Some(index) = &mut self.index {
+                if let Some(index) = self.extra.as_mut().and_then(|extra| extra.index.as_mut()) {
                     index.note(&key, position);
                 }
                 // Grow by doubling from one: most objects have one or two
@@ -230,7 +254,7 @@ impl PropertyList {
                     self.entries.reserve_exact(position.max(1));
                 }
                 self.entries.push((key, property));
-                if self.index.is_none() && self.entries.len() > INDEX_FROM {
+                if self.extra().index.is_none() && self.entries.len() > INDEX_FROM {
                     self.reindex();
                 }
             }
@@ -242,21 +266,23 @@ impl PropertyList {
     /// the others; otherwise the list turns sparse and the value comes back
     /// (for [`PropertyList::insert`] to add as an entry).
     pub(super) fn try_insert_element(&mut self, i: usize, value: Value<ObjectId>) -> Option<Value<ObjectId>> {
-        let room =
-            i < self.elements.len() || i <= self.element_count.saturating_mul(2).saturating_add(DENSE_SLACK);
-        if self.sparse || !room {
-            if !self.sparse {
+        let extra = self.extra();
+        let room = i < extra.elements.len()
+            || i <= extra.element_count.saturating_mul(2).saturating_add(DENSE_SLACK);
+        if extra.sparse || !room {
+            if !extra.sparse {
                 self.make_sparse();
             }
             return Some(value);
         }
-        if i >= self.elements.len() {
+        let extra = self.extra_mut();
+        if i >= extra.elements.len() {
             // `resize` grows the capacity by doubling.
-            self.elements.resize(i + 1, None);
+            extra.elements.resize(i + 1, None);
         }
-        let slot = &mut self.elements[i];
+        let slot = &mut extra.elements[i];
         if slot.is_none() {
-            self.element_count += 1;
+            extra.element_count += 1;
         }
         *slot = Some(value);
         None
@@ -265,19 +291,23 @@ impl PropertyList {
     /// The dense element at index `i`: `Some(None)` for none there, `None`
     /// when the list is sparse (ask by key).
     pub(super) fn element(&self, i: usize) -> Option<Option<&Value<ObjectId>>> {
-        (!self.sparse).then(|| self.elements.get(i).and_then(Option::as_ref))
+        let extra = self.extra();
+        (!extra.sparse).then(|| extra.elements.get(i).and_then(Option::as_ref))
     }
 
     /// How many elements from index 0 on are there without a hole.
     pub(super) fn leading_elements(&self) -> usize {
-        self.elements.iter().take_while(|e| e.is_some()).count()
+        self.extra().elements.iter().take_while(|e| e.is_some()).count()
     }
 
     /// Moves the dense elements into the entries (ascending, before the
     /// others) and keeps every array index there from now on.
     fn make_sparse(&mut self) {
-        let elements = std::mem::take(&mut self.elements);
-        let mut entries = Vec::with_capacity(self.element_count + self.entries.len());
+        let extra = self.extra_mut();
+        let elements = std::mem::take(&mut extra.elements);
+        let count = std::mem::take(&mut extra.element_count);
+        extra.sparse = true;
+        let mut entries = Vec::with_capacity(count + self.entries.len());
         for (i, value) in elements.into_iter().enumerate() {
             if let Some(value) = value {
                 entries.push((PropertyKey::String(index_key(i)), OwnProperty::data(value)));
@@ -285,8 +315,6 @@ impl PropertyList {
         }
         entries.append(&mut self.entries);
         self.entries = entries;
-        self.element_count = 0;
-        self.sparse = true;
         self.reindex();
     }
 
@@ -320,13 +348,17 @@ impl PropertyList {
     }
 
     fn reindex(&mut self) {
-        self.index = (self.entries.len() > INDEX_FROM).then(|| {
-            let mut index = Box::<KeyIndex>::default();
+        if self.extra.is_none() && self.entries.len() <= INDEX_FROM {
+            return;
+        }
+        let index = (self.entries.len() > INDEX_FROM).then(|| {
+            let mut index = KeyIndex::default();
             for (position, (key, _)) in self.entries.iter().enumerate() {
                 index.note(key, position);
             }
             index
         });
+        self.extra_mut().index = index;
     }
 
     /// Makes room for `additional` more properties that are not array
@@ -337,15 +369,15 @@ impl PropertyList {
 
     /// Makes room for dense elements up to index `length - 1`.
     pub fn reserve_elements(&mut self, length: usize) {
-        if !self.sparse {
-            self.elements
-                .reserve_exact(length.saturating_sub(self.elements.len()));
+        if !self.extra().sparse && length > 0 {
+            let elements = &mut self.extra_mut().elements;
+            elements.reserve_exact(length.saturating_sub(elements.len()));
         }
     }
 
     /// How many properties there are.
     pub fn len(&self) -> usize {
-        self.element_count + self.entries.len()
+        self.extra().element_count + self.entries.len()
     }
 
     /// Whether there are none.
@@ -356,7 +388,8 @@ impl PropertyList {
     /// The dense elements as (index, value), ascending; none once the list
     /// is sparse.
     pub(super) fn elements(&self) -> impl Iterator<Item = (usize, &Value<ObjectId>)> {
-        self.elements
+        self.extra()
+            .elements
             .iter()
             .enumerate()
             .filter_map(|(i, value)| Some((i, value.as_ref()?)))
@@ -383,7 +416,11 @@ impl PropertyList {
     /// index, when every one of them is in the index vector (`None` when
     /// some are too sparse or the list is too short to be indexed).
     pub(super) fn array_indices_in_order(&self) -> Option<impl Iterator<Item = (usize, usize)> + '_> {
-        let index = self.index.as_deref().filter(|index| index.sparse_indices == 0)?;
+        let index = self
+            .extra()
+            .index
+            .as_ref()
+            .filter(|index| index.sparse_indices == 0)?;
         Some(
             index
                 .by_array_index
@@ -402,7 +439,11 @@ impl PropertyList {
     /// Keeps only the properties `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&PropertyKey, &OwnProperty) -> bool) {
         let mut count = 0;
-        for (i, slot) in self.elements.iter_mut().enumerate() {
+        let extra = self.extra.as_deref_mut().map(|extra| &mut extra.elements);
+        for (i, slot) in extra
+            .into_iter()
+            .flat_map(|elements| elements.iter_mut().enumerate())
+        {
             if let Some(value) = slot.take() {
                 let property = OwnProperty::data(value);
                 if keep(&PropertyKey::String(index_key(i)), &property)
@@ -413,10 +454,12 @@ impl PropertyList {
                 }
             }
         }
-        while let Some(None) = self.elements.last() {
-            self.elements.pop();
+        if let Some(extra) = &mut self.extra {
+            while let Some(None) = extra.elements.last() {
+                extra.elements.pop();
+            }
+            extra.element_count = count;
         }
-        self.element_count = count;
         self.entries.retain(|(key, property)| keep(key, property));
         self.reindex();
     }
@@ -431,9 +474,11 @@ impl PropertyList {
     /// Removes the dense elements at `length` and above (cheaper than
     /// [`PropertyList::retain`] for an Array's new `length`).
     pub(super) fn truncate_elements(&mut self, length: usize) {
-        if length < self.elements.len() {
-            self.element_count -= self.elements[length..].iter().flatten().count();
-            self.elements.truncate(length);
+        if let Some(extra) = &mut self.extra
+            && length < extra.elements.len()
+        {
+            extra.element_count -= extra.elements[length..].iter().flatten().count();
+            extra.elements.truncate(length);
         }
     }
 
@@ -464,7 +509,7 @@ impl PropertyList {
                 ..
             } => value,
         });
-        self.elements.iter().flatten().chain(entries)
+        self.extra().elements.iter().flatten().chain(entries)
     }
 
     /// The data properties' values, mutably.
@@ -476,7 +521,11 @@ impl PropertyList {
                 OwnProperty::Data { value, .. } => Some(value),
                 OwnProperty::Accessor { .. } => None,
             });
-        self.elements.iter_mut().flatten().chain(entries)
+        let elements = self.extra.as_deref_mut().map(|extra| &mut extra.elements);
+        elements
+            .into_iter()
+            .flat_map(|e| e.iter_mut().flatten())
+            .chain(entries)
     }
 }
 
@@ -540,7 +589,7 @@ mod tests {
                 OwnProperty::data(Value::Number(f64::from(i))),
             );
         }
-        assert!(list.index.is_some());
+        assert!(list.extra().index.is_some());
         list.retain(|k, _| k.as_string().is_some_and(|s| s.len() == 2));
         assert_eq!(list.len(), 10);
         assert!(matches!(
@@ -549,7 +598,7 @@ mod tests {
         ));
         assert!(list.get(&key("k10")).is_none());
         list.retain(|k, _| *k == key("k2"));
-        assert!(list.index.is_none(), "short again: searched");
+        assert!(list.extra().index.is_none(), "short again: searched");
         assert!(list.get(&key("k2")).is_some());
     }
 
@@ -563,8 +612,8 @@ mod tests {
                 OwnProperty::data(Value::from(i as f64)),
             );
         }
-        assert!(!list.sparse);
-        assert!(list.entries.len() == 1 && list.element_count == 3);
+        assert!(!list.extra().sparse);
+        assert!(list.entries.len() == 1 && list.extra().element_count == 3);
         // Elements ascending first, whatever order they came in.
         assert_eq!(keys(&list), ["0", "1", "3", "x"]);
         assert!(list.get(&key("2")).is_none());
@@ -594,7 +643,7 @@ mod tests {
             configurable: false,
         };
         assert!(list.insert_over_configurable(key("5"), fixed.clone()).is_ok());
-        assert!(list.sparse && list.elements.is_empty());
+        assert!(list.extra().sparse && list.extra().elements.is_empty());
         assert_eq!(list.len(), 21);
         assert!(matches!(
             list.get(&key("5")).as_deref(),
@@ -622,7 +671,7 @@ mod tests {
         for k in ["0", "x", "1", "4000000000", "4294967295", "2", "90"] {
             list.insert(key(k), OwnProperty::data(Value::from(k)));
         }
-        assert!(list.sparse, "4000000000 is too far for the vector");
+        assert!(list.extra().sparse, "4000000000 is too far for the vector");
         for n in 3..40 {
             list.insert(key(&n.to_string()), OwnProperty::data(Value::Null));
         }
