@@ -52,11 +52,13 @@ struct Extra {
     /// (`None`: a hole). Empty once the list is sparse.
     elements: Vec<Option<Value<ObjectId>>>,
     /// How many of `elements` are not holes.
-    element_count: usize,
+    /// (At most 2^32 - 1: elements are at array indices.)
+    element_count: u32,
     /// Whether array-index keys live in the entries (see the module comment).
     sparse: bool,
-    /// Where each key of the entries is, once they are many.
-    index: Option<KeyIndex>,
+    /// Where each key of the entries is, once they are many (boxed too:
+    /// an Array rarely needs it).
+    index: Option<Box<KeyIndex>>,
 }
 
 /// What a list without [`Extra`] has: nothing.
@@ -268,7 +270,9 @@ impl PropertyList {
     pub(super) fn try_insert_element(&mut self, i: usize, value: Value<ObjectId>) -> Option<Value<ObjectId>> {
         let extra = self.extra();
         let room = i < extra.elements.len()
-            || i <= extra.element_count.saturating_mul(2).saturating_add(DENSE_SLACK);
+            || i <= (extra.element_count as usize)
+                .saturating_mul(2)
+                .saturating_add(DENSE_SLACK);
         if extra.sparse || !room {
             if !extra.sparse {
                 self.make_sparse();
@@ -305,7 +309,7 @@ impl PropertyList {
     fn make_sparse(&mut self) {
         let extra = self.extra_mut();
         let elements = std::mem::take(&mut extra.elements);
-        let count = std::mem::take(&mut extra.element_count);
+        let count = std::mem::take(&mut extra.element_count) as usize;
         extra.sparse = true;
         let mut entries = Vec::with_capacity(count + self.entries.len());
         for (i, value) in elements.into_iter().enumerate() {
@@ -352,7 +356,7 @@ impl PropertyList {
             return;
         }
         let index = (self.entries.len() > INDEX_FROM).then(|| {
-            let mut index = KeyIndex::default();
+            let mut index = Box::<KeyIndex>::default();
             for (position, (key, _)) in self.entries.iter().enumerate() {
                 index.note(key, position);
             }
@@ -377,7 +381,7 @@ impl PropertyList {
 
     /// How many properties there are.
     pub fn len(&self) -> usize {
-        self.extra().element_count + self.entries.len()
+        self.extra().element_count as usize + self.entries.len()
     }
 
     /// Whether there are none.
@@ -438,7 +442,7 @@ impl PropertyList {
 
     /// Keeps only the properties `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&PropertyKey, &OwnProperty) -> bool) {
-        let mut count = 0;
+        let mut count: u32 = 0;
         let extra = self.extra.as_deref_mut().map(|extra| &mut extra.elements);
         for (i, slot) in extra
             .into_iter()
@@ -477,7 +481,7 @@ impl PropertyList {
         if let Some(extra) = &mut self.extra
             && length < extra.elements.len()
         {
-            extra.element_count -= extra.elements[length..].iter().flatten().count();
+            extra.element_count -= extra.elements[length..].iter().flatten().count() as u32;
             extra.elements.truncate(length);
         }
     }
