@@ -280,9 +280,14 @@ impl PropertyList {
             return Some(value);
         }
         let extra = self.extra_mut();
-        if i >= extra.elements.len() {
-            // `resize` grows the capacity by doubling.
-            extra.elements.resize(i + 1, None);
+        let elements = &mut extra.elements;
+        if i >= elements.len() {
+            // Grow by doubling from one: most Arrays are short, and `Vec`
+            // would start at four.
+            if i >= elements.capacity() {
+                elements.reserve_exact((i + 1 - elements.len()).max(elements.len()));
+            }
+            elements.resize(i + 1, None);
         }
         let slot = &mut extra.elements[i];
         if slot.is_none() {
