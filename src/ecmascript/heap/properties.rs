@@ -99,7 +99,7 @@ impl Heap {
     /// they are created). Empty for a handle this heap does not hold.
     pub fn own_property_keys(&self, id: ObjectId) -> Vec<PropertyKey> {
         let mut keys = Vec::new();
-        self.for_each_own_key(id, |key, _| {
+        self.for_each_own_key(id, 0, |key, _| {
             keys.push(match key {
                 OwnKey::Stored(key) => key.clone(),
                 OwnKey::Index(i) => PropertyKey::String(index_key(i)),
@@ -118,7 +118,7 @@ impl Heap {
 
     /// [`Heap::enumerable_own_string_keys`], appended to `keys`.
     pub fn append_enumerable_own_string_keys(&self, id: ObjectId, keys: &mut Vec<JsString>) {
-        self.for_each_own_key(id, |key, enumerable| match key {
+        self.for_each_own_key(id, 0, |key, enumerable| match key {
             OwnKey::Stored(PropertyKey::String(name)) if enumerable => keys.push(name.clone()),
             OwnKey::Index(i) => keys.push(index_key(i)),
             _ => {}
@@ -142,9 +142,9 @@ impl Heap {
             }
             _ => 0,
         };
-        self.for_each_own_key(id, |key, enumerable| match key {
+        self.for_each_own_key(id, leading as usize, |key, enumerable| match key {
             OwnKey::Stored(PropertyKey::String(name)) if enumerable => keys.push(name.clone()),
-            OwnKey::Index(i) if i >= leading as usize => keys.push(index_key(i)),
+            OwnKey::Index(i) => keys.push(index_key(i)),
             _ => {}
         });
         leading
@@ -193,7 +193,9 @@ impl Heap {
 
     /// Visits the own keys in [[OwnPropertyKeys]] order, each with its
     /// [[Enumerable]], without collecting them first.
-    fn for_each_own_key(&self, id: ObjectId, mut visit: impl FnMut(OwnKey<'_>, bool)) {
+    /// The first `skip_elements` dense elements are left out (the caller
+    /// knows them).
+    fn for_each_own_key(&self, id: ObjectId, skip_elements: usize, mut visit: impl FnMut(OwnKey<'_>, bool)) {
         let Some(object) = self.get_object(id) else {
             return;
         };
@@ -217,7 +219,7 @@ impl Heap {
         // is sparse, when there are no dense elements): off the list's index
         // vector when it holds them all, else in stored order when that is
         // ascending (it usually is), else sorted.
-        for (i, _) in properties.elements().filter(|(i, _)| *i >= string_units) {
+        for (i, _) in properties.elements_from(skip_elements.max(string_units)) {
             visit(OwnKey::Index(i), true);
         }
         if let Some(in_order) = properties.array_indices_in_order() {

@@ -397,11 +397,16 @@ impl PropertyList {
     /// The dense elements as (index, value), ascending; none once the list
     /// is sparse.
     pub(super) fn elements(&self) -> impl Iterator<Item = (usize, &Value<ObjectId>)> {
-        self.extra()
-            .elements
-            .iter()
+        self.elements_from(0)
+    }
+
+    /// [`PropertyList::elements`] from index `first` on.
+    pub(super) fn elements_from(&self, first: usize) -> impl Iterator<Item = (usize, &Value<ObjectId>)> {
+        let elements = &self.extra().elements;
+        let rest = elements.get(first..).unwrap_or(&[]);
+        rest.iter()
             .enumerate()
-            .filter_map(|(i, value)| Some((i, value.as_ref()?)))
+            .filter_map(move |(i, value)| Some((first + i, value.as_ref()?)))
     }
 
     /// The properties that are not dense elements, in creation order.
