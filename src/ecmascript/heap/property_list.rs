@@ -287,6 +287,12 @@ impl PropertyList {
             if i >= elements.capacity() {
                 elements.reserve_exact((i + 1 - elements.len()).max(elements.len()));
             }
+            // The next index (the common case) is one push.
+            if i == elements.len() {
+                elements.push(Some(value));
+                extra.element_count += 1;
+                return None;
+            }
             elements.resize(i + 1, None);
         }
         let slot = &mut extra.elements[i];
