@@ -160,11 +160,7 @@ impl Heap {
         {
             return Some(element.cloned());
         }
-        match self.own_property(id, &PropertyKey::String(index_key(index as usize))) {
-            None => Some(None),
-            Some(OwnProperty::Data { value, .. }) => Some(Some(value)),
-            Some(OwnProperty::Accessor { .. }) => None,
-        }
+        self.own_data_value(id, &PropertyKey::String(index_key(index as usize)))
     }
 
     /// [`Heap::create_data_property_on_new`] of the array index `index` on
@@ -222,7 +218,11 @@ impl Heap {
         for (i, _) in properties.elements_from(skip_elements.max(string_units)) {
             visit(OwnKey::Index(i), true);
         }
-        if let Some(in_order) = properties.array_indices_in_order() {
+        // Entries hold no index key until the list is sparse.
+        let sparse = properties.is_sparse();
+        if !sparse {
+            // No index key among the entries.
+        } else if let Some(in_order) = properties.array_indices_in_order() {
             for (_, at) in in_order.filter(|(i, _)| *i >= string_units) {
                 let (key, enumerable) = stored(&entries[at]);
                 visit(key, enumerable);
@@ -251,7 +251,8 @@ impl Heap {
         }
         for pair in entries {
             let other_string = pair.0.as_string().is_some_and(|name| {
-                name.as_array_index().is_none() && !(has_length && is_named(name, "length"))
+                let index = sparse && name.as_array_index().is_some();
+                !(index || has_length && is_named(name, "length"))
             });
             if other_string {
                 let (key, enumerable) = stored(pair);
@@ -401,6 +402,23 @@ impl Heap {
         self.define_own_property(id, key, OwnProperty::data(value))
     }
 
+    /// `Realm::own_data_value`: the value of the own data property `key`
+    /// (`Some(None)` when there is none, `None` for an accessor), without
+    /// copying the whole descriptor.
+    pub fn own_data_value(&self, id: ObjectId, key: &PropertyKey) -> Option<Option<Value<ObjectId>>> {
+        let Some(object) = self.get_object(id) else {
+            return Some(None);
+        };
+        let stored = match virtual_property(&object.kind, key, true) {
+            Some(property) => return property_value(property),
+            None => object.properties.find(key),
+        };
+        match stored {
+            None => Some(None),
+            Some(stored) => stored.data_value().map(|value| Some(value.clone())),
+        }
+    }
+
     /// [`Heap::create_data_property_on`] for a new ordinary object or Array
     /// that only earlier calls of this one have filled (see
     /// `Realm::create_data_property_on_new`): every property it has is a
@@ -436,6 +454,14 @@ impl Heap {
             *length = index + 1;
         }
         true
+    }
+}
+
+/// A descriptor's answer to `Realm::own_data_value`.
+fn property_value(property: OwnProperty) -> Option<Option<Value<ObjectId>>> {
+    match property {
+        OwnProperty::Data { value, .. } => Some(Some(value)),
+        OwnProperty::Accessor { .. } => None,
     }
 }
 

@@ -303,6 +303,12 @@ impl PropertyList {
         None
     }
 
+    /// Whether array-index keys live among the entries (then there are no
+    /// dense elements).
+    pub(super) fn is_sparse(&self) -> bool {
+        self.extra().sparse
+    }
+
     /// The dense element at index `i`: `Some(None)` for none there, `None`
     /// when the list is sparse (ask by key).
     pub(super) fn element(&self, i: usize) -> Option<Option<&Value<ObjectId>>> {

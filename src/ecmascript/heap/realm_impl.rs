@@ -194,11 +194,7 @@ impl Realm for Heap {
 
     /// One lookup: an own data property's [[Get]] is its value.
     fn own_data_value(&mut self, o: &ObjectId, key: &PropertyKey) -> Option<Option<Value<ObjectId>>> {
-        match self.own_property(*o, key) {
-            None => Some(None),
-            Some(OwnProperty::Data { value, .. }) => Some(Some(value)),
-            Some(OwnProperty::Accessor { .. }) => None,
-        }
+        Heap::own_data_value(self, *o, key)
     }
 
     // ----- object creation -----
