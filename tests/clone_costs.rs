@@ -227,21 +227,67 @@ fn primitives_sit_in_their_property_not_in_records_of_their_own() {
         structured_serialize(&mut heap, &mut NoPlatformObjects, &Value::Object(array)).expect("serializable");
     // One record for the whole Array, whatever its length.
     assert_eq!(serialized.records.len(), 1);
-    let Some(Record::Array { properties, .. }) = serialized.records.first() else {
+    let Some(Record::Array {
+        elements, properties, ..
+    }) = serialized.records.first()
+    else {
         panic!("an Array record: {:?}", serialized.records.first());
     };
-    assert_eq!(properties.len(), n as usize);
-    assert!(
-        properties
-            .iter()
-            .all(|(_, value)| matches!(value, Slot::Primitive(_)))
-    );
+    // Its elements without their keys, each a primitive in place.
+    assert!(properties.is_empty());
+    assert_eq!(elements.len(), n as usize);
+    assert!(elements.iter().all(|value| matches!(value, Slot::Primitive(_))));
 
     // {a, b} objects: one record each (a Number and a String in place).
     let root = small_objects(&mut heap, 1_000);
     let serialized =
         structured_serialize(&mut heap, &mut NoPlatformObjects, &Value::Object(root)).expect("serializable");
     assert_eq!(serialized.records.len(), 1_001);
+}
+
+#[test]
+fn an_arrays_elements_are_not_allocated_one_by_one() {
+    // Dense elements in the heap and key-less elements in the record: a
+    // clone of an Array of numbers allocates a few vectors, whatever its
+    // length (no key String, no entry and no record per element).
+    let mut costs = Vec::new();
+    for n in [1_000, 64_000] {
+        let mut heap = Heap::default();
+        let array = heap.array_create(n);
+        for i in 0..n {
+            heap.create_data_property(&array, index(i), Value::Number(f64::from(i)));
+        }
+        let (copy, allocations, bytes) = counted(|| clone(&mut heap, array));
+        assert_eq!(heap.enumerable_own_string_keys(copy).len(), n as usize);
+        assert!(allocations < 40, "{allocations} allocations to clone {n} numbers");
+        // Per element: its slot in the record and its value in the clone.
+        assert!(
+            bytes < 64 * n as usize + 64 * 1024,
+            "{bytes} bytes to clone {n} numbers"
+        );
+        costs.push(allocations);
+    }
+    // 64 times the elements, no more allocations (give or take the few
+    // that depend on where a vector's doubling ends).
+    assert!(costs[1] <= costs[0] + 8, "{costs:?}");
+}
+
+#[test]
+fn objects_made_one_by_one_share_their_property_names() {
+    // Each object is given keys of its own, as a script's literal would.
+    let mut heap = Heap::default();
+    let [first, second] = [0, 1].map(|i| {
+        let o = heap.ordinary_object_create();
+        heap.create_data_property(&o, PropertyKey::from("a"), Value::Number(f64::from(i)));
+        heap.create_data_property(&o, PropertyKey::from("b"), Value::Null);
+        heap.object(o).properties.to_vec()
+    });
+    for ((a, _), (b, _)) in first.iter().zip(&second) {
+        let (Some(a), Some(b)) = (a.as_string(), b.as_string()) else {
+            panic!("String keys")
+        };
+        assert!(a.shares_units_with(b), "{a:?} is made once");
+    }
 }
 
 #[test]

@@ -17,15 +17,9 @@ fn built(text: &str) -> (Heap, webmessaging::notation::Built) {
     (heap, built)
 }
 
-fn own<'h>(heap: &'h Heap, id: ObjectId, key: &str) -> &'h OwnProperty {
+fn own(heap: &Heap, id: ObjectId, key: &str) -> OwnProperty {
     let key = PropertyKey::from(key);
-    &heap
-        .object(id)
-        .properties
-        .iter()
-        .find(|(k, _)| *k == key)
-        .unwrap()
-        .1
+    heap.object(id).properties.get(&key).unwrap().into_owned()
 }
 
 #[test]
@@ -42,7 +36,7 @@ fn fields_become_slots_and_properties_with_their_attributes() {
     };
     assert!(matches!(built.root, Value::Object(o) if o == regexp));
     // lastIndex: +0, writable, not enumerable, not configurable; first.
-    let properties = &heap.object(regexp).properties;
+    let properties = heap.object(regexp).properties.to_vec();
     assert_eq!(properties[0].0, PropertyKey::from("lastIndex"));
     assert!(matches!(
         properties[0].1,
@@ -77,7 +71,7 @@ fn fields_become_slots_and_properties_with_their_attributes() {
     assert!(matches!(
         own(&heap, object, "g"),
         OwnProperty::Accessor { getter: Accessor::Throws(Value::Object(o)), enumerable: true, configurable: true }
-            if *o == error
+            if o == error
     ));
 }
 
@@ -87,7 +81,7 @@ fn one_symbol_per_description_within_a_document() {
         [{"symbol": "s"}, {"symbol": "s"}], [{"symbol": "t"}, {"symbol": null}], ["u", {"symbol": null}]
     ]}]}"#;
     let (heap, built) = built(text);
-    let properties = &heap.object(built.objects[0]).properties;
+    let properties = heap.object(built.objects[0]).properties.to_vec();
     let symbol = |v: &OwnProperty| match v {
         OwnProperty::Data {
             value: Value::Symbol(s),
@@ -108,7 +102,7 @@ fn one_symbol_per_description_within_a_document() {
     // Another document in the same heap gets symbols of its own.
     let mut heap = heap;
     let again = build(&parse(text).unwrap(), &mut heap).unwrap();
-    let PropertyKey::Symbol(s2) = &heap.object(again.objects[0]).properties[0].0 else {
+    let PropertyKey::Symbol(s2) = &heap.object(again.objects[0]).properties.to_vec()[0].0 else {
         panic!()
     };
     assert_ne!(s.id, s2.id);

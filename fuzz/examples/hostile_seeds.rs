@@ -182,6 +182,7 @@ fn long_set_members() -> Vec<u8> {
     let sets = 2_000;
     let mut records = vec![Record::Array {
         length: sets,
+        elements: Vec::new(),
         properties: (0..sets)
             .map(|s| {
                 (
@@ -231,7 +232,7 @@ fn many_long_strings_in_one_set() -> Vec<u8> {
     .expect("well formed")
 }
 
-/// The bytes of `records` (root 0) in format version 2, written without
+/// The bytes of `records` (root 0) in format version 3, written without
 /// the well-formedness checks `encode` makes: only the kinds used here.
 fn unchecked_encoding(records: &[Record]) -> Vec<u8> {
     fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -241,14 +242,20 @@ fn unchecked_encoding(records: &[Record]) -> Vec<u8> {
         }
         out.push(v as u8);
     }
-    let mut out = b"WMSR\x02".to_vec();
+    let mut out = b"WMSR\x03".to_vec();
     varint(&mut out, records.len() as u64);
     varint(&mut out, 0);
     for record in records {
         match record {
-            Record::Array { length, properties } => {
+            Record::Array {
+                length,
+                elements,
+                properties,
+            } => {
+                assert!(elements.is_empty(), "only keyed properties are written here");
                 out.push(0x0F);
                 varint(&mut out, u64::from(*length));
+                varint(&mut out, 0); // no key-less elements
                 varint(&mut out, properties.len() as u64);
                 for (key, value) in properties {
                     varint(&mut out, key.len() as u64);

@@ -223,14 +223,7 @@ struct Run {
 
 fn property(heap: &Heap, o: ObjectId, key: &str) -> Option<Value<ObjectId>> {
     let key = PropertyKey::from(key);
-    heap.object(o)
-        .properties
-        .iter()
-        .find(|(k, _)| *k == key)
-        .and_then(|(_, p)| match p {
-            OwnProperty::Data { value, .. } => Some(value.clone()),
-            OwnProperty::Accessor { .. } => None,
-        })
+    heap.object(o).properties.data_value(&key).cloned()
 }
 
 fn define(heap: &mut Heap, o: ObjectId, key: &str, value: Value<ObjectId>) {

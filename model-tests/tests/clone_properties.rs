@@ -8,7 +8,7 @@ use model_tests::clone_checks::{self, check_clone, heap_conditions, proptest_con
 use model_tests::predicate::predict;
 use proptest::prelude::*;
 use webmessaging::ecmascript::{
-    ArrayBufferState, ErrorPrototype, Heap, ObjectId, ObjectKind, OwnProperty, PropertyKey, Realm, Value,
+    ArrayBufferState, ErrorPrototype, Heap, ObjectId, ObjectKind, PropertyKey, Realm, Value,
 };
 use webmessaging::notation::{Built, build, parse, print_with_transfer};
 use webmessaging::structured::{CloneError, NoPlatformObjects, structured_clone};
@@ -437,9 +437,9 @@ fn nested_arrays(depth: usize) {
     let clone =
         structured_clone(&mut heap, &mut NoPlatformObjects, Value::Object(inner), &[]).expect("a clone");
     // Walk both chains through the stored properties (no [[Get]] copies).
-    let element = |heap: &Heap, x: ObjectId| match heap.object(x).properties.first() {
-        Some((_, OwnProperty::Data { value, .. })) => value.as_object().copied(),
-        _ => None,
+    let element = |heap: &Heap, x: ObjectId| {
+        let value = heap.object(x).properties.data_value(&PropertyKey::from("0"));
+        value.and_then(|v| v.as_object().copied())
     };
     let (mut original, mut copy) = (Some(inner), clone.as_object().copied());
     let mut levels = 0;

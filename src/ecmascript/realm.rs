@@ -563,4 +563,34 @@ pub trait Realm {
     ) -> bool {
         self.create_data_property(o, key, value)
     }
+
+    /// [`Realm::append_enumerable_own_property_keys`] for an Array `o`
+    /// whose keys may begin with the indices `"0"`, `"1"`, … `n - 1`:
+    /// returns `n` and appends only the keys after those (a realm that
+    /// keeps an Array's elements in a vector need not make a String per
+    /// element, and StructuredSerializeInternal asks for them by index
+    /// with [`Realm::own_element_value`]). The keys in order are then
+    /// the `n` indices followed by what was appended. The default appends
+    /// every key and returns 0.
+    fn append_enumerable_own_property_keys_after_elements(
+        &mut self,
+        o: &Self::Object,
+        keys: &mut Vec<JsString>,
+    ) -> u32 {
+        self.append_enumerable_own_property_keys(o, keys);
+        0
+    }
+
+    /// [`Realm::own_data_value`] for the key that is the array index
+    /// `index`. The default asks [`Realm::own_data_value`] with the key
+    /// written out.
+    fn own_element_value(&mut self, o: &Self::Object, index: u32) -> Option<Option<Value<Self::Object>>> {
+        self.own_data_value(o, &PropertyKey::String(JsString::from(index.to_string())))
+    }
+
+    /// [`Realm::create_data_property_on_new`] for the key that is the
+    /// array index `index`. The default calls it with the key written out.
+    fn create_element_on_new(&mut self, o: &Self::Object, index: u32, value: Value<Self::Object>) -> bool {
+        self.create_data_property_on_new(o, PropertyKey::String(JsString::from(index.to_string())), value)
+    }
 }

@@ -3,7 +3,7 @@
 use super::document::Document;
 use super::print::print;
 use super::write::{write_indices, write_objects, write_str, write_val};
-use crate::ecmascript::{ArrayBufferState, Heap, JsString, ObjectId, ObjectKind, OwnProperty, Value};
+use crate::ecmascript::{ArrayBufferState, Heap, JsString, ObjectId, ObjectKind, PropertyKey, Value};
 use crate::structured::CloneError;
 use std::fmt::Write;
 
@@ -91,13 +91,7 @@ pub fn clone_outcome(
 
 fn own_data<'h>(heap: &'h Heap, id: ObjectId, name: &str) -> Option<&'h Value<ObjectId>> {
     let name = JsString::from(name);
-    heap.object(id)
-        .properties
-        .iter()
-        .find_map(|(key, property)| match property {
-            OwnProperty::Data { value, .. } if key.as_string() == Some(&name) => Some(value),
-            _ => None,
-        })
+    heap.object(id).properties.data_value(&PropertyKey::String(name))
 }
 
 impl CloneOutcome {

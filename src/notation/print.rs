@@ -104,13 +104,7 @@ fn is_key(key: &PropertyKey, name: &str) -> bool {
 
 /// The own data property `name`'s value, if there is one.
 fn own_data<'h>(heap: &'h Heap, id: ObjectId, name: &str) -> Option<&'h Value<ObjectId>> {
-    heap.object(id)
-        .properties
-        .iter()
-        .find_map(|(key, property)| match property {
-            OwnProperty::Data { value, .. } if is_key(key, name) => Some(value),
-            _ => None,
-        })
+    heap.object(id).properties.data_value(&PropertyKey::from(name))
 }
 
 /// Which own properties an object's OBJECT leaves out of its props.
@@ -234,7 +228,8 @@ fn describe(heap: &Heap, id: ObjectId) -> Object {
         ObjectKind::Promise => Kind::Promise,
         ObjectKind::Proxy => Kind::Proxy,
     };
-    let props = own_property_keys_order(&object.properties)
+    let properties = object.properties.to_vec();
+    let props = own_property_keys_order(&properties)
         .filter(|(key, property)| !skip.skips(key, property))
         .map(|(key, property)| prop(key, property))
         .collect();

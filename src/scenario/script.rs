@@ -5,7 +5,7 @@
 use super::command::{Command, Filter, Message, PortRef, Target, TransferItem};
 use super::context::{Context, lock};
 use super::races::ChannelOp;
-use crate::ecmascript::{Heap, ObjectId, ObjectKind, OwnProperty, Value};
+use crate::ecmascript::{Heap, ObjectId, ObjectKind, Value};
 use crate::messaging::{Agent, DispatchedEvent, EventTarget, EventType, PortId, PostOutcome};
 use crate::notation::{CloneOutcome, Document, build, clone_outcome, print};
 use crate::structured::CloneError;
@@ -114,10 +114,8 @@ fn build_message(
     };
     for id in &built.objects {
         let object = agent.realm.object_mut(*id);
-        for (_, property) in &mut object.properties {
-            if let OwnProperty::Data { value, .. } = property {
-                *value = swapped(value);
-            }
+        for value in object.properties.data_values_mut() {
+            *value = swapped(value);
         }
         match &mut object.kind {
             ObjectKind::Map(entries) => {

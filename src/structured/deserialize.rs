@@ -28,9 +28,12 @@ enum Filling<'r, O> {
         entries: &'r [RecordId],
         next: usize,
     },
-    /// Steps 24.3.1.x.
+    /// Steps 24.3.1.x: an Array record's key-less elements (the
+    /// properties `"0"`, `"1"`, …), then the properties with keys; `next`
+    /// counts through both.
     Properties {
         object: O,
+        elements: &'r [Slot],
         properties: &'r [(JsString, Slot)],
         next: usize,
     },
@@ -520,10 +523,19 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             }));
         }
         step!("structureddeserialize/24.3"); // properties of an Array or Object
-        if let Record::Array { properties, .. } | Record::Object { properties } = serialized {
-            self.realm.reserve_own_properties(value, properties.len());
+        let (elements, properties): (&'r [Slot], _) = match serialized {
+            Record::Array {
+                elements, properties, ..
+            } => (elements, Some(properties)),
+            Record::Object { properties } => (&[], Some(properties)),
+            _ => (&[], None),
+        };
+        if let Some(properties) = properties {
+            self.realm
+                .reserve_own_properties(value, elements.len() + properties.len());
             return Ok(Some(Filling::Properties {
                 object: value.clone(),
+                elements,
                 properties,
                 next: 0,
             }));
@@ -558,9 +570,17 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 step!("structureddeserialize/24.2.1.1");
                 Some(Next::Record(*entry))
             }
-            Filling::Properties { properties, next, .. } => {
-                let properties: &'r [(JsString, Slot)] = properties;
-                let (_, entry_value) = properties.get(*next)?;
+            Filling::Properties {
+                elements,
+                properties,
+                next,
+                ..
+            } => {
+                let (elements, properties): (&'r [Slot], &'r [(JsString, Slot)]) = (elements, properties);
+                let entry_value = match next.checked_sub(elements.len()) {
+                    None => &elements[*next],
+                    Some(at) => &properties.get(at)?.1,
+                };
                 step!("structureddeserialize/24.3.1");
                 step!("structureddeserialize/24.3.1.1");
                 Some(match entry_value {
@@ -599,26 +619,42 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             }
             Filling::Properties {
                 object,
+                elements,
                 properties,
                 next,
             } => {
-                let Some((key, _)) = properties.get(*next) else {
-                    return Ok(());
+                let key = match next.checked_sub(elements.len()) {
+                    // An element: its key is its index.
+                    None => None,
+                    Some(at) => match properties.get(at) {
+                        Some((key, _)) => Some(key),
+                        None => return Ok(()),
+                    },
                 };
+                let index = *next;
                 *next += 1;
                 step!("structureddeserialize/24.3.1.2");
                 // The object is the one step 19 or 20 made for this record and
                 // only this loop has defined properties on it (a platform
                 // object's own steps never reach here), so the definition
                 // cannot fail: the realm may skip [[DefineOwnProperty]]'s checks.
-                let created =
-                    self.realm
-                        .create_data_property_on_new(object, PropertyKey::String(key.clone()), child);
+                let created = match (key, u32::try_from(index)) {
+                    (Some(key), _) => self.realm.create_data_property_on_new(
+                        object,
+                        PropertyKey::String(key.clone()),
+                        child,
+                    ),
+                    (None, Ok(index)) => self.realm.create_element_on_new(object, index, child),
+                    (None, Err(_)) => false,
+                };
                 step!("structureddeserialize/24.3.1.3"); // defining on a fresh object cannot fail
                 if !created {
                     return Err(CloneError::data_clone(
                         "structureddeserialize/24.3.1.3",
-                        format!("property {key:?} could not be defined"),
+                        match key {
+                            Some(key) => format!("property {key:?} could not be defined"),
+                            None => format!("element {index} could not be defined"),
+                        },
                     ));
                 }
             }

@@ -158,7 +158,11 @@ pub enum Record {
     Array {
         /// [[Length]]
         length: u32,
-        /// [[Properties]]: { [[Key]], [[Value]] } records.
+        /// The first entries of [[Properties]] when their keys are `"0"`,
+        /// `"1"`, … in order, kept without the keys (an Array's elements:
+        /// most of its properties, and the keys would double their size).
+        elements: Vec<Slot>,
+        /// [[Properties]] after `elements`: { [[Key]], [[Value]] } records.
         properties: Vec<(JsString, Slot)>,
     },
     /// `"Object"`.
@@ -220,11 +224,26 @@ impl Serialized {
             Record::ArrayBufferView { buffer, .. } => vec![*buffer],
             Record::Map { entries } => entries.iter().flat_map(|(k, v)| [*k, *v]).collect(),
             Record::Set { entries } => entries.clone(),
-            Record::Array { properties, .. } | Record::Object { properties } => {
-                properties.iter().filter_map(|(_, v)| v.id()).collect()
+            Record::Array { .. } | Record::Object { .. } => {
+                record.property_values().filter_map(Slot::id).collect()
             }
             Record::Platform { fields, .. } => fields.iter().map(|(_, v)| *v).collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+impl Record {
+    /// The [[Value]]s of an Array's or Object's [[Properties]], in order
+    /// (an Array's elements first); none for other records.
+    pub fn property_values(&self) -> impl Iterator<Item = &Slot> {
+        let (elements, properties): (&[Slot], &[(JsString, Slot)]) = match self {
+            Record::Array {
+                elements, properties, ..
+            } => (elements, properties),
+            Record::Object { properties } => (&[], properties),
+            _ => (&[], &[]),
+        };
+        elements.iter().chain(properties.iter().map(|(_, v)| v))
     }
 }

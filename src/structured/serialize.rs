@@ -32,17 +32,36 @@ enum Contents<O> {
         entries: Vec<Value<O>>,
         next: usize,
     },
-    /// Steps 26.4.x over the keys EnumerableOwnProperties gave, which are
-    /// `keys[start..end]` of the [`WorkStack`]'s key buffer; `next` is the
-    /// key to look at next, `key` the one whose value is under way.
+    /// Steps 26.4.x over the keys EnumerableOwnProperties gave: first the
+    /// array indices 0 to `elements - 1` (an Array's leading elements, which
+    /// the realm did not write out as Strings), then `keys[start..end]` of
+    /// the [`WorkStack`]'s key buffer; `next_element` and `next` are the
+    /// ones to look at next, `key` the one whose value is under way.
     Properties {
         id: RecordId,
         object: O,
+        elements: u32,
+        next_element: u32,
         start: usize,
         end: usize,
         next: usize,
-        key: Option<JsString>,
+        key: Option<Key>,
     },
+}
+
+/// A property key of step 26.4's list: an element's index, or a String.
+enum Key {
+    Element(u32),
+    Named(JsString),
+}
+
+impl Key {
+    fn property_key(&self) -> PropertyKey {
+        PropertyKey::String(match self {
+            Key::Element(index) => JsString::from(index.to_string()),
+            Key::Named(name) => name.clone(),
+        })
+    }
 }
 
 /// The work stack of one StructuredSerializeInternal: its frames, and one
@@ -382,6 +401,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
             return Ok((
                 Record::Array {
                     length,
+                    elements: Vec::new(),
                     properties: Vec::new(),
                 },
                 true,
@@ -650,14 +670,34 @@ impl<'r, R: Realm> Serializer<'r, R> {
         }
         step!("structuredserializeinternal/26.4"); // enumerable own String-keyed properties
         let start = keys.len();
-        self.realm.append_enumerable_own_property_keys(value, keys);
+        // An Array's leading elements come as a count, not as Strings (see
+        // `Realm::append_enumerable_own_property_keys_after_elements`); the
+        // record keeps them without keys while none goes missing.
+        let elements = if let Record::Array { .. } = self.records[id.index()] {
+            self.realm
+                .append_enumerable_own_property_keys_after_elements(value, keys)
+        } else {
+            self.realm.append_enumerable_own_property_keys(value, keys);
+            0
+        };
         let end = keys.len();
-        if let Record::Array { properties, .. } | Record::Object { properties } = self.record_mut(id) {
-            properties.reserve_exact(end - start);
+        match self.record_mut(id) {
+            Record::Array {
+                elements: slots,
+                properties,
+                ..
+            } => {
+                slots.reserve_exact(elements as usize);
+                properties.reserve_exact(end - start);
+            }
+            Record::Object { properties } => properties.reserve_exact(end - start),
+            _ => {}
         }
         Ok(Some(Contents::Properties {
             id,
             object: value.clone(),
+            elements,
+            next_element: 0,
             start,
             end,
             next: start,
@@ -695,36 +735,67 @@ impl<'r, R: Realm> Serializer<'r, R> {
             }
             Contents::Properties {
                 object,
+                elements,
+                next_element,
                 end,
                 next,
                 key: under_way,
                 ..
             } => {
-                while let Some(key) = keys.get(*next).filter(|_| *next < *end) {
-                    *next += 1;
-                    let property_key = PropertyKey::String(key.clone());
-                    step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it
-                    // A data property answers HasOwnProperty and [[Get]] in
-                    // one lookup (no code runs); anything else asks both.
-                    let known = self.realm.own_data_value(object, &property_key);
-                    let present = match &known {
-                        Some(value) => value.is_some(),
-                        None => self.realm.has_own_property(object, &property_key),
+                loop {
+                    let key = if *next_element < *elements {
+                        *next_element += 1;
+                        Key::Element(*next_element - 1)
+                    } else if let Some(key) = keys.get(*next).filter(|_| *next < *end) {
+                        *next += 1;
+                        Key::Named(key.clone())
+                    } else {
+                        return Ok(None);
                     };
-                    if present {
-                        step!("structuredserializeinternal/26.4.1.1"); // may run a getter
-                        let input_value = match known {
-                            Some(Some(value)) => value,
-                            _ => self.realm.get(object, &property_key)?,
-                        };
-                        step!("structuredserializeinternal/26.4.1.2");
-                        *under_way = Some(key.clone());
+                    step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it
+                    let known = match &key {
+                        Key::Element(index) => self.realm.own_element_value(object, *index),
+                        Key::Named(name) => self
+                            .realm
+                            .own_data_value(object, &PropertyKey::String(name.clone())),
+                    };
+                    if let Some(input_value) = self.read_property(object, known, || key.property_key())? {
+                        *under_way = Some(key);
                         return Ok(Some(input_value));
                     }
                 }
-                Ok(None)
             }
         }
+    }
+
+    /// Steps 26.4.1 (from HasOwnProperty on) to 26.4.1.2 for one key: its
+    /// value when `object` still has it, else `None`. `known` is the
+    /// realm's answer to both questions for a data property (no code
+    /// runs); without one both are asked, and a getter runs in [[Get]].
+    fn read_property(
+        &mut self,
+        object: &R::Object,
+        known: Option<Option<Value<R::Object>>>,
+        key: impl FnOnce() -> PropertyKey,
+    ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
+        let (present, key) = match &known {
+            Some(value) => (value.is_some(), None),
+            None => {
+                let key = key();
+                (self.realm.has_own_property(object, &key), Some(key))
+            }
+        };
+        if !present {
+            return Ok(None);
+        }
+        step!("structuredserializeinternal/26.4.1.1"); // may run a getter
+        let input_value = match (known, key) {
+            (Some(Some(value)), _) => value,
+            (_, Some(key)) => self.realm.get(object, &key)?,
+            (_, None) => Value::Undefined,
+        };
+        step!("structuredserializeinternal/26.4.1.2");
+        Ok(Some(input_value))
     }
 
     /// Takes the record of the child [`Serializer::next_child`] asked for
@@ -755,10 +826,27 @@ impl<'r, R: Realm> Serializer<'r, R> {
             }
             Contents::Properties { id, key, .. } => {
                 step!("structuredserializeinternal/26.4.1.3");
-                if let (Some(key), Record::Array { properties, .. } | Record::Object { properties }) =
-                    (key.take(), &mut self.records[id.index()])
-                {
-                    properties.push((key, child));
+                match (key.take(), &mut self.records[id.index()]) {
+                    // Elements stay key-less while every one before came.
+                    (
+                        Some(Key::Element(index)),
+                        Record::Array {
+                            elements, properties, ..
+                        },
+                    ) => {
+                        if elements.len() == index as usize && properties.is_empty() {
+                            elements.push(child);
+                        } else {
+                            properties.push((JsString::from(index.to_string()), child));
+                        }
+                    }
+                    (
+                        Some(Key::Named(key)),
+                        Record::Array { properties, .. } | Record::Object { properties },
+                    ) => {
+                        properties.push((key, child));
+                    }
+                    _ => {}
                 }
             }
         }

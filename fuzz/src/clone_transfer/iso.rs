@@ -106,7 +106,7 @@ impl<'a> Iso<'a> {
     }
 
     fn properties_are(&self, d: ObjectId, expected: &[(PropertyKey, OwnProperty)]) -> Result<(), String> {
-        let actual = &self.dst.object(d).properties;
+        let actual = self.dst.object(d).properties.to_vec();
         let same = actual.len() == expected.len()
             && actual
                 .iter()
@@ -224,13 +224,19 @@ impl<'a> Iso<'a> {
                 let expected: Vec<(PropertyKey, OwnProperty)> = match message {
                     None => Vec::new(),
                     Some(text) => {
-                        let got = self.dst.object(d).properties.first().and_then(|(_, p)| match p {
-                            OwnProperty::Data {
-                                value: Value::String(s),
-                                ..
-                            } => Some(s.clone()),
-                            _ => None,
-                        });
+                        let got = self
+                            .dst
+                            .object(d)
+                            .properties
+                            .to_vec()
+                            .first()
+                            .and_then(|(_, p)| match p {
+                                OwnProperty::Data {
+                                    value: Value::String(s),
+                                    ..
+                                } => Some(s.clone()),
+                                _ => None,
+                            });
                         // A message whose text the oracle leaves open is
                         // taken as the clone has it, but must be a String.
                         let text: JsString = text.or(got).ok_or("the message is not a String")?;
@@ -270,7 +276,11 @@ impl<'a> Iso<'a> {
                     return Err("a throwing getter was read in a successful clone".into());
                 }
             };
-            let got = self.dst.object(d).properties[..]
+            let got = self
+                .dst
+                .object(d)
+                .properties
+                .to_vec()
                 .get(expected.len())
                 .map(|(_, p)| p.clone());
             let got_value = match got {

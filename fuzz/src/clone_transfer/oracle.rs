@@ -74,13 +74,8 @@ pub struct Setup {
 }
 
 /// The own property `key` as stored.
-pub fn own<'h>(heap: &'h Heap, o: ObjectId, key: &str) -> Option<&'h OwnProperty> {
-    let key = PropertyKey::from(key);
-    heap.object(o)
-        .properties
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, p)| p)
+pub fn own<'h>(heap: &'h Heap, o: ObjectId, key: &str) -> Option<std::borrow::Cow<'h, OwnProperty>> {
+    heap.object(o).properties.get(&PropertyKey::from(key))
 }
 
 /// [[Get]] of an own stored property (these objects inherit nothing the
@@ -105,7 +100,7 @@ pub fn get(property: &OwnProperty) -> Result<Value<ObjectId>, Thrown> {
 pub fn enumerable_string_properties(heap: &Heap, o: ObjectId) -> Vec<(JsString, OwnProperty)> {
     let mut indexed = Vec::new();
     let mut named = Vec::new();
-    for (key, property) in &heap.object(o).properties {
+    for (key, property) in &heap.object(o).properties.to_vec() {
         let (PropertyKey::String(name), true) = (key, property.enumerable()) else {
             continue;
         };
@@ -128,7 +123,7 @@ pub fn error_fields(
     straddled: &mut bool,
 ) -> Result<(ErrorPrototype, Option<Option<JsString>>), Thrown> {
     let kind = error_kind(heap, o)?;
-    let message = match own(heap, o, "message") {
+    let message = match own(heap, o, "message").as_deref() {
         Some(OwnProperty::Data { value, .. }) => {
             let converted = super::to_string::to_string(heap, value);
             *straddled |= converted.straddled;
@@ -146,7 +141,7 @@ pub fn error_kind(heap: &Heap, o: ObjectId) -> Result<ErrorPrototype, Thrown> {
         unreachable!("not an Error")
     };
     let name = match own(heap, o, "name") {
-        Some(p) => get(p)?,
+        Some(p) => get(&p)?,
         None => Value::from(prototype.name()),
     };
     Ok(match &name {

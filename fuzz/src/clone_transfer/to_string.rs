@@ -199,7 +199,7 @@ impl Conversion<'_> {
         }
         for method in ["toString", "valueOf"] {
             if let Some(property) = own(heap, o, method) {
-                let found = get(property)?;
+                let found = get(&property)?;
                 let callable =
                     matches!(found, Value::Object(f) if matches!(heap.object(f).kind, ObjectKind::Function));
                 if !callable {
@@ -234,7 +234,7 @@ impl Conversion<'_> {
             // `join` is read (a getter may throw); one that is not a function
             // sends toString to Object.prototype.toString.
             if let Some(property) = own(heap, o, "join") {
-                let join = get(property)?;
+                let join = get(&property)?;
                 if !matches!(join, Value::Object(f) if matches!(heap.object(f).kind, ObjectKind::Function)) {
                     return Ok(Text::of(&format!("[object {}]", tag(kind))));
                 }
@@ -251,14 +251,14 @@ impl Conversion<'_> {
             ObjectKind::Error { prototype, .. } => return self.error_to_string(o, *prototype),
             ObjectKind::RegExp { source, flags } => {
                 let source = match own(heap, o, "source") {
-                    Some(property) => self.value(&get(property)?)?,
+                    Some(property) => self.value(&get(&property)?)?,
                     // EscapeRegExpPattern: each unit at most six ("\u2028"),
                     // "(?:)" for an empty source.
                     None if source.is_empty() => Text::of("(?:)"),
                     None => Text::open(source.len(), 6 * source.len()),
                 };
                 let flags = match own(heap, o, "flags") {
-                    Some(property) => self.value(&get(property)?)?,
+                    Some(property) => self.value(&get(&property)?)?,
                     None => Text::exact(
                         "dgimsuvy"
                             .encode_utf16()
@@ -287,6 +287,7 @@ impl Conversion<'_> {
             .heap
             .object(o)
             .properties
+            .to_vec()
             .iter()
             .filter_map(|(key, p)| match key {
                 PropertyKey::String(s) => Some((is_array_index(s)? as usize, p.clone())),
@@ -328,7 +329,7 @@ impl Conversion<'_> {
 
     fn error_to_string(&mut self, o: ObjectId, prototype: ErrorPrototype) -> Result<Text, Thrown> {
         let name = match own(self.heap, o, "name") {
-            Some(property) => get(property)?,
+            Some(property) => get(&property)?,
             None => Value::from(prototype.name()),
         };
         let name = match name {
@@ -336,7 +337,7 @@ impl Conversion<'_> {
             other => self.value(&other)?,
         };
         let message = match own(self.heap, o, "message") {
-            Some(property) => get(property)?,
+            Some(property) => get(&property)?,
             None => Value::from(""),
         };
         let message = match message {

@@ -286,15 +286,7 @@ fn reachable(heap: &Heap, value: &Value<ObjectId>) -> Vec<ObjectId> {
             ObjectKind::Set(values) => values.iter().flatten().for_each(&mut push),
             _ => {}
         }
-        for (_, property) in &object.properties {
-            match property {
-                OwnProperty::Data { value, .. }
-                | OwnProperty::Accessor {
-                    getter: Accessor::Returns(value) | Accessor::Throws(value),
-                    ..
-                } => push(value),
-            }
-        }
+        object.properties.values().for_each(&mut push);
     }
     seen.into_iter().collect()
 }

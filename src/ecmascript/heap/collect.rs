@@ -7,7 +7,7 @@
 //! The standard never says when memory is freed; it only makes unreachable
 //! objects unobservable, which is what makes collecting them faithful.
 
-use super::{Accessor, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyList};
+use super::{Heap, HeapObject, ObjectId, ObjectKind, PropertyList};
 use crate::ecmascript::Value;
 
 impl Heap {
@@ -62,15 +62,7 @@ fn references(object: &HeapObject, work: &mut Vec<ObjectId>) {
             work.push(*o);
         }
     };
-    for (_, property) in &object.properties {
-        match property {
-            OwnProperty::Data { value: v, .. } => value(v),
-            OwnProperty::Accessor {
-                getter: Accessor::Returns(v) | Accessor::Throws(v),
-                ..
-            } => value(v),
-        }
-    }
+    object.properties.values().for_each(&mut value);
     match &object.kind {
         ObjectKind::Map(entries) => {
             for (k, v) in entries.iter().flatten() {

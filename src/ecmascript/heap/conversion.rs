@@ -418,10 +418,10 @@ impl Heap {
     fn index_properties(&self, o: ObjectId, below: usize) -> Vec<(usize, OwnProperty)> {
         let mut indices: Vec<(usize, OwnProperty)> = self
             .get_object(o)
-            .map(|h| h.properties.iter())
+            .map(|h| h.properties.indexed())
             .into_iter()
             .flatten()
-            .filter_map(|(key, p)| Some((key.as_string()?.as_array_index()? as usize, p.clone())))
+            .map(|(index, p)| (index as usize, p.to_property().into_owned()))
             .filter(|(index, _)| *index < below)
             .collect();
         indices.sort_unstable_by_key(|(index, _)| *index);

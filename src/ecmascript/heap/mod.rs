@@ -20,6 +20,7 @@ mod text;
 
 use super::{AgentClusterId, BigInt, ErrorPrototype, JsString, PropertyKey, Symbol, Value, ViewKind};
 use crate::ecmascript::SharedDataBlock;
+use std::collections::HashSet;
 
 /// A handle to an object of a [`Heap`]; identity is the index.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -196,13 +197,14 @@ pub enum ObjectKind {
     Proxy,
 }
 
-/// One object of the heap: its slots and its own properties in creation order.
+/// One object of the heap: its slots and its own properties.
 #[derive(Clone, Debug)]
 pub struct HeapObject {
     /// The internal slots.
     pub kind: ObjectKind,
-    /// Own properties, in the order they were created. [[OwnPropertyKeys]]
-    /// order (indices first) is computed from this.
+    /// Own properties: plain array elements densely by index, the others in
+    /// the order they were created. [[OwnPropertyKeys]] order (indices
+    /// first) is computed from this.
     pub properties: PropertyList,
 }
 
@@ -227,6 +229,10 @@ pub struct Heap {
     max_string_length: usize,
     /// Slots freed by [`Heap::collect_garbage`], for new objects.
     free: Vec<u32>,
+    /// Property names defined so far (up to [`Heap::INTERNED_KEYS`] of
+    /// them), so that objects made one by one with the same names share
+    /// one String per name, as an engine's interned names are shared.
+    keys: HashSet<JsString>,
 }
 
 impl Default for Heap {
@@ -249,6 +255,7 @@ impl Heap {
             to_string_count: 0,
             max_string_length: Heap::MAX_STRING_LENGTH,
             free: Vec::new(),
+            keys: HashSet::new(),
         };
         heap.alloc(ObjectKind::ObjectPrototype);
         heap
@@ -369,9 +376,34 @@ impl Heap {
         self.objects.get(id.index())
     }
 
-    /// Defines (or redefines in place) an own property.
+    /// How many distinct property names the heap shares at most (see
+    /// [`Heap::define_property`]); names past these are kept as given.
+    pub const INTERNED_KEYS: usize = 4096;
+
+    /// Defines (or redefines in place) an own property. A short String key
+    /// that is not an array index is replaced by the heap's copy of the same
+    /// name, if it has one (it keeps the first [`Heap::INTERNED_KEYS`]
+    /// names it sees), so that a million objects `{a, b}` share two keys.
     pub fn define_property(&mut self, id: ObjectId, key: PropertyKey, property: OwnProperty) {
+        let key = match key {
+            PropertyKey::String(name) if name.len() <= 32 && name.as_array_index().is_none() => {
+                PropertyKey::String(self.intern(name))
+            }
+            key => key,
+        };
         self.object_mut(id).properties.insert(key, property);
+    }
+
+    /// The heap's copy of `name`, or `name` itself (kept as the copy while
+    /// there is room).
+    fn intern(&mut self, name: JsString) -> JsString {
+        if let Some(shared) = self.keys.get(&name) {
+            return shared.clone();
+        }
+        if self.keys.len() < Heap::INTERNED_KEYS {
+            self.keys.insert(name.clone());
+        }
+        name
     }
 
     /// Number of object slots, in use or freed by a collection (without

@@ -3,6 +3,7 @@
 //! order, [[Get]] with the few inherited properties the heap models, and
 //! property definition.
 
+use super::property_list::{Stored, index_key};
 use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
 use crate::ecmascript::{Exception, JsString, PropertyKey, Value};
 
@@ -63,8 +64,8 @@ fn virtual_property(kind: &ObjectKind, key: &PropertyKey, with_indices: bool) ->
 enum OwnKey<'a> {
     /// A key of `HeapObject::properties`.
     Stored(&'a PropertyKey),
-    /// A String object's code-unit index.
-    StringIndex(usize),
+    /// A String object's code-unit index, or a dense element's index.
+    Index(usize),
     /// An Array's or String object's `length`.
     Length,
 }
@@ -87,7 +88,8 @@ impl Heap {
 
     fn own_property_with(&self, id: ObjectId, key: &PropertyKey, with_indices: bool) -> Option<OwnProperty> {
         let object = self.get_object(id)?;
-        virtual_property(&object.kind, key, with_indices).or_else(|| object.properties.get(key).cloned())
+        virtual_property(&object.kind, key, with_indices)
+            .or_else(|| object.properties.get(key).map(std::borrow::Cow::into_owned))
     }
 
     /// O.[[OwnPropertyKeys]](): array indices ascending, then the other String
@@ -97,10 +99,10 @@ impl Heap {
     /// they are created). Empty for a handle this heap does not hold.
     pub fn own_property_keys(&self, id: ObjectId) -> Vec<PropertyKey> {
         let mut keys = Vec::new();
-        self.for_each_own_key(id, |key, _| {
+        self.for_each_own_key(id, 0, |key, _| {
             keys.push(match key {
                 OwnKey::Stored(key) => key.clone(),
-                OwnKey::StringIndex(i) => PropertyKey::String(JsString::from(i.to_string())),
+                OwnKey::Index(i) => PropertyKey::String(index_key(i)),
                 OwnKey::Length => PropertyKey::from("length"),
             });
         });
@@ -116,16 +118,80 @@ impl Heap {
 
     /// [`Heap::enumerable_own_string_keys`], appended to `keys`.
     pub fn append_enumerable_own_string_keys(&self, id: ObjectId, keys: &mut Vec<JsString>) {
-        self.for_each_own_key(id, |key, enumerable| match key {
+        self.for_each_own_key(id, 0, |key, enumerable| match key {
             OwnKey::Stored(PropertyKey::String(name)) if enumerable => keys.push(name.clone()),
-            OwnKey::StringIndex(i) => keys.push(JsString::from(i.to_string())),
+            OwnKey::Index(i) => keys.push(index_key(i)),
             _ => {}
         });
     }
 
+    /// [`Heap::append_enumerable_own_string_keys`] of an Array without its
+    /// leading elements: returns how many elements from index 0 on it has
+    /// without a hole (`n`) and appends the enumerable String keys after
+    /// indices 0 to `n - 1` (see
+    /// `Realm::append_enumerable_own_property_keys_after_elements`). Any
+    /// other object: every key, and 0.
+    pub fn append_enumerable_own_string_keys_after_elements(
+        &self,
+        id: ObjectId,
+        keys: &mut Vec<JsString>,
+    ) -> u32 {
+        let leading = match self.get_object(id) {
+            Some(object) if matches!(object.kind, ObjectKind::Array { .. }) => {
+                u32::try_from(object.properties.leading_elements()).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        self.for_each_own_key(id, leading as usize, |key, enumerable| match key {
+            OwnKey::Stored(PropertyKey::String(name)) if enumerable => keys.push(name.clone()),
+            OwnKey::Index(i) => keys.push(index_key(i)),
+            _ => {}
+        });
+        leading
+    }
+
+    /// `Realm::own_data_value` of the array index `index`, by index: the
+    /// dense element (or its absence) when the object keeps its indices
+    /// densely, else the general lookup by key.
+    pub fn own_element_value(&self, id: ObjectId, index: u32) -> Option<Option<Value<ObjectId>>> {
+        if let Some(object) = self.get_object(id)
+            && !matches!(object.kind, ObjectKind::StringWrapper(_))
+            && let Some(element) = object.properties.element(index as usize)
+        {
+            return Some(element.cloned());
+        }
+        self.own_data_value(id, &PropertyKey::String(index_key(index as usize)))
+    }
+
+    /// [`Heap::create_data_property_on_new`] of the array index `index` on
+    /// a new Array: a dense element when the Array keeps them so.
+    pub(crate) fn create_element_on_new(&mut self, id: ObjectId, index: u32, value: Value<ObjectId>) -> bool {
+        let value = if index != u32::MAX
+            && let Some(ObjectKind::Array { .. }) = self.get_object(id).map(|o| &o.kind)
+        {
+            let object = self.object_mut(id);
+            match object.properties.try_insert_element(index as usize, value) {
+                None => {
+                    if let ObjectKind::Array { length } = &mut object.kind
+                        && index >= *length
+                    {
+                        *length = index + 1;
+                    }
+                    return true;
+                }
+                Some(value) => value,
+            }
+        } else {
+            value
+        };
+        self.create_data_property_on_new(id, PropertyKey::String(index_key(index as usize)), value)
+    }
+
     /// Visits the own keys in [[OwnPropertyKeys]] order, each with its
     /// [[Enumerable]], without collecting them first.
-    fn for_each_own_key(&self, id: ObjectId, mut visit: impl FnMut(OwnKey<'_>, bool)) {
+    /// The first `skip_elements` dense elements are left out (the caller
+    /// knows them).
+    fn for_each_own_key(&self, id: ObjectId, skip_elements: usize, mut visit: impl FnMut(OwnKey<'_>, bool)) {
         let Some(object) = self.get_object(id) else {
             return;
         };
@@ -135,31 +201,41 @@ impl Heap {
             _ => (0, false),
         };
         let properties = &object.properties;
+        let entries = properties.entries();
         let index_of = |key: &PropertyKey| usize::try_from(key.as_string()?.as_array_index()?).ok();
         fn stored((key, property): &(PropertyKey, OwnProperty)) -> (OwnKey<'_>, bool) {
             (OwnKey::Stored(key), property.enumerable())
         }
         for i in 0..string_units {
-            visit(OwnKey::StringIndex(i), true);
+            visit(OwnKey::Index(i), true);
         }
         // Array indices ascending (a stored index the String already covers
-        // is shadowed by it): off the list's index vector when it holds them
-        // all, else in stored order when that is ascending (it usually is),
-        // else sorted.
-        if let Some(in_order) = properties.array_indices_in_order() {
+        // is shadowed by it): the dense elements (plain data properties,
+        // enumerable), and the entries with index keys (only once the list
+        // is sparse, when there are no dense elements): off the list's index
+        // vector when it holds them all, else in stored order when that is
+        // ascending (it usually is), else sorted.
+        for (i, _) in properties.elements_from(skip_elements.max(string_units)) {
+            visit(OwnKey::Index(i), true);
+        }
+        // Entries hold no index key until the list is sparse.
+        let sparse = properties.is_sparse();
+        if !sparse {
+            // No index key among the entries.
+        } else if let Some(in_order) = properties.array_indices_in_order() {
             for (_, at) in in_order.filter(|(i, _)| *i >= string_units) {
-                let (key, enumerable) = stored(&properties[at]);
+                let (key, enumerable) = stored(&entries[at]);
                 visit(key, enumerable);
             }
-        } else if properties.iter().filter_map(|(key, _)| index_of(key)).is_sorted() {
-            for pair in properties {
+        } else if entries.iter().filter_map(|(key, _)| index_of(key)).is_sorted() {
+            for pair in entries {
                 if index_of(&pair.0).is_some_and(|i| i >= string_units) {
                     let (key, enumerable) = stored(pair);
                     visit(key, enumerable);
                 }
             }
         } else {
-            let mut found: Vec<_> = properties
+            let mut found: Vec<_> = entries
                 .iter()
                 .filter_map(|pair| Some((index_of(&pair.0)?, pair)))
                 .filter(|(i, _)| *i >= string_units)
@@ -173,16 +249,17 @@ impl Heap {
         if has_length {
             visit(OwnKey::Length, false);
         }
-        for pair in properties {
+        for pair in entries {
             let other_string = pair.0.as_string().is_some_and(|name| {
-                name.as_array_index().is_none() && !(has_length && is_named(name, "length"))
+                let index = sparse && name.as_array_index().is_some();
+                !(index || has_length && is_named(name, "length"))
             });
             if other_string {
                 let (key, enumerable) = stored(pair);
                 visit(key, enumerable);
             }
         }
-        for pair in properties {
+        for pair in entries {
             if matches!(pair.0, PropertyKey::Symbol(_)) {
                 let (key, enumerable) = stored(pair);
                 visit(key, enumerable);
@@ -296,15 +373,17 @@ impl Heap {
             // index that cannot be deleted.
             if let Some(stuck) = object
                 .properties
-                .iter()
-                .filter(|(_, p)| !configurable(p))
-                .filter_map(|(key, _)| key.as_string()?.as_array_index())
-                .filter(|index| *index >= new_length)
+                .indexed()
+                .filter(|(index, p)| {
+                    *index >= new_length && matches!(p, Stored::Entry(p) if !configurable(p))
+                })
+                .map(|(index, _)| index)
                 .max()
             {
                 length = stuck + 1;
             }
-            object.properties.retain(|(key, _)| {
+            object.properties.truncate_elements(length as usize);
+            object.properties.retain_entries(|key, _| {
                 key.as_string()
                     .and_then(JsString::as_array_index)
                     .is_none_or(|index| index < length)
@@ -325,6 +404,23 @@ impl Heap {
         value: Value<ObjectId>,
     ) -> bool {
         self.define_own_property(id, key, OwnProperty::data(value))
+    }
+
+    /// `Realm::own_data_value`: the value of the own data property `key`
+    /// (`Some(None)` when there is none, `None` for an accessor), without
+    /// copying the whole descriptor.
+    pub fn own_data_value(&self, id: ObjectId, key: &PropertyKey) -> Option<Option<Value<ObjectId>>> {
+        let Some(object) = self.get_object(id) else {
+            return Some(None);
+        };
+        let stored = match virtual_property(&object.kind, key, true) {
+            Some(property) => return property_value(property),
+            None => object.properties.find(key),
+        };
+        match stored {
+            None => Some(None),
+            Some(stored) => stored.data_value().map(|value| Some(value.clone())),
+        }
     }
 
     /// [`Heap::create_data_property_on`] for a new ordinary object or Array
@@ -362,6 +458,14 @@ impl Heap {
             *length = index + 1;
         }
         true
+    }
+}
+
+/// A descriptor's answer to `Realm::own_data_value`.
+fn property_value(property: OwnProperty) -> Option<Option<Value<ObjectId>>> {
+    match property {
+        OwnProperty::Data { value, .. } => Some(Some(value)),
+        OwnProperty::Accessor { .. } => None,
     }
 }
 

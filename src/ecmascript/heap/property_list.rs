@@ -1,32 +1,99 @@
-//! An object's own properties in creation order, found by key in constant
-//! time: the list keeps the order [[OwnPropertyKeys]] is computed from;
-//! array-index keys are found through a vector indexed by the index (an
-//! Array's elements, the commonest keys of all, are never hashed), and the
-//! other keys through a hash index once there are many.
+//! An object's own properties, found by key in constant time.
+//!
+//! Array-index properties that are plain data properties (writable,
+//! enumerable, configurable: what CreateDataProperty makes, so every element
+//! of an Array a script or a deserialization fills) are kept as a dense
+//! vector of values indexed by the index, holes included: no key String, no
+//! attributes and no index entry per element. Any other property is an entry
+//! of a list in creation order; its keys are found through a hash index once
+//! there are many, and array-index keys among them through a vector indexed
+//! by the index (they are never hashed).
+//!
+//! An element that stops being plain (redefined with other attributes or as
+//! an accessor), or an index so far past the others that the vector would be
+//! mostly holes, moves every element into the general list for good (the
+//! list is "sparse" from then on): [[OwnPropertyKeys]] order needs the
+//! indices ascending before the other keys, which is simplest to keep when
+//! they all live in one place or the other.
 
-use crate::ecmascript::PropertyKey;
+use crate::ecmascript::{JsString, PropertyKey, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::ops::Deref;
+use std::fmt;
 
-use super::OwnProperty;
+use super::{Accessor, ObjectId, OwnProperty};
 
 /// Lists up to this long are searched; longer ones get an index (most
 /// objects have a handful of properties, and a map each would cost more
 /// than the search).
 const INDEX_FROM: usize = 8;
 
-/// An array index goes into the vector while it is at most this far past
-/// twice the number of properties (so the vector stays proportional to the
-/// list; far sparser indices are hashed like other keys).
+/// An array index goes into a vector (the dense elements, or the sparse
+/// list's index vector) while it is at most this far past twice the number
+/// of indices already there, so the vector stays proportional to what it
+/// holds; a far sparser index is treated like any other key.
 const DENSE_SLACK: usize = 64;
 
-/// Own properties in creation order, indexed by key once there are many.
-#[derive(Clone, Debug, Default)]
+/// Own properties: dense elements, then the others in creation order.
+#[derive(Clone, Default)]
 pub struct PropertyList {
+    /// The properties that are not dense elements, in creation order.
     entries: Vec<(PropertyKey, OwnProperty)>,
-    /// Where each key is, once the list is long. Boxed, so that the many
-    /// short lists pay a pointer for it, not three collections.
+    /// The dense elements and the entries' index, for the lists that have
+    /// either. Boxed, so that the many small objects without elements pay
+    /// a pointer for them.
+    extra: Option<Box<Extra>>,
+}
+
+/// The parts of a [`PropertyList`] most objects do not need.
+#[derive(Clone, Default)]
+struct Extra {
+    /// The plain data properties at array indices `0..elements.len()`
+    /// (`None`: a hole). Empty once the list is sparse.
+    elements: Vec<Option<Value<ObjectId>>>,
+    /// How many of `elements` are not holes.
+    /// (At most 2^32 - 1: elements are at array indices.)
+    element_count: u32,
+    /// Whether array-index keys live in the entries (see the module comment).
+    sparse: bool,
+    /// Where each key of the entries is, once they are many (boxed too:
+    /// an Array rarely needs it).
     index: Option<Box<KeyIndex>>,
+}
+
+/// What a list without [`Extra`] has: nothing.
+static NO_EXTRA: Extra = Extra {
+    elements: Vec::new(),
+    element_count: 0,
+    sparse: false,
+    index: None,
+};
+
+/// A property as stored: a dense element's value, or an entry's property.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Stored<'a> {
+    /// A plain data property (writable, enumerable, configurable) holding this.
+    Element(&'a Value<ObjectId>),
+    /// Any property.
+    Entry(&'a OwnProperty),
+}
+
+impl<'a> Stored<'a> {
+    /// The property, as [[GetOwnProperty]] describes it.
+    pub(crate) fn to_property(self) -> Cow<'a, OwnProperty> {
+        match self {
+            Stored::Element(value) => Cow::Owned(OwnProperty::data(value.clone())),
+            Stored::Entry(property) => Cow::Borrowed(property),
+        }
+    }
+
+    /// [[Value]], when it is a data property.
+    pub(crate) fn data_value(self) -> Option<&'a Value<ObjectId>> {
+        match self {
+            Stored::Element(value) | Stored::Entry(OwnProperty::Data { value, .. }) => Some(value),
+            Stored::Entry(OwnProperty::Accessor { .. }) => None,
+        }
+    }
 }
 
 /// The positions of a long list's keys.
@@ -41,8 +108,8 @@ struct KeyIndex {
 }
 
 impl KeyIndex {
-    fn position(&self, key: &PropertyKey) -> Option<usize> {
-        if let Some(i) = array_index(key) {
+    fn position(&self, key: &PropertyKey, array_index: Option<usize>) -> Option<usize> {
+        if let Some(i) = array_index {
             if let Some(&slot) = self.by_array_index.get(i)
                 && slot != 0
             {
@@ -82,37 +149,105 @@ fn array_index(key: &PropertyKey) -> Option<usize> {
     usize::try_from(key.as_string()?.as_array_index()?).ok()
 }
 
+/// The String key of an array index.
+pub(super) fn index_key(index: usize) -> JsString {
+    let mut digits = [0u16; 20];
+    let mut at = digits.len();
+    let mut rest = index;
+    loop {
+        at -= 1;
+        // The remainder is below 10: the cast keeps it whole.
+        digits[at] = u16::from(b'0') + (rest % 10) as u16;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    JsString::from_code_units(digits[at..].to_vec())
+}
+
 impl PropertyList {
     /// No properties.
     pub fn new() -> Self {
         PropertyList::default()
     }
 
+    fn extra(&self) -> &Extra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// The dense element slot `key` names, when the list is not sparse and
+    /// `key` is an array index (whether or not an element is there).
+    fn element_slot(&self, key: &PropertyKey) -> Option<usize> {
+        if self.extra().sparse {
+            return None;
+        }
+        array_index(key)
+    }
+
     fn position(&self, key: &PropertyKey) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.position(key),
+        match &self.extra().index {
+            Some(index) => index.position(key, array_index(key)),
             None => self.entries.iter().position(|(k, _)| k == key),
         }
     }
 
+    /// The property with this key, as stored.
+    pub(crate) fn find(&self, key: &PropertyKey) -> Option<Stored<'_>> {
+        if let Some(i) = self.element_slot(key) {
+            // Not sparse: no array-index key is among the entries.
+            return self.extra().elements.get(i)?.as_ref().map(Stored::Element);
+        }
+        self.position(key).map(|i| Stored::Entry(&self.entries[i].1))
+    }
+
     /// The property with this key.
-    pub fn get(&self, key: &PropertyKey) -> Option<&OwnProperty> {
-        self.position(key).map(|i| &self.entries[i].1)
+    pub fn get(&self, key: &PropertyKey) -> Option<Cow<'_, OwnProperty>> {
+        self.find(key).map(Stored::to_property)
     }
 
-    /// The property with this key, mutably.
-    pub fn get_mut(&mut self, key: &PropertyKey) -> Option<&mut OwnProperty> {
-        self.position(key).map(|i| &mut self.entries[i].1)
+    /// The value of the data property with this key.
+    pub fn data_value(&self, key: &PropertyKey) -> Option<&Value<ObjectId>> {
+        self.find(key)?.data_value()
     }
 
-    /// Defines `key`: replaced in place (keeping its position) if present,
-    /// appended otherwise.
+    /// Every property as an owned (key, property) pair, in
+    /// [`PropertyList::iter`]'s order.
+    pub fn to_vec(&self) -> Vec<(PropertyKey, OwnProperty)> {
+        self.iter()
+            .map(|(k, p)| (k.into_owned(), p.into_owned()))
+            .collect()
+    }
+
+    /// Defines `key`: replaced in place if present, added otherwise (an
+    /// entry goes after the other entries).
     pub fn insert(&mut self, key: PropertyKey, property: OwnProperty) {
+        if let Some(i) = self.element_slot(&key) {
+            match property {
+                OwnProperty::Data {
+                    value,
+                    writable: true,
+                    enumerable: true,
+                    configurable: true,
+                } => match self.try_insert_element(i, value) {
+                    None => return,
+                    Some(value) => return self.insert(key, OwnProperty::data(value)),
+                },
+                property => {
+                    self.make_sparse();
+                    return self.insert(key, property);
+                }
+            }
+        }
         match self.position(&key) {
             Some(i) => self.entries[i].1 = property,
             None => {
                 let position = self.entries.len();
-                if let Some(index) = &mut self.index {
+                if let Some(index) = self.extra.as_mut().and_then(|extra| extra.index.as_mut()) {
                     index.note(&key, position);
                 }
                 // Grow by doubling from one: most objects have one or two
@@ -121,11 +256,87 @@ impl PropertyList {
                     self.entries.reserve_exact(position.max(1));
                 }
                 self.entries.push((key, property));
-                if self.index.is_none() && self.entries.len() > INDEX_FROM {
+                if self.extra().index.is_none() && self.entries.len() > INDEX_FROM {
                     self.reindex();
                 }
             }
         }
+    }
+
+    /// Defines the plain data property at array index `i` as a dense
+    /// element, when the list is not sparse and the index is near enough
+    /// the others; otherwise the list turns sparse and the value comes back
+    /// (for [`PropertyList::insert`] to add as an entry).
+    pub(super) fn try_insert_element(&mut self, i: usize, value: Value<ObjectId>) -> Option<Value<ObjectId>> {
+        let extra = self.extra();
+        let room = i < extra.elements.len()
+            || i <= (extra.element_count as usize)
+                .saturating_mul(2)
+                .saturating_add(DENSE_SLACK);
+        if extra.sparse || !room {
+            if !extra.sparse {
+                self.make_sparse();
+            }
+            return Some(value);
+        }
+        let extra = self.extra_mut();
+        let elements = &mut extra.elements;
+        if i >= elements.len() {
+            // Grow by doubling from one: most Arrays are short, and `Vec`
+            // would start at four.
+            if i >= elements.capacity() {
+                elements.reserve_exact((i + 1 - elements.len()).max(elements.len()));
+            }
+            // The next index (the common case) is one push.
+            if i == elements.len() {
+                elements.push(Some(value));
+                extra.element_count += 1;
+                return None;
+            }
+            elements.resize(i + 1, None);
+        }
+        let slot = &mut extra.elements[i];
+        if slot.is_none() {
+            extra.element_count += 1;
+        }
+        *slot = Some(value);
+        None
+    }
+
+    /// Whether array-index keys live among the entries (then there are no
+    /// dense elements).
+    pub(super) fn is_sparse(&self) -> bool {
+        self.extra().sparse
+    }
+
+    /// The dense element at index `i`: `Some(None)` for none there, `None`
+    /// when the list is sparse (ask by key).
+    pub(super) fn element(&self, i: usize) -> Option<Option<&Value<ObjectId>>> {
+        let extra = self.extra();
+        (!extra.sparse).then(|| extra.elements.get(i).and_then(Option::as_ref))
+    }
+
+    /// How many elements from index 0 on are there without a hole.
+    pub(super) fn leading_elements(&self) -> usize {
+        self.extra().elements.iter().take_while(|e| e.is_some()).count()
+    }
+
+    /// Moves the dense elements into the entries (ascending, before the
+    /// others) and keeps every array index there from now on.
+    fn make_sparse(&mut self) {
+        let extra = self.extra_mut();
+        let elements = std::mem::take(&mut extra.elements);
+        let count = std::mem::take(&mut extra.element_count) as usize;
+        extra.sparse = true;
+        let mut entries = Vec::with_capacity(count + self.entries.len());
+        for (i, value) in elements.into_iter().enumerate() {
+            if let Some(value) = value {
+                entries.push((PropertyKey::String(index_key(i)), OwnProperty::data(value)));
+            }
+        }
+        entries.append(&mut self.entries);
+        self.entries = entries;
+        self.reindex();
     }
 
     /// [`PropertyList::insert`] unless `key` names a property that is not
@@ -136,8 +347,11 @@ impl PropertyList {
         key: PropertyKey,
         property: OwnProperty,
     ) -> Result<(), (PropertyKey, OwnProperty)> {
-        match self.position(&key) {
-            Some(i) => match &self.entries[i].1 {
+        // A dense element is configurable: replacing it is always allowed.
+        if self.element_slot(&key).is_none()
+            && let Some(i) = self.position(&key)
+        {
+            return match &self.entries[i].1 {
                 OwnProperty::Data {
                     configurable: true, ..
                 }
@@ -148,33 +362,91 @@ impl PropertyList {
                     Ok(())
                 }
                 _ => Err((key, property)),
-            },
-            None => {
-                self.insert(key, property);
-                Ok(())
-            }
+            };
         }
+        self.insert(key, property);
+        Ok(())
     }
 
     fn reindex(&mut self) {
-        self.index = (self.entries.len() > INDEX_FROM).then(|| {
+        if self.extra.is_none() && self.entries.len() <= INDEX_FROM {
+            return;
+        }
+        let index = (self.entries.len() > INDEX_FROM).then(|| {
             let mut index = Box::<KeyIndex>::default();
             for (position, (key, _)) in self.entries.iter().enumerate() {
                 index.note(key, position);
             }
             index
         });
+        self.extra_mut().index = index;
     }
 
-    /// Makes room for `additional` more properties.
+    /// Makes room for `additional` more properties that are not array
+    /// indices.
     pub fn reserve(&mut self, additional: usize) {
         self.entries.reserve_exact(additional);
     }
 
-    /// The array-index keys as (index, position), ascending by index, when
-    /// every one of them is in the vector (`None` when some are too sparse).
+    /// Makes room for dense elements up to index `length - 1`.
+    pub fn reserve_elements(&mut self, length: usize) {
+        if !self.extra().sparse && length > 0 {
+            let elements = &mut self.extra_mut().elements;
+            elements.reserve_exact(length.saturating_sub(elements.len()));
+        }
+    }
+
+    /// How many properties there are.
+    pub fn len(&self) -> usize {
+        self.extra().element_count as usize + self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The dense elements as (index, value), ascending; none once the list
+    /// is sparse.
+    pub(super) fn elements(&self) -> impl Iterator<Item = (usize, &Value<ObjectId>)> {
+        self.elements_from(0)
+    }
+
+    /// [`PropertyList::elements`] from index `first` on.
+    pub(super) fn elements_from(&self, first: usize) -> impl Iterator<Item = (usize, &Value<ObjectId>)> {
+        let elements = &self.extra().elements;
+        let rest = elements.get(first..).unwrap_or(&[]);
+        rest.iter()
+            .enumerate()
+            .filter_map(move |(i, value)| Some((first + i, value.as_ref()?)))
+    }
+
+    /// The properties that are not dense elements, in creation order.
+    pub(super) fn entries(&self) -> &[(PropertyKey, OwnProperty)] {
+        &self.entries
+    }
+
+    /// Every array-index property as (index, property): the dense elements
+    /// ascending, or the entries with index keys in creation order.
+    pub(super) fn indexed(&self) -> impl Iterator<Item = (u32, Stored<'_>)> {
+        let elements = self
+            .elements()
+            .filter_map(|(i, value)| Some((u32::try_from(i).ok()?, Stored::Element(value))));
+        let entries = self.entries.iter().filter_map(|(key, property)| {
+            Some((key.as_string()?.as_array_index()?, Stored::Entry(property)))
+        });
+        elements.chain(entries)
+    }
+
+    /// The entries' array-index keys as (index, position), ascending by
+    /// index, when every one of them is in the index vector (`None` when
+    /// some are too sparse or the list is too short to be indexed).
     pub(super) fn array_indices_in_order(&self) -> Option<impl Iterator<Item = (usize, usize)> + '_> {
-        let index = self.index.as_deref().filter(|index| index.sparse_indices == 0)?;
+        let index = self
+            .extra()
+            .index
+            .as_ref()
+            .filter(|index| index.sparse_indices == 0)?;
         Some(
             index
                 .by_array_index
@@ -190,41 +462,102 @@ impl PropertyList {
         self.insert(key, property);
     }
 
-    /// Keeps only the properties `keep` accepts, in order.
-    pub fn retain(&mut self, keep: impl FnMut(&(PropertyKey, OwnProperty)) -> bool) {
-        self.entries.retain(keep);
+    /// Keeps only the properties `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&PropertyKey, &OwnProperty) -> bool) {
+        let mut count: u32 = 0;
+        let extra = self.extra.as_deref_mut().map(|extra| &mut extra.elements);
+        for (i, slot) in extra
+            .into_iter()
+            .flat_map(|elements| elements.iter_mut().enumerate())
+        {
+            if let Some(value) = slot.take() {
+                let property = OwnProperty::data(value);
+                if keep(&PropertyKey::String(index_key(i)), &property)
+                    && let OwnProperty::Data { value, .. } = property
+                {
+                    *slot = Some(value);
+                    count += 1;
+                }
+            }
+        }
+        if let Some(extra) = &mut self.extra {
+            while let Some(None) = extra.elements.last() {
+                extra.elements.pop();
+            }
+            extra.element_count = count;
+        }
+        self.entries.retain(|(key, property)| keep(key, property));
         self.reindex();
     }
 
-    /// The properties in creation order, with mutable values.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&PropertyKey, &mut OwnProperty)> {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    /// [`PropertyList::retain`] for the properties that are not dense
+    /// elements only.
+    pub(super) fn retain_entries(&mut self, mut keep: impl FnMut(&PropertyKey, &OwnProperty) -> bool) {
+        self.entries.retain(|(key, property)| keep(key, property));
+        self.reindex();
+    }
+
+    /// Removes the dense elements at `length` and above (cheaper than
+    /// [`PropertyList::retain`] for an Array's new `length`).
+    pub(super) fn truncate_elements(&mut self, length: usize) {
+        if let Some(extra) = &mut self.extra
+            && length < extra.elements.len()
+        {
+            extra.element_count -= extra.elements[length..].iter().flatten().count() as u32;
+            extra.elements.truncate(length);
+        }
+    }
+
+    /// Every property as (key, property): the dense elements ascending
+    /// (their keys and descriptors made on the way), then the other
+    /// properties in creation order.
+    pub fn iter(&self) -> impl Iterator<Item = (Cow<'_, PropertyKey>, Cow<'_, OwnProperty>)> {
+        let elements = self.elements().map(|(i, value)| {
+            (
+                Cow::Owned(PropertyKey::String(index_key(i))),
+                Cow::Owned(OwnProperty::data(value.clone())),
+            )
+        });
+        elements.chain(
+            self.entries
+                .iter()
+                .map(|(key, property)| (Cow::Borrowed(key), Cow::Borrowed(property))),
+        )
+    }
+
+    /// Every value the properties hold: data properties' values and the
+    /// values getters return or throw.
+    pub fn values(&self) -> impl Iterator<Item = &Value<ObjectId>> {
+        let entries = self.entries.iter().map(|(_, property)| match property {
+            OwnProperty::Data { value, .. }
+            | OwnProperty::Accessor {
+                getter: Accessor::Returns(value) | Accessor::Throws(value),
+                ..
+            } => value,
+        });
+        self.extra().elements.iter().flatten().chain(entries)
+    }
+
+    /// The data properties' values, mutably.
+    pub fn data_values_mut(&mut self) -> impl Iterator<Item = &mut Value<ObjectId>> {
+        let entries = self
+            .entries
+            .iter_mut()
+            .filter_map(|(_, property)| match property {
+                OwnProperty::Data { value, .. } => Some(value),
+                OwnProperty::Accessor { .. } => None,
+            });
+        let elements = self.extra.as_deref_mut().map(|extra| &mut extra.elements);
+        elements
+            .into_iter()
+            .flat_map(|e| e.iter_mut().flatten())
+            .chain(entries)
     }
 }
 
-impl Deref for PropertyList {
-    type Target = [(PropertyKey, OwnProperty)];
-    fn deref(&self) -> &Self::Target {
-        &self.entries
-    }
-}
-
-impl<'a> IntoIterator for &'a PropertyList {
-    type Item = &'a (PropertyKey, OwnProperty);
-    type IntoIter = std::slice::Iter<'a, (PropertyKey, OwnProperty)>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter()
-    }
-}
-
-impl<'a> IntoIterator for &'a mut PropertyList {
-    type Item = (&'a PropertyKey, &'a mut OwnProperty);
-    type IntoIter = std::iter::Map<
-        std::slice::IterMut<'a, (PropertyKey, OwnProperty)>,
-        fn(&'a mut (PropertyKey, OwnProperty)) -> (&'a PropertyKey, &'a mut OwnProperty),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+impl fmt::Debug for PropertyList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -241,27 +574,35 @@ impl FromIterator<(PropertyKey, OwnProperty)> for PropertyList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ecmascript::Value;
+
+    fn key(k: &str) -> PropertyKey {
+        PropertyKey::from(k)
+    }
+
+    fn keys(list: &PropertyList) -> Vec<String> {
+        list.iter()
+            .map(|(k, _)| k.as_string().map(JsString::to_string_lossy).unwrap_or_default())
+            .collect()
+    }
 
     #[test]
     fn keeps_creation_order_and_redefines_in_place() {
         let mut list = PropertyList::new();
-        for key in ["b", "a", "c"] {
-            list.insert(PropertyKey::from(key), OwnProperty::data(Value::Null));
+        for k in ["b", "a", "c"] {
+            list.insert(key(k), OwnProperty::data(Value::Null));
         }
-        list.insert(PropertyKey::from("a"), OwnProperty::data(Value::Boolean(true)));
-        let keys: Vec<_> = list.iter().map(|(k, _)| k.clone()).collect();
-        assert_eq!(keys, ["b", "a", "c"].map(PropertyKey::from));
+        list.insert(key("a"), OwnProperty::data(Value::Boolean(true)));
+        assert_eq!(keys(&list), ["b", "a", "c"]);
         assert!(matches!(
-            list.get(&"a".into()),
+            list.get(&key("a")).as_deref(),
             Some(OwnProperty::Data {
                 value: Value::Boolean(true),
                 ..
             })
         ));
-        list.retain(|(k, _)| *k != PropertyKey::from("b"));
-        assert!(list.get(&"b".into()).is_none());
-        assert!(list.get(&"c".into()).is_some());
+        list.retain(|k, _| *k != key("b"));
+        assert!(list.get(&key("b")).is_none());
+        assert!(list.get(&key("c")).is_some());
         assert_eq!(list.len(), 2);
     }
 
@@ -270,39 +611,96 @@ mod tests {
         let mut list = PropertyList::new();
         for i in 0..100 {
             list.insert(
-                PropertyKey::from(i.to_string().as_str()),
+                key(&format!("k{i}")),
                 OwnProperty::data(Value::Number(f64::from(i))),
             );
         }
-        assert!(list.index.is_some());
-        list.retain(|(k, _)| {
-            k.as_string()
-                .and_then(|s| s.as_array_index())
-                .is_some_and(|i| i % 2 == 0)
-        });
-        assert_eq!(list.len(), 50);
-        assert!(
-            matches!(list.get(&"98".into()), Some(OwnProperty::Data { value: Value::Number(n), .. }) if *n == 98.0)
-        );
-        assert!(list.get(&"97".into()).is_none());
-        list.retain(|(k, _)| *k == PropertyKey::from("2"));
-        assert!(list.index.is_none(), "short again: searched");
-        assert!(list.get(&"2".into()).is_some());
+        assert!(list.extra().index.is_some());
+        list.retain(|k, _| k.as_string().is_some_and(|s| s.len() == 2));
+        assert_eq!(list.len(), 10);
+        assert!(matches!(
+            list.get(&key("k9")).as_deref(),
+            Some(OwnProperty::Data { value: Value::Number(n), .. }) if *n == 9.0
+        ));
+        assert!(list.get(&key("k10")).is_none());
+        list.retain(|k, _| *k == key("k2"));
+        assert!(list.extra().index.is_none(), "short again: searched");
+        assert!(list.get(&key("k2")).is_some());
     }
 
     #[test]
-    fn dense_and_sparse_array_indices_are_both_found() {
+    fn plain_elements_are_dense_with_holes() {
         let mut list = PropertyList::new();
-        let key = |k: &str| PropertyKey::from(k);
-        for k in ["4000000000", "0", "x", "1", "90", "4294967295", "2"] {
+        list.insert(key("x"), OwnProperty::data(Value::Null));
+        for i in [3, 0, 1] {
+            list.insert(
+                PropertyKey::String(index_key(i)),
+                OwnProperty::data(Value::from(i as f64)),
+            );
+        }
+        assert!(!list.extra().sparse);
+        assert!(list.entries.len() == 1 && list.extra().element_count == 3);
+        // Elements ascending first, whatever order they came in.
+        assert_eq!(keys(&list), ["0", "1", "3", "x"]);
+        assert!(list.get(&key("2")).is_none());
+        assert!(matches!(list.find(&key("3")), Some(Stored::Element(Value::Number(n))) if *n == 3.0));
+        // Not array indices: ordinary entries.
+        list.insert(key("01"), OwnProperty::data(Value::Null));
+        list.insert(key("4294967295"), OwnProperty::data(Value::Null));
+        assert_eq!(keys(&list), ["0", "1", "3", "x", "01", "4294967295"]);
+        list.truncate_elements(2);
+        assert_eq!(keys(&list), ["0", "1", "x", "01", "4294967295"]);
+        assert_eq!(list.len(), 5);
+        assert_eq!(index_key(0), JsString::from("0"));
+        assert_eq!(index_key(4294967294), JsString::from("4294967294"));
+    }
+
+    #[test]
+    fn an_element_that_stops_being_plain_makes_the_list_sparse() {
+        let mut list = PropertyList::new();
+        for i in 0..20 {
+            list.insert(PropertyKey::String(index_key(i)), OwnProperty::data(Value::Null));
+        }
+        list.insert(key("x"), OwnProperty::data(Value::Null));
+        let fixed = OwnProperty::Data {
+            value: Value::Boolean(true),
+            writable: false,
+            enumerable: true,
+            configurable: false,
+        };
+        assert!(list.insert_over_configurable(key("5"), fixed.clone()).is_ok());
+        assert!(list.extra().sparse && list.extra().elements.is_empty());
+        assert_eq!(list.len(), 21);
+        assert!(matches!(
+            list.get(&key("5")).as_deref(),
+            Some(OwnProperty::Data { writable: false, .. })
+        ));
+        // Still a list in ascending order, the redefinition in place.
+        let expected: Vec<String> = (0..20).map(|i| i.to_string()).chain(["x".to_string()]).collect();
+        assert_eq!(keys(&list), expected);
+        assert!(
+            list.insert_over_configurable(key("5"), OwnProperty::data(Value::Null))
+                .is_err()
+        );
+        assert_eq!(
+            list.array_indices_in_order()
+                .expect("indexed, all dense")
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>(),
+            (0..20).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_far_index_makes_the_list_sparse_and_sparse_indices_are_found() {
+        let mut list = PropertyList::new();
+        for k in ["0", "x", "1", "4000000000", "4294967295", "2", "90"] {
             list.insert(key(k), OwnProperty::data(Value::from(k)));
         }
+        assert!(list.extra().sparse, "4000000000 is too far for the vector");
         for n in 3..40 {
             list.insert(key(&n.to_string()), OwnProperty::data(Value::Null));
         }
-        // "4000000000" is far too sparse for the vector; "4294967295" is no
-        // array index at all; "90" was too far ahead when it came.
-        assert_eq!(list.index.as_ref().map(|i| i.sparse_indices), Some(2));
         for k in ["4000000000", "0", "x", "1", "90", "4294967295", "2", "39"] {
             assert!(list.get(&key(k)).is_some(), "{k}");
         }
@@ -310,15 +708,39 @@ mod tests {
             assert!(list.get(&key(k)).is_none(), "{k}");
         }
         assert!(list.array_indices_in_order().is_none());
-        list.retain(|(k, _)| *k != key("4000000000") && *k != key("90"));
+        list.retain(|k, _| *k != key("4000000000") && *k != key("90"));
         let order: Vec<usize> = list
             .array_indices_in_order()
             .expect("all dense now")
             .map(|(i, _)| i)
             .collect();
         assert_eq!(order, (0..40).collect::<Vec<_>>());
-        // Redefinition keeps the position.
-        list.insert(key("0"), OwnProperty::data(Value::Boolean(true)));
-        assert_eq!(list[0].0, key("0"));
+    }
+
+    #[test]
+    fn values_cover_elements_entries_and_getters() {
+        let mut list = PropertyList::new();
+        list.insert(key("0"), OwnProperty::data(Value::Number(1.0)));
+        list.insert(
+            key("g"),
+            OwnProperty::Accessor {
+                getter: Accessor::Throws(Value::Number(2.0)),
+                enumerable: true,
+                configurable: true,
+            },
+        );
+        list.insert(key("d"), OwnProperty::data(Value::Number(3.0)));
+        let seen: Vec<_> = list
+            .values()
+            .filter_map(|v| match v {
+                Value::Number(n) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seen, [1.0, 2.0, 3.0]);
+        for value in list.data_values_mut() {
+            *value = Value::Null;
+        }
+        assert_eq!(list.values().filter(|v| matches!(v, Value::Null)).count(), 2);
     }
 }

@@ -194,11 +194,7 @@ impl Realm for Heap {
 
     /// One lookup: an own data property's [[Get]] is its value.
     fn own_data_value(&mut self, o: &ObjectId, key: &PropertyKey) -> Option<Option<Value<ObjectId>>> {
-        match self.own_property(*o, key) {
-            None => Some(None),
-            Some(OwnProperty::Data { value, .. }) => Some(Some(value)),
-            Some(OwnProperty::Accessor { .. }) => None,
-        }
+        Heap::own_data_value(self, *o, key)
     }
 
     // ----- object creation -----
@@ -360,6 +356,22 @@ impl Realm for Heap {
         Heap::create_data_property_on_new(self, *o, key, value)
     }
 
+    fn append_enumerable_own_property_keys_after_elements(
+        &mut self,
+        o: &ObjectId,
+        keys: &mut Vec<JsString>,
+    ) -> u32 {
+        self.append_enumerable_own_string_keys_after_elements(*o, keys)
+    }
+
+    fn own_element_value(&mut self, o: &ObjectId, index: u32) -> Option<Option<Value<ObjectId>>> {
+        Heap::own_element_value(self, *o, index)
+    }
+
+    fn create_element_on_new(&mut self, o: &ObjectId, index: u32, value: Value<ObjectId>) -> bool {
+        Heap::create_element_on_new(self, *o, index, value)
+    }
+
     /// Only a transferable platform object has the slot; for any other
     /// object this does nothing.
     fn set_detached(&mut self, o: &ObjectId, detached: bool) {
@@ -402,7 +414,14 @@ impl Realm for Heap {
 
     fn reserve_own_properties(&mut self, o: &ObjectId, additional: usize) {
         if let Some(object) = self.objects.get_mut(o.index()) {
-            object.properties.reserve(additional);
+            // An Array's properties are its elements, up to its `length`
+            // (StructuredDeserialize made it with the record's [[Length]]).
+            match object.kind {
+                ObjectKind::Array { length } => object
+                    .properties
+                    .reserve_elements(additional.min(length as usize)),
+                _ => object.properties.reserve(additional),
+            }
         }
     }
 }

@@ -97,8 +97,8 @@ fn for_each_id(record: &Record, mut f: impl FnMut(RecordId)) {
             f(*v);
         }),
         Record::Set { entries } => entries.iter().copied().for_each(f),
-        Record::Array { properties, .. } | Record::Object { properties } => {
-            properties.iter().filter_map(|(_, v)| v.id()).for_each(f)
+        Record::Array { .. } | Record::Object { .. } => {
+            record.property_values().filter_map(Slot::id).for_each(f)
         }
         Record::Platform { fields, .. } => fields.iter().for_each(|(_, v)| f(*v)),
         _ => {}
@@ -180,9 +180,32 @@ fn check_record(
                 ));
             }
         }
-        Record::Array { length, properties } => {
+        Record::Array {
+            length,
+            elements,
+            properties,
+        } => {
+            if elements.len() > *length as usize {
+                return Err(format!(
+                    "{} elements, more than the Array's [[Length]] {length}",
+                    elements.len()
+                ));
+            }
+            for (k, element) in elements.iter().enumerate() {
+                if let Slot::Record(id) = element {
+                    in_range(n, *id, || format!("element {k}"))?;
+                }
+            }
             check_properties(n, properties, work)?;
             for (k, (key, _)) in properties.iter().enumerate() {
+                if let Some(index) = key
+                    .as_array_index()
+                    .filter(|index| (*index as usize) < elements.len())
+                {
+                    return Err(format!(
+                        "property {k} has index {index}, which element {index} already has"
+                    ));
+                }
                 if key.code_units() == LENGTH {
                     return Err(format!(
                         "property {k} is \"length\", which is never an enumerable own property of an Array"

@@ -13,13 +13,14 @@
 //! The encoding is canonical: every graph has exactly one encoding, so for
 //! every input `b` that [`decode`] accepts, `encode(&decode(b)?)? == b`.
 //!
-//! # Byte-level grammar (format version 2)
+//! # Byte-level grammar (format version 3)
 //!
 //! ```text
 //! serialized = magic version count root record{count} ; and then the input ends
 //! magic      = 57 4D 53 52                            ; "WMSR"
-//! version    = 02                                     ; one byte (version 1 had
-//!                                                     ; an id where `slot` is)
+//! version    = 03                                     ; one byte (version 1 had
+//!                                                     ; an id where `slot` is;
+//!                                                     ; version 2 no elements)
 //! count      = varint                                 ; number of records, at most 2^32
 //! root       = id                                     ; the serialized value's record
 //! id         = varint                                 ; a record index, below count
@@ -54,7 +55,8 @@
 //!            | 0C size:n (id:key id:value){n}        ; "Map"
 //!            | 0D size:n id{n}                       ; "Set"
 //!            | 0E error_kind option(jsstring):message option(jsstring):stack ; "Error"
-//!            | 0F size:length size:n (jsstring:key slot:value){n}            ; "Array"
+//!            | 0F size:length size:e slot{e} size:n (jsstring:key slot:value){n} ; "Array":
+//!              ; e elements (the properties "0" to e-1, keys left out), then n more
 //!            | 10 size:n (jsstring:key slot:value){n}                        ; "Object"
 //!            | 11 utf8:interface size:n (utf8:name id:value){n}              ; platform object
 //!            | 12 size:holder                        ; "Transferred" placeholder
@@ -91,8 +93,10 @@
 //!   maximum is at most 2^53 - 1;
 //! - a Date holds a time value: NaN, or an integral Number within ±8.64e15
 //!   that is not -0 (what TimeClip can produce);
-//! - an Array's length fits in 32 bits, its keys include no `length` and no
-//!   array index at or above its length;
+//! - an Array's length fits in 32 bits, it has at most that many elements,
+//!   and its keys include no `length`, no array index at or above its
+//!   length and none below its number of elements (those are the
+//!   elements' keys, left out);
 //! - keys are unique: property keys of an Array or Object, field names of a
 //!   platform record, Map keys and Set entries (by SameValueZero for
 //!   primitive records, by identity for all others);
@@ -125,7 +129,7 @@ use super::record::Serialized;
 pub(crate) use check::is_webidl_identifier;
 
 /// The format version [`encode`] writes and the only one [`decode`] reads.
-pub const FORMAT_VERSION: u8 = 2;
+pub const FORMAT_VERSION: u8 = 3;
 
 /// The four bytes every encoding starts with.
 pub const MAGIC: [u8; 4] = *b"WMSR";
@@ -312,6 +316,8 @@ const fn bytes_per_input_byte() -> usize {
         size_of::<(super::RecordId, super::RecordId)>().div_ceil(read::MIN_MAP_ENTRY_LEN),
         // Set entry.
         size_of::<super::RecordId>().div_ceil(read::MIN_SET_ENTRY_LEN),
+        // Array element: its slot.
+        size_of::<super::record::Slot>().div_ceil(read::MIN_ELEMENT_LEN),
         // Array or Object property: key and id, and a hash in the check.
         (size_of::<(crate::ecmascript::JsString, super::record::Slot)>() + distinct::KEY_SCRATCH)
             .div_ceil(read::MIN_PROPERTY_LEN),

@@ -17,6 +17,9 @@ pub(super) const MIN_SET_ENTRY_LEN: usize = 1;
 /// The fewest bytes a property can take: an empty key, the value's tag and
 /// a one-byte id or primitive.
 pub(super) const MIN_PROPERTY_LEN: usize = 3;
+/// The fewest bytes an Array element can take: the value's tag and a
+/// one-byte id or primitive.
+pub(super) const MIN_ELEMENT_LEN: usize = 2;
 /// The fewest bytes a platform field can take: an empty name and a
 /// one-byte id.
 pub(super) const MIN_FIELD_LEN: usize = 2;
@@ -374,8 +377,14 @@ impl<'a> Reader<'a> {
                         format_args!("[[Length]] is {length}, above 2^32 - 1, the largest Array length"),
                     ));
                 };
+                let n = self.count("the number of elements", MIN_ELEMENT_LEN)?;
+                let mut elements = Vec::with_capacity(n);
+                for _ in 0..n {
+                    elements.push(self.slot()?);
+                }
                 Record::Array {
                     length,
+                    elements,
                     properties: self.properties()?,
                 }
             }
@@ -431,14 +440,18 @@ impl<'a> Reader<'a> {
         let mut properties = Vec::with_capacity(n);
         for _ in 0..n {
             let key = self.js_string("a property key")?;
-            let at = self.pos;
-            let value = match self.byte("a property value's tag")? {
-                slot::RECORD => Slot::Record(self.id("a property value")?),
-                slot::PRIMITIVE => Slot::Primitive(self.primitive()?),
-                b => return Err(self.fail_at(at, format_args!("unknown property value tag {b:#04x}"))),
-            };
-            properties.push((key, value));
+            properties.push((key, self.slot()?));
         }
         Ok(properties)
+    }
+
+    /// A property's value: a record id or a primitive in place.
+    fn slot(&mut self) -> Result<Slot, DecodeError> {
+        let at = self.pos;
+        Ok(match self.byte("a property value's tag")? {
+            slot::RECORD => Slot::Record(self.id("a property value")?),
+            slot::PRIMITIVE => Slot::Primitive(self.primitive()?),
+            b => return Err(self.fail_at(at, format_args!("unknown property value tag {b:#04x}"))),
+        })
     }
 }

@@ -81,15 +81,19 @@ impl Writer {
         self.size(properties.len());
         for (key, value) in properties {
             self.js_string(key);
-            match value {
-                Slot::Record(id) => {
-                    self.0.push(slot::RECORD);
-                    self.id(*id);
-                }
-                Slot::Primitive(p) => {
-                    self.0.push(slot::PRIMITIVE);
-                    self.primitive(p);
-                }
+            self.slot(value);
+        }
+    }
+
+    fn slot(&mut self, value: &Slot) {
+        match value {
+            Slot::Record(id) => {
+                self.0.push(slot::RECORD);
+                self.id(*id);
+            }
+            Slot::Primitive(p) => {
+                self.0.push(slot::PRIMITIVE);
+                self.primitive(p);
             }
         }
     }
@@ -200,9 +204,17 @@ impl Writer {
                 self.optional_js_string(message.as_ref());
                 self.optional_js_string(stack.as_ref());
             }
-            Record::Array { length, properties } => {
+            Record::Array {
+                length,
+                elements,
+                properties,
+            } => {
                 self.0.push(tag::ARRAY);
                 self.varint(u64::from(*length));
+                self.size(elements.len());
+                for element in elements {
+                    self.slot(element);
+                }
                 self.properties(properties);
             }
             Record::Object { properties } => {

@@ -389,7 +389,7 @@ mod inheritance {
         let error = heap.create_error(ErrorPrototype::Error, "");
         heap.object_mut(error)
             .properties
-            .retain(|(k, _)| *k != PropertyKey::from("message"));
+            .retain(|k, _| *k != PropertyKey::from("message"));
         assert!(matches!(heap.get_property(error, &"message".into()), Ok(Value::String(s)) if s.is_empty()));
     }
 }

@@ -89,7 +89,7 @@ fn random_and_mutated_inputs_never_panic() {
             // Pure noise, sometimes behind a valid header.
             0 => {
                 let mut bytes = if rng.chance(70) {
-                    b"WMSR\x02".to_vec()
+                    b"WMSR\x03".to_vec()
                 } else {
                     Vec::new()
                 };
@@ -143,8 +143,15 @@ fn retained(g: &Serialized, offsets: &[usize]) -> usize {
             Record::Error { message, stack, .. } => {
                 message.as_ref().map_or(0, string) + stack.as_ref().map_or(0, string)
             }
-            Record::Array { properties, .. } | Record::Object { properties } => {
-                properties.capacity() * size_of::<(JsString, RecordId)>()
+            Record::Array {
+                elements, properties, ..
+            } => {
+                elements.capacity() * size_of::<Slot>()
+                    + properties.capacity() * size_of::<(JsString, Slot)>()
+                    + properties.iter().map(|(k, _)| string(k)).sum::<usize>()
+            }
+            Record::Object { properties } => {
+                properties.capacity() * size_of::<(JsString, Slot)>()
                     + properties.iter().map(|(k, _)| string(k)).sum::<usize>()
             }
             Record::Platform { interface, fields } => {
@@ -159,7 +166,7 @@ fn retained(g: &Serialized, offsets: &[usize]) -> usize {
 }
 
 fn header(count: usize) -> Vec<u8> {
-    let mut bytes = b"WMSR\x02".to_vec();
+    let mut bytes = b"WMSR\x03".to_vec();
     let mut v = count as u64;
     while v >= 0x80 {
         bytes.push(v as u8 | 0x80);
@@ -180,6 +187,16 @@ fn hostile_shapes_stay_within_the_allocation_bound() {
     shapes.push([header(1), vec![0x0D, 0xD0, 0x86, 0x03], vec![0x00; 50_000]].concat());
     // One Object with empty keys.
     shapes.push([header(1), vec![0x10, 0x90, 0x4E], [0x00, 0x01, 0x00].repeat(n)].concat());
+    // One Array with two-byte elements (undefined in place).
+    shapes.push(
+        [
+            header(1),
+            vec![0x0F, 0x90, 0x4E, 0x90, 0x4E],
+            [0x01, 0x00].repeat(n),
+            vec![0x00],
+        ]
+        .concat(),
+    );
     // A platform record with empty field names.
     shapes.push(
         [
@@ -221,12 +238,14 @@ fn the_bound_is_linear_and_modest() {
 fn claimed_sizes_never_outrun_the_input() {
     // Every count or length field set to its largest value, in a short input:
     // each must be refused at once rather than trusted.
-    let claims: [&[u8]; 7] = [
+    let claims: [&[u8]; 9] = [
         &[0x04, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F],       // String of 2^32 - 1 units
         &[0x09, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], // ArrayBuffer of 2^35 bytes
         &[0x0C, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F],       // Map entries
         &[0x0D, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F],       // Set entries
         &[0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F],       // Object properties
+        &[0x0F, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], // Array elements
+        &[0x0F, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], // Array properties
         &[0x11, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], // Platform fields
         &[0x03, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F],       // BigInt text
     ];

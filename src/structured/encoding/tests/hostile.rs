@@ -63,6 +63,7 @@ fn the_issue_s_shape_is_refused_with_linear_work() {
     let sets = 200_000;
     let mut records = vec![Record::Array {
         length: sets,
+        elements: Vec::new(),
         properties: (0..sets).map(|s| (js(&s.to_string()), slot(s + 3))).collect(),
     }];
     records.extend(long_strings(2, 600_000));

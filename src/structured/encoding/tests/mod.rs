@@ -30,16 +30,19 @@ fn same_primitive(a: &Primitive, b: &Primitive) -> bool {
     }
 }
 
+fn same_slot(a: &Slot, b: &Slot) -> bool {
+    match (a, b) {
+        (Slot::Record(x), Slot::Record(y)) => x == y,
+        (Slot::Primitive(x), Slot::Primitive(y)) => same_primitive(x, y),
+        _ => false,
+    }
+}
+
 fn same_properties(a: &[(JsString, Slot)], b: &[(JsString, Slot)]) -> bool {
     a.len() == b.len()
-        && a.iter().zip(b).all(|((k1, v1), (k2, v2))| {
-            k1 == k2
-                && match (v1, v2) {
-                    (Slot::Record(x), Slot::Record(y)) => x == y,
-                    (Slot::Primitive(x), Slot::Primitive(y)) => same_primitive(x, y),
-                    _ => false,
-                }
-        })
+        && a.iter()
+            .zip(b)
+            .all(|((k1, v1), (k2, v2))| k1 == k2 && same_slot(v1, v2))
 }
 
 fn same_record(a: &Record, b: &Record) -> bool {
@@ -104,13 +107,20 @@ fn same_record(a: &Record, b: &Record) -> bool {
         (
             R::Array {
                 length: l1,
+                elements: e1,
                 properties: p1,
             },
             R::Array {
                 length: l2,
+                elements: e2,
                 properties: p2,
             },
-        ) => l1 == l2 && same_properties(p1, p2),
+        ) => {
+            l1 == l2
+                && e1.len() == e2.len()
+                && e1.iter().zip(e2).all(|(x, y)| same_slot(x, y))
+                && same_properties(p1, p2)
+        }
         (R::Object { properties: x }, R::Object { properties: y }) => same_properties(x, y),
         (
             R::Platform {
@@ -191,13 +201,21 @@ pub(super) fn own_primitives(mut graph: Serialized) -> Serialized {
                 rename(v, records);
             }),
             Record::Set { entries } => entries.iter_mut().for_each(|e| rename(e, records)),
-            Record::Array { properties, .. } | Record::Object { properties } => {
-                properties.iter_mut().for_each(|(_, v)| {
+            Record::Array {
+                elements, properties, ..
+            } => elements
+                .iter_mut()
+                .chain(properties.iter_mut().map(|(_, v)| v))
+                .for_each(|v| {
                     if let Slot::Record(v) = v {
                         rename(v, records)
                     }
-                })
-            }
+                }),
+            Record::Object { properties } => properties.iter_mut().for_each(|(_, v)| {
+                if let Slot::Record(v) = v {
+                    rename(v, records)
+                }
+            }),
             Record::Platform { fields, .. } => fields.iter_mut().for_each(|(_, v)| rename(v, records)),
             _ => {}
         }
@@ -271,7 +289,8 @@ pub(super) fn every_kind() -> Serialized {
             },
             Record::Array {
                 length: 5,
-                properties: vec![(js("0"), slot(20)), (js("4"), slot(1)), (js("x"), slot(2))],
+                elements: vec![slot(20), Slot::Primitive(Primitive::Null)],
+                properties: vec![(js("4"), slot(1)), (js("x"), slot(2))],
             },
             Record::Platform {
                 interface: "ImageData".to_owned(),
@@ -348,9 +367,9 @@ pub(super) fn ill_formed(g: Serialized, message: &str) {
     }
 }
 
-/// Magic, version 1, one-byte count and root.
+/// Magic, the current version, one-byte count and root.
 pub(super) fn header(count: u8, root: u8) -> Vec<u8> {
-    let mut bytes = b"WMSR\x02".to_vec();
+    let mut bytes = b"WMSR\x03".to_vec();
     bytes.extend([count, root]);
     bytes
 }

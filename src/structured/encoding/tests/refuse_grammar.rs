@@ -23,7 +23,7 @@ fn empty_and_short_inputs() {
         "at byte 4: the input ends where the format version should be",
     );
     refused_with(
-        b"WMSR\x02",
+        b"WMSR\x03",
         5,
         "at byte 5: the input ends where the record count should be",
     );
@@ -41,24 +41,30 @@ fn wrong_magic() {
 #[test]
 fn unknown_version_names_both_versions() {
     let mut bytes = with(header(1, 0), &[0x00, 0x00]);
+    bytes[4] = 2;
+    refused_with(
+        &bytes,
+        4,
+        "at byte 4: unsupported format version 2; this decoder reads version 3",
+    );
     bytes[4] = 1;
     refused_with(
         &bytes,
         4,
-        "at byte 4: unsupported format version 1; this decoder reads version 2",
+        "at byte 4: unsupported format version 1; this decoder reads version 3",
     );
     bytes[4] = 0;
     refused_with(
         &bytes,
         4,
-        "at byte 4: unsupported format version 0; this decoder reads version 2",
+        "at byte 4: unsupported format version 0; this decoder reads version 3",
     );
 }
 
 #[test]
 fn a_huge_record_count_fails_before_allocating() {
     // 2^60 records claimed in a 20-byte input.
-    let mut bytes = b"WMSR\x02".to_vec();
+    let mut bytes = b"WMSR\x03".to_vec();
     bytes.extend([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10]);
     bytes.extend([0x00; 6]);
     assert_eq!(bytes.len(), 20);
@@ -68,7 +74,7 @@ fn a_huge_record_count_fails_before_allocating() {
         "at byte 5: the header claims 1152921504606846976 records, more than the 2^32 that 32-bit ids can name",
     );
     // Within 2^32 but more than the input could hold.
-    let mut bytes = b"WMSR\x02".to_vec();
+    let mut bytes = b"WMSR\x03".to_vec();
     bytes.extend([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]);
     bytes.extend([0x00; 10]);
     refused_with(
@@ -116,7 +122,7 @@ fn truncated_records() {
 fn overlong_varints() {
     // The root as 80 00: zero, written in two bytes.
     refused_with(
-        &with(b"WMSR\x02\x01".to_vec(), &[0x80, 0x00, 0x00, 0x00]),
+        &with(b"WMSR\x03\x01".to_vec(), &[0x80, 0x00, 0x00, 0x00]),
         6,
         "at byte 6: the root is an overlong varint (its last byte is 00)",
     );

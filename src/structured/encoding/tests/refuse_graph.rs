@@ -63,6 +63,7 @@ fn every_id_must_name_a_record() {
             0,
             vec![Record::Array {
                 length: 0,
+                elements: Vec::new(),
                 properties: vec![(js("a"), slot(3))],
             }],
         ),
@@ -254,6 +255,7 @@ fn array_keys_stay_below_the_length_and_skip_length() {
             0,
             vec![Record::Array {
                 length: 2,
+                elements: Vec::new(),
                 properties: vec![(js("length"), slot(0))],
             }],
         ),
@@ -265,10 +267,49 @@ fn array_keys_stay_below_the_length_and_skip_length() {
             0,
             vec![Record::Array {
                 length: 2,
+                elements: Vec::new(),
                 properties: vec![(js("1"), slot(0)), (js("2"), slot(0))],
             }],
         ),
         "record 0 (Array) at byte 7: property 1 has index 2, not below the Array's [[Length]] 2",
+    );
+}
+
+#[test]
+fn array_elements_fit_the_length_and_keep_their_keys_to_themselves() {
+    ill_formed(
+        graph(
+            0,
+            vec![Record::Array {
+                length: 1,
+                elements: vec![slot(0), slot(0)],
+                properties: Vec::new(),
+            }],
+        ),
+        "record 0 (Array) at byte 7: 2 elements, more than the Array's [[Length]] 1",
+    );
+    // Element 1 is property "1": a property with that key repeats it.
+    ill_formed(
+        graph(
+            0,
+            vec![Record::Array {
+                length: 3,
+                elements: vec![slot(0), slot(0)],
+                properties: vec![(js("x"), slot(0)), (js("1"), slot(0))],
+            }],
+        ),
+        "record 0 (Array) at byte 7: property 1 has index 1, which element 1 already has",
+    );
+    ill_formed(
+        graph(
+            0,
+            vec![Record::Array {
+                length: 3,
+                elements: vec![slot(1)],
+                properties: Vec::new(),
+            }],
+        ),
+        "record 0 (Array) at byte 7: element 0 refers to record 1, but there are only 1 records",
     );
 }
 
@@ -289,6 +330,7 @@ fn property_keys_and_field_names_are_unique() {
             0,
             vec![Record::Array {
                 length: 0,
+                elements: Vec::new(),
                 properties: props,
             }],
         ),

@@ -24,7 +24,7 @@ fn the_bytes_of_a_small_graph_are_pinned() {
     );
     let expected: Vec<u8> = [
         &b"WMSR"[..],
-        &[2, 2, 0],                                        // version 2, two records, root 0
+        &[3, 2, 0],                                        // version 3, two records, root 0
         &[0x10, 2],                                        // Object, two properties
         &[1, b'a', 0, 0x00, 1],                            // "a" → record 1
         &[4, b's', 0, b'e', 0, b'l', 0, b'f', 0, 0x00, 0], // "self" → record 0
@@ -138,6 +138,7 @@ fn cycles_round_trip() {
         vec![
             Record::Array {
                 length: 2,
+                elements: Vec::new(),
                 properties: vec![(js("0"), slot(0)), (js("1"), slot(1))],
             },
             Record::Map {
@@ -234,6 +235,7 @@ fn transferred_roots_and_extreme_sizes_round_trip() {
         0,
         vec![Record::Array {
             length: u32::MAX,
+            elements: Vec::new(),
             properties: vec![],
         }],
     ));
@@ -242,6 +244,7 @@ fn transferred_roots_and_extreme_sizes_round_trip() {
         vec![
             Record::Array {
                 length: u32::MAX,
+                elements: Vec::new(),
                 properties: vec![(js("4294967294"), slot(1)), (js("4294967295"), slot(1))],
             },
             Record::Primitive(Primitive::Null),
@@ -443,7 +446,14 @@ pub(in super::super) fn random_graph(rng: &mut XorShift) -> Serialized {
                         )
                     })
                     .collect();
-                Record::Array { length, properties }
+                let elements = (0..rng.below(4).min(length as usize))
+                    .map(|_| value(rng))
+                    .collect();
+                Record::Array {
+                    length,
+                    elements,
+                    properties,
+                }
             }
             15 => Record::Object {
                 properties: (0..rng.below(5)).map(|_| (string(rng), value(rng))).collect(),
@@ -473,10 +483,15 @@ pub(in super::super) fn random_graph(rng: &mut XorShift) -> Serialized {
             },
             Record::Array {
                 length,
+                elements,
                 mut properties,
             } => {
-                properties
-                    .retain(|(k, _)| k.as_array_index().is_none_or(|i| i < length) && k != &js("length"));
+                let taken = elements.len();
+                properties.retain(|(k, _)| {
+                    k.as_array_index()
+                        .is_none_or(|i| i < length && i as usize >= taken)
+                        && k != &js("length")
+                });
                 let mut seen = Vec::new();
                 properties.retain(|(k, _)| {
                     !seen.contains(k) && {
@@ -484,7 +499,11 @@ pub(in super::super) fn random_graph(rng: &mut XorShift) -> Serialized {
                         true
                     }
                 });
-                Record::Array { length, properties }
+                Record::Array {
+                    length,
+                    elements,
+                    properties,
+                }
             }
             Record::Object { mut properties } => {
                 let mut seen = Vec::new();
