@@ -81,7 +81,7 @@
 //!   [`PlatformObjects`](crate::structured::PlatformObjects)) keeps their
 //!   platform state keyed by the object handle; the realm keeps only the
 //!   interface name and [[Detached]].
-//!   An engine whose own interfaces are [Serializable] or [Transferable]
+//!   An engine whose own interfaces are \[Serializable] or \[Transferable]
 //!   implements [`PlatformObjects`](crate::structured::PlatformObjects) for
 //!   them and hands MessagePorts on to the messaging layer's host
 //!   ([`Messaging::platform_objects`](crate::messaging::Messaging::platform_objects));

@@ -490,7 +490,7 @@ pub trait Realm {
     /// created in this realm: the realm gives it that interface's prototype
     /// from this realm (an engine installs the interface's prototype object
     /// when it exposes the interface), and [[Detached]] as `slots.detached`
-    /// says (`Some(false)` for a [Transferable] interface, `None` for
+    /// says (`Some(false)` for a \[Transferable] interface, `None` for
     /// others). [`Realm::platform_object`] then answers `slots` for it. The
     /// host keeps the object's platform state itself, keyed by the object
     /// handle: nothing else of the host's is stored in the realm.

@@ -1,5 +1,5 @@
 //! MessagePort objects of one event loop: their state, and their transfer
-//! and transfer-receiving steps (MessagePort is [Transferable]).
+//! and transfer-receiving steps (MessagePort is \[Transferable]).
 //!
 //! <https://html.spec.whatwg.org/multipage/web-messaging.html#message-ports>
 
@@ -250,7 +250,7 @@ impl<O: fmt::Debug> fmt::Debug for PortTable<O> {
 }
 
 /// The slots a new MessagePort object is made with: MessagePort is
-/// [Transferable], so it has [[Detached]], false at first.
+/// \[Transferable], so it has [[Detached]], false at first.
 pub(crate) fn message_port_slots() -> PlatformObjectSlots {
     PlatformObjectSlots {
         interface: MESSAGE_PORT.to_owned(),
@@ -415,7 +415,7 @@ impl<O: Clone + Eq + Hash> PortTable<O> {
 }
 
 /// The port table lent to the structured-data algorithms as their host
-/// ([`PlatformObjects`]): MessagePort is [Transferable], not [Serializable].
+/// ([`PlatformObjects`]): MessagePort is \[Transferable], not \[Serializable].
 ///
 /// Each of its steps borrows the table only while it runs, and never while
 /// it calls the realm: so author code that runs during a serialization (a

@@ -1,4 +1,4 @@
-//! The standard's own example of a [Serializable] platform object, `Person`
+//! The standard's own example of a \[Serializable] platform object, `Person`
 //! (a name and a best friend, who is another Person or null), as a worked
 //! example of the [`PlatformObjects`] host trait for engine authors, and so
 //! that the serializable-platform-object steps run in tests and checks.

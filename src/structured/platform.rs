@@ -1,5 +1,5 @@
-//! How platform objects take part in structured cloning: the [Serializable]
-//! and [Transferable] interfaces' steps, supplied by the host.
+//! How platform objects take part in structured cloning: the \[Serializable]
+//! and \[Transferable] interfaces' steps, supplied by the host.
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#serializable-objects>
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#transferable-objects>
@@ -13,10 +13,10 @@ use std::fmt;
 /// beyond [[Type]]: realm-independent and free to move to another thread.
 pub type TransferData = Box<dyn Any + Send>;
 
-/// The host's platform objects: which interfaces are [Serializable] or
-/// [Transferable], and their steps. One value serves one realm type.
+/// The host's platform objects: which interfaces are \[Serializable] or
+/// \[Transferable], and their steps. One value serves one realm type.
 pub trait PlatformObjects<R: Realm> {
-    /// Whether the interface is decorated with [Serializable].
+    /// Whether the interface is decorated with \[Serializable].
     fn is_serializable(&self, interface: &str) -> bool;
 
     /// The interface's serialization steps: returns the fields to set on the
@@ -59,7 +59,7 @@ pub trait PlatformObjects<R: Realm> {
         fields: &[(String, RecordId)],
     ) -> Result<(), CloneError<R::Object>>;
 
-    /// Whether the interface is decorated with [Transferable].
+    /// Whether the interface is decorated with \[Transferable].
     fn is_transferable(&self, interface: &str) -> bool;
 
     /// The interface's transfer steps for `value`, filling a data holder.

@@ -868,7 +868,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
 ///
 /// A [`CloneError`]: a DataCloneError for what cannot be serialized (a
 /// function, a Symbol, a detached buffer, a platform object that is not
-/// [Serializable], …), or what the realm threw while the value was read (a
+/// \[Serializable], …), or what the realm threw while the value was read (a
 /// getter, ToString of an Error's message).
 pub fn structured_serialize<R: Realm>(
     realm: &mut R,

@@ -1,6 +1,6 @@
 //! The `structuredClone(value, { transfer })` global, and this host's
 //! platform objects as the structured-data algorithms see them
-//! (`DOMException` is [Serializable]).
+//! (`DOMException` is \[Serializable]).
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#dom-structuredclone>
 //! <https://webidl.spec.whatwg.org/#idl-DOMException> (serialization steps)
