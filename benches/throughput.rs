@@ -86,14 +86,14 @@ fn main() {
     let bytes = encode(&serialized).unwrap();
     report(
         "encode: records of a 200,000-object list",
-        serialized.records.len(),
+        serialized.records().len(),
         start.elapsed(),
     );
     let start = Instant::now();
     decode(&bytes).unwrap();
     report(
         "decode: the same, validated",
-        serialized.records.len(),
+        serialized.records().len(),
         start.elapsed(),
     );
 

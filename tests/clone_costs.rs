@@ -226,12 +226,12 @@ fn primitives_sit_in_their_property_not_in_records_of_their_own() {
     let serialized =
         structured_serialize(&mut heap, &mut NoPlatformObjects, &Value::Object(array)).expect("serializable");
     // One record for the whole Array, whatever its length.
-    assert_eq!(serialized.records.len(), 1);
+    assert_eq!(serialized.records().len(), 1);
     let Some(Record::Array {
         elements, properties, ..
-    }) = serialized.records.first()
+    }) = serialized.records().first()
     else {
-        panic!("an Array record: {:?}", serialized.records.first());
+        panic!("an Array record: {:?}", serialized.records().first());
     };
     // Its elements without their keys, each a primitive in place.
     assert!(properties.is_empty());
@@ -242,7 +242,7 @@ fn primitives_sit_in_their_property_not_in_records_of_their_own() {
     let root = small_objects(&mut heap, 1_000);
     let serialized =
         structured_serialize(&mut heap, &mut NoPlatformObjects, &Value::Object(root)).expect("serializable");
-    assert_eq!(serialized.records.len(), 1_001);
+    assert_eq!(serialized.records().len(), 1_001);
 }
 
 #[test]

@@ -266,7 +266,7 @@ fn clone_outcome_json() {
     assert_eq!(
         threw(
             &heap,
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "structuredserializeinternal/21",
                 "Function objects cannot be cloned"
             )

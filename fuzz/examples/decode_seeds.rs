@@ -35,7 +35,7 @@ fn main() {
             continue;
         };
         // Graphs with shared memory have no byte form.
-        let Ok(bytes) = encode(&result.serialized) else {
+        let Ok(bytes) = encode(result.serialized()) else {
             continue;
         };
         let name = format!("encoded-{}", file.file_name().unwrap().to_string_lossy());
@@ -44,8 +44,8 @@ fn main() {
     }
     // Records no clone of the built-in heap makes: a platform object's, and
     // BigInt records, by hand.
-    let hand = Serialized {
-        records: vec![
+    let hand = Serialized::new(
+        vec![
             Record::Map {
                 entries: vec![(RecordId(1), RecordId(2)), (RecordId(3), RecordId(4))],
             },
@@ -58,8 +58,8 @@ fn main() {
             // A primitive gets a record per occurrence.
             Record::Primitive(Primitive::BigInt(BigInt::from(-12345678901234))),
         ],
-        root: RecordId(0),
-    };
+        RecordId(0),
+    );
     std::fs::write(
         to.join("by-hand-bigint-and-platform"),
         encode(&hand).expect("well formed"),

@@ -205,10 +205,7 @@ fn long_set_members() -> Vec<u8> {
         });
     }
     // Written as it was sent: the encoder refuses the shared Strings too.
-    let encoded = encode(&Serialized {
-        records: records.clone(),
-        root: RecordId(0),
-    });
+    let encoded = encode(&Serialized::new(records.clone(), RecordId(0)));
     assert!(encoded.is_err(), "shared primitive records are refused");
     unchecked_encoding(&records)
 }
@@ -225,11 +222,7 @@ fn many_long_strings_in_one_set() -> Vec<u8> {
             units,
         ))));
     }
-    encode(&Serialized {
-        records,
-        root: RecordId(0),
-    })
-    .expect("well formed")
+    encode(&Serialized::new(records, RecordId(0))).expect("well formed")
 }
 
 /// The bytes of `records` (root 0) in format version 3, written without

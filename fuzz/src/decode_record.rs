@@ -122,8 +122,8 @@ fn serialize_and_encode(
 /// with no data holders and no platform objects, those are exactly the
 /// records StructuredDeserialize cannot make.
 fn reaches_unmakeable(serialized: &Serialized) -> bool {
-    let mut seen = vec![false; serialized.records.len()];
-    let mut stack: Vec<RecordId> = vec![serialized.root];
+    let mut seen = vec![false; serialized.records().len()];
+    let mut stack: Vec<RecordId> = vec![serialized.root()];
     while let Some(id) = stack.pop() {
         let Some(record) = serialized.get(id) else {
             return true;

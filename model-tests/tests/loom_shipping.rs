@@ -30,27 +30,24 @@ use webmessaging::structured::{
 const CLOSE: u32 = u32::MAX;
 
 fn message(n: u32) -> SerializeWithTransferResult {
-    SerializeWithTransferResult {
-        serialized: Serialized {
-            records: vec![Record::Primitive(Primitive::Number(f64::from(n)))],
-            root: RecordId(0),
-        },
-        transfer_data_holders: Vec::new(),
-    }
+    SerializeWithTransferResult::new(
+        Serialized::new(
+            vec![Record::Primitive(Primitive::Number(f64::from(n)))],
+            RecordId(0),
+        ),
+        Vec::new(),
+    )
 }
 
 /// A message carrying a port end in a data holder, as a transferred port is.
 fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
-    SerializeWithTransferResult {
-        serialized: Serialized {
-            records: vec![Record::Transferred { holder: 0 }],
-            root: RecordId(0),
-        },
-        transfer_data_holders: vec![TransferDataHolder::Platform {
+    SerializeWithTransferResult::new(
+        Serialized::new(vec![Record::Transferred { holder: 0 }], RecordId(0)),
+        vec![TransferDataHolder::Platform {
             interface: "MessagePort".to_owned(),
             data: Box::new(PortTransferData::holding(end, "nested")),
         }],
-    }
+    )
 }
 
 fn owner(port: u64) -> Owner {
@@ -69,7 +66,7 @@ fn drain(end: &PortEnd) -> Vec<u32> {
     let mut got = Vec::new();
     while let Some(task) = end.take_next() {
         got.push(match task {
-            NextTask::Message(t) => match t.message.serialized.records.first() {
+            NextTask::Message(t) => match t.message.serialized().records().first() {
                 Some(Record::Primitive(Primitive::Number(n))) => *n as u32,
                 _ => u32::MAX - 1,
             },

@@ -15,18 +15,18 @@ use webmessaging::messaging::queue::{Channel, NextTask, Owner, PortEnd, Signal, 
 use webmessaging::structured::{Primitive, Record, RecordId, SerializeWithTransferResult, Serialized};
 
 fn message(n: u32) -> SerializeWithTransferResult {
-    SerializeWithTransferResult {
-        serialized: Serialized {
-            records: vec![Record::Primitive(Primitive::Number(f64::from(n)))],
-            root: RecordId(0),
-        },
-        transfer_data_holders: Vec::new(),
-    }
+    SerializeWithTransferResult::new(
+        Serialized::new(
+            vec![Record::Primitive(Primitive::Number(f64::from(n)))],
+            RecordId(0),
+        ),
+        Vec::new(),
+    )
 }
 
 fn number(task: &NextTask) -> u32 {
     match task {
-        NextTask::Message(t) => match t.message.serialized.records.first() {
+        NextTask::Message(t) => match t.message.serialized().records().first() {
             Some(Record::Primitive(Primitive::Number(n))) => *n as u32,
             _ => u32::MAX - 1,
         },

@@ -274,13 +274,18 @@ fn every_data_clone_error_names_a_catalogued_step() {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("a source file");
-        for (at, _) in text.match_indices("CloneError::data_clone(") {
-            let rest = text[at + "CloneError::data_clone(".len()..].trim_start();
+        for (at, _) in text.match_indices("CloneError::new_data_clone(") {
+            let rest = text[at + "CloneError::new_data_clone(".len()..].trim_start();
             let id = rest
                 .strip_prefix('"')
                 .and_then(|r| r.split_once('"'))
                 .map(|(id, _)| id)
-                .unwrap_or_else(|| panic!("{}: a data_clone call without a literal step id", path.display()));
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: a new_data_clone call without a literal step id",
+                        path.display()
+                    )
+                });
             assert!(
                 catalogue.contains(id),
                 "{}: {id} is not a catalogued step",

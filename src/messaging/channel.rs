@@ -205,7 +205,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         let (source_object, source_end) = self
             .port(source_port)
             .map(|state| (state.object.clone(), state.end.clone()))
-            .ok_or_else(|| CloneError::data_clone("message-port-post-message-steps/1", "unknown port"))?;
+            .ok_or_else(|| CloneError::new_data_clone("message-port-post-message-steps/1", "unknown port"))?;
         // The target port: the other end of the channel while entangled.
         // DEVIATION(whatwg/html#12490 shipped-original-is-inert): a port
         // shipped away holds no end, so it has no target port and its posts
@@ -216,7 +216,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         step!("message-port-post-message-steps/1"); // the transfer list
         step!("message-port-post-message-steps/2"); // a port cannot ship itself
         if transfer.contains(&source_object) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "message-port-post-message-steps/2",
                 "the source port cannot be transferred through itself (it is in its own transfer list)",
             ));

@@ -176,9 +176,9 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             Err(error) => return self.message_error(EventTarget::Port(port), error),
         };
         step!("message-port-post-message-steps/7.5");
-        let data = record.deserialized;
+        let (data, transferred_values) = record.into_parts();
         step!("message-port-post-message-steps/7.6"); // the new ports, in transfer order
-        let new_ports = self.new_ports(&record.transferred_values);
+        let new_ports = self.new_ports(&transferred_values);
         step!("message-port-post-message-steps/7.7");
         self.event(
             EventTarget::Port(port),
@@ -202,11 +202,12 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     ) -> DispatchedEvent<O> {
         match self.deserialize(realm, host, message) {
             Ok(record) => {
-                let new_ports = self.new_ports(&record.transferred_values);
+                let (data, transferred_values) = record.into_parts();
+                let new_ports = self.new_ports(&transferred_values);
                 self.event(
                     EventTarget::Global,
                     EventType::Message,
-                    Some(record.deserialized),
+                    Some(data),
                     new_ports,
                     None,
                 )

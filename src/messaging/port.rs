@@ -448,7 +448,7 @@ impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
         _: &mut Serializer<'_, R>,
         _: &R::Object,
     ) -> Result<Vec<(String, RecordId)>, CloneError<R::Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structuredserializeinternal/26.3",
             "MessagePort objects can be transferred, not cloned",
         ))
@@ -460,7 +460,7 @@ impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
 
     fn new_instance(&mut self, realm: &mut R, interface: &str) -> Result<R::Object, CloneError<R::Object>> {
         if interface != MESSAGE_PORT {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structureddeserializewithtransfer/3.4.3",
                 format!("{interface} is not exposed in this event loop"),
             ));
@@ -478,7 +478,7 @@ impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
         _: &R::Object,
         _: &[(String, RecordId)],
     ) -> Result<(), CloneError<R::Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structureddeserialize/24.4.1",
             "MessagePort objects are not serializable",
         ))
@@ -498,7 +498,7 @@ impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
     ) -> Result<TransferData, CloneError<R::Object>> {
         let mut table = self.table.borrow_mut();
         let port = table.port_of(value).ok_or_else(|| {
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "transferMessagePort/1",
                 "this MessagePort belongs to no port of this event loop",
             )
@@ -506,7 +506,7 @@ impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
         let state = table
             .ports
             .get_mut(&port)
-            .ok_or_else(|| CloneError::data_clone("transferMessagePort/1", "unknown port"))?;
+            .ok_or_else(|| CloneError::new_data_clone("transferMessagePort/1", "unknown port"))?;
         let label = state.label.clone();
         // DEVIATION(whatwg/html#5078 queue-travels-with-port): the end (its
         // queue) leaves the port object now, so the shipped object no longer
@@ -542,14 +542,14 @@ impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
         value: &R::Object,
     ) -> Result<(), CloneError<R::Object>> {
         let mut data = data.downcast::<PortTransferData>().map_err(|_| {
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "transferMessagePort-receiving/1",
                 "a MessagePort data holder held something else",
             )
         })?;
         let mut table = self.table.borrow_mut();
         let port = table.port_of(value).ok_or_else(|| {
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "transferMessagePort-receiving/1",
                 "the new MessagePort is not a port of this event loop",
             )

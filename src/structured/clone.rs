@@ -35,5 +35,5 @@ pub fn structured_clone<R: Realm>(
     step!("dom-structuredclone/2"); // deserialize into the same realm
     let deserialize_record = structured_deserialize_with_transfer(realm, host, serialized)?;
     step!("dom-structuredclone/3");
-    Ok(deserialize_record.deserialized)
+    Ok(deserialize_record.into_parts().0)
 }

@@ -180,7 +180,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             };
         }
         finished.ok_or_else(|| {
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "structureddeserialize/25",
                 "deserialization ended without a value",
             )
@@ -190,7 +190,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn record(&self, id: RecordId) -> Result<&'r Record, CloneError<R::Object>> {
         let serialized: &'r Serialized = self.serialized;
         serialized.get(id).ok_or_else(|| {
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "structureddeserialize/2",
                 format!(
                     "malformed serialization: record {} does not exist ({} records)",
@@ -226,7 +226,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             // The record StructuredDeserializeWithTransfer put in memory for a
             // transfer data holder (its step 3.5).
             return self.transferred.get(*holder).cloned().map(Some).ok_or_else(|| {
-                CloneError::data_clone(
+                CloneError::new_data_clone(
                     "structureddeserialize/2",
                     format!("malformed serialization: no transfer data holder {holder}"),
                 )
@@ -270,7 +270,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             }
             (Next::Record(id), Some(serialized)) => (id, serialized),
             (Next::Record(id), None) => {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structureddeserialize/2",
                     format!("malformed serialization: record {} does not exist", id.0),
                 ));
@@ -309,14 +309,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         {
             step!("structureddeserialize/12.1"); // only within its agent cluster
             if realm.agent_cluster() != *agent_cluster {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structureddeserialize/12.1",
                     "a SharedArrayBuffer could not be deserialized outside its agent cluster",
                 ));
             }
             step!("structureddeserialize/12.2"); // a new object over the same block
             if data.len() != *byte_length {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structureddeserialize/12.2",
                     "malformed serialization: SharedArrayBuffer length",
                 ));
@@ -332,7 +332,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         {
             step!("structureddeserialize/13.1"); // only within its agent cluster
             if realm.agent_cluster() != *agent_cluster {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structureddeserialize/13.1",
                     "a growable SharedArrayBuffer could not be deserialized outside its agent cluster",
                 ));
@@ -346,7 +346,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             let length = data.len();
             return match realm.create_array_buffer(data, None) {
                 Ok(o) => object(o),
-                Err(_) => Err(CloneError::data_clone(
+                Err(_) => Err(CloneError::new_data_clone(
                     "structureddeserialize/14",
                     format!("an ArrayBuffer of {length} bytes could not be allocated in the target realm"),
                 )),
@@ -362,7 +362,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             let length = data.len();
             return match realm.create_array_buffer(data, Some(*max_byte_length)) {
                 Ok(o) => object(o),
-                Err(_) => Err(CloneError::data_clone(
+                Err(_) => Err(CloneError::new_data_clone(
                     "structureddeserialize/15",
                     format!(
                         "a resizable ArrayBuffer of {length} bytes could not be allocated in the target realm"
@@ -386,7 +386,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 .as_object()
                 .filter(|b| realm.array_buffer(b).is_some())
             else {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structureddeserialize/16.1",
                     "malformed serialization: a view's buffer is not an ArrayBuffer",
                 ));
@@ -441,7 +441,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
         step!("structureddeserialize/22"); // a platform object of the recorded interface
         let Record::Platform { interface, .. } = serialized else {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structureddeserialize/22",
                 format!("malformed serialization: unexpected record {serialized:?}"),
             ));
@@ -449,7 +449,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         step!("structureddeserialize/22.1");
         step!("structureddeserialize/22.2"); // it must be exposed in the target realm
         if !host.is_exposed(interface, realm) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structureddeserialize/22.2",
                 format!("{interface} is not exposed in the target realm, so it could not be deserialized"),
             ));
@@ -649,7 +649,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 };
                 step!("structureddeserialize/24.3.1.3"); // defining on a fresh object cannot fail
                 if !created {
-                    return Err(CloneError::data_clone(
+                    return Err(CloneError::new_data_clone(
                         "structureddeserialize/24.3.1.3",
                         match key {
                             Some(key) => format!("property {key:?} could not be defined"),

@@ -39,7 +39,7 @@ fn describe<O>(value: &Value<O>) -> String {
 
 impl<O> CloneError<O> {
     /// A DataCloneError thrown at catalogue step `step`, with this message.
-    pub fn data_clone(step: &'static str, message: impl Into<String>) -> Self {
+    pub fn new_data_clone(step: &'static str, message: impl Into<String>) -> Self {
         CloneError::DataClone(DataCloneError {
             step,
             message: message.into(),

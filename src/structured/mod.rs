@@ -45,7 +45,7 @@
 //!     sender.define_property(value, PropertyKey::from(key), OwnProperty::data(Value::Object(v)));
 //! }
 //! let serialized = structured_serialize(&mut sender, &mut NoPlatformObjects, &Value::Object(value))?;
-//! assert!(matches!(serialized.records[serialized.root.index()], Record::Array { .. }));
+//! assert!(matches!(serialized.records()[serialized.root().index()], Record::Array { .. }));
 //!
 //! let mut receiver = Heap::new(AgentClusterId(0));
 //! let Value::Object(copy) = structured_deserialize(&mut receiver, &mut NoPlatformObjects, &serialized)?

@@ -88,7 +88,7 @@ fn field(fields: &[(String, RecordId)], name: &str) -> Result<RecordId, CloneErr
         .find(|(n, _)| n == name)
         .map(|(_, r)| *r)
         .ok_or_else(|| {
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "structureddeserialize/24.4.1",
                 format!("a serialized Person has no [[{name}]]"),
             )
@@ -108,7 +108,7 @@ impl PlatformObjects<Heap> for PersonHost {
         value: &ObjectId,
     ) -> Result<Vec<(String, RecordId)>, CloneError<ObjectId>> {
         let data = self.data(serializer.realm(), *value).cloned().ok_or_else(|| {
-            CloneError::data_clone("structuredserializeinternal/26.3", "not a Person of this host")
+            CloneError::new_data_clone("structuredserializeinternal/26.3", "not a Person of this host")
         })?;
         // The name is a plain string; records hold it as a primitive record.
         let name = serializer.sub_serialization(self, &Value::String(data.name))?;
@@ -126,7 +126,7 @@ impl PlatformObjects<Heap> for PersonHost {
 
     fn new_instance(&mut self, realm: &mut Heap, interface: &str) -> Result<ObjectId, CloneError<ObjectId>> {
         if interface != PERSON {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structureddeserialize/22.3",
                 format!("{interface} is not exposed in the target realm"),
             ));
@@ -145,7 +145,7 @@ impl PlatformObjects<Heap> for PersonHost {
         let name = match deserializer.sub_deserialization(self, field(fields, "Name")?)? {
             Value::String(name) => name,
             other => {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structureddeserialize/24.4.1",
                     format!("a Person's name is a {}", other.type_name()),
                 ));
@@ -155,7 +155,7 @@ impl PlatformObjects<Heap> for PersonHost {
             Value::Null => None,
             Value::Object(friend) if self.data(deserializer.realm(), friend).is_some() => Some(friend),
             _ => {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structureddeserialize/24.4.1",
                     "a Person's best friend is another Person or null",
                 ));
@@ -164,7 +164,7 @@ impl PlatformObjects<Heap> for PersonHost {
         let realm = deserializer.realm();
         let data = self
             .data_mut(realm, *value)
-            .ok_or_else(|| CloneError::data_clone("structureddeserialize/24.4.1", "not a Person"))?;
+            .ok_or_else(|| CloneError::new_data_clone("structureddeserialize/24.4.1", "not a Person"))?;
         *data = PersonData { name, best_friend };
         Ok(())
     }
@@ -174,7 +174,7 @@ impl PlatformObjects<Heap> for PersonHost {
     }
 
     fn transfer_steps(&mut self, _: &mut Heap, _: &ObjectId) -> Result<TransferData, CloneError<ObjectId>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structuredserializewithtransfer/5.5.4",
             "Person objects are not transferable",
         ))
@@ -186,7 +186,7 @@ impl PlatformObjects<Heap> for PersonHost {
         _: TransferData,
         _: &ObjectId,
     ) -> Result<(), CloneError<ObjectId>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structureddeserializewithtransfer/3.4.4",
             "Person objects are not transferable",
         ))

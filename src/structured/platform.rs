@@ -103,7 +103,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         _: &mut Serializer<'_, R>,
         _: &R::Object,
     ) -> Result<Vec<(String, RecordId)>, CloneError<R::Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structuredserializeinternal/26.3",
             "this host has no serializable platform objects",
         ))
@@ -112,7 +112,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         false
     }
     fn new_instance(&mut self, _: &mut R, interface: &str) -> Result<R::Object, CloneError<R::Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structureddeserialize/22.3",
             format!("{interface} is not exposed in the target realm"),
         ))
@@ -123,7 +123,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         _: &R::Object,
         _: &[(String, RecordId)],
     ) -> Result<(), CloneError<R::Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structureddeserialize/24.4.1",
             "this host has no serializable platform objects",
         ))
@@ -132,7 +132,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         false
     }
     fn transfer_steps(&mut self, _: &mut R, _: &R::Object) -> Result<TransferData, CloneError<R::Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structuredserializewithtransfer/5.5.4",
             "this host has no transferable platform objects",
         ))
@@ -143,7 +143,7 @@ impl<R: Realm> PlatformObjects<R> for NoPlatformObjects {
         _: TransferData,
         _: &R::Object,
     ) -> Result<(), CloneError<R::Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structureddeserializewithtransfer/3.4.4",
             "this host has no transferable platform objects",
         ))

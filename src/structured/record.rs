@@ -188,15 +188,54 @@ pub enum Record {
 }
 
 /// The records of one serialization, with the root value's record.
+///
+/// The fields are private so that the arena's layout can change with the
+/// performance work; read it through [`records`](Serialized::records) and
+/// [`root`](Serialized::root), build one with [`new`](Serialized::new) and
+/// take it apart with [`into_parts`](Serialized::into_parts).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Serialized {
     /// Every record; they refer to each other by index.
-    pub records: Vec<Record>,
+    pub(crate) records: Vec<Record>,
     /// The serialized value.
-    pub root: RecordId,
+    pub(crate) root: RecordId,
 }
 
 impl Serialized {
+    /// The records `records`, of which `root` is the serialized value's.
+    ///
+    /// Nothing is checked here: ids out of range are found by whoever reads
+    /// the records ([`structured_deserialize`](crate::structured::structured_deserialize)
+    /// fails with a DataCloneError, [`encode`](crate::structured::encode) refuses).
+    ///
+    /// ```
+    /// use webmessaging::structured::{Primitive, Record, RecordId, Serialized};
+    ///
+    /// let serialized = Serialized::new(vec![Record::Primitive(Primitive::Number(1.0))], RecordId(0));
+    /// assert_eq!(serialized.root(), RecordId(0));
+    /// assert_eq!(serialized.records().len(), 1);
+    /// let (records, root) = serialized.into_parts();
+    /// assert_eq!((records.len(), root), (1, RecordId(0)));
+    /// ```
+    pub fn new(records: Vec<Record>, root: RecordId) -> Self {
+        Serialized { records, root }
+    }
+
+    /// Every record, in arena order: a [`RecordId`] is an index into it.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The serialized value's record.
+    pub fn root(&self) -> RecordId {
+        self.root
+    }
+
+    /// The records and the root, by value.
+    pub fn into_parts(self) -> (Vec<Record>, RecordId) {
+        (self.records, self.root)
+    }
+
     /// The record behind an id, if the id is in range.
     pub fn get(&self, id: RecordId) -> Option<&Record> {
         self.records.get(id.index())

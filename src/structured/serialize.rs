@@ -156,10 +156,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
 
     /// The finished record graph rooted at `root`.
     pub(crate) fn finish(self, root: RecordId) -> Serialized {
-        Serialized {
-            records: self.records,
-            root,
-        }
+        Serialized::new(self.records, root)
     }
 
     fn push(&mut self, record: Record) -> RecordId {
@@ -229,7 +226,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
             };
         }
         let finished = finished.ok_or_else(|| {
-            CloneError::data_clone(
+            CloneError::new_data_clone(
                 "structuredserializeinternal/27",
                 "serialization ended without a record",
             )
@@ -290,7 +287,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
             Value::String(s) => Primitive::String(s.clone()),
             Value::Symbol(symbol) => {
                 step!("structuredserializeinternal/5"); // Symbols cannot be serialized
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structuredserializeinternal/5",
                     format!("{symbol:?} could not be cloned: Symbols are not serializable"),
                 ));
@@ -390,7 +387,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
                     ..
                 }) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => n as u32,
                 other => {
-                    return Err(CloneError::data_clone(
+                    return Err(CloneError::new_data_clone(
                         "structuredserializeinternal/18.2",
                         format!("an Array's length property is not an array length: {other:?}"),
                     ));
@@ -412,7 +409,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         if let Some(slots) = platform.as_ref().filter(|p| host.is_serializable(&p.interface)) {
             step!("structuredserializeinternal/19.1"); // a detached one cannot be
             if slots.detached == Some(true) {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structuredserializeinternal/19.1",
                     format!("a detached {} could not be cloned", slots.interface),
                 ));
@@ -428,7 +425,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         }
         step!("structuredserializeinternal/20"); // other platform objects cannot be
         if let Some(slots) = platform {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/20",
                 format!(
                     "{} objects could not be cloned: the interface is not serializable",
@@ -438,14 +435,14 @@ impl<'r, R: Realm> Serializer<'r, R> {
         }
         step!("structuredserializeinternal/21"); // functions cannot be
         if realm.is_callable(value) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/21",
                 "functions could not be cloned",
             ));
         }
         step!("structuredserializeinternal/22"); // nor objects with other internal slots
         if let Some(slot) = realm.other_internal_slot(value) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/22",
                 format!("an object with a {slot} internal slot could not be cloned"),
             ));
@@ -454,7 +451,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         if let Some(kind) = realm.exotic_kind(value)
             && !realm.is_object_prototype_intrinsic(value)
         {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/23",
                 format!("{kind} exotic objects could not be cloned"),
             ));
@@ -473,27 +470,27 @@ impl<'r, R: Realm> Serializer<'r, R> {
     /// Step 13: an ArrayBuffer is copied; a SharedArrayBuffer is shared.
     fn serialize_array_buffer(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
         let realm = &mut *self.realm;
-        let slots = realm
-            .array_buffer(value)
-            .ok_or_else(|| CloneError::data_clone("structuredserializeinternal/13", "not an ArrayBuffer"))?;
+        let slots = realm.array_buffer(value).ok_or_else(|| {
+            CloneError::new_data_clone("structuredserializeinternal/13", "not an ArrayBuffer")
+        })?;
         step!("structuredserializeinternal/13.1"); // shared memory
         if realm.is_shared_array_buffer(value) {
             step!("structuredserializeinternal/13.1.1"); // only where cross-origin isolated
             if !realm.cross_origin_isolated_capability() {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structuredserializeinternal/13.1.1",
                     "a SharedArrayBuffer could not be cloned: the realm is not cross-origin isolated",
                 ));
             }
             step!("structuredserializeinternal/13.1.2"); // never into storage
             if self.for_storage {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structuredserializeinternal/13.1.2",
                     "a SharedArrayBuffer could not be serialized for storage",
                 ));
             }
             let block = slots.shared.ok_or_else(|| {
-                CloneError::data_clone(
+                CloneError::new_data_clone(
                     "structuredserializeinternal/13.1.2",
                     "shared buffer without a block",
                 )
@@ -517,7 +514,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         step!("structuredserializeinternal/13.2"); // an ordinary ArrayBuffer: copy its bytes
         step!("structuredserializeinternal/13.2.1"); // a detached one cannot be
         if realm.is_detached_buffer(value) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/13.2.1",
                 "a detached ArrayBuffer could not be cloned",
             ));
@@ -547,7 +544,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
     ) -> Result<Record, CloneError<R::Object>> {
         step!("structuredserializeinternal/14.1"); // out-of-bounds views cannot be
         if self.realm.is_array_buffer_view_out_of_bounds(value) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/14.1",
                 "an ArrayBuffer view could not be cloned: it is out of bounds of its buffer",
             ));
@@ -556,7 +553,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         let slots = self
             .realm
             .array_buffer_view(value)
-            .ok_or_else(|| CloneError::data_clone("structuredserializeinternal/14.2", "not a view"))?;
+            .ok_or_else(|| CloneError::new_data_clone("structuredserializeinternal/14.2", "not a view"))?;
         step!("structuredserializeinternal/14.3"); // the buffer first, through memory
         let buffer = self.serialize_internal(host, &Value::Object(slots.buffer.clone()))?;
         step!("structuredserializeinternal/14.4"); // it must have become a buffer record
@@ -573,7 +570,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
         // StructuredSerializeWithTransfer step 2.4 at this point and becomes
         // an "ArrayBuffer" or "ResizableArrayBuffer" holder afterwards.
         if !is_buffer {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/14.4",
                 "an ArrayBuffer view's buffer is not an ArrayBuffer",
             ));

@@ -12,11 +12,39 @@ use std::fmt;
 /// What StructuredSerializeWithTransfer returns: { [[Serialized]],
 /// [[TransferDataHolders]] }. Nothing in it belongs to any realm, so it can
 /// travel to another event loop.
+///
+/// The fields are private (the representation may change); use the
+/// accessors, [`new`](Self::new) and [`into_parts`](Self::into_parts).
 pub struct SerializeWithTransferResult {
     /// [[Serialized]]
-    pub serialized: Serialized,
+    pub(crate) serialized: Serialized,
     /// [[TransferDataHolders]], in transfer-list order.
-    pub transfer_data_holders: Vec<TransferDataHolder>,
+    pub(crate) transfer_data_holders: Vec<TransferDataHolder>,
+}
+
+impl SerializeWithTransferResult {
+    /// { [[Serialized]]: `serialized`, [[TransferDataHolders]]: `transfer_data_holders` }.
+    pub fn new(serialized: Serialized, transfer_data_holders: Vec<TransferDataHolder>) -> Self {
+        SerializeWithTransferResult {
+            serialized,
+            transfer_data_holders,
+        }
+    }
+
+    /// [[Serialized]]
+    pub fn serialized(&self) -> &Serialized {
+        &self.serialized
+    }
+
+    /// [[TransferDataHolders]], in transfer-list order.
+    pub fn transfer_data_holders(&self) -> &[TransferDataHolder] {
+        &self.transfer_data_holders
+    }
+
+    /// [[Serialized]] and [[TransferDataHolders]], by value.
+    pub fn into_parts(self) -> (Serialized, Vec<TransferDataHolder>) {
+        (self.serialized, self.transfer_data_holders)
+    }
 }
 
 impl fmt::Debug for SerializeWithTransferResult {
@@ -30,12 +58,32 @@ impl fmt::Debug for SerializeWithTransferResult {
 
 /// What StructuredDeserializeWithTransfer returns: { [[Deserialized]],
 /// [[TransferredValues]] }.
+///
+/// The fields are private (the representation may change); use the
+/// accessors and [`into_parts`](Self::into_parts).
 #[derive(Debug, Clone)]
 pub struct DeserializeWithTransferResult<O> {
     /// [[Deserialized]]
-    pub deserialized: Value<O>,
+    deserialized: Value<O>,
     /// [[TransferredValues]], in transfer-list order.
-    pub transferred_values: Vec<O>,
+    transferred_values: Vec<O>,
+}
+
+impl<O> DeserializeWithTransferResult<O> {
+    /// [[Deserialized]]
+    pub fn deserialized(&self) -> &Value<O> {
+        &self.deserialized
+    }
+
+    /// [[TransferredValues]], in transfer-list order.
+    pub fn transferred_values(&self) -> &[O] {
+        &self.transferred_values
+    }
+
+    /// [[Deserialized]] and [[TransferredValues]], by value.
+    pub fn into_parts(self) -> (Value<O>, Vec<O>) {
+        (self.deserialized, self.transferred_values)
+    }
 }
 
 /// StructuredSerializeWithTransfer(*value*, *transferList*).
@@ -73,8 +121,8 @@ pub struct DeserializeWithTransferResult<O> {
 /// let received =
 ///     structured_deserialize_with_transfer(&mut receiver, &mut NoPlatformObjects, in_flight)?;
 /// // The message is the transferred buffer itself, now the receiver's.
-/// let Value::Object(arrived) = received.deserialized else { unreachable!() };
-/// assert_eq!(received.transferred_values, [arrived]);
+/// let &Value::Object(arrived) = received.deserialized() else { unreachable!() };
+/// assert_eq!(received.transferred_values(), [arrived]);
 /// assert_eq!(receiver.array_buffer_byte_length(arrived), Some(1024));
 /// # Ok::<(), webmessaging::structured::CloneError<webmessaging::ecmascript::ObjectId>>(())
 /// ```
@@ -105,21 +153,21 @@ pub fn structured_serialize_with_transfer<R: Realm>(
         step!("structuredserializewithtransfer/2.1"); // only buffers and [Transferable] objects
         if !is_buffer && transferable_platform.is_none() {
             let what = platform.map_or_else(|| "this object".to_owned(), |p| format!("a {}", p.interface));
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializewithtransfer/2.1",
                 format!("transfer list entry {index}: {what} is not transferable"),
             ));
         }
         step!("structuredserializewithtransfer/2.2"); // shared memory cannot be transferred
         if is_buffer && realm.is_shared_array_buffer(transferable) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializewithtransfer/2.2",
                 format!("transfer list entry {index}: a SharedArrayBuffer cannot be transferred"),
             ));
         }
         step!("structuredserializewithtransfer/2.3"); // no entry twice
         if serializer.remembers(transferable) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializewithtransfer/2.3",
                 format!("transfer list entry {index}: the same object appears twice in the transfer list"),
             ));
@@ -140,7 +188,7 @@ pub fn structured_serialize_with_transfer<R: Realm>(
         let buffer = realm.array_buffer(transferable);
         step!("structuredserializewithtransfer/5.1"); // a detached buffer cannot move
         if buffer.is_some() && realm.is_detached_buffer(transferable) {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializewithtransfer/5.1",
                 format!("transfer list entry {index}: the ArrayBuffer is already detached"),
             ));
@@ -150,7 +198,7 @@ pub fn structured_serialize_with_transfer<R: Realm>(
         if let Some(p) = &platform
             && p.detached == Some(true)
         {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structuredserializewithtransfer/5.2",
                 format!(
                     "transfer list entry {index}: the {} is detached (already transferred or closed)",
@@ -188,7 +236,7 @@ pub fn structured_serialize_with_transfer<R: Realm>(
             step!("structuredserializewithtransfer/5.5"); // a platform object's transfer steps
             step!("structuredserializewithtransfer/5.5.1");
             let Some(platform) = platform else {
-                return Err(CloneError::data_clone(
+                return Err(CloneError::new_data_clone(
                     "structuredserializewithtransfer/5.5.1",
                     format!("transfer list entry {index}: not a transferable object"),
                 ));
@@ -259,7 +307,7 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
                 step!("structureddeserializewithtransfer/3.4.1");
                 step!("structureddeserializewithtransfer/3.4.2"); // exposed in the target realm
                 if !host.is_exposed(&interface, realm) {
-                    return Err(CloneError::data_clone(
+                    return Err(CloneError::new_data_clone(
                         "structureddeserializewithtransfer/3.4.2",
                         format!(
                             "{interface} is not exposed in the target realm, so it could not be transferred"

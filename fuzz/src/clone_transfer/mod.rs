@@ -43,8 +43,8 @@ use webmessaging::ecmascript::{
     AgentClusterId, ArrayBufferState, ErrorPrototype, Heap, ObjectId, ObjectKind, Value,
 };
 use webmessaging::structured::{
-    CloneError, EncodeError, NoPlatformObjects, Record, decode, encode, structured_clone,
-    structured_deserialize_with_transfer, structured_serialize_with_transfer,
+    CloneError, EncodeError, NoPlatformObjects, Record, SerializeWithTransferResult, decode, encode,
+    structured_clone, structured_deserialize_with_transfer, structured_serialize_with_transfer,
 };
 
 /// SameValue, written out here rather than borrowed from the library.
@@ -171,12 +171,14 @@ pub fn clone_transfer(data: &[u8]) {
                 Err(e) => Err((e, true)),
                 Ok(mut result) => {
                     if input.mode == Mode::ThroughBytes {
-                        result.serialized = through_bytes(result.serialized);
+                        let (serialized, holders) = result.into_parts();
+                        result = SerializeWithTransferResult::new(through_bytes(serialized), holders);
                     }
                     match structured_deserialize_with_transfer(&mut dst, &mut NoPlatformObjects, result) {
                         Ok(r) => {
-                            transferred_values = r.transferred_values;
-                            Ok(r.deserialized)
+                            let deserialized;
+                            (deserialized, transferred_values) = r.into_parts();
+                            Ok(deserialized)
                         }
                         Err(e) => Err((e, false)),
                     }
@@ -273,7 +275,7 @@ pub fn conversion_budget(heap: &Heap) -> u64 {
 /// Sends records through the byte encoding, checking it on the way: shared
 /// memory refuses to encode; everything else round-trips canonically.
 fn through_bytes(serialized: webmessaging::structured::Serialized) -> webmessaging::structured::Serialized {
-    let shared = serialized.records.iter().any(|r| {
+    let shared = serialized.records().iter().any(|r| {
         matches!(
             r,
             Record::SharedArrayBuffer { .. } | Record::GrowableSharedArrayBuffer { .. }

@@ -172,7 +172,7 @@ pub fn transfer(document: &Document) -> Result<(), Failure> {
     for (n, (&entry, value)) in document
         .transfer
         .iter()
-        .zip(&received.transferred_values)
+        .zip(received.transferred_values())
         .enumerate()
     {
         let webmessaging::notation::Kind::ArrayBuffer(sent) = &document.objects[entry].kind else {
@@ -190,7 +190,7 @@ pub fn transfer(document: &Document) -> Result<(), Failure> {
             ));
         }
     }
-    if received.transferred_values.len() != document.transfer.len() {
+    if received.transferred_values().len() != document.transfer.len() {
         return Err("not one transferred value per transfer list entry".to_owned());
     }
     Ok(())

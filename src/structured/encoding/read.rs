@@ -96,7 +96,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, DecodeError> {
         return Err(r.fail(format_args!("{} trailing bytes after the last record", r.left())));
     }
     Ok(Parsed {
-        serialized: Serialized { records, root },
+        serialized: Serialized::new(records, root),
         offsets,
         root_offset,
     })

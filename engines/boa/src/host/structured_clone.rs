@@ -48,7 +48,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         value: &Object,
     ) -> Result<Vec<(String, RecordId)>, CloneError<Object>> {
         let (name, message) = dom_exception_fields(value).ok_or_else(|| {
-            CloneError::data_clone("structuredserializeinternal/26.3", "not a DOMException")
+            CloneError::new_data_clone("structuredserializeinternal/26.3", "not a DOMException")
         })?;
         let name = serializer.sub_serialization(self, &Value::String(name))?;
         let message = serializer.sub_serialization(self, &Value::String(message))?;
@@ -65,7 +65,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         interface: &str,
     ) -> Result<Object, CloneError<Object>> {
         if interface != DOM_EXCEPTION {
-            return Err(CloneError::data_clone(
+            return Err(CloneError::new_data_clone(
                 "structureddeserialize/22.3",
                 format!("{interface} is not exposed here"),
             ));
@@ -73,7 +73,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         dom_exception::create(realm.context(), "", "")
             .map(Object)
             .map_err(|e| {
-                CloneError::data_clone(
+                CloneError::new_data_clone(
                     "structureddeserialize/22.3",
                     format!("a DOMException could not be made: {e}"),
                 )
@@ -90,7 +90,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         let mut strings = Vec::new();
         for field in ["name", "message"] {
             let (_, id) = fields.iter().find(|(name, _)| name == field).ok_or_else(|| {
-                CloneError::data_clone(
+                CloneError::new_data_clone(
                     "structureddeserialize/24.4.1",
                     format!("malformed DOMException record: no {field}"),
                 )
@@ -98,7 +98,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
             match deserializer.sub_deserialization(self, *id)? {
                 Value::String(s) => strings.push(crate::realm::string_to_boa(&s)),
                 _ => {
-                    return Err(CloneError::data_clone(
+                    return Err(CloneError::new_data_clone(
                         "structureddeserialize/24.4.1",
                         format!("malformed DOMException record: {field}"),
                     ));
@@ -123,7 +123,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         _: &mut BoaRealm<'c>,
         _: &Object,
     ) -> Result<TransferData, CloneError<Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structuredserializewithtransfer/5.5.4",
             "this host has no transferable platform objects yet",
         ))
@@ -135,7 +135,7 @@ impl<'c> PlatformObjects<BoaRealm<'c>> for BoaHost {
         _: TransferData,
         _: &Object,
     ) -> Result<(), CloneError<Object>> {
-        Err(CloneError::data_clone(
+        Err(CloneError::new_data_clone(
             "structureddeserializewithtransfer/3.4.4",
             "this host has no transferable platform objects yet",
         ))

@@ -170,10 +170,7 @@ pub(super) fn slot(n: u32) -> Slot {
 }
 
 pub(super) fn graph(root: u32, records: Vec<Record>) -> Serialized {
-    Serialized {
-        records,
-        root: RecordId(root),
-    }
+    Serialized::new(records, RecordId(root))
 }
 
 /// The same graph with a record of its own for every occurrence of a

@@ -466,10 +466,7 @@ pub(in super::super) fn random_graph(rng: &mut XorShift) -> Serialized {
         };
         records.push(record);
     }
-    let mut g = Serialized {
-        records,
-        root: pick(rng),
-    };
+    let mut g = Serialized::new(records, pick(rng));
     // Now that every record exists, drop what would break a rule: repeated
     // keys, and Array indices at or past the length.
     for i in 0..g.records.len() {
