@@ -430,3 +430,29 @@ fn the_work_stack_runs_the_steps_in_the_recursive_order() {
     ];
     assert_eq!(steps, expected);
 }
+
+/// The sizes a million-object heap pays per value, key and property: a
+/// change that makes one of them larger is a memory regression and has to
+/// say so here.
+#[test]
+fn value_representations_stay_small() {
+    use std::mem::size_of;
+    use webmessaging::ecmascript::{OwnProperty, Symbol};
+    assert_eq!(size_of::<Symbol>(), 8, "a Symbol is one shared pointer");
+    assert_eq!(
+        size_of::<PropertyKey>(),
+        16,
+        "a String's pointer and length, nothing more"
+    );
+    assert_eq!(
+        size_of::<Value<ObjectId>>(),
+        24,
+        "a tag and a String-sized payload"
+    );
+    assert_eq!(
+        size_of::<Option<Value<ObjectId>>>(),
+        24,
+        "a hole costs no more than a value"
+    );
+    assert!(size_of::<OwnProperty>() <= 40, "{}", size_of::<OwnProperty>());
+}

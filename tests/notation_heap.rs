@@ -98,14 +98,14 @@ fn one_symbol_per_description_within_a_document() {
     };
     assert_ne!(&s, t);
     assert_eq!(symbol(&properties[1].1), symbol(&properties[2].1));
-    assert_eq!(symbol(&properties[1].1).description, None);
+    assert_eq!(symbol(&properties[1].1).description(), None);
     // Another document in the same heap gets symbols of its own.
     let mut heap = heap;
     let again = build(&parse(text).unwrap(), &mut heap).unwrap();
     let PropertyKey::Symbol(s2) = &heap.object(again.objects[0]).properties.to_vec()[0].0 else {
         panic!()
     };
-    assert_ne!(s.id, s2.id);
+    assert_ne!(s.id(), s2.id());
 }
 
 #[test]

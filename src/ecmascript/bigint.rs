@@ -5,12 +5,14 @@ use std::fmt;
 
 /// An ECMAScript BigInt. The algorithms only copy BigInts, never compute with
 /// them, so the value is kept as its canonical decimal text: an optional `-`
-/// and digits without leading zeros (zero is `0`, never `-0`).
+/// and digits without leading zeros (zero is `0`, never `-0`). The text is
+/// boxed without spare capacity, so a [`Value`](super::Value) holding a
+/// BigInt is no larger than one holding a String.
 ///
 /// <https://tc39.es/ecma262/#sec-ecmascript-language-types-bigint-type>
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct BigInt(String);
+pub struct BigInt(Box<str>);
 
 /// The text given was not a decimal integer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,9 +36,9 @@ impl BigInt {
         }
         let digits = digits.trim_start_matches('0');
         Ok(match (digits.is_empty(), negative) {
-            (true, _) => BigInt("0".to_owned()),
-            (false, true) => BigInt(format!("-{digits}")),
-            (false, false) => BigInt(digits.to_owned()),
+            (true, _) => BigInt("0".into()),
+            (false, true) => BigInt(format!("-{digits}").into_boxed_str()),
+            (false, false) => BigInt(digits.into()),
         })
     }
 
@@ -48,7 +50,7 @@ impl BigInt {
 
 impl From<i64> for BigInt {
     fn from(n: i64) -> Self {
-        BigInt(n.to_string())
+        BigInt(n.to_string().into_boxed_str())
     }
 }
 
@@ -69,7 +71,7 @@ impl TryFrom<String> for BigInt {
 
 impl From<BigInt> for String {
     fn from(b: BigInt) -> String {
-        b.0
+        b.0.into_string()
     }
 }
 

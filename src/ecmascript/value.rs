@@ -3,25 +3,62 @@
 use super::{BigInt, JsString};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// An ECMAScript Symbol. Symbols are never serializable; they appear here as
 /// values (to be rejected) and as property keys (to be skipped). Identity is
 /// the `id` the owning realm gave it.
 ///
+/// A Symbol is one shared pointer: cloning it is a reference count, and a
+/// [`Value`] or [`PropertyKey`] holding one stays no larger than one holding
+/// a String.
+///
 /// <https://tc39.es/ecma262/#sec-ecmascript-language-types-symbol-type>
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Symbol {
+#[serde(from = "SymbolData", into = "SymbolData")]
+pub struct Symbol(Arc<SymbolData>);
+
+/// What a [`Symbol`] points at (and its serde form).
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+struct SymbolData {
+    id: u64,
+    description: Option<JsString>,
+}
+
+impl From<SymbolData> for Symbol {
+    fn from(data: SymbolData) -> Self {
+        Symbol(Arc::new(data))
+    }
+}
+
+impl From<Symbol> for SymbolData {
+    fn from(symbol: Symbol) -> Self {
+        Arc::unwrap_or_clone(symbol.0)
+    }
+}
+
+impl Symbol {
+    /// The Symbol with this identity and `[[Description]]`.
+    pub fn new(id: u64, description: Option<JsString>) -> Self {
+        Symbol(Arc::new(SymbolData { id, description }))
+    }
+
     /// Identity within the realm that created it.
-    pub id: u64,
+    pub fn id(&self) -> u64 {
+        self.0.id
+    }
+
     /// The `[[Description]]`, if any.
-    pub description: Option<JsString>,
+    pub fn description(&self) -> Option<&JsString> {
+        self.0.description.as_ref()
+    }
 }
 
 impl fmt::Debug for Symbol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.description {
-            Some(d) => write!(f, "Symbol#{}({d:?})", self.id),
-            None => write!(f, "Symbol#{}()", self.id),
+        match self.description() {
+            Some(d) => write!(f, "Symbol#{}({d:?})", self.id()),
+            None => write!(f, "Symbol#{}()", self.id()),
         }
     }
 }

@@ -93,7 +93,7 @@ fn val(v: &Value<ObjectId>) -> Val {
         Value::Number(n) => Val::Number(*n),
         Value::BigInt(b) => Val::BigInt(b.clone()),
         Value::String(s) => Val::String(s.clone()),
-        Value::Symbol(s) => Val::Symbol(s.description.clone()),
+        Value::Symbol(s) => Val::Symbol(s.description().cloned()),
         Value::Object(o) => Val::Ref(o.index()),
     }
 }
@@ -256,7 +256,7 @@ fn own_property_keys_order(
 fn prop(key: &PropertyKey, property: &OwnProperty) -> Prop {
     let key = match key {
         PropertyKey::String(s) => Key::String(s.clone()),
-        PropertyKey::Symbol(s) => Key::Symbol(s.description.clone()),
+        PropertyKey::Symbol(s) => Key::Symbol(s.description().cloned()),
     };
     let (value, enumerable) = match property {
         OwnProperty::Data {

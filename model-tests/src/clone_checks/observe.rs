@@ -241,7 +241,7 @@ pub fn thrown_value(heap: &Heap, objects: &[ObjectId], value: &Value<ObjectId>) 
         Value::Number(n) => Thrown::Value(Val::Number(*n)),
         Value::BigInt(b) => Thrown::Value(Val::BigInt(b.clone())),
         Value::String(s) => Thrown::Value(Val::String(s.clone())),
-        Value::Symbol(s) => Thrown::Value(Val::Symbol(s.description.clone())),
+        Value::Symbol(s) => Thrown::Value(Val::Symbol(s.description().cloned())),
     }
 }
 
@@ -325,7 +325,7 @@ fn own_properties(
                 let property = heap.own_property(id, &key).expect("an own key has a property");
                 let key = match key {
                     PropertyKey::String(s) => Key::String(s),
-                    PropertyKey::Symbol(s) => Key::Symbol(s.description),
+                    PropertyKey::Symbol(s) => Key::Symbol(s.description().cloned()),
                 };
                 match property {
                     OwnProperty::Data {

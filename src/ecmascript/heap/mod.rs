@@ -341,10 +341,7 @@ impl Heap {
     /// A new Symbol with this description.
     pub fn new_symbol(&mut self, description: Option<JsString>) -> Symbol {
         self.next_symbol += 1;
-        Symbol {
-            id: self.next_symbol,
-            description,
-        }
+        Symbol::new(self.next_symbol, description)
     }
 
     /// The object behind a handle.

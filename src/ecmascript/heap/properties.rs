@@ -548,7 +548,7 @@ mod tests {
             .iter()
             .map(|k| match k {
                 PropertyKey::String(s) => s.to_string_lossy(),
-                PropertyKey::Symbol(s) => format!("@{}", s.id),
+                PropertyKey::Symbol(s) => format!("@{}", s.id()),
             })
             .collect()
     }
@@ -603,7 +603,7 @@ mod tests {
                 "a",
                 "01",
                 "4294967295",
-                &format!("@{}", sym.id)
+                &format!("@{}", sym.id())
             ]
         );
         // Redefining a key keeps its place.

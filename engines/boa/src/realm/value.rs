@@ -23,23 +23,20 @@ impl SymbolTable {
     /// The reference's Symbol for a Boa symbol (remembering it).
     pub fn symbol(&self, symbol: &JsSymbol) -> Symbol {
         self.0.borrow_mut().insert(symbol.hash(), symbol.clone());
-        Symbol {
-            id: symbol.hash(),
-            description: symbol.description().map(|d| string_from_boa(&d)),
-        }
+        Symbol::new(symbol.hash(), symbol.description().map(|d| string_from_boa(&d)))
     }
 
     /// The Boa symbol behind a reference Symbol. A Symbol this table never
     /// saw (one made by another realm, such as the built-in heap) has no Boa
     /// counterpart: a fresh symbol with its description stands in for it.
     pub fn boa_symbol(&self, symbol: &Symbol) -> JsSymbol {
-        if let Some(known) = self.0.borrow().get(&symbol.id) {
+        if let Some(known) = self.0.borrow().get(&symbol.id()) {
             return known.clone();
         }
-        let description = symbol.description.as_ref().map(string_to_boa);
+        let description = symbol.description().map(string_to_boa);
         // JsSymbol::new fails only when 2^64 symbols have been made.
         let fresh = JsSymbol::new(description).unwrap_or_else(JsSymbol::iterator);
-        self.0.borrow_mut().insert(symbol.id, fresh.clone());
+        self.0.borrow_mut().insert(symbol.id(), fresh.clone());
         fresh
     }
 }
