@@ -33,7 +33,7 @@ fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
         },
         transfer_data_holders: vec![TransferDataHolder::Platform {
             interface: "MessagePort".to_owned(),
-            data: Box::new(PortTransferData::holding(end, "nested")),
+            data: Box::new(PortTransferData::new(end, "nested")),
         }],
     }
 }
