@@ -108,7 +108,7 @@ fn storage_keys_separate_channels_of_one_name() {
 fn shared_buffer(w: &mut World, agent: AgentId, block: &SharedDataBlock) -> Value<ObjectId> {
     Value::Object(
         w.agent(agent)
-            .realm
+            .realm_mut()
             .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
                 block: block.clone(),
                 max_byte_length: None,
@@ -136,7 +136,7 @@ fn a_shared_buffer_is_shared_within_a_cluster_and_a_messageerror_across() {
         panic!("B received no object")
     };
     let ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block: got, .. }) =
-        &w.agent(ids[1]).realm.object(*received).kind
+        &w.agent(ids[1]).realm().object(*received).kind
     else {
         panic!("B received no SharedArrayBuffer")
     };
@@ -202,11 +202,11 @@ fn a_heap_collection_keeps_the_channels_objects() {
     let a1 = w.agent(a).new_broadcast_channel(&name("n"), "a1").unwrap();
     let b1 = w.agent(b).new_broadcast_channel(&name("n"), "b1").unwrap();
     assert!(w.agent(b).messaging().broadcast_object(b1).is_some());
-    let live = w.agent(b).realm.live_objects();
+    let live = w.agent(b).realm().live_objects();
     // Nothing else in B's heap reaches the channel's object: only its being
     // a live BroadcastChannel keeps it.
     assert_eq!(w.agent(b).collect_heap(), 0, "b1's object survived");
-    assert_eq!(w.agent(b).realm.live_objects(), live);
+    assert_eq!(w.agent(b).realm().live_objects(), live);
     assert_eq!(w.agent(a).post_broadcast(a1, text("after")).unwrap(), 1);
     let events = w.run_until_idle(10);
     assert_eq!(summary(&events), ["B b1 message after"]);

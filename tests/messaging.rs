@@ -220,10 +220,10 @@ fn a_serialization_error_reaches_the_caller_and_nothing_is_enqueued() {
     let (mut world, ids) = world_with(&["A"]);
     let a = ids[0];
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
-    let f = world.agent(a).realm.alloc(ObjectKind::Function);
+    let f = world.agent(a).realm_mut().alloc(ObjectKind::Function);
     let buffer = world
         .agent(a)
-        .realm
+        .realm_mut()
         .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
             data: Some(vec![1, 2]),
             max_byte_length: None,
@@ -234,7 +234,7 @@ fn a_serialization_error_reaches_the_caller_and_nothing_is_enqueued() {
         .post_message(p1, Value::Object(f), &[buffer])
         .unwrap_err();
     assert!(matches!(err, CloneError::DataClone(_)));
-    match &world.agent(a).realm.object(buffer).kind {
+    match &world.agent(a).realm().object(buffer).kind {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => {
             assert_eq!(
                 data.as_deref(),
@@ -258,7 +258,7 @@ fn a_message_that_cannot_be_deserialized_fires_messageerror() {
     world.agent(b).set_onmessage(p2b);
     let sab = world
         .agent(a)
-        .realm
+        .realm_mut()
         .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
             block: webmessaging::ecmascript::SharedDataBlock::new(vec![0; 4]),
             max_byte_length: None,
@@ -456,7 +456,7 @@ fn transferred_buffers_arrive_and_are_detached_at_the_sender() {
     world.agent(b).set_onmessage(p2b);
     let buffer = world
         .agent(a)
-        .realm
+        .realm_mut()
         .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
             data: Some(vec![7, 8, 9]),
             max_byte_length: None,
@@ -470,13 +470,13 @@ fn transferred_buffers_arrive_and_are_detached_at_the_sender() {
     let Some(Value::Object(received)) = &events[0].1.data else {
         panic!("{events:?}")
     };
-    match &world.agent(b).realm.object(*received).kind {
+    match &world.agent(b).realm().object(*received).kind {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => {
             assert_eq!(data.as_deref(), Some(&[7u8, 8, 9][..]))
         }
         other => panic!("{other:?}"),
     }
-    match &world.agent(a).realm.object(buffer).kind {
+    match &world.agent(a).realm().object(buffer).kind {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => assert!(data.is_none()),
         other => panic!("{other:?}"),
     }

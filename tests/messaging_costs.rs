@@ -117,7 +117,7 @@ fn shipping_a_port_back_and_forth_costs_the_same_per_hop_at_any_count() {
 /// The small object `{a: i, b: "x" + i}` in `agent`'s realm.
 fn small_object(agent: &mut Agent, i: u32) -> Value<webmessaging::ecmascript::ObjectId> {
     use webmessaging::ecmascript::{JsString, ObjectKind, OwnProperty, PropertyKey};
-    let heap = &mut agent.realm;
+    let heap = agent.realm_mut();
     let object = heap.alloc(ObjectKind::Ordinary);
     let a = Value::Number(f64::from(i));
     let b = Value::String(JsString::from(format!("x{i}").as_str()));
@@ -177,7 +177,7 @@ fn delivered_messages_nobody_kept_do_not_accumulate_in_either_heap() {
         world.agent(a).collect_heap_if_due();
         world.run_until_idle(usize::MAX);
         for (slot, id) in most.iter_mut().zip([a, b]) {
-            *slot = (*slot).max(world.agent_ref(id).realm.live_objects());
+            *slot = (*slot).max(world.agent_ref(id).realm().live_objects());
         }
     }
     assert_eq!(
@@ -192,11 +192,11 @@ fn delivered_messages_nobody_kept_do_not_accumulate_in_either_heap() {
     // What B kept survived every collection: the first message, intact.
     let b_agent = world.agent(b);
     b_agent.collect_heap();
-    let live = b_agent.realm.live_objects();
+    let live = b_agent.realm().live_objects();
     assert!(live <= 8, "after a full collection B holds {live} objects");
     let first = first.lock().unwrap().expect("B kept an object");
     let a = b_agent
-        .realm
+        .realm()
         .own_property(first, &webmessaging::ecmascript::PropertyKey::from("a"));
     assert!(
         matches!(a, Some(webmessaging::ecmascript::OwnProperty::Data { value: Value::Number(n), .. }) if n == 0.0),

@@ -88,7 +88,7 @@ pub fn one_way(n: u32, objects: bool) -> Result<Duration, String> {
                 let _ = started_tx.send(Instant::now());
                 for i in 0..n {
                     let message = if objects {
-                        Value::Object(small_object(&mut agent.realm, i))
+                        Value::Object(small_object(agent.realm_mut(), i))
                     } else {
                         Value::Number(f64::from(i))
                     };

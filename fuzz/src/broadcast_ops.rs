@@ -200,7 +200,7 @@ impl Run {
             Value::Object(
                 self.world
                     .agent(agent)
-                    .realm
+                    .realm_mut()
                     .alloc(ObjectKind::ArrayBuffer(state)),
             )
         } else {

@@ -328,7 +328,7 @@ impl Run {
         let bytes: Vec<u8> = (0..4)
             .map(|i| (seed as u8).wrapping_mul(31).wrapping_add(i))
             .collect();
-        let heap = &mut self.world.agent(agent).realm;
+        let heap = self.world.agent(agent).realm_mut();
         let id = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
             data: Some(bytes.clone()),
             max_byte_length: None,
@@ -378,7 +378,7 @@ impl Run {
         let buffer_detached = buffer_object.is_some() && buffer_bytes.is_none();
 
         // The message: { id, ports: [listed ports..., stray], buf }.
-        let heap = &mut self.world.agent(agent).realm;
+        let heap = self.world.agent(agent).realm_mut();
         let data = heap.alloc(ObjectKind::Ordinary);
         define(heap, data, "id", Value::Number(id as f64));
         let in_data: Vec<ObjectId> = listed
@@ -648,7 +648,7 @@ impl Run {
     }
 
     fn on_message(&mut self, agent: AgentId, q: PortId, event: &DispatchedEvent) {
-        let heap = &self.world.agent_ref(agent).realm;
+        let heap = self.world.agent_ref(agent).realm();
         let Some(Value::Object(data)) = event.data else {
             panic!("a message event without its object: {event:?}")
         };
@@ -752,7 +752,7 @@ impl Run {
             }
         }
         for p in self.ports.iter().filter(|p| !p.collected) {
-            let detached = match &self.world.agent_ref(p.agent).realm.object(p.object).kind {
+            let detached = match &self.world.agent_ref(p.agent).realm().object(p.object).kind {
                 ObjectKind::Platform { detached, .. } => *detached,
                 _ => None,
             };

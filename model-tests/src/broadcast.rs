@@ -304,7 +304,7 @@ impl BroadcastHarness {
                 let (agent, id) = self.channels[pick(c)];
                 let value = match payload {
                     Payload::Text(n) => Value::String(JsString::from(format!("m{n}").as_str())),
-                    Payload::Shared => Value::Object(self.world.agent(agent).realm.alloc(
+                    Payload::Shared => Value::Object(self.world.agent(agent).realm_mut().alloc(
                         ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
                             block: SharedDataBlock::new(vec![1]),
                             max_byte_length: None,

@@ -153,7 +153,7 @@ impl Harness {
             })),
             _ => None,
         };
-        let buffer = kind.map(|kind| agent.realm.alloc(kind));
+        let buffer = kind.map(|kind| agent.realm_mut().alloc(kind));
         let message = match (data, buffer) {
             (_, Some(buffer)) => Value::Object(buffer),
             (Data::Num(n), _) => Value::Number(f64::from(*n)),
@@ -198,7 +198,7 @@ impl Harness {
         let realm = self
             .world
             .agent_named(&event.agent)
-            .map(|id| &self.world.agent_ref(id).realm);
+            .map(|id| self.world.agent_ref(id).realm());
         let data = event.data.as_ref().map(|value| match value {
             Value::Undefined => Data::Undefined,
             Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e9 => Data::Num(*n as i32),
@@ -223,7 +223,7 @@ impl Harness {
             for id in agent.port_ids() {
                 let Some(port) = agent.port(id) else { continue };
                 let detached = matches!(
-                    agent.realm.object(port.object).kind,
+                    agent.realm().object(port.object).kind,
                     ObjectKind::Platform {
                         detached: Some(true),
                         ..

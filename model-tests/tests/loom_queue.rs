@@ -30,7 +30,7 @@ fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
         Serialized::new(vec![Record::Transferred { holder: 0 }], RecordId(0)),
         vec![TransferDataHolder::Platform {
             interface: "MessagePort".to_owned(),
-            data: Box::new(PortTransferData::holding(end, "nested")),
+            data: Box::new(PortTransferData::new(end, "nested")),
         }],
     )
 }

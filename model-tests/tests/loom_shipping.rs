@@ -45,7 +45,7 @@ fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
         Serialized::new(vec![Record::Transferred { holder: 0 }], RecordId(0)),
         vec![TransferDataHolder::Platform {
             interface: "MessagePort".to_owned(),
-            data: Box::new(PortTransferData::holding(end, "nested")),
+            data: Box::new(PortTransferData::new(end, "nested")),
         }],
     )
 }
@@ -207,7 +207,7 @@ fn a_lost_port_racing_a_delivery() {
         lost.twin().enqueue(message(1));
         partner.twin().enqueue(message_with_port(carried));
         lost.ship();
-        let holder = PortTransferData::holding(lost.clone(), "lost");
+        let holder = PortTransferData::new(lost.clone(), "lost");
         let t = thread::spawn(move || drop(holder));
         let mut got = drain(&partner);
         let queued = partner.twin().enqueue(message(9));

@@ -44,7 +44,7 @@ pub enum EventLog {
 /// `run_next_task`, …) are the agent's own methods, which pass its heap.
 pub struct Agent {
     /// The agent's realm (its only one).
-    pub realm: Heap,
+    realm: Heap,
     messaging: Messaging<ObjectId>,
     reactions: Vec<(EventTarget, EventType, Reaction)>,
     log: Vec<DispatchedEvent>,
@@ -85,6 +85,16 @@ impl Agent {
             collection: None,
             kept: Vec::new(),
         }
+    }
+
+    /// The agent's realm (its only one).
+    pub fn realm(&self) -> &Heap {
+        &self.realm
+    }
+
+    /// The agent's realm, to build or change values in it.
+    pub fn realm_mut(&mut self) -> &mut Heap {
+        &mut self.realm
     }
 
     /// The agent's messaging state.

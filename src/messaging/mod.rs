@@ -39,7 +39,7 @@
 //! the parent makes the worker's [`GlobalPort`] first with
 //! [`GlobalPort::new`] (so it can post to the worker at once), sends it to
 //! the worker's thread, and the worker builds its state there with
-//! [`Messaging::for_global`]. The realm must implement
+//! [`Messaging::with_global`]. The realm must implement
 //! [`Realm::create_platform_object`](crate::ecmascript::Realm::create_platform_object)
 //! (giving a MessagePort its prototype) and keep [[Detached]]
 //! (`platform_object`, `set_detached`); the port table keeps the map from
@@ -146,7 +146,7 @@
 //! let for_worker = worker_global.clone();
 //! let worker = std::thread::spawn(move || {
 //!     let mut realm = Heap::new(AgentClusterId(0));
-//!     let messaging = Messaging::for_global("worker", for_worker);
+//!     let messaging = Messaging::with_global("worker", for_worker);
 //!     let mut port = None;
 //!     event_loop(&messaging, &mut realm, 100, |realm, event| match event.target {
 //!         // `self.onmessage = e => { e.ports[0].onmessage = … }`

@@ -110,7 +110,7 @@ impl std::fmt::Debug for PortTransferData {
 impl PortTransferData {
     /// A data holder's MessagePort fields for `end`, as the transfer steps
     /// make them (for tests that build messages by hand).
-    pub fn holding(end: PortEnd, label: &str) -> Self {
+    pub fn new(end: PortEnd, label: &str) -> Self {
         let remote_port = end.is_entangled();
         PortTransferData {
             end: Some(end),

@@ -49,7 +49,7 @@ impl std::fmt::Debug for GlobalPort {
 impl GlobalPort {
     /// The global scope of an agent yet to be made, in the world of `clock`:
     /// make it where the agent is started, hand it to the agent's thread,
-    /// and build the agent's state there with [`Messaging::for_global`] (a
+    /// and build the agent's state there with [`Messaging::with_global`] (a
     /// worker's parent posts to it before the worker runs).
     pub fn new(clock: Arc<TaskClock>) -> Self {
         GlobalPort {
@@ -106,12 +106,12 @@ impl<O> Messaging<O> {
     /// The messaging state of a new agent named `name`, in the world whose
     /// agents share `clock`.
     pub fn new(name: impl Into<String>, clock: Arc<TaskClock>) -> Self {
-        Messaging::for_global(name, GlobalPort::new(clock))
+        Messaging::with_global(name, GlobalPort::new(clock))
     }
 
     /// The messaging state of the agent whose global scope is `global`
     /// (made by [`GlobalPort::new`]); it wakes on `global`'s signal.
-    pub fn for_global(name: impl Into<String>, global: GlobalPort) -> Self {
+    pub fn with_global(name: impl Into<String>, global: GlobalPort) -> Self {
         let name = name.into();
         Messaging {
             broadcast: RefCell::new(BroadcastTable::new(global.signal.clone())),

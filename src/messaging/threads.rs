@@ -12,7 +12,7 @@
 //! again).
 //!
 //! The agents run their tasks on their own ([`ThreadedWorld::start`]), or
-//! only when the driver says so ([`ThreadedWorld::held`]): held agents run
+//! only when the driver says so ([`ThreadedWorld::with_gate`]): held agents run
 //! the driver's orders and nothing else until [`ThreadedWorld::run_until_idle`]
 //! lets them go, which is how a scenario's commands run as the stepper runs
 //! them, with no task in between.
@@ -197,7 +197,7 @@ impl ThreadedWorld {
     /// orders ([`ThreadedWorld::execute`], [`ThreadedWorld::step`]) until
     /// [`ThreadedWorld::run_until_idle`] lets them run their tasks. Every
     /// task they run passes through `gate`.
-    pub fn held(clock: Arc<TaskClock>, gate: Arc<dyn TaskGate>) -> ThreadedWorld {
+    pub fn with_gate(clock: Arc<TaskClock>, gate: Arc<dyn TaskGate>) -> ThreadedWorld {
         ThreadedWorld::new(clock, Mode::Held, gate)
     }
 

@@ -11,8 +11,8 @@ use crate::messaging::{Agent, BroadcastError, BroadcastId, DispatchedEvent, Even
 /// What a BroadcastChannel operation threw, as script would see it.
 fn said(agent: &Agent, error: BroadcastError<ObjectId>) -> String {
     match error {
-        BroadcastError::Clone(error) => thrown(&agent.realm, error),
-        BroadcastError::Name(value) => thrown(&agent.realm, crate::structured::CloneError::Thrown(value)),
+        BroadcastError::Clone(error) => thrown(agent.realm(), error),
+        BroadcastError::Name(value) => thrown(agent.realm(), crate::structured::CloneError::Thrown(value)),
         invalid @ BroadcastError::InvalidState => invalid.to_string(),
     }
 }

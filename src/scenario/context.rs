@@ -180,7 +180,7 @@ fn data_text(agent: &Agent, event: &DispatchedEvent) -> Option<String> {
     event
         .data
         .as_ref()
-        .map(|data| print(&agent.realm, data).to_one_line())
+        .map(|data| print(agent.realm(), data).to_one_line())
 }
 
 fn line_with(event: &DispatchedEvent, data: Option<&str>) -> String {

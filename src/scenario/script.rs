@@ -105,7 +105,7 @@ fn build_message(
         }
     }
     let document = Document::from_json(&json).map_err(|e| format!("the message: {e}"))?;
-    let built = build(&document, &mut agent.realm).map_err(|e| format!("the message: {e}"))?;
+    let built = build(&document, agent.realm_mut()).map_err(|e| format!("the message: {e}"))?;
     let swap: HashMap<ObjectId, ObjectId> =
         ports.iter().map(|(i, port)| (built.objects[*i], *port)).collect();
     let swapped = |v: &Value<ObjectId>| match v {
@@ -113,7 +113,7 @@ fn build_message(
         other => other.clone(),
     };
     for id in &built.objects {
-        let object = agent.realm.object_mut(*id);
+        let object = agent.realm_mut().object_mut(*id);
         for value in object.properties.data_values_mut() {
             *value = swapped(value);
         }
@@ -248,7 +248,7 @@ impl Script {
                 let global = self.context.global(to)?;
                 if let Err(error) = agent.post_to_global(&global, Value::Undefined, &[object]) {
                     let label = label(agent, id);
-                    let text = format!("{name} {label} ship: {}", thrown(&agent.realm, error));
+                    let text = format!("{name} {label} ship: {}", thrown(agent.realm(), error));
                     self.context.emit(Some(key(agent, &label)), text);
                 }
             }
@@ -264,7 +264,7 @@ impl Script {
                 let (value, list) = self.message(agent, message, transfer, event)?;
                 let global = self.context.global(to)?;
                 if let Err(error) = agent.post_to_global(&global, value, &list) {
-                    let text = format!("{name} send to {to}: {}", thrown(&agent.realm, error));
+                    let text = format!("{name} send to {to}: {}", thrown(agent.realm(), error));
                     self.context.emit(Some(key(agent, "send")), text);
                 }
             }
@@ -288,7 +288,7 @@ impl Script {
                     Ok(PostOutcome::Doomed) => Some(
                         "doomed: the target port was in the transfer list, so the channel is lost".to_owned(),
                     ),
-                    Err(error) => Some(thrown(&agent.realm, error)),
+                    Err(error) => Some(thrown(agent.realm(), error)),
                 };
                 if let Some(channel) = used {
                     self.context.note(if doomed {

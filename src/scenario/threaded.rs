@@ -26,7 +26,7 @@ impl Threaded {
         let clock = Arc::new(TaskClock::new());
         let gate = Arc::new(Gate(context.clone()));
         Threaded {
-            threads: Some(ThreadedWorld::held(clock.clone(), gate)),
+            threads: Some(ThreadedWorld::with_gate(clock.clone(), gate)),
             clock,
             context,
             timeout,

@@ -59,7 +59,7 @@ pub(super) fn run_worker(setup: Setup) {
             return;
         }
     };
-    let messaging = Messaging::for_global(name, global);
+    let messaging = Messaging::with_global(name, global);
     let links = WorkerLinks::for_worker(parent);
     *links.script.borrow_mut() = Some(path.clone());
     let agent = super::Agent::with(
