@@ -161,7 +161,14 @@
 //! [`reserve_objects`](Realm::reserve_objects),
 //! [`reserve_own_properties`](Realm::reserve_own_properties),
 //! [`own_data_value`](Realm::own_data_value),
-//! [`create_data_property_on_new`](Realm::create_data_property_on_new).
+//! [`create_data_property_on_new`](Realm::create_data_property_on_new),
+//! the element forms [`append_enumerable_own_property_keys_after_elements`](Realm::append_enumerable_own_property_keys_after_elements),
+//! [`own_element_value`](Realm::own_element_value) and
+//! [`create_element_on_new`](Realm::create_element_on_new), and the bulk
+//! forms for an Array's run of primitive elements
+//! [`visit_primitive_elements`](Realm::visit_primitive_elements) and
+//! [`create_elements_on_new`](Realm::create_elements_on_new) (used only
+//! without the `trace` feature).
 //! Their documentation says what each may assume.
 //!
 //! # A worked example

@@ -593,4 +593,61 @@ pub trait Realm {
     fn create_element_on_new(&mut self, o: &Self::Object, index: u32, value: Value<Self::Object>) -> bool {
         self.create_data_property_on_new(o, PropertyKey::String(JsString::from(index.to_string())), value)
     }
+
+    /// Many [`Realm::own_element_value`] questions in one: hands `visitor`
+    /// the values of the Array `array`'s elements `first`, `first + 1`, …
+    /// (below `end`), in index order, for as long as each is a plain own
+    /// data property holding a primitive other than a Symbol, and returns
+    /// how many it handed over. It stops at the first index that is
+    /// missing, an accessor, or holds an object or a Symbol (those take
+    /// StructuredSerializeInternal's steps one element at a time).
+    ///
+    /// Reading such an element runs no code and changes nothing, so the
+    /// serializer may read a run of them at once where the standard reads
+    /// them one by one (see `docs/performance.md`, "the bulk path for
+    /// Arrays"). A realm must hand over nothing whose reading could be
+    /// observed (a Proxy, a getter). The default hands over none and
+    /// returns 0, which is always correct.
+    fn visit_primitive_elements(
+        &self,
+        _array: &Self::Object,
+        _first: u32,
+        _end: u32,
+        _visitor: &mut dyn FnMut(&Value<Self::Object>),
+    ) -> u32 {
+        0
+    }
+
+    /// Many [`Realm::create_element_on_new`] calls in one: defines the
+    /// elements `first`, `first + 1`, … of the new Array `array` (under the
+    /// same conditions as [`Realm::create_data_property_on_new`]) from
+    /// `values`, in order. Returns false if any definition failed. The
+    /// default calls [`Realm::create_element_on_new`] for each value.
+    fn create_elements_on_new(
+        &mut self,
+        array: &Self::Object,
+        first: u32,
+        values: &mut dyn Iterator<Item = Value<Self::Object>>,
+    ) -> bool {
+        create_elements_one_by_one(self, array, first, values)
+    }
+}
+
+/// [`Realm::create_elements_on_new`] as one [`Realm::create_element_on_new`]
+/// per value (its default, and a realm's fallback when its bulk form does
+/// not apply).
+pub(crate) fn create_elements_one_by_one<R: Realm + ?Sized>(
+    realm: &mut R,
+    array: &R::Object,
+    first: u32,
+    values: &mut dyn Iterator<Item = Value<R::Object>>,
+) -> bool {
+    let mut index = first;
+    for value in values {
+        if !realm.create_element_on_new(array, index, value) {
+            return false;
+        }
+        index = index.saturating_add(1);
+    }
+    true
 }

@@ -5,7 +5,7 @@
 //!
 //! | standard | here |
 //! |---|---|
-//! | StructuredSerializeInternal, StructuredSerialize, StructuredSerializeForStorage | `serialize.rs` |
+//! | StructuredSerializeInternal, StructuredSerialize, StructuredSerializeForStorage | `serialize.rs` (steps 7 – 24 in `serialize/slots.rs`, step 26 in `serialize/contents.rs`) |
 //! | StructuredDeserialize | `deserialize.rs` |
 //! | StructuredSerializeWithTransfer, StructuredDeserializeWithTransfer | `transfer.rs` |
 //! | serializable / transferable platform objects | `platform.rs` |

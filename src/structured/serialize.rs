@@ -1,15 +1,20 @@
 //! StructuredSerializeInternal and its two public entry points.
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal>
+//!
+//! | steps | here |
+//! |---|---|
+//! | 1 – 6, 25, 27: *memory*, primitives, the work stack, the entry points | this file |
+//! | 7 – 24: what an object is by its internal slots | `serialize/slots.rs` |
+//! | 26: an object's contents (Map, Set, platform object, properties) | `serialize/contents.rs` |
+
+mod contents;
+mod slots;
 
 use super::memory::Memory;
 use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized, Slot};
-use crate::ecmascript::{ErrorPrototype, JsString, PropertyDescriptor, PropertyKey, Realm, Value};
+use crate::ecmascript::{JsString, PropertyKey, Realm, Value};
 use crate::spec::step;
-use std::sync::LazyLock;
-
-/// The key step 18.1 reads on every Array, made once.
-static LENGTH: LazyLock<PropertyKey> = LazyLock::new(|| PropertyKey::from("length"));
 
 /// What remains to do for an object whose contents step 26 is serializing:
 /// one frame of the explicit work stack that stands in for the standard's
@@ -279,12 +284,6 @@ impl<'r, R: Realm> Serializer<'r, R> {
         step!("structuredserializeinternal/3"); // deep starts false
         step!("structuredserializeinternal/4"); // primitives other than Symbol are their own record
         let primitive = match value {
-            Value::Undefined => Primitive::Undefined,
-            Value::Null => Primitive::Null,
-            Value::Boolean(b) => Primitive::Boolean(*b),
-            Value::Number(n) => Primitive::Number(*n),
-            Value::BigInt(b) => Primitive::BigInt(b.clone()),
-            Value::String(s) => Primitive::String(s.clone()),
             Value::Symbol(symbol) => {
                 step!("structuredserializeinternal/5"); // Symbols cannot be serialized
                 return Err(CloneError::new_data_clone(
@@ -293,6 +292,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
                 ));
             }
             Value::Object(o) => return self.begin_object(host, o),
+            primitive => primitive_record(primitive),
         };
         // The primitive's record, kept in place until it is known where it
         // goes (see `Slot`).
@@ -320,539 +320,23 @@ impl<'r, R: Realm> Serializer<'r, R> {
         })
     }
 
-    /// Steps 7 – 24: the record for `value` by the internal slots it has, and
-    /// whether its contents still need serializing (*deep*).
-    fn shallow_record(
-        &mut self,
-        host: &mut dyn PlatformObjects<R>,
-        value: &R::Object,
-    ) -> Result<(Record, bool), CloneError<R::Object>> {
-        let realm = &mut *self.realm;
-        step!("structuredserializeinternal/7"); // Boolean object
-        if let Some(b) = realm.boolean_data(value) {
-            return Ok((Record::Boolean(b), false));
-        }
-        step!("structuredserializeinternal/8"); // Number object
-        if let Some(n) = realm.number_data(value) {
-            return Ok((Record::Number(n), false));
-        }
-        step!("structuredserializeinternal/9"); // BigInt object
-        if let Some(b) = realm.bigint_data(value) {
-            return Ok((Record::BigInt(b), false));
-        }
-        step!("structuredserializeinternal/10"); // String object
-        if let Some(s) = realm.string_data(value) {
-            return Ok((Record::String(s), false));
-        }
-        step!("structuredserializeinternal/11"); // Date
-        if let Some(t) = realm.date_value(value) {
-            return Ok((Record::Date(t), false));
-        }
-        step!("structuredserializeinternal/12"); // RegExp: source and flags
-        if let Some((source, flags)) = realm.regexp_source_and_flags(value) {
-            return Ok((Record::RegExp { source, flags }, false));
-        }
-        step!("structuredserializeinternal/13"); // ArrayBuffer or SharedArrayBuffer
-        if realm.array_buffer(value).is_some() {
-            return Ok((self.serialize_array_buffer(value)?, false));
-        }
-        step!("structuredserializeinternal/14"); // TypedArray or DataView
-        if realm.array_buffer_view(value).is_some() {
-            return Ok((self.serialize_view(host, value)?, false));
-        }
-        step!("structuredserializeinternal/15"); // Map: entries come later
-        if realm.map_data(value).is_some() {
-            step!("structuredserializeinternal/15.1");
-            step!("structuredserializeinternal/15.2");
-            return Ok((Record::Map { entries: Vec::new() }, true));
-        }
-        step!("structuredserializeinternal/16"); // Set: values come later
-        if realm.set_data(value).is_some() {
-            step!("structuredserializeinternal/16.1");
-            step!("structuredserializeinternal/16.2");
-            return Ok((Record::Set { entries: Vec::new() }, true));
-        }
-        step!("structuredserializeinternal/17"); // Error objects (not DOMException)
-        if realm.has_error_data(value) && realm.platform_object(value).is_none() {
-            return Ok((self.serialize_error(value)?, false));
-        }
-        step!("structuredserializeinternal/18"); // Array exotic objects
-        if realm.is_array_exotic(value) {
-            step!("structuredserializeinternal/18.1"); // read length without running code
-            let length_desc = realm.ordinary_get_own_property(value, &LENGTH);
-            step!("structuredserializeinternal/18.2");
-            let length = match length_desc {
-                Some(PropertyDescriptor::Data {
-                    value: Value::Number(n),
-                    ..
-                }) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => n as u32,
-                other => {
-                    return Err(CloneError::new_data_clone(
-                        "structuredserializeinternal/18.2",
-                        format!("an Array's length property is not an array length: {other:?}"),
-                    ));
-                }
-            };
-            step!("structuredserializeinternal/18.3");
-            step!("structuredserializeinternal/18.4");
-            return Ok((
-                Record::Array {
-                    length,
-                    elements: Vec::new(),
-                    properties: Vec::new(),
-                },
-                true,
-            ));
-        }
-        let platform = realm.platform_object(value);
-        step!("structuredserializeinternal/19"); // serializable platform objects
-        if let Some(slots) = platform.as_ref().filter(|p| host.is_serializable(&p.interface)) {
-            step!("structuredserializeinternal/19.1"); // a detached one cannot be
-            if slots.detached == Some(true) {
-                return Err(CloneError::new_data_clone(
-                    "structuredserializeinternal/19.1",
-                    format!("a detached {} could not be cloned", slots.interface),
-                ));
-            }
-            step!("structuredserializeinternal/19.2");
-            step!("structuredserializeinternal/19.3");
-            step!("structuredserializeinternal/19.4");
-            let record = Record::Platform {
-                interface: slots.interface.clone(),
-                fields: Vec::new(),
-            };
-            return Ok((record, true));
-        }
-        step!("structuredserializeinternal/20"); // other platform objects cannot be
-        if let Some(slots) = platform {
-            return Err(CloneError::new_data_clone(
-                "structuredserializeinternal/20",
-                format!(
-                    "{} objects could not be cloned: the interface is not serializable",
-                    slots.interface
-                ),
-            ));
-        }
-        step!("structuredserializeinternal/21"); // functions cannot be
-        if realm.is_callable(value) {
-            return Err(CloneError::new_data_clone(
-                "structuredserializeinternal/21",
-                "functions could not be cloned",
-            ));
-        }
-        step!("structuredserializeinternal/22"); // nor objects with other internal slots
-        if let Some(slot) = realm.other_internal_slot(value) {
-            return Err(CloneError::new_data_clone(
-                "structuredserializeinternal/22",
-                format!("an object with a {slot} internal slot could not be cloned"),
-            ));
-        }
-        step!("structuredserializeinternal/23"); // nor exotic objects, but %Object.prototype%
-        if let Some(kind) = realm.exotic_kind(value)
-            && !realm.is_object_prototype_intrinsic(value)
-        {
-            return Err(CloneError::new_data_clone(
-                "structuredserializeinternal/23",
-                format!("{kind} exotic objects could not be cloned"),
-            ));
-        }
-        step!("structuredserializeinternal/24"); // an ordinary object: properties come later
-        step!("structuredserializeinternal/24.1");
-        step!("structuredserializeinternal/24.2");
-        Ok((
-            Record::Object {
-                properties: Vec::new(),
-            },
-            true,
-        ))
-    }
-
-    /// Step 13: an ArrayBuffer is copied; a SharedArrayBuffer is shared.
-    fn serialize_array_buffer(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
-        let realm = &mut *self.realm;
-        let slots = realm.array_buffer(value).ok_or_else(|| {
-            CloneError::new_data_clone("structuredserializeinternal/13", "not an ArrayBuffer")
-        })?;
-        step!("structuredserializeinternal/13.1"); // shared memory
-        if realm.is_shared_array_buffer(value) {
-            step!("structuredserializeinternal/13.1.1"); // only where cross-origin isolated
-            if !realm.cross_origin_isolated_capability() {
-                return Err(CloneError::new_data_clone(
-                    "structuredserializeinternal/13.1.1",
-                    "a SharedArrayBuffer could not be cloned: the realm is not cross-origin isolated",
-                ));
-            }
-            step!("structuredserializeinternal/13.1.2"); // never into storage
-            if self.for_storage {
-                return Err(CloneError::new_data_clone(
-                    "structuredserializeinternal/13.1.2",
-                    "a SharedArrayBuffer could not be serialized for storage",
-                ));
-            }
-            let block = slots.shared.ok_or_else(|| {
-                CloneError::new_data_clone(
-                    "structuredserializeinternal/13.1.2",
-                    "shared buffer without a block",
-                )
-            })?;
-            let agent_cluster = realm.agent_cluster();
-            step!("structuredserializeinternal/13.1.3"); // growable: the block and its length travel
-            if let Some(max_byte_length) = slots.max_byte_length {
-                return Ok(Record::GrowableSharedArrayBuffer {
-                    data: block,
-                    max_byte_length,
-                    agent_cluster,
-                });
-            }
-            step!("structuredserializeinternal/13.1.4"); // fixed length
-            return Ok(Record::SharedArrayBuffer {
-                data: block,
-                byte_length: slots.byte_length,
-                agent_cluster,
-            });
-        }
-        step!("structuredserializeinternal/13.2"); // an ordinary ArrayBuffer: copy its bytes
-        step!("structuredserializeinternal/13.2.1"); // a detached one cannot be
-        if realm.is_detached_buffer(value) {
-            return Err(CloneError::new_data_clone(
-                "structuredserializeinternal/13.2.1",
-                "a detached ArrayBuffer could not be cloned",
-            ));
-        }
-        step!("structuredserializeinternal/13.2.2");
-        let size = slots.byte_length;
-        step!("structuredserializeinternal/13.2.3"); // may throw a RangeError
-        let mut data_copy = realm.create_byte_data_block(size)?;
-        step!("structuredserializeinternal/13.2.4");
-        realm.copy_data_block_bytes(&mut data_copy, 0, value, 0, size);
-        step!("structuredserializeinternal/13.2.5"); // resizable keeps its maximum
-        if let Some(max_byte_length) = slots.max_byte_length {
-            return Ok(Record::ResizableArrayBuffer {
-                data: data_copy,
-                max_byte_length,
-            });
-        }
-        step!("structuredserializeinternal/13.2.6");
-        Ok(Record::ArrayBuffer { data: data_copy })
-    }
-
-    /// Step 14: a view serializes its buffer, then its own slots.
-    fn serialize_view(
-        &mut self,
-        host: &mut dyn PlatformObjects<R>,
-        value: &R::Object,
-    ) -> Result<Record, CloneError<R::Object>> {
-        step!("structuredserializeinternal/14.1"); // out-of-bounds views cannot be
-        if self.realm.is_array_buffer_view_out_of_bounds(value) {
-            return Err(CloneError::new_data_clone(
-                "structuredserializeinternal/14.1",
-                "an ArrayBuffer view could not be cloned: it is out of bounds of its buffer",
-            ));
-        }
-        step!("structuredserializeinternal/14.2");
-        let slots = self
-            .realm
-            .array_buffer_view(value)
-            .ok_or_else(|| CloneError::new_data_clone("structuredserializeinternal/14.2", "not a view"))?;
-        step!("structuredserializeinternal/14.3"); // the buffer first, through memory
-        let buffer = self.serialize_internal(host, &Value::Object(slots.buffer.clone()))?;
-        step!("structuredserializeinternal/14.4"); // it must have become a buffer record
-        let is_buffer = matches!(
-            self.records[buffer.index()],
-            Record::ArrayBuffer { .. }
-                | Record::ResizableArrayBuffer { .. }
-                | Record::SharedArrayBuffer { .. }
-                | Record::GrowableSharedArrayBuffer { .. }
-                | Record::Transferred { .. }
-        );
-        // NOTE: the standard's assertion lists the four buffer record types;
-        // a buffer in the transfer list is still the placeholder record of
-        // StructuredSerializeWithTransfer step 2.4 at this point and becomes
-        // an "ArrayBuffer" or "ResizableArrayBuffer" holder afterwards.
-        if !is_buffer {
-            return Err(CloneError::new_data_clone(
-                "structuredserializeinternal/14.4",
-                "an ArrayBuffer view's buffer is not an ArrayBuffer",
-            ));
-        }
-        step!("structuredserializeinternal/14.5"); // DataView
-        let common = |array_length| Record::ArrayBufferView {
-            constructor: slots.kind,
-            buffer,
-            byte_length: slots.byte_length,
-            byte_offset: slots.byte_offset,
-            array_length,
-        };
-        if slots.kind == crate::ecmascript::ViewKind::DataView {
-            return Ok(common(None));
-        }
-        step!("structuredserializeinternal/14.6"); // a typed array also keeps its length
-        step!("structuredserializeinternal/14.6.1");
-        step!("structuredserializeinternal/14.6.2");
-        Ok(common(slots.array_length))
-    }
-
-    /// Step 17: an Error keeps its kind's name, its own message and a stack.
-    fn serialize_error(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
-        let realm = &mut *self.realm;
-        step!("structuredserializeinternal/17.1"); // may run a getter
-        let name = realm.get(value, &PropertyKey::from("name"))?;
-        step!("structuredserializeinternal/17.2"); // names other than the native ones become "Error"
-        let name = match &name {
-            Value::String(s) => s.to_rust_string().and_then(|s| ErrorPrototype::from_name(&s)),
-            _ => None,
-        }
-        .unwrap_or(ErrorPrototype::Error);
-        step!("structuredserializeinternal/17.3"); // only an own message counts
-        let message_desc = realm.get_own_property(value, &PropertyKey::from("message"))?;
-        step!("structuredserializeinternal/17.4"); // a data property's value, made a String
-        let message = match message_desc {
-            Some(PropertyDescriptor::Data { value: message, .. }) => Some(realm.to_string(&message)?),
-            _ => None,
-        };
-        step!("structuredserializeinternal/17.5"); // the stack as the realm describes it
-        let stack = realm.error_stack(value);
-        step!("structuredserializeinternal/17.6");
-        step!("structuredserializeinternal/17.7"); // we attach no further data
-        Ok(Record::Error { name, message, stack })
-    }
-
-    /// Step 26 begins: what the contents of a Map, Set, platform object or
-    /// other object are. A platform object's own serialization steps run
-    /// here and then (`None`); the others become a frame of the work stack.
-    fn open_contents(
-        &mut self,
-        host: &mut dyn PlatformObjects<R>,
-        value: &R::Object,
-        id: RecordId,
-        keys: &mut Vec<JsString>,
-    ) -> Result<Option<Contents<R::Object>>, CloneError<R::Object>> {
-        step!("structuredserializeinternal/26.1"); // Map entries
-        if let Some(map_data) = self.realm.map_data(value) {
-            step!("structuredserializeinternal/26.1.1"); // copy the live entries first
-            step!("structuredserializeinternal/26.1.2");
-            step!("structuredserializeinternal/26.1.2.1");
-            step!("structuredserializeinternal/26.1.2.2"); // deleted entries are skipped
-            let entries: Vec<_> = map_data.into_iter().flatten().collect();
-            if let Record::Map { entries: slot } = self.record_mut(id) {
-                slot.reserve_exact(entries.len());
-            }
-            step!("structuredserializeinternal/26.1.3");
-            return Ok(Some(Contents::Map {
-                id,
-                entries,
-                next: 0,
-                key: None,
-            }));
-        }
-        step!("structuredserializeinternal/26.2"); // Set values
-        if let Some(set_data) = self.realm.set_data(value) {
-            step!("structuredserializeinternal/26.2.1"); // copy the live values first
-            step!("structuredserializeinternal/26.2.2");
-            step!("structuredserializeinternal/26.2.2.1"); // deleted values are skipped
-            let entries: Vec<_> = set_data.into_iter().flatten().collect();
-            if let Record::Set { entries: slot } = self.record_mut(id) {
-                slot.reserve_exact(entries.len());
-            }
-            step!("structuredserializeinternal/26.2.3");
-            return Ok(Some(Contents::Set { id, entries, next: 0 }));
-        }
-        step!("structuredserializeinternal/26.3"); // a serializable platform object's own steps
-        if let Record::Platform { .. } = self.records[id.index()] {
-            let fields = host.serialization_steps(self, value)?;
-            if let Record::Platform { fields: slot, .. } = self.record_mut(id) {
-                *slot = fields;
-            }
-            return Ok(None);
-        }
-        step!("structuredserializeinternal/26.4"); // enumerable own String-keyed properties
-        let start = keys.len();
-        // An Array's leading elements come as a count, not as Strings (see
-        // `Realm::append_enumerable_own_property_keys_after_elements`); the
-        // record keeps them without keys while none goes missing.
-        let elements = if let Record::Array { .. } = self.records[id.index()] {
-            self.realm
-                .append_enumerable_own_property_keys_after_elements(value, keys)
-        } else {
-            self.realm.append_enumerable_own_property_keys(value, keys);
-            0
-        };
-        let end = keys.len();
-        match self.record_mut(id) {
-            Record::Array {
-                elements: slots,
-                properties,
-                ..
-            } => {
-                slots.reserve_exact(elements as usize);
-                properties.reserve_exact(end - start);
-            }
-            Record::Object { properties } => properties.reserve_exact(end - start),
-            _ => {}
-        }
-        Ok(Some(Contents::Properties {
-            id,
-            object: value.clone(),
-            elements,
-            next_element: 0,
-            start,
-            end,
-            next: start,
-            key: None,
-        }))
-    }
-
-    /// The next value the frame's loop serializes (26.1.3.1 – 26.4.1.2), or
-    /// `None` when its loop is over.
-    fn next_child(
-        &mut self,
-        frame: &mut Contents<R::Object>,
-        keys: &[JsString],
-    ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
-        match frame {
-            Contents::Map {
-                entries, next, key, ..
-            } => {
-                let Some((entry_key, entry_value)) = entries.get(*next) else {
-                    return Ok(None);
-                };
-                if key.is_some() {
-                    // 26.1.3.2 ran when the key's record arrived.
-                    return Ok(Some(entry_value.clone()));
-                }
-                step!("structuredserializeinternal/26.1.3.1");
-                Ok(Some(entry_key.clone()))
-            }
-            Contents::Set { entries, next, .. } => {
-                let Some(entry) = entries.get(*next) else {
-                    return Ok(None);
-                };
-                step!("structuredserializeinternal/26.2.3.1");
-                Ok(Some(entry.clone()))
-            }
-            Contents::Properties {
-                object,
-                elements,
-                next_element,
-                end,
-                next,
-                key: under_way,
-                ..
-            } => {
-                loop {
-                    let key = if *next_element < *elements {
-                        *next_element += 1;
-                        Key::Element(*next_element - 1)
-                    } else if let Some(key) = keys.get(*next).filter(|_| *next < *end) {
-                        *next += 1;
-                        Key::Named(key.clone())
-                    } else {
-                        return Ok(None);
-                    };
-                    step!("structuredserializeinternal/26.4.1"); // a getter may have deleted it
-                    let known = match &key {
-                        Key::Element(index) => self.realm.own_element_value(object, *index),
-                        Key::Named(name) => self
-                            .realm
-                            .own_data_value(object, &PropertyKey::String(name.clone())),
-                    };
-                    if let Some(input_value) = self.read_property(object, known, || key.property_key())? {
-                        *under_way = Some(key);
-                        return Ok(Some(input_value));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Steps 26.4.1 (from HasOwnProperty on) to 26.4.1.2 for one key: its
-    /// value when `object` still has it, else `None`. `known` is the
-    /// realm's answer to both questions for a data property (no code
-    /// runs); without one both are asked, and a getter runs in [[Get]].
-    fn read_property(
-        &mut self,
-        object: &R::Object,
-        known: Option<Option<Value<R::Object>>>,
-        key: impl FnOnce() -> PropertyKey,
-    ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
-        let (present, key) = match &known {
-            Some(value) => (value.is_some(), None),
-            None => {
-                let key = key();
-                (self.realm.has_own_property(object, &key), Some(key))
-            }
-        };
-        if !present {
-            return Ok(None);
-        }
-        step!("structuredserializeinternal/26.4.1.1"); // may run a getter
-        let input_value = match (known, key) {
-            (Some(Some(value)), _) => value,
-            (_, Some(key)) => self.realm.get(object, &key)?,
-            (_, None) => Value::Undefined,
-        };
-        step!("structuredserializeinternal/26.4.1.2");
-        Ok(Some(input_value))
-    }
-
-    /// Takes the record of the child [`Serializer::next_child`] asked for
-    /// (26.1.3.2 – 26.4.1.3).
-    fn deliver(&mut self, frame: &mut Contents<R::Object>, child: Slot) {
-        match frame {
-            Contents::Map { id, next, key, .. } => match key.take() {
-                None => {
-                    step!("structuredserializeinternal/26.1.3.2");
-                    *key = Some(self.record_of(child));
-                }
-                Some(key) => {
-                    step!("structuredserializeinternal/26.1.3.3");
-                    *next += 1;
-                    let child = self.record_of(child);
-                    if let Record::Map { entries } = &mut self.records[id.index()] {
-                        entries.push((key, child));
-                    }
-                }
-            },
-            Contents::Set { id, next, .. } => {
-                step!("structuredserializeinternal/26.2.3.2");
-                *next += 1;
-                let child = self.record_of(child);
-                if let Record::Set { entries } = &mut self.records[id.index()] {
-                    entries.push(child);
-                }
-            }
-            Contents::Properties { id, key, .. } => {
-                step!("structuredserializeinternal/26.4.1.3");
-                match (key.take(), &mut self.records[id.index()]) {
-                    // Elements stay key-less while every one before came.
-                    (
-                        Some(Key::Element(index)),
-                        Record::Array {
-                            elements, properties, ..
-                        },
-                    ) => {
-                        if elements.len() == index as usize && properties.is_empty() {
-                            elements.push(child);
-                        } else {
-                            properties.push((JsString::from(index.to_string()), child));
-                        }
-                    }
-                    (
-                        Some(Key::Named(key)),
-                        Record::Array { properties, .. } | Record::Object { properties },
-                    ) => {
-                        properties.push((key, child));
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-
     /// Step 27, once the object's contents are done.
     fn result(&mut self, id: RecordId) -> RecordId {
         step!("structuredserializeinternal/27"); // the record is the result
         id
+    }
+}
+
+/// Step 4's record for a primitive that is not a Symbol (an object or a
+/// Symbol, which callers exclude first, would give undefined).
+fn primitive_record<O>(value: &Value<O>) -> Primitive {
+    match value {
+        Value::Null => Primitive::Null,
+        Value::Boolean(b) => Primitive::Boolean(*b),
+        Value::Number(n) => Primitive::Number(*n),
+        Value::BigInt(b) => Primitive::BigInt(b.clone()),
+        Value::String(s) => Primitive::String(s.clone()),
+        Value::Undefined | Value::Symbol(_) | Value::Object(_) => Primitive::Undefined,
     }
 }
 

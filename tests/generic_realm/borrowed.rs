@@ -13,11 +13,11 @@ use webmessaging::messaging::{Messaging, PortId, PostOutcome};
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Handle(Rc<u32>);
 
-fn handle(id: ObjectId) -> Handle {
+pub fn handle(id: ObjectId) -> Handle {
     Handle(Rc::new(id.0))
 }
 
-fn id(handle: &Handle) -> ObjectId {
+pub fn id(handle: &Handle) -> ObjectId {
     ObjectId(*handle.0)
 }
 

@@ -12,6 +12,7 @@
 //! `Realm` trait, or keeping a realm it was only lent.
 
 mod borrowed;
+mod bulk_elements;
 
 use borrowed::{Borrowed, Handle, Hook};
 use std::hash::Hash;

@@ -8,6 +8,7 @@
 //! carries) and `realm_impl` (the trait).
 
 mod buffers;
+mod bulk;
 mod collect;
 mod conversion;
 mod date;

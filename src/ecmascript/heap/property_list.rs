@@ -316,6 +316,38 @@ impl PropertyList {
         (!extra.sparse).then(|| extra.elements.get(i).and_then(Option::as_ref))
     }
 
+    /// The dense element slots at indices `first..end` (`None`: a hole), as
+    /// far as there are any; none once the list is sparse.
+    pub(super) fn element_slots(&self, first: usize, end: usize) -> &[Option<Value<ObjectId>>] {
+        let elements = &self.extra().elements;
+        elements.get(first..end.min(elements.len())).unwrap_or(&[])
+    }
+
+    /// Appends `values` as dense elements at indices `first`, `first + 1`,
+    /// … and returns how many, when the list is not sparse and `first` is
+    /// just past its last element slot; otherwise takes nothing and
+    /// returns `None`.
+    pub(super) fn append_elements(
+        &mut self,
+        first: usize,
+        values: &mut dyn Iterator<Item = Value<ObjectId>>,
+    ) -> Option<usize> {
+        let extra = self.extra();
+        if extra.sparse || extra.elements.len() != first {
+            return None;
+        }
+        let extra = self.extra_mut();
+        let before = extra.elements.len();
+        extra.elements.reserve_exact(values.size_hint().0);
+        extra.elements.extend(values.map(Some));
+        let added = extra.elements.len() - before;
+        // Elements are at array indices, so there are fewer than 2^32.
+        extra.element_count = extra
+            .element_count
+            .saturating_add(u32::try_from(added).unwrap_or(u32::MAX));
+        Some(added)
+    }
+
     /// How many elements from index 0 on are there without a hole.
     pub(super) fn leading_elements(&self) -> usize {
         self.extra().elements.iter().take_while(|e| e.is_some()).count()

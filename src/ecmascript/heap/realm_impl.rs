@@ -372,6 +372,25 @@ impl Realm for Heap {
         Heap::create_element_on_new(self, *o, index, value)
     }
 
+    fn visit_primitive_elements(
+        &self,
+        array: &ObjectId,
+        first: u32,
+        end: u32,
+        visitor: &mut dyn FnMut(&Value<ObjectId>),
+    ) -> u32 {
+        Heap::visit_primitive_elements(self, *array, first, end, visitor)
+    }
+
+    fn create_elements_on_new(
+        &mut self,
+        array: &ObjectId,
+        first: u32,
+        values: &mut dyn Iterator<Item = Value<ObjectId>>,
+    ) -> bool {
+        Heap::create_elements_on_new(self, *array, first, values)
+    }
+
     /// Only a transferable platform object has the slot; for any other
     /// object this does nothing.
     fn set_detached(&mut self, o: &ObjectId, detached: bool) {
