@@ -71,6 +71,7 @@ fn broadcast_channel_constructor(
     };
     let name = JsValue::new(dom_string(name, context)?);
     let event_loop = event_loop(context)?;
+    super::gc::note_created(&event_loop, context, 1)?;
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     let name = realm.value_from_boa(&name);
     let messaging = &event_loop.messaging;

@@ -194,6 +194,7 @@ fn message_channel_constructor(
     let prototype =
         super::webidl::prototype_from_new_target(new_target, fallback, "MessageChannel", context)?;
     let event_loop = event_loop(context)?;
+    super::gc::note_created(&event_loop, context, 2)?;
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     let (port1, port2) = event_loop
         .messaging
@@ -311,6 +312,7 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
     };
     let data = event.data.as_ref().map(|d| realm.value_to_boa(d));
     drop(realm);
+    event_loop.gc.count(event.ports.len());
     let target = match event.target {
         EventTarget::Port(port) => match event_loop.workers.target_of(port) {
             Some(_) if event.event == EventType::Close => return Ok(()),

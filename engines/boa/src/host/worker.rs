@@ -156,6 +156,14 @@ impl WorkerLinks {
         }
     }
 
+    /// The agent's implicit ports (never collected: the `Worker` object or
+    /// the worker's global stands behind each).
+    pub fn implicit_ports(&self) -> Vec<PortId> {
+        let mut ports: Vec<PortId> = self.targets.borrow().keys().copied().collect();
+        ports.extend(self.inside.get());
+        ports
+    }
+
     /// Where the events of `port` are fired, if it is an implicit port.
     pub fn target_of(&self, port: PortId) -> Option<JsObject> {
         self.targets.borrow().get(&port).cloned()
@@ -392,6 +400,7 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
         },
         closing,
         trace: parent.trace.get(),
+        expose_gc: parent.expose_gc.get(),
     };
     let thread_name = setup.name.clone();
     // The main thread's stack size: native code that calls back into
