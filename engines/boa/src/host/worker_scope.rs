@@ -134,7 +134,9 @@ pub(super) fn run_worker(setup: Setup) {
     } else {
         // The worker closed itself (or timed out): its own workers end
         // with it, and are not waited for.
-        event_loop.workers.terminate_children(&cluster);
+        event_loop
+            .workers
+            .terminate_children(&cluster, &event_loop.messaging.clock());
     }
     event_loop.messaging.shut_down();
     // A worker the deadline stopped still counts as running: the run ends
