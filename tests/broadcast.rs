@@ -218,6 +218,7 @@ fn a_retired_agent_neither_receives_nor_posts_from_then_on() {
     let (main, worker) = (ids[0], ids[1]);
     let m = w.agent(main).new_broadcast_channel(&name("n"), "m").unwrap();
     let k = w.agent(worker).new_broadcast_channel(&name("n"), "k").unwrap();
+    w.agent(worker).set_broadcast_onmessage(k);
     // Queued before the worker is terminated: dropped with its channels.
     assert_eq!(w.agent(main).post_broadcast(m, text("queued")).unwrap(), 1);
     // Another thread terminates the worker: it knows the worker's signal.
@@ -234,4 +235,11 @@ fn a_retired_agent_neither_receives_nor_posts_from_then_on() {
     assert!(w.run_until_idle(10).is_empty());
     // Retiring again finds nothing of it.
     assert_eq!(clock.broadcasts().retire_agent(&signal), 0);
+    // Its global no longer holds its listening channel: once script lets
+    // go, it is collected.
+    w.agent(worker).forget_broadcast(k);
+    w.agent(worker).forget_broadcast(late);
+    let mut collected: Vec<String> = w.collect_garbage().into_iter().map(|(_, l)| l).collect();
+    collected.sort();
+    assert_eq!(collected, ["k", "late"]);
 }

@@ -354,8 +354,9 @@ impl<O> Messaging<O> {
 impl<O: Clone + Eq + Hash> Messaging<O> {
     /// Collects the BroadcastChannels no live code can reach: those script
     /// let go of, unless open with `message` or `messageerror` listeners
-    /// (their global holds them) or a delivery task queued for them (the
-    /// task holds them). Returns the collected channels' labels.
+    /// (their global holds them, while it is eligible for messaging) or a
+    /// delivery task queued for them (the task holds them). Returns the
+    /// collected channels' labels.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
     pub fn collect_broadcast_garbage(&self) -> Vec<(BroadcastId, String)> {
@@ -367,12 +368,13 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         let registry = self.clock();
         let mut table = self.broadcasts_mut();
         let mut collected = Vec::new();
+        let eligible = table.is_eligible();
         let ids: Vec<BroadcastId> = table.channels.keys().copied().collect();
         for id in ids {
             let Some(channel) = table.channels.get(&id) else {
                 continue;
             };
-            if channel.held_by_script || kept_by_global(channel, pending.contains(&id)) {
+            if channel.held_by_script || kept_by_global(channel, pending.contains(&id), eligible) {
                 continue;
             }
             if let Some(channel) = table.channels.remove(&id) {
@@ -386,7 +388,8 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
 
     /// Whether the channel `id` must stay alive whatever script holds: it
     /// is open and has `message` or `messageerror` listeners (its global
-    /// holds it), or a delivery task is queued for it. An engine whose
+    /// holds it, while it is eligible for messaging), or a delivery task is
+    /// queued for it. An engine whose
     /// collector decides which objects live keeps such a channel's object;
     /// any other it may collect once script cannot reach it.
     ///
@@ -397,7 +400,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         table
             .channels
             .get(&id)
-            .is_some_and(|c| kept_by_global(c, pending))
+            .is_some_and(|c| kept_by_global(c, pending, table.is_eligible()))
     }
 
     /// `new BroadcastChannel(name)`: `name` is converted to a DOMString
@@ -618,11 +621,20 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
 }
 
 /// Whether an open channel is kept by its global (it listens for messages)
-/// or by a delivery task queued for it (`pending`). A task for
-/// a closed channel will do nothing at its turn (step 9.1), so it keeps
-/// nothing.
-fn kept_by_global<O>(channel: &BroadcastState<O>, pending: bool) -> bool {
+/// or by a delivery task queued for it (`pending`), the global being
+/// `eligible` for messaging. A task for a closed channel will do nothing at
+/// its turn (step 9.1), so it keeps nothing.
+fn kept_by_global<O>(channel: &BroadcastState<O>, pending: bool, eligible: bool) -> bool {
     if channel.closed {
+        return false;
+    }
+    // AMBIGUITY(broadcast-gone-global-holds-nothing): the global's strong
+    // reference is read as lasting while the global is eligible for
+    // messaging; once its agent went away or its worker is closing (the
+    // standard's note: "until their page or worker is closed"), no message
+    // can reach the channel any more (and its queued tasks were dropped),
+    // so only script keeps it.
+    if !eligible {
         return false;
     }
     if pending {
