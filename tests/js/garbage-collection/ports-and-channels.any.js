@@ -141,7 +141,9 @@ promise_test(async () => {
   // port1 is held by its partner, which lives in the worker's agent: a
   // collection here cannot see whether the worker still reaches it.
   await later_gc();
+  const sent = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
   worker.postMessage("send");
   assert_equals(await received, "from the worker");
+  assert_equals(await sent, "sent");
   worker.terminate();
-}, "a listening port whose partner is in a worker is kept");
+}, "a listening port whose partner is in a worker is kept, and so are the worker's ports");
