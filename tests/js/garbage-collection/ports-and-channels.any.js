@@ -147,3 +147,9 @@ promise_test(async () => {
   assert_equals(await sent, "sent");
   worker.terminate();
 }, "a listening port whose partner is in a worker is kept, and so are the worker's ports");
+
+test(() => {
+  const weak = new WeakRef(new MessageChannel().port1);
+  gc();
+  assert_not_equals(weak.deref(), undefined);
+}, "gc() inside a job leaves the target of a WeakRef made in that job (ECMAScript's kept objects)");

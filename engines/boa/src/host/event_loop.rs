@@ -313,7 +313,7 @@ impl EventLoop {
                     return Stop::Timeout;
                 }
                 self.tasks_run.set(self.tasks_run.get() + 1);
-                if let Err(error) = super::gc::collect_if_due(self, context) {
+                if let Err(error) = super::gc::collect_if_due(self, context, super::gc::Moment::BetweenJobs) {
                     crate::host::report::report_exception(context, error);
                 }
                 let result = if host_first {

@@ -36,13 +36,25 @@
 //! says such ports *may* be collected, not that they must; see the crate's
 //! README).
 //!
+//! The `WeakRef` of each object is made when the object is made (or, for
+//! one made otherwise, at the first collection that finds it) and kept
+//! for its life: ECMAScript keeps a WeakRef's target alive until the end
+//! of the job that made the WeakRef (AddToKeptObjects), so a collection
+//! inside a job (script's `gc()`) must not clear the kept objects, and
+//! takes nothing made in the current job. A collection between jobs (the
+//! event loop's, or
+//! [`Agent::collect_garbage`](super::Agent::collect_garbage)) clears them
+//! first, as the end of a job does.
+//!
 //! A collection runs when script calls `gc()` (installed by
 //! `webmessaging js --expose-gc`), when the host calls
 //! [`Agent::collect_garbage`](super::Agent::collect_garbage), and by itself
-//! once enough ports and channels were made since the last one
-//! ([`note_created`]): after [`MIN_THRESHOLD`] of them, or twice the number
-//! that survived the last collection if that is more, so the work stays
-//! proportional to what is made.
+//! between tasks once enough ports and channels were made since the last
+//! one ([`GcSchedule::count`]): after [`MIN_THRESHOLD`] of them, or twice
+//! the number that survived the last collection if that is more, so the
+//! work stays proportional to what is made. (A single task that makes a
+//! million channels keeps them until it ends, as every object made in a
+//! job with a WeakRef to it is kept.)
 
 use super::event_loop::EventLoop;
 use super::message_port::event_loop;
@@ -50,15 +62,22 @@ use super::webidl::define_operation;
 use crate::platform::PlatformObject;
 use crate::realm::Object;
 use boa_engine::{Context, JsObject, JsResult, JsValue};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::hash::Hash;
 use webmessaging::messaging::{BroadcastId, PortId};
 
 /// Ports and channels made between two automatic collections, at least.
 pub const MIN_THRESHOLD: usize = 1024;
 
-/// When the next automatic collection is due.
+/// When the next automatic collection is due, and the weak references to
+/// the agent's ports and channels.
 #[derive(Debug)]
 pub struct GcSchedule {
+    /// A `WeakRef` to each MessagePort object, by port.
+    port_refs: RefCell<HashMap<PortId, JsObject>>,
+    /// A `WeakRef` to each BroadcastChannel object, by channel.
+    channel_refs: RefCell<HashMap<BroadcastId, JsObject>>,
     /// Ports and channels made since the last collection.
     made: Cell<usize>,
     /// How many more make the next collection due.
@@ -70,6 +89,8 @@ pub struct GcSchedule {
 impl Default for GcSchedule {
     fn default() -> Self {
         GcSchedule {
+            port_refs: RefCell::default(),
+            channel_refs: RefCell::default(),
             made: Cell::new(0),
             threshold: Cell::new(MIN_THRESHOLD),
             runs: Cell::new(0),
@@ -86,15 +107,43 @@ pub struct Collected {
     pub channels: usize,
 }
 
-/// An object the core held, held weakly while the collector runs.
-struct Weakened<K> {
-    key: K,
-    weak: JsObject,
+/// When a collection runs: between jobs, or inside one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moment {
+    /// No job is running: the kept objects may be cleared first.
+    BetweenJobs,
+    /// Inside a job (script's `gc()`, a constructor): the objects kept
+    /// for this job stay kept.
+    InJob,
+}
+
+/// Makes the `WeakRef` of a new MessagePort object.
+pub fn track_port(event_loop: &EventLoop, context: &mut Context, port: PortId) -> JsResult<()> {
+    if let Some(object) = event_loop.messaging.port_object(port) {
+        let weak = weak_ref(&object.0, context)?;
+        event_loop.gc.port_refs.borrow_mut().insert(port, weak);
+    }
+    Ok(())
+}
+
+/// Makes the `WeakRef` of a new BroadcastChannel object.
+pub fn track_channel(event_loop: &EventLoop, context: &mut Context, id: BroadcastId) -> JsResult<()> {
+    if let Some(object) = event_loop.messaging.broadcast_object(id) {
+        let weak = weak_ref(&object.0, context)?;
+        event_loop.gc.channel_refs.borrow_mut().insert(id, weak);
+    }
+    Ok(())
+}
+
+/// A new `WeakRef` to `object` (the realm's intrinsic constructor).
+fn weak_ref(object: &JsObject, context: &mut Context) -> JsResult<JsObject> {
+    let constructor = context.intrinsics().constructors().weak_ref().constructor();
+    constructor.construct(&[object.clone().into()], None, context)
 }
 
 impl GcSchedule {
-    /// Counts `count` new ports or channels (without collecting: a port
-    /// just received is not yet in the event that will hand it to script).
+    /// Counts `count` new ports or channels. (The collection they make due
+    /// runs between jobs, where clearing the kept objects is allowed.)
     pub fn count(&self, count: usize) {
         self.made.set(self.made.get() + count);
     }
@@ -104,18 +153,11 @@ impl GcSchedule {
     }
 }
 
-/// Counts `count` ports or channels about to be made, and collects first
-/// if enough were made since the last collection.
-pub fn note_created(event_loop: &EventLoop, context: &mut Context, count: usize) -> JsResult<()> {
-    event_loop.gc.count(count);
-    collect_if_due(event_loop, context)
-}
-
 /// Collects if enough ports and channels were made since the last
 /// collection (the event loop asks between tasks).
-pub fn collect_if_due(event_loop: &EventLoop, context: &mut Context) -> JsResult<()> {
+pub fn collect_if_due(event_loop: &EventLoop, context: &mut Context, moment: Moment) -> JsResult<()> {
     if event_loop.gc.due() {
-        collect(event_loop, context)?;
+        collect(event_loop, context, moment)?;
     }
     Ok(())
 }
@@ -123,7 +165,7 @@ pub fn collect_if_due(event_loop: &EventLoop, context: &mut Context) -> JsResult
 /// Runs a collection: every MessagePort and BroadcastChannel object of the
 /// agent that script can no longer reach, and that the standard does not
 /// keep alive, is collected (see the module's documentation).
-pub fn collect(event_loop: &EventLoop, context: &mut Context) -> JsResult<Collected> {
+pub fn collect(event_loop: &EventLoop, context: &mut Context, moment: Moment) -> JsResult<Collected> {
     let messaging = &event_loop.messaging;
     let schedule = &event_loop.gc;
     schedule.runs.set(schedule.runs.get() + 1);
@@ -160,20 +202,25 @@ pub fn collect(event_loop: &EventLoop, context: &mut Context) -> JsResult<Collec
             data.holds.push(held.0);
         }
     }
-    let ports = weaken(weak_ports, context, |port, placeholder| {
+    let ports = weaken(weak_ports, &schedule.port_refs, context, |port, placeholder| {
         messaging.replace_port_object(port, placeholder)
     })?;
-    let channels = weaken(weak_channels, context, |id, placeholder| {
-        messaging.replace_broadcast_object(id, placeholder)
-    })?;
+    let channels = weaken(
+        weak_channels,
+        &schedule.channel_refs,
+        context,
+        |id, placeholder| messaging.replace_broadcast_object(id, placeholder),
+    )?;
 
-    // 3. Boa's collector (the WeakRefs' kept objects released first).
-    context.clear_kept_objects();
+    // 3. Boa's collector (between jobs, the kept objects released first).
+    if moment == Moment::BetweenJobs {
+        context.clear_kept_objects();
+    }
     boa_gc::force_collect();
 
     // 4. Back, or gone.
     let mut collected = Collected::default();
-    for (port, object) in restore(ports, context)? {
+    for (port, object) in restore(ports, &schedule.port_refs, context)? {
         match object {
             Some(object) => {
                 messaging.replace_port_object(port, Object(object));
@@ -191,7 +238,7 @@ pub fn collect(event_loop: &EventLoop, context: &mut Context) -> JsResult<Collec
             data.holds.clear();
         }
     }
-    for (id, object) in restore(channels, context)? {
+    for (id, object) in restore(channels, &schedule.channel_refs, context)? {
         match object {
             Some(object) => {
                 messaging.replace_broadcast_object(id, Object(object));
@@ -200,7 +247,20 @@ pub fn collect(event_loop: &EventLoop, context: &mut Context) -> JsResult<Collec
         }
     }
     collected.channels = messaging.collect_broadcast_garbage().len();
-    context.clear_kept_objects();
+    if moment == Moment::BetweenJobs {
+        context.clear_kept_objects();
+    }
+    // Ports and channels the core let go of otherwise (closed, lost in
+    // transfer) need no weak reference any more.
+    let (port_ids, channel_ids) = (messaging.port_ids(), messaging.broadcast_ids());
+    schedule
+        .port_refs
+        .borrow_mut()
+        .retain(|p, _| port_ids.contains(p));
+    schedule
+        .channel_refs
+        .borrow_mut()
+        .retain(|c, _| channel_ids.contains(c));
     let live = messaging.port_ids().len() + messaging.broadcast_ids().len();
     schedule.threshold.set(MIN_THRESHOLD.max(2 * live));
     Ok(collected)
@@ -238,31 +298,48 @@ fn listened_partner_here(
 }
 
 /// Puts a fresh placeholder object in the core's place for each key, and
-/// returns a `WeakRef` to each object it replaced.
-fn weaken<K: Copy>(
+/// returns the keys whose object is now held only weakly (through its
+/// entry in `refs`, made now if it had none).
+fn weaken<K: Copy + Eq + Hash>(
     keys: Vec<K>,
+    refs: &RefCell<HashMap<K, JsObject>>,
     context: &mut Context,
     replace: impl Fn(K, Object) -> Option<Object>,
-) -> JsResult<Vec<Weakened<K>>> {
-    let weak_ref = context.intrinsics().constructors().weak_ref().constructor();
+) -> JsResult<Vec<K>> {
     let mut weakened = Vec::with_capacity(keys.len());
     for key in keys {
+        let known = refs.borrow().contains_key(&key);
         let Some(object) = replace(key, Object(JsObject::with_null_proto())) else {
             continue;
         };
-        let weak = weak_ref.construct(&[object.0.into()], None, context)?;
-        weakened.push(Weakened { key, weak });
+        if !known {
+            let weak = weak_ref(&object.0, context)?;
+            refs.borrow_mut().insert(key, weak);
+        }
+        weakened.push(key);
     }
     Ok(weakened)
 }
 
-/// The objects behind the weak references that survived the collection.
-fn restore<K>(weakened: Vec<Weakened<K>>, context: &mut Context) -> JsResult<Vec<(K, Option<JsObject>)>> {
+/// The objects behind the weak references of `keys` that survived the
+/// collection (`None` for the collected, whose references are dropped).
+fn restore<K: Copy + Eq + Hash>(
+    keys: Vec<K>,
+    refs: &RefCell<HashMap<K, JsObject>>,
+    context: &mut Context,
+) -> JsResult<Vec<(K, Option<JsObject>)>> {
     let deref = crate::realm::Originals::of(context)?.weak_ref_deref.clone();
-    let mut restored = Vec::with_capacity(weakened.len());
-    for Weakened { key, weak } in weakened {
-        let object = deref.call(&weak.into(), &[], context)?;
-        restored.push((key, object.as_object()));
+    let mut restored = Vec::with_capacity(keys.len());
+    for key in keys {
+        let weak = refs.borrow().get(&key).cloned();
+        let object = match weak {
+            Some(weak) => deref.call(&weak.into(), &[], context)?.as_object(),
+            None => None,
+        };
+        if object.is_none() {
+            refs.borrow_mut().remove(&key);
+        }
+        restored.push((key, object));
     }
     Ok(restored)
 }
@@ -271,7 +348,7 @@ fn restore<K>(weakened: Vec<Weakened<K>>, context: &mut Context) -> JsResult<Vec
 /// engines' shells, for tests of what the standard lets go).
 fn gc(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let event_loop = event_loop(context)?;
-    collect(&event_loop, context)?;
+    collect(&event_loop, context, Moment::InJob)?;
     Ok(JsValue::undefined())
 }
 

@@ -270,7 +270,7 @@ impl Agent {
     /// that script can no longer reach and the standard lets go (see
     /// `gc.rs`), as script's `gc()` does.
     pub fn collect_garbage(&mut self) -> JsResult<gc::Collected> {
-        gc::collect(&self.event_loop, &mut self.context)
+        gc::collect(&self.event_loop, &mut self.context, gc::Moment::BetweenJobs)
     }
 
     /// How many MessagePorts this agent's messaging state holds.
