@@ -63,7 +63,7 @@ use crate::platform::PlatformObject;
 use crate::realm::Object;
 use boa_engine::{Context, JsObject, JsResult, JsValue};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use webmessaging::messaging::{BroadcastId, PortId};
 
@@ -252,7 +252,8 @@ pub fn collect(event_loop: &EventLoop, context: &mut Context, moment: Moment) ->
     }
     // Ports and channels the core let go of otherwise (closed, lost in
     // transfer) need no weak reference any more.
-    let (port_ids, channel_ids) = (messaging.port_ids(), messaging.broadcast_ids());
+    let port_ids: HashSet<PortId> = messaging.port_ids().into_iter().collect();
+    let channel_ids: HashSet<BroadcastId> = messaging.broadcast_ids().into_iter().collect();
     schedule
         .port_refs
         .borrow_mut()
@@ -261,7 +262,7 @@ pub fn collect(event_loop: &EventLoop, context: &mut Context, moment: Moment) ->
         .channel_refs
         .borrow_mut()
         .retain(|c, _| channel_ids.contains(c));
-    let live = messaging.port_ids().len() + messaging.broadcast_ids().len();
+    let live = port_ids.len() + channel_ids.len();
     schedule.threshold.set(MIN_THRESHOLD.max(2 * live));
     Ok(collected)
 }
