@@ -211,3 +211,35 @@ fn a_heap_collection_keeps_the_channels_objects() {
     let events = w.run_until_idle(10);
     assert_eq!(summary(&events), ["B b1 message after"]);
 }
+
+#[test]
+fn a_retired_agent_neither_receives_nor_posts_from_then_on() {
+    let (mut w, ids) = world(&[("main", 0), ("worker", 0)]);
+    let (main, worker) = (ids[0], ids[1]);
+    let m = w.agent(main).new_broadcast_channel(&name("n"), "m").unwrap();
+    let k = w.agent(worker).new_broadcast_channel(&name("n"), "k").unwrap();
+    w.agent(worker).set_broadcast_onmessage(k);
+    // Queued before the worker is terminated: dropped with its channels.
+    assert_eq!(w.agent(main).post_broadcast(m, text("queued")).unwrap(), 1);
+    // Another thread terminates the worker: it knows the worker's signal.
+    let signal = w.agent(worker).messaging().signal();
+    let clock = w.agent(worker).messaging().clock();
+    assert_eq!(clock.broadcasts().retire_agent(&signal), 1);
+    assert_eq!(w.agent(main).post_broadcast(m, text("after")).unwrap(), 0);
+    // The worker's script, still running, posts nothing, on an old channel
+    // or a new one, and throws nothing.
+    assert_eq!(w.agent(worker).post_broadcast(k, text("old")).unwrap(), 0);
+    let late = w.agent(worker).new_broadcast_channel(&name("n"), "late").unwrap();
+    assert_eq!(w.agent(worker).post_broadcast(late, text("new")).unwrap(), 0);
+    assert_eq!(w.agent(main).post_broadcast(m, text("again")).unwrap(), 0);
+    assert!(w.run_until_idle(10).is_empty());
+    // Retiring again finds nothing of it.
+    assert_eq!(clock.broadcasts().retire_agent(&signal), 0);
+    // Its global no longer holds its listening channel: once script lets
+    // go, it is collected.
+    w.agent(worker).forget_broadcast(k);
+    w.agent(worker).forget_broadcast(late);
+    let mut collected: Vec<String> = w.collect_garbage().into_iter().map(|(_, l)| l).collect();
+    collected.sort();
+    assert_eq!(collected, ["k", "late"]);
+}

@@ -208,7 +208,10 @@ impl BroadcastModel {
                         // A task for a closed channel will do nothing: it
                         // does not keep the channel.
                         let pending = !c.closed && self.queues[agent].iter().any(|t| t.destination == index);
-                        let held = !c.forgotten || (!c.closed && c.listened) || pending;
+                        // A global that went away holds none of its channels
+                        // (AMBIGUITY(broadcast-gone-global-holds-nothing)).
+                        let held =
+                            !c.forgotten || (!c.closed && c.listened && !self.down[c.agent]) || pending;
                         if c.agent == agent && !c.collected && !held {
                             self.channels[index].collected = true;
                             collected.push(label(index));

@@ -16,7 +16,7 @@ use super::event_loop::{DispatchedEvent, EventTarget};
 use super::port::EventType;
 use super::queue::Signal;
 use super::state::Messaging;
-use super::sync::{Arc, Mutex, lock};
+use super::sync::{Arc, AtomicBool, Mutex, Ordering, lock};
 use crate::ecmascript::{JsString, PlatformObjectSlots, Realm, Value};
 use crate::spec::step;
 use crate::structured::{
@@ -82,6 +82,9 @@ pub(crate) struct BroadcastTask {
 pub(crate) struct Inbox {
     tasks: Mutex<VecDeque<BroadcastTask>>,
     signal: Arc<Signal>,
+    /// Set by [`Registry::retire_agent`] from any thread: the agent's global
+    /// is no longer eligible for messaging.
+    retired: AtomicBool,
 }
 
 /// A channel as the registry lists it.
@@ -122,6 +125,36 @@ impl Registry {
     fn remove(&self, id: BroadcastId) {
         // Dropping an entry drops no message: a plain removal.
         lock(&self.entries).remove(&id);
+    }
+
+    /// The agent whose event loop `signal` wakes is no longer eligible for
+    /// messaging, as of now: a worker terminated from another thread, which
+    /// may still be running a script and will only shut down at its next
+    /// turn. Its channels leave the registry at once (no post picks them
+    /// any more), the delivery tasks waiting for them are dropped, and its
+    /// channels neither post nor join the registry from now on. Returns how
+    /// many channels left.
+    pub fn retire_agent(&self, signal: &Signal) -> usize {
+        let mut inboxes: Vec<Arc<Inbox>> = Vec::new();
+        let mut entries = lock(&self.entries);
+        let before = entries.len();
+        entries.retain(|_, e| {
+            let theirs = std::ptr::eq(Arc::as_ptr(&e.inbox.signal), signal);
+            if theirs && !inboxes.iter().any(|i| Arc::ptr_eq(i, &e.inbox)) {
+                inboxes.push(e.inbox.clone());
+            }
+            !theirs
+        });
+        let left = before - entries.len();
+        drop(entries);
+        for inbox in inboxes {
+            inbox.retired.store(true, Ordering::SeqCst);
+            // Dropping a message can release the ports inside it: not while
+            // the inbox's lock is held.
+            let tasks = std::mem::take(&mut *lock(&inbox.tasks));
+            drop(tasks);
+        }
+        left
     }
 }
 
@@ -172,10 +205,17 @@ impl<O> BroadcastTable<O> {
             inbox: Arc::new(Inbox {
                 tasks: Mutex::new(VecDeque::new()),
                 signal,
+                retired: AtomicBool::new(false),
             }),
             channels: BTreeMap::new(),
             objects: HashMap::new(),
         }
+    }
+
+    /// Whether the agent's global is still eligible for messaging: it did
+    /// not go away, and no other thread retired it.
+    fn is_eligible(&self) -> bool {
+        self.eligible && !self.inbox.retired.load(Ordering::SeqCst)
     }
 
     /// The BroadcastChannel objects of the agent's live channels (roots for
@@ -314,8 +354,9 @@ impl<O> Messaging<O> {
 impl<O: Clone + Eq + Hash> Messaging<O> {
     /// Collects the BroadcastChannels no live code can reach: those script
     /// let go of, unless open with `message` or `messageerror` listeners
-    /// (their global holds them) or a delivery task queued for them (the
-    /// task holds them). Returns the collected channels' labels.
+    /// (their global holds them, while it is eligible for messaging) or a
+    /// delivery task queued for them (the task holds them). Returns the
+    /// collected channels' labels.
     ///
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
     pub fn collect_broadcast_garbage(&self) -> Vec<(BroadcastId, String)> {
@@ -327,21 +368,13 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         let registry = self.clock();
         let mut table = self.broadcasts_mut();
         let mut collected = Vec::new();
+        let eligible = table.is_eligible();
         let ids: Vec<BroadcastId> = table.channels.keys().copied().collect();
         for id in ids {
             let Some(channel) = table.channels.get(&id) else {
                 continue;
             };
-            // A task for a closed channel will do nothing at its turn (step
-            // 9.1), so it does not keep the channel.
-            if channel.held_by_script || (!channel.closed && pending.contains(&id)) {
-                continue;
-            }
-            let listened = [EventType::Message, EventType::MessageError]
-                .iter()
-                .any(|t| channel.listeners.get(t).copied().unwrap_or(0) > 0);
-            if !channel.closed && listened {
-                step!("broadcasting-to-other-browsing-contexts/1"); // its global holds it
+            if channel.held_by_script || kept_by_global(channel, pending.contains(&id), eligible) {
                 continue;
             }
             if let Some(channel) = table.channels.remove(&id) {
@@ -351,6 +384,23 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             }
         }
         collected
+    }
+
+    /// Whether the channel `id` must stay alive whatever script holds: it
+    /// is open and has `message` or `messageerror` listeners (its global
+    /// holds it, while it is eligible for messaging), or a delivery task is
+    /// queued for it. An engine whose
+    /// collector decides which objects live keeps such a channel's object;
+    /// any other it may collect once script cannot reach it.
+    ///
+    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
+    pub fn broadcast_kept(&self, id: BroadcastId) -> bool {
+        let table = self.broadcasts();
+        let pending = lock(&table.inbox.tasks).iter().any(|t| t.destination == id);
+        table
+            .channels
+            .get(&id)
+            .is_some_and(|c| kept_by_global(c, pending, table.is_eligible()))
     }
 
     /// `new BroadcastChannel(name)`: `name` is converted to a DOMString
@@ -384,7 +434,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         };
         // Creation order: the registry numbers channels as they are made.
         let id = registry.broadcasts().add(entry);
-        if !table.eligible {
+        if !table.is_eligible() {
             // An agent that went away makes no channel anyone can reach.
             registry.broadcasts().remove(id);
         }
@@ -412,6 +462,19 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// The BroadcastChannel object of `id`.
     pub fn broadcast_object(&self, id: BroadcastId) -> Option<O> {
         self.broadcast_channel(id).map(|c| c.object.clone())
+    }
+
+    /// Puts `object` in place of the BroadcastChannel object of `id`, and
+    /// returns the object it replaced (`None` for an unknown channel): as
+    /// [`replace_port_object`](Self::replace_port_object), for an engine
+    /// whose collector decides which channel objects live.
+    pub fn replace_broadcast_object(&self, id: BroadcastId, object: O) -> Option<O> {
+        let mut table = self.broadcasts_mut();
+        let channel = table.channels.get_mut(&id)?;
+        let old = std::mem::replace(&mut channel.object, object.clone());
+        table.objects.remove(&old);
+        table.objects.insert(object, id);
+        Some(old)
     }
 
     /// `postMessage(message)`: serializes once in `realm` (this agent's) and
@@ -453,7 +516,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             let table = self.broadcasts();
             let channel = table.channels.get(&source);
             (
-                table.eligible,
+                table.is_eligible(),
                 channel.is_none_or(|c| c.closed),
                 channel.map(|c| c.name.clone()),
             )
@@ -555,4 +618,33 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             tasks.pop_front();
         }
     }
+}
+
+/// Whether an open channel is kept by its global (it listens for messages)
+/// or by a delivery task queued for it (`pending`), the global being
+/// `eligible` for messaging. A task for a closed channel will do nothing at
+/// its turn (step 9.1), so it keeps nothing.
+fn kept_by_global<O>(channel: &BroadcastState<O>, pending: bool, eligible: bool) -> bool {
+    if channel.closed {
+        return false;
+    }
+    // AMBIGUITY(broadcast-gone-global-holds-nothing): the global's strong
+    // reference is read as lasting while the global is eligible for
+    // messaging; once its agent went away or its worker is closing (the
+    // standard's note: "until their page or worker is closed"), no message
+    // can reach the channel any more (and its queued tasks were dropped),
+    // so only script keeps it.
+    if !eligible {
+        return false;
+    }
+    if pending {
+        return true;
+    }
+    let listened = [EventType::Message, EventType::MessageError]
+        .iter()
+        .any(|t| channel.listeners.get(t).copied().unwrap_or(0) > 0);
+    if listened {
+        step!("broadcasting-to-other-browsing-contexts/1"); // its global holds it
+    }
+    listened
 }

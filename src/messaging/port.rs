@@ -405,6 +405,17 @@ impl<O: Clone + Eq + Hash> PortTable<O> {
         self.objects.get(object).copied()
     }
 
+    /// Puts `object` in place of `port`'s MessagePort object (see
+    /// [`Messaging::replace_port_object`](super::Messaging::replace_port_object));
+    /// returns the object it replaced.
+    pub(crate) fn replace_object(&mut self, port: PortId, object: O) -> Option<O> {
+        let state = self.ports.get_mut(&port)?;
+        let old = std::mem::replace(&mut state.object, object.clone());
+        self.objects.remove(&old);
+        self.objects.insert(object, port);
+        Some(old)
+    }
+
     /// Takes a port that is gone out of the table.
     pub(crate) fn remove(&mut self, port: PortId) -> Option<PortState<O>> {
         let state = self.ports.remove(&port)?;

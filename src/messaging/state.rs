@@ -249,7 +249,7 @@ impl<O> Messaging<O> {
     /// queue enabled, or with no message before it. Behind messages in a
     /// queue never started it waits in the port message queue like them
     /// (reading `close-is-a-task`), and like them it does not keep the port.
-    pub(crate) fn has_pending_events(&self, port: PortId) -> bool {
+    pub fn has_pending_events(&self, port: PortId) -> bool {
         self.port(port).and_then(|p| p.end.clone()).is_some_and(|e| {
             let (enabled, queued) = (e.is_enabled(), e.queued());
             (e.close_pending() && (enabled || queued == 0)) || (enabled && queued > 0)
@@ -274,6 +274,16 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// The MessagePort object of `port`, in this agent's realm.
     pub fn port_object(&self, port: PortId) -> Option<O> {
         self.port(port).map(|p| p.object.clone())
+    }
+
+    /// Puts `object` in place of `port`'s MessagePort object, and returns
+    /// the object it replaced (`None` for an unknown port). For an engine
+    /// whose collector decides which objects live: while it collects, it
+    /// leaves a placeholder here so that this table does not keep the
+    /// MessagePort object alive, then puts the object back if it survived
+    /// (or calls [`collect_port`](Self::collect_port) if not).
+    pub fn replace_port_object(&self, port: PortId, object: O) -> Option<O> {
+        self.table_mut().replace_object(port, object)
     }
 
     /// A new MessagePort object in `realm`, with its port: not entangled,

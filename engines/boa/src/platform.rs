@@ -24,6 +24,11 @@ pub struct PlatformObject {
     pub listeners: Option<Listeners>,
     /// What the primary interface keeps.
     pub state: PlatformState,
+    /// Objects this one keeps alive for the garbage collector only: filled
+    /// during a collection (`host/gc.rs`) with the listening MessagePorts
+    /// this port is entangled with, which the standard says it holds
+    /// strongly; emptied again after it.
+    pub holds: Vec<JsObject>,
 }
 
 /// The state of one interface.
@@ -77,6 +82,7 @@ impl PlatformObject {
             detached,
             listeners: None,
             state,
+            holds: Vec::new(),
         }
     }
 
@@ -94,6 +100,7 @@ impl PlatformObject {
             detached: None,
             listeners: Some(Listeners::default()),
             state: PlatformState::None,
+            holds: Vec::new(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The JavaScript tests of `tests/js/structured-clone/`,
-//! `tests/js/channel-messaging/` and `tests/js/broadcastchannel/` and the
+//! `tests/js/channel-messaging/`, `tests/js/broadcastchannel/` and
+//! `tests/js/garbage-collection/` (with `--expose-gc`) and the
 //! runner's behaviour on bad input,
 //! through the `webmessaging-js` binary. The channel-messaging files start
 //! Workers: those runs have agents on real threads, shipping ports between
@@ -71,12 +72,17 @@ fn js_files_in(folder: &str, suffix: &str) -> Vec<PathBuf> {
 /// Runs each file after testharness.js and `prelude` and checks that every
 /// test passed.
 fn assert_testharness_files_pass(files: Vec<PathBuf>, prelude: &[PathBuf]) {
+    assert_testharness_files_pass_with(files, prelude, &[]);
+}
+
+/// [`assert_testharness_files_pass`], with the runner's `flags`.
+fn assert_testharness_files_pass_with(files: Vec<PathBuf>, prelude: &[PathBuf], flags: &[&str]) {
     let harness = testharness();
     for file in files {
         let mut args: Vec<&Path> = vec![&harness];
         args.extend(prelude.iter().map(PathBuf::as_path));
         args.push(&file);
-        let output = run(&args, &[]);
+        let output = run(&args, flags);
         let stdout = text(&output.stdout);
         let last = stdout.lines().last().unwrap_or_default().to_owned();
         let (passed, failed) = last
@@ -121,6 +127,19 @@ fn every_channel_messaging_file_passes() {
 fn every_broadcastchannel_file_passes() {
     for _ in 0..3 {
         assert_testharness_files_pass(js_files_in("tests/js/broadcastchannel", ".any.js"), &[]);
+    }
+}
+
+/// Garbage collection of ports and channels, with `gc()`: every file
+/// passes, run after run.
+#[test]
+fn every_garbage_collection_file_passes() {
+    for _ in 0..3 {
+        assert_testharness_files_pass_with(
+            js_files_in("tests/js/garbage-collection", ".any.js"),
+            &[],
+            &["--expose-gc"],
+        );
     }
 }
 

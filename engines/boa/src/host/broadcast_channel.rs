@@ -71,6 +71,7 @@ fn broadcast_channel_constructor(
     };
     let name = JsValue::new(dom_string(name, context)?);
     let event_loop = event_loop(context)?;
+    event_loop.gc.count(1);
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     let name = realm.value_from_boa(&name);
     let messaging = &event_loop.messaging;
@@ -80,6 +81,7 @@ fn broadcast_channel_constructor(
         Err(error) => return Err(broadcast_error_to_boa(&mut realm, error)),
     };
     drop(realm);
+    super::gc::track_channel(&event_loop, context, channel)?;
     let object = messaging
         .broadcast_object(channel)
         .ok_or_else(|| type_error("the new BroadcastChannel has no object"))?

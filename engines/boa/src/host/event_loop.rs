@@ -121,6 +121,8 @@ pub struct EventLoop {
     pub settings: AgentSettings,
     /// Whether to print the spec steps each algorithm run executes.
     pub trace: Cell<bool>,
+    /// Whether script has `gc()` (`--expose-gc`; workers inherit it).
+    pub expose_gc: Cell<bool>,
     /// Promises rejected without a handler since the last notification
     /// (HTML's "about-to-be-notified rejected promises list").
     rejected: RefCell<Vec<JsObject>>,
@@ -140,6 +142,8 @@ pub struct EventLoop {
     pub closing: Arc<AtomicBool>,
     /// Workers this agent started, and its own parent if it is a worker.
     pub workers: WorkerLinks,
+    /// When the next automatic collection of ports and channels is due.
+    pub gc: super::gc::GcSchedule,
 }
 
 impl EventLoop {
@@ -164,8 +168,10 @@ impl EventLoop {
             slot,
             closing,
             workers,
+            gc: super::gc::GcSchedule::default(),
             settings,
             trace: Cell::new(false),
+            expose_gc: Cell::new(false),
             rejected: RefCell::default(),
             tasks: RefCell::default(),
             microtasks: RefCell::default(),
@@ -307,6 +313,9 @@ impl EventLoop {
                     return Stop::Timeout;
                 }
                 self.tasks_run.set(self.tasks_run.get() + 1);
+                if let Err(error) = super::gc::collect_if_due(self, context, super::gc::Moment::BetweenJobs) {
+                    crate::host::report::report_exception(context, error);
+                }
                 let result = if host_first {
                     let next = self.tasks.borrow_mut().pop_front();
                     next.map_or(Ok(()), |(_, task)| (task.steps)(context))

@@ -194,6 +194,7 @@ fn message_channel_constructor(
     let prototype =
         super::webidl::prototype_from_new_target(new_target, fallback, "MessageChannel", context)?;
     let event_loop = event_loop(context)?;
+    event_loop.gc.count(2);
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     let (port1, port2) = event_loop
         .messaging
@@ -205,6 +206,9 @@ fn message_channel_constructor(
             .map(|o| o.0)
             .ok_or_else(|| type_error("the new port has no object"))
     };
+    drop(realm);
+    super::gc::track_port(&event_loop, context, port1)?;
+    super::gc::track_port(&event_loop, context, port2)?;
     let state = PlatformState::MessageChannel {
         port1: object(port1)?,
         port2: object(port2)?,
@@ -311,6 +315,10 @@ pub fn run_messaging_task(event_loop: &EventLoop, context: &mut Context) -> JsRe
     };
     let data = event.data.as_ref().map(|d| realm.value_to_boa(d));
     drop(realm);
+    event_loop.gc.count(event.ports.len());
+    for port in &event.ports {
+        super::gc::track_port(event_loop, context, *port)?;
+    }
     let target = match event.target {
         EventTarget::Port(port) => match event_loop.workers.target_of(port) {
             Some(_) if event.event == EventType::Close => return Ok(()),

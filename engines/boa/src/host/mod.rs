@@ -16,7 +16,8 @@
 //! | `console` | `console.rs` |
 //! | `self`, `globalThis` (an `EventTarget`) | here |
 //!
-//! The event loop is `event_loop.rs`, and the agents of one run and the
+//! Collecting the MessagePort and BroadcastChannel objects script no
+//! longer reaches is `gc.rs`. The event loop is `event_loop.rs`, and the agents of one run and the
 //! rule that says when the run is idle `cluster.rs`; reporting uncaught exceptions and
 //! unhandled rejections is `report.rs`; Web IDL conversions `webidl.rs`.
 
@@ -27,6 +28,7 @@ pub mod dom_exception;
 pub mod event;
 pub mod event_loop;
 pub mod event_target;
+pub mod gc;
 pub mod message_event;
 pub mod message_port;
 pub mod report;
@@ -262,6 +264,23 @@ impl Agent {
             .eval(Source::from_bytes(source.as_bytes()).with_path(&path));
         self.event_loop.perform_microtask_checkpoint(&mut self.context);
         result
+    }
+
+    /// Collects the MessagePort and BroadcastChannel objects of this agent
+    /// that script can no longer reach and the standard lets go (see
+    /// `gc.rs`), as script's `gc()` does.
+    pub fn collect_garbage(&mut self) -> JsResult<gc::Collected> {
+        gc::collect(&self.event_loop, &mut self.context, gc::Moment::BetweenJobs)
+    }
+
+    /// How many MessagePorts this agent's messaging state holds.
+    pub fn live_ports(&self) -> usize {
+        self.event_loop.messaging.port_ids().len()
+    }
+
+    /// How many BroadcastChannels this agent's messaging state holds.
+    pub fn live_broadcast_channels(&self) -> usize {
+        self.event_loop.messaging.broadcast_ids().len()
     }
 
     /// Runs the event loop until it is idle or `deadline` passes.

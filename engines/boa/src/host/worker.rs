@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use webmessaging::ecmascript::{AgentClusterId, Value};
-use webmessaging::messaging::queue::Signal;
+use webmessaging::messaging::queue::{Signal, TaskClock};
 use webmessaging::messaging::{GlobalPort, PortId};
 
 /// What a worker tells its parent besides messages.
@@ -121,9 +121,13 @@ struct Child {
 
 impl Child {
     /// Tells the worker to stop at its next turn; the run no longer waits
-    /// for it.
-    fn stop(&self, cluster: &super::cluster::Cluster) {
+    /// for it. Its global is no longer eligible for messaging from now on,
+    /// even while a script of it still runs: its BroadcastChannels leave
+    /// the run's registry at once (no post reaches them, what was queued
+    /// for them is dropped), and they post nothing any more.
+    fn stop(&self, cluster: &super::cluster::Cluster, clock: &TaskClock) {
         self.closing.store(true, Ordering::SeqCst);
+        clock.broadcasts().retire_agent(&self.signal);
         self.signal.notify();
         cluster.leave(self.slot);
     }
@@ -156,6 +160,14 @@ impl WorkerLinks {
         }
     }
 
+    /// The agent's implicit ports (never collected: the `Worker` object or
+    /// the worker's global stands behind each).
+    pub fn implicit_ports(&self) -> Vec<PortId> {
+        let mut ports: Vec<PortId> = self.targets.borrow().keys().copied().collect();
+        ports.extend(self.inside.get());
+        ports
+    }
+
     /// Where the events of `port` are fired, if it is an implicit port.
     pub fn target_of(&self, port: PortId) -> Option<JsObject> {
         self.targets.borrow().get(&port).cloned()
@@ -181,9 +193,9 @@ impl WorkerLinks {
 
     /// Stops every worker this agent started, at its next turn (the agent
     /// itself is ending).
-    pub fn terminate_children(&self, cluster: &super::cluster::Cluster) {
+    pub fn terminate_children(&self, cluster: &super::cluster::Cluster, clock: &TaskClock) {
         for child in self.children.borrow().values() {
-            child.stop(cluster);
+            child.stop(cluster, clock);
         }
     }
 
@@ -392,6 +404,7 @@ fn worker_constructor(new_target: &JsValue, args: &[JsValue], context: &mut Cont
         },
         closing,
         trace: parent.trace.get(),
+        expose_gc: parent.expose_gc.get(),
     };
     let thread_name = setup.name.clone();
     // The main thread's stack size: native code that calls back into
@@ -444,7 +457,7 @@ fn terminate(this: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<J
     let (_, id, outside) = this_worker(this)?;
     let event_loop = event_loop(context)?;
     if let Some(child) = event_loop.workers.children.borrow().get(&id) {
-        child.stop(&event_loop.cluster);
+        child.stop(&event_loop.cluster, &event_loop.messaging.clock());
     }
     let mut realm = BoaRealm::new(context, event_loop.settings)?;
     event_loop.messaging.close(&mut realm, outside);

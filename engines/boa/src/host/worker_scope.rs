@@ -31,6 +31,7 @@ pub(super) struct Setup {
     pub(super) parent: ParentLink,
     pub(super) closing: Arc<AtomicBool>,
     pub(super) trace: bool,
+    pub(super) expose_gc: bool,
 }
 
 /// The worker's thread: HTML "run a worker", in short. Reads the script
@@ -50,6 +51,7 @@ pub(super) fn run_worker(setup: Setup) {
         parent,
         closing,
         trace,
+        expose_gc,
     } = setup;
     let source = match std::fs::read_to_string(&path) {
         Ok(source) => source,
@@ -81,7 +83,15 @@ pub(super) fn run_worker(setup: Setup) {
     };
     let event_loop = agent.event_loop().clone();
     event_loop.trace.set(trace);
-    if let Err(e) = worker_globals(agent.context()) {
+    if expose_gc {
+        event_loop.expose_gc.set(true);
+    }
+    let globals = worker_globals(agent.context());
+    let globals = globals.and_then(|()| match expose_gc {
+        true => super::gc::install_gc(agent.context()),
+        false => Ok(()),
+    });
+    if let Err(e) = globals {
         eprintln!("webmessaging-js: the worker's globals could not be installed: {e}");
         cluster.leave(slot);
         return;
@@ -124,7 +134,9 @@ pub(super) fn run_worker(setup: Setup) {
     } else {
         // The worker closed itself (or timed out): its own workers end
         // with it, and are not waited for.
-        event_loop.workers.terminate_children(&cluster);
+        event_loop
+            .workers
+            .terminate_children(&cluster, &event_loop.messaging.clock());
     }
     event_loop.messaging.shut_down();
     // A worker the deadline stopped still counts as running: the run ends

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// The command's help text.
 pub const USAGE: &str = "\
-Usage: webmessaging-js FILE.js [MORE.js ...] [--trace] [--coverage] [--timeout SECONDS]
+Usage: webmessaging-js FILE.js [MORE.js ...] [--trace] [--coverage] [--expose-gc] [--timeout SECONDS]
 
 Runs the files as classic scripts in one agent, in the order given (like
 <script> elements of one page: a microtask checkpoint after each), then the
@@ -31,6 +31,8 @@ Options:
   --trace          print on standard error the spec steps of every
                    structuredClone and postMessage call, one a line
   --coverage       after the run, print which catalogued spec steps ran
+  --expose-gc      give script (and workers) gc(): collects now the
+                   MessagePorts and BroadcastChannels the standard lets go
   --timeout SECS   stop after SECS seconds even if work is pending, in
                    workers too (default 30)
   --help           print this help
@@ -60,6 +62,8 @@ pub struct Options {
     pub trace: bool,
     /// `--coverage`
     pub coverage: bool,
+    /// `--expose-gc`
+    pub expose_gc: bool,
     /// `--timeout`
     pub timeout: Duration,
 }
@@ -70,6 +74,7 @@ pub fn parse_options(args: &[String]) -> Result<Option<Options>, String> {
         files: Vec::new(),
         trace: false,
         coverage: false,
+        expose_gc: false,
         timeout: DEFAULT_TIMEOUT,
     };
     let mut args = args.iter();
@@ -78,6 +83,7 @@ pub fn parse_options(args: &[String]) -> Result<Option<Options>, String> {
             "--help" | "-h" => return Ok(None),
             "--trace" => options.trace = true,
             "--coverage" => options.coverage = true,
+            "--expose-gc" => options.expose_gc = true,
             "--timeout" => {
                 let value = args
                     .next()
@@ -173,6 +179,13 @@ pub fn run(args: &[String]) -> i32 {
         }
     };
     agent.event_loop().trace.set(options.trace);
+    if options.expose_gc {
+        agent.event_loop().expose_gc.set(true);
+        if let Err(e) = crate::host::gc::install_gc(agent.context()) {
+            eprintln!("webmessaging-js: gc() could not be installed: {e}");
+            return EXIT_FAILED;
+        }
+    }
     for (path, source) in sources {
         let name = format!("the script {}", path.display());
         agent.event_loop().queue_task(Task {
