@@ -429,6 +429,65 @@ mod tests {
         );
     }
 
+    fn delivery(agent: usize, seq: u64, channel: u64) -> TaskSeen {
+        TaskSeen {
+            broadcast: Some(channel),
+            reacted: false,
+            ..task(agent, seq, (20, 20), vec![])
+        }
+    }
+
+    #[test]
+    fn a_broadcast_close_not_ordered_with_a_post_is_a_race() {
+        let group = || broadcast_group("n", "k");
+        // A (0) posts; B (1), set going by C (2), closes; neither saw the
+        // other. Then the same with B's close set off by A's post.
+        let mut watch = RaceWatch::new(3, 10, 3);
+        watch.task(task(0, 1, (10, 11), vec![ChannelOp::BroadcastPost(group())]));
+        watch.task(task(2, 2, (11, 12), vec![]));
+        watch.task(task(1, 11, (12, 12), vec![ChannelOp::BroadcastClose(group())]));
+        let races = watch.finish(&["A".into(), "B".into(), "C".into()]);
+        assert_eq!(races.len(), 1, "{races:?}");
+        assert!(
+            races[0]
+                .note
+                .contains("a reaction of B closed a BroadcastChannel that a post of A")
+        );
+        let mut watch = RaceWatch::new(3, 10, 2);
+        watch.task(task(0, 1, (10, 11), vec![ChannelOp::BroadcastPost(group())]));
+        watch.task(task(1, 10, (11, 11), vec![ChannelOp::BroadcastClose(group())]));
+        assert_eq!(watch.finish(&["A".into(), "B".into()]), vec![]);
+    }
+
+    #[test]
+    fn unordered_posts_reaching_one_broadcast_channel_are_a_race() {
+        // A and C post at once (tasks 10 and 11 to B's channel 7); then B's
+        // channel 8 gets A's post and C's answer to it, ordered.
+        let mut watch = RaceWatch::new(5, 10, 3);
+        watch.task(task(0, 1, (10, 11), vec![]));
+        watch.task(task(2, 2, (11, 12), vec![]));
+        watch.task(delivery(1, 10, 7));
+        watch.task(delivery(1, 11, 7));
+        let races = watch.finish(&["A".into(), "B".into(), "C".into()]);
+        assert_eq!(races.len(), 1, "{races:?}");
+        assert!(
+            races[0]
+                .note
+                .contains("a BroadcastChannel of B got messages that A and C posted")
+        );
+        // A's task queues 10 (to C's channel 9) and 11 (to B's channel 8);
+        // C, on 10, queues 12 (to channel 8).
+        let mut watch = RaceWatch::new(5, 10, 3);
+        watch.task(task(0, 1, (10, 12), vec![]));
+        watch.task(TaskSeen {
+            queued: (12, 13),
+            ..delivery(2, 10, 9)
+        });
+        watch.task(delivery(1, 11, 8));
+        watch.task(delivery(1, 12, 8));
+        assert_eq!(watch.finish(&["A".into(), "B".into(), "C".into()]), vec![]);
+    }
+
     #[test]
     fn tasks_from_two_agents_at_a_reacting_agent_are_a_race() {
         let mut watch = RaceWatch::new(2, 10, 3);
