@@ -131,9 +131,17 @@ impl Summary {
         let mut out = String::new();
         let _ = writeln!(out, "model checks (seed {}, {:.1} s)", self.seed, self.seconds);
         let _ = writeln!(out);
+        // The name column fits the longest name (`exhaustive-broadcast`).
+        let width = self
+            .checks
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(0)
+            .max(18);
         let _ = writeln!(
             out,
-            "{:<18} {:>8} {:>12} {:>16}  notes",
+            "{:<width$} {:>8} {:>12} {:>16}  notes",
             "check", "cases", "operations", "counterexamples"
         );
         for check in &self.checks {
@@ -152,7 +160,7 @@ impl Summary {
             };
             let _ = writeln!(
                 out,
-                "{:<18} {cases:>8} {ops:>12} {found:>16}  {notes}",
+                "{:<width$} {cases:>8} {ops:>12} {found:>16}  {notes}",
                 check.name
             );
         }

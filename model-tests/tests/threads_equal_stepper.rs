@@ -11,6 +11,11 @@
 //! When it saw one, threads only have to run the scenario to its end
 //! without failing. The test also checks that enough race-free cases with
 //! reactions that really fired were tried, so it cannot pass by skipping.
+//!
+//! A second generator does the same with BroadcastChannels: channels of two
+//! names in four agents (one with another storage key, one in another agent
+//! cluster), some made only after the first run, reactions that post or
+//! close on the channel or another of their agent, and top-level posts.
 
 use model_tests::scenario::{AGENTS, Op, scenario_text};
 use model_tests::state_machine::{ChannelMessaging, RefState};
@@ -213,43 +218,176 @@ fn check(text: &str, tally: &Tally) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn generated_scenarios_give_the_same_per_port_sequences_on_threads() {
-    let cases: u32 = std::env::var("PROPTEST_CASES")
+/// How many generated cases: PROPTEST_CASES, or 200.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(200)
+}
+
+/// Runs the scenarios `strategy` generates (from `seed`, written by
+/// `text`) through [`check`], panics on the first that fails, prints the
+/// counts and returns them: cases, compared, compared with reactions,
+/// racy, over budget.
+fn run_generated<S: Strategy>(
+    what: &str,
+    seed: u8,
+    strategy: S,
+    text: impl Fn(S::Value) -> String,
+) -> (usize, usize, usize, usize, usize) {
     let config = Config {
-        cases,
+        cases: cases(),
         failure_persistence: None,
         ..Config::default()
     };
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
     let mut runner = TestRunner::new_with_rng(config, rng);
     let tally = Tally::default();
-    let strategy = (
-        ChannelMessaging::sequential_strategy(1..=16),
-        prop::collection::vec(reaction(), 0..6),
-    );
-    let outcome = runner.run(&strategy, |((initial, ops, _), reactions)| {
-        let text = scenario(initial, &ops, &reactions);
-        check(&text, &tally).map_err(TestCaseError::fail)
+    let outcome = runner.run(&strategy, |value| {
+        check(&text(value), &tally).map_err(TestCaseError::fail)
     });
     if let Err(failure) = outcome {
         panic!("{failure}");
     }
-    let (cases, compared, with_reactions, racy, over) = (
+    let counts = (
         tally.cases.load(Ordering::SeqCst),
         tally.compared.load(Ordering::SeqCst),
         tally.compared_with_reactions.load(Ordering::SeqCst),
         tally.racy.load(Ordering::SeqCst),
         tally.over_budget.load(Ordering::SeqCst),
     );
+    let (cases, compared, with_reactions, racy, over) = counts;
     eprintln!(
-        "{cases} cases: {compared} compared ({with_reactions} with reactions), {racy} racy, {over} over budget"
+        "{cases} {what}cases: {compared} compared ({with_reactions} with reactions), {racy} racy, {over} over budget"
     );
+    counts
+}
+
+#[test]
+fn generated_scenarios_give_the_same_per_port_sequences_on_threads() {
+    let strategy = (
+        ChannelMessaging::sequential_strategy(1..=16),
+        prop::collection::vec(reaction(), 0..6),
+    );
+    let (cases, compared, with_reactions, _, _) =
+        run_generated("", 7, strategy, |((initial, ops, _), reactions)| {
+            scenario(initial, &ops, &reactions)
+        });
     assert!(
         compared * 2 >= cases,
+        "too few race-free cases: {compared} of {cases}"
+    );
+    assert!(
+        with_reactions * 5 >= cases,
+        "too few cases with reactions: {with_reactions} of {cases}"
+    );
+}
+
+/// A generated BroadcastChannel scenario: channels (agent, name, made
+/// after the first run), reactions, and the top-level posts of two runs.
+#[derive(Clone, Debug)]
+struct BroadcastCase {
+    channels: Vec<(usize, usize, bool)>,
+    /// At channel, on data `dF`: action, other channel, data posted.
+    reactions: Vec<(usize, usize, usize, usize, usize)>,
+    posts: Vec<(usize, usize, bool)>,
+}
+
+/// A, B and C share a storage key and D has another; C is in another agent
+/// cluster (its reactions see the same strings).
+const BROADCAST_AGENTS: [&str; 4] = [
+    "agent A",
+    "agent B",
+    "agent C cluster 1",
+    "agent D storage-key https://other.example",
+];
+
+fn broadcast_case() -> impl Strategy<Value = BroadcastCase> {
+    let channel = (
+        0..4usize,
+        prop_oneof![3 => Just(0usize), 1 => Just(1usize)],
+        prop::bool::weighted(0.2),
+    );
+    let reaction = (any::<usize>(), 0..2usize, 0..4usize, any::<usize>(), 0..3usize);
+    let post = (any::<usize>(), 0..2usize, prop::bool::weighted(0.4));
+    (
+        prop::collection::vec(channel, 2..7),
+        prop::collection::vec(reaction, 1..8),
+        prop::collection::vec(post, 1..5),
+    )
+        .prop_map(|(channels, reactions, posts)| BroadcastCase {
+            channels,
+            reactions,
+            posts,
+        })
+}
+
+/// The scenario text of `case`.
+fn broadcast_scenario(case: &BroadcastCase) -> String {
+    let name = |a: usize| ["A", "B", "C", "D"][a];
+    let n = case.channels.len();
+    let mut lines: Vec<String> = BROADCAST_AGENTS.iter().map(|s| (*s).to_owned()).collect();
+    let made = |late: bool| {
+        case.channels
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| c.2 == late)
+            .map(|(i, (agent, topic, _))| format!("broadcast {} {} c{i}", name(*agent), ["n", "m"][*topic]))
+    };
+    lines.extend(made(false));
+    for &(at, filter, action, other, data) in &case.reactions {
+        let at = at % n;
+        if case.channels[at].2 {
+            continue;
+        }
+        // The other channel is one of the same agent made before the run.
+        let agent = case.channels[at].0;
+        let mine: Vec<usize> = (0..n)
+            .filter(|&i| case.channels[i].0 == agent && !case.channels[i].2)
+            .collect();
+        let other = format!("c{}", mine[other % mine.len()]);
+        let command = match action {
+            0 => format!("post event.target \"d{data}\""),
+            1 => format!("post {other} \"d{data}\""),
+            2 => "close event.target".to_owned(),
+            _ => format!("close {other}"),
+        };
+        lines.push(format!(
+            "on c{at} message if event.data == \"d{filter}\": {command}"
+        ));
+    }
+    let posts = |second: bool| {
+        case.posts
+            .iter()
+            .filter(move |p| p.2 == second)
+            .map(|(channel, data, _)| format!("post c{} \"d{data}\"", channel % n))
+    };
+    let first: Vec<String> = posts(false).filter(|l| !late_label(case, l)).collect();
+    lines.extend(first);
+    lines.push("run".to_owned());
+    lines.extend(made(true));
+    lines.extend(posts(true));
+    lines.push("run".to_owned());
+    lines.join("\n") + "\n"
+}
+
+/// Whether the post line names a channel made only after the first run.
+fn late_label(case: &BroadcastCase, line: &str) -> bool {
+    let label = line.split_whitespace().nth(1).unwrap_or_default();
+    let index: usize = label.trim_start_matches('c').parse().unwrap_or(0);
+    case.channels.get(index).is_some_and(|c| c.2)
+}
+
+#[test]
+fn generated_broadcast_scenarios_give_the_same_per_channel_sequences_on_threads() {
+    let (cases, compared, with_reactions, racy, _) =
+        run_generated("broadcast ", 11, broadcast_case(), |case| {
+            broadcast_scenario(&case)
+        });
+    assert!(racy > 0, "no racy case: the generator misses the races");
+    assert!(
+        compared * 3 >= cases,
         "too few race-free cases: {compared} of {cases}"
     );
     assert!(

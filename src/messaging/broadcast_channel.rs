@@ -543,7 +543,11 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         // AMBIGUITY(broadcast-destinations-open): the registry lists open
         // channels of eligible globals only; a closed one would be dropped
         // by step 9.1 anyway, so leaving it out changes nothing visible.
-        let destinations: Vec<(BroadcastId, Arc<Inbox>)> = lock(&registry.entries)
+        // The registry stays locked until every task is queued: another
+        // post (on any thread) waits, so a post made in answer to one of
+        // these tasks is queued after all of them, as on the stepper.
+        let entries = lock(&registry.entries);
+        let destinations: Vec<(BroadcastId, Arc<Inbox>)> = entries
             .iter()
             .filter(|(_, e)| e.key == source_key && e.name == name)
             .map(|(id, e)| (*id, e.inbox.clone()))
@@ -570,6 +574,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             });
             inbox.signal.notify();
         }
+        drop(entries);
         Ok(count)
     }
 

@@ -4,6 +4,7 @@
 //! `event.target` is one).
 
 use super::command::{Command, Message, PortRef, Target};
+use super::races::{ChannelOp, broadcast_group};
 use super::script::{Script, key, thrown};
 use crate::ecmascript::ObjectId;
 use crate::messaging::{Agent, BroadcastError, BroadcastId, DispatchedEvent, EventTarget, StorageKey};
@@ -28,6 +29,13 @@ impl Script {
             },
             PortRef::EventPort(_) => None,
         }
+    }
+
+    /// The race watch's key of the channels `id` reaches (its name and
+    /// the agent's storage key).
+    fn group(agent: &Agent, id: BroadcastId) -> Option<String> {
+        let name = agent.broadcast_name(id)?.to_string_lossy();
+        Some(broadcast_group(&name, &agent.storage_key().0))
     }
 
     /// Runs `command` if it concerns a BroadcastChannel (or an agent's
@@ -74,7 +82,12 @@ impl Script {
                     )));
                 }
                 self.message(agent, message, &[], event).map(|(value, _)| {
-                    if let Err(error) = agent.post_broadcast(id, value) {
+                    let group = event.and_then(|_| Script::group(agent, id));
+                    let posted = agent.post_broadcast(id, value);
+                    if let (Some(group), Ok(_)) = (group, &posted) {
+                        self.context.note(ChannelOp::BroadcastPost(group));
+                    }
+                    if let Err(error) = posted {
                         let label = agent
                             .broadcast_channel(id)
                             .map(|c| c.label.clone())
@@ -84,7 +97,15 @@ impl Script {
                     }
                 })
             }
-            Command::Close(port) => channel(port).map(|id| agent.close_broadcast(id)).map(Ok)?,
+            Command::Close(port) => {
+                let id = channel(port)?;
+                let open = agent.broadcast_channel(id).is_some_and(|c| !c.closed);
+                if let Some(group) = event.filter(|_| open).and_then(|_| Script::group(agent, id)) {
+                    self.context.note(ChannelOp::BroadcastClose(group));
+                }
+                agent.close_broadcast(id);
+                Ok(())
+            }
             Command::Forget(port) => channel(port).map(|id| agent.forget_broadcast(id)).map(Ok)?,
             Command::OnMessage(port) => channel(port)
                 .map(|id| agent.set_broadcast_onmessage(id))

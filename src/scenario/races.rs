@@ -13,7 +13,16 @@
 //!    run (their order is timing);
 //! 3. a reaction that closes a port (or dooms its channel) while another
 //!    agent, not ordered with it, posts or closes on the same channel
-//!    (whether that post still has a target is timing).
+//!    (whether that post still has a target is timing);
+//! 4. a reaction that closes a BroadcastChannel while another agent, not
+//!    ordered with it, posts to channels of its name and storage key
+//!    (whether the closed channel gets that message is timing: a post
+//!    fixes its destinations, and a close drops the tasks still waiting);
+//! 5. a BroadcastChannel that gets messages two agents posted during the
+//!    run, the posts not ordered (their order at the channel is timing).
+//!
+//! A BroadcastChannel made after a post never gets it, on threads as on
+//! the stepper, and is no race: `broadcast` runs only between runs.
 //!
 //! Tasks queued before the run are older than any queued during it, so
 //! every agent takes them first in both; the commands between runs do not
@@ -24,12 +33,23 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// What a reaction did to a channel, for the watch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum ChannelOp {
     /// Posted through one of its ports (the message may find no target).
     Post(usize),
     /// Closed one of its ports, or doomed it (the channel's identity).
     Close(usize),
+    /// Posted on a BroadcastChannel: the group it reaches (its name and
+    /// storage key, see [`broadcast_group`]).
+    BroadcastPost(String),
+    /// Closed an open BroadcastChannel of the group.
+    BroadcastClose(String),
+}
+
+/// The key of the BroadcastChannels a post reaches: same name, same
+/// storage key.
+pub(super) fn broadcast_group(name: &str, storage_key: &str) -> String {
+    format!("{storage_key}\u{0}{name}")
 }
 
 /// A vector clock, sparse: (agent, events of that agent seen), by agent.
@@ -117,7 +137,35 @@ pub(super) struct RaceWatch {
     reacted: BTreeSet<usize>,
     /// By channel: what reactions did to it, in the stepper's order.
     ops: HashMap<usize, Vec<Stamped>>,
+    /// By BroadcastChannel group: the posts and closes of reactions.
+    broadcast_ops: HashMap<String, Vec<Stamped>>,
+    /// By BroadcastChannel, the messages it got that were posted during
+    /// the run.
+    deliveries: BTreeMap<u64, Deliveries>,
     gave_up: bool,
+}
+
+/// The messages one BroadcastChannel got that were posted during the run.
+struct Deliveries {
+    /// The channel's agent.
+    agent: usize,
+    /// The last one's poster and the clock of the posting task.
+    last: (usize, Arc<Clock>),
+    /// Two posters whose posts reached it unordered, once seen.
+    race: Option<(usize, usize)>,
+}
+
+impl Deliveries {
+    /// Adds a message `poster` posted in a task with `clock`. The messages
+    /// arrive in the order of their tasks, so if each is ordered after the
+    /// one before it, all are ordered: comparing neighbours is enough.
+    fn add(&mut self, poster: usize, clock: &Arc<Clock>) {
+        let (last, before) = &self.last;
+        if self.race.is_none() && *last != poster && !before.before_or_same(clock) {
+            self.race = Some((*last, poster));
+        }
+        self.last = (poster, clock.clone());
+    }
 }
 
 /// One task the stepper ran, as the watch needs it.
@@ -129,6 +177,8 @@ pub(super) struct TaskSeen {
     pub(super) queued: (u64, u64),
     /// Whether it was a message to the agent's global scope.
     pub(super) global: bool,
+    /// The BroadcastChannel it was a message to, if it was one.
+    pub(super) broadcast: Option<u64>,
     /// Whether it ran a reaction, and what its reactions did to channels.
     pub(super) reacted: bool,
     pub(super) ops: Vec<ChannelOp>,
@@ -145,6 +195,8 @@ impl RaceWatch {
             global_sources: HashMap::new(),
             reacted: BTreeSet::new(),
             ops: HashMap::new(),
+            broadcast_ops: HashMap::new(),
+            deliveries: BTreeMap::new(),
             gave_up: false,
         }
     }
@@ -164,6 +216,17 @@ impl RaceWatch {
             if task.global {
                 self.global_sources.entry(agent).or_default().insert(*source);
             }
+            if let Some(channel) = task.broadcast {
+                let first = || Deliveries {
+                    agent,
+                    last: (*source, queued.clone()),
+                    race: None,
+                };
+                self.deliveries
+                    .entry(channel)
+                    .or_insert_with(first)
+                    .add(*source, queued);
+            }
         }
         clock.tick(agent);
         if clock.0.len() > MAX_CLOCK {
@@ -180,15 +243,21 @@ impl RaceWatch {
             self.reacted.insert(agent);
         }
         for op in task.ops {
-            let (channel, close) = match op {
-                ChannelOp::Post(channel) => (channel, false),
-                ChannelOp::Close(channel) => (channel, true),
-            };
-            self.ops.entry(channel).or_default().push(Stamped {
+            let stamped = |close| Stamped {
                 agent,
                 close,
                 clock: clock.clone(),
-            });
+            };
+            match op {
+                ChannelOp::Post(channel) => self.ops.entry(channel).or_default().push(stamped(false)),
+                ChannelOp::Close(channel) => self.ops.entry(channel).or_default().push(stamped(true)),
+                ChannelOp::BroadcastPost(group) => {
+                    self.broadcast_ops.entry(group).or_default().push(stamped(false))
+                }
+                ChannelOp::BroadcastClose(group) => {
+                    self.broadcast_ops.entry(group).or_default().push(stamped(true))
+                }
+            }
         }
     }
 
@@ -232,6 +301,47 @@ impl RaceWatch {
                     "a reaction of {} closed a channel that {} used at the same time during this run",
                     name(&closer),
                     name(&other)
+                )));
+            }
+        }
+        races.extend(self.broadcast_races(&name));
+        races
+    }
+
+    /// Races 4 and 5, `name` naming the agents.
+    fn broadcast_races(&self, name: &dyn Fn(&usize) -> String) -> Vec<Race> {
+        let race = |note: String| Race {
+            line: self.line,
+            note,
+        };
+        let mut races = Vec::new();
+        let mut groups: Vec<_> = self.broadcast_ops.values().collect();
+        groups.sort_by_key(|ops| ops.first().map(|op| Arc::as_ptr(&op.clock)));
+        for ops in groups {
+            // Only a close against another agent's post: two closes, or a
+            // close and a later post of the same agent, do the same in any
+            // interleaving.
+            let closes = ops.iter().filter(|op| op.close);
+            let found = closes.into_iter().find_map(|close| {
+                ops.iter()
+                    .find(|op| !op.close && op.agent != close.agent && !op.clock.ordered_with(&close.clock))
+                    .map(|post| (close.agent, post.agent))
+            });
+            if let Some((closer, poster)) = found {
+                races.push(race(format!(
+                    "a reaction of {} closed a BroadcastChannel that a post of {} reached at the same time during this run",
+                    name(&closer),
+                    name(&poster)
+                )));
+            }
+        }
+        for got in self.deliveries.values() {
+            if let Some((first, second)) = got.race {
+                races.push(race(format!(
+                    "a BroadcastChannel of {} got messages that {} and {} posted at the same time during this run",
+                    name(&got.agent),
+                    name(&first),
+                    name(&second)
                 )));
             }
         }
@@ -282,6 +392,7 @@ mod tests {
             seq,
             queued,
             global: false,
+            broadcast: None,
             reacted: true,
             ops,
         }
@@ -316,6 +427,65 @@ mod tests {
                 .note
                 .contains("a reaction of A closed a channel that B used")
         );
+    }
+
+    fn delivery(agent: usize, seq: u64, channel: u64) -> TaskSeen {
+        TaskSeen {
+            broadcast: Some(channel),
+            reacted: false,
+            ..task(agent, seq, (20, 20), vec![])
+        }
+    }
+
+    #[test]
+    fn a_broadcast_close_not_ordered_with_a_post_is_a_race() {
+        let group = || broadcast_group("n", "k");
+        // A (0) posts; B (1), set going by C (2), closes; neither saw the
+        // other. Then the same with B's close set off by A's post.
+        let mut watch = RaceWatch::new(3, 10, 3);
+        watch.task(task(0, 1, (10, 11), vec![ChannelOp::BroadcastPost(group())]));
+        watch.task(task(2, 2, (11, 12), vec![]));
+        watch.task(task(1, 11, (12, 12), vec![ChannelOp::BroadcastClose(group())]));
+        let races = watch.finish(&["A".into(), "B".into(), "C".into()]);
+        assert_eq!(races.len(), 1, "{races:?}");
+        assert!(
+            races[0]
+                .note
+                .contains("a reaction of B closed a BroadcastChannel that a post of A")
+        );
+        let mut watch = RaceWatch::new(3, 10, 2);
+        watch.task(task(0, 1, (10, 11), vec![ChannelOp::BroadcastPost(group())]));
+        watch.task(task(1, 10, (11, 11), vec![ChannelOp::BroadcastClose(group())]));
+        assert_eq!(watch.finish(&["A".into(), "B".into()]), vec![]);
+    }
+
+    #[test]
+    fn unordered_posts_reaching_one_broadcast_channel_are_a_race() {
+        // A and C post at once (tasks 10 and 11 to B's channel 7); then B's
+        // channel 8 gets A's post and C's answer to it, ordered.
+        let mut watch = RaceWatch::new(5, 10, 3);
+        watch.task(task(0, 1, (10, 11), vec![]));
+        watch.task(task(2, 2, (11, 12), vec![]));
+        watch.task(delivery(1, 10, 7));
+        watch.task(delivery(1, 11, 7));
+        let races = watch.finish(&["A".into(), "B".into(), "C".into()]);
+        assert_eq!(races.len(), 1, "{races:?}");
+        assert!(
+            races[0]
+                .note
+                .contains("a BroadcastChannel of B got messages that A and C posted")
+        );
+        // A's task queues 10 (to C's channel 9) and 11 (to B's channel 8);
+        // C, on 10, queues 12 (to channel 8).
+        let mut watch = RaceWatch::new(5, 10, 3);
+        watch.task(task(0, 1, (10, 12), vec![]));
+        watch.task(TaskSeen {
+            queued: (12, 13),
+            ..delivery(2, 10, 9)
+        });
+        watch.task(delivery(1, 11, 8));
+        watch.task(delivery(1, 12, 8));
+        assert_eq!(watch.finish(&["A".into(), "B".into(), "C".into()]), vec![]);
     }
 
     #[test]

@@ -86,6 +86,10 @@ impl Stepper {
             seq,
             queued: (before, after),
             global: event.target == EventTarget::Global,
+            broadcast: match event.target {
+                EventTarget::Broadcast(id) => Some(id.0),
+                _ => None,
+            },
             reacted: self.reactions_run(id) > reactions,
             ops,
         }))

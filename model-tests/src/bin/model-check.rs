@@ -3,17 +3,22 @@
 //! ```text
 //! model-check [--cases N] [--seed S] [--json] [BOUNDS]
 //! model-check --exhaustive [BOUNDS] [--json]
+//! model-check --exhaustive-broadcast [BOUNDS] [--json]
 //! ```
 //!
 //! Each check of `model_tests::checks()` runs in turn (`--cases` overrides
 //! every check's default case count), then the exhaustive search over the
-//! default bound (`Universe::default_check`, or the BOUNDS given). With
-//! `--exhaustive` only the search runs, over the BOUNDS given. A progress
+//! default bound (`Universe::default_check`, or the BOUNDS given), then the
+//! exhaustive BroadcastChannel search over its default bound
+//! (`BroadcastUniverse::default_check`). With `--exhaustive` only the
+//! first search runs, with `--exhaustive-broadcast` only the second, over
+//! the BOUNDS given. A progress
 //! line goes to stderr every second; the summary (a table, or JSON with
 //! `--json`) goes to stdout. The exit status is 1 when a check found a
 //! counterexample, 2 on bad arguments.
 
-use model_tests::exhaustive::{self, ExhaustiveReport, Options, Progress, Universe};
+use model_tests::broadcast::BroadcastMutation;
+use model_tests::exhaustive::{self, BroadcastUniverse, ExhaustiveReport, Options, Progress, Universe};
 use model_tests::model::Mutation;
 use model_tests::report::{CheckReport, Coverage, Summary};
 use std::process::ExitCode;
@@ -30,11 +35,19 @@ const DEFAULT_SEED: u64 = 1;
 
 const USAGE: &str = "usage: model-check [--cases N] [--seed S] [--json] [BOUNDS]
        model-check --exhaustive [BOUNDS] [--json]
+       model-check --exhaustive-broadcast [BOUNDS] [--json]
 
   --cases N       cases per check (default: each check's own, about a minute in all)
   --seed S        seed of the generated cases (default: fixed, so runs repeat)
   --json          print the summary as JSON
   --exhaustive    run only the exhaustive search of the model, over BOUNDS
+  --exhaustive-broadcast
+                  run only the exhaustive search of the BroadcastChannel model;
+                  of BOUNDS it takes --depth (default 5), --unbounded, --agents
+                  (1-4, default 4), --channels (default 3), --messages (tasks
+                  waiting, default 2), --names (1-2, default 2), --workers and
+                  --mutation: deliver-after-close, join-in-flight,
+                  newest-first, echo-to-self, ignore-storage-key
 
 BOUNDS of the exhaustive search (defaults: the bound plain `check` runs):
   --depth N       check every state reached in at most N operations (default 5)
@@ -56,7 +69,9 @@ struct Args {
     seed: Option<u64>,
     json: bool,
     exhaustive: bool,
+    broadcast: bool,
     universe: Universe,
+    broadcast_universe: BroadcastUniverse,
     options: Options,
 }
 
@@ -66,50 +81,82 @@ fn parse_args() -> Result<Args, String> {
         seed: None,
         json: false,
         exhaustive: false,
+        broadcast: false,
         universe: Universe::default_check(),
+        broadcast_universe: BroadcastUniverse::default_check(),
         options: Options::default(),
     };
+    let mut mutation = None;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut number = |name: &str| -> Result<usize, String> {
             let v = it.next().ok_or_else(|| format!("{name} needs a value"))?;
             v.parse().map_err(|_| format!("{name}: not a number: {v}"))
         };
-        let u = &mut args.universe;
+        let (u, b) = (&mut args.universe, &mut args.broadcast_universe);
         match arg.as_str() {
             "--cases" => args.cases = Some(number("--cases")?),
             "--seed" => args.seed = Some(number("--seed")? as u64),
             "--json" => args.json = true,
             "--exhaustive" => args.exhaustive = true,
-            "--depth" => u.depth = Some(number("--depth")?),
-            "--unbounded" => u.depth = None,
-            "--agents" => u.agents = number("--agents")?,
+            "--exhaustive-broadcast" => args.broadcast = true,
+            // The bounds both searches have go to both; the mode decides
+            // which one runs with them.
+            "--depth" => (u.depth, b.depth) = both(Some(number("--depth")?)),
+            "--unbounded" => (u.depth, b.depth) = (None, None),
+            "--agents" => (u.agents, b.agents) = both(number("--agents")?),
             "--clusters" => u.clusters = number("--clusters")?,
-            "--channels" => u.channels = number("--channels")?,
-            "--messages" => u.messages = number("--messages")?,
+            "--channels" => (u.channels, b.channels) = both(number("--channels")?),
+            "--messages" => (u.messages, b.messages) = both(number("--messages")?),
+            "--names" => b.names = number("--names")?,
             "--ports" => u.ports = number("--ports")?,
             "--transfer" => u.transfer = number("--transfer")?,
             "--listeners" => u.listeners = number("--listeners")?,
             "--workers" => args.options.workers = number("--workers")?,
             "--mutation" => {
                 let name = it.next().ok_or("--mutation needs a name")?;
-                u.mutation =
-                    Some(Mutation::from_name(&name).ok_or_else(|| format!("unknown mutation {name}"))?);
+                u.mutation = Mutation::from_name(&name);
+                b.mutation = BroadcastMutation::from_name(&name);
+                mutation = Some(name);
             }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    args.universe.validate()?;
+    let unknown = |name: &String| format!("unknown mutation {name}");
+    if args.broadcast {
+        if let Some(name) = mutation.filter(|_| args.broadcast_universe.mutation.is_none()) {
+            return Err(unknown(&name));
+        }
+        args.broadcast_universe.validate()?;
+    } else {
+        if let Some(name) = mutation.filter(|_| args.universe.mutation.is_none()) {
+            return Err(unknown(&name));
+        }
+        // Plain `check` runs the BroadcastChannel search at its own bound.
+        args.broadcast_universe = BroadcastUniverse::default_check();
+        args.universe.validate()?;
+    }
     Ok(args)
 }
 
-/// Runs the exhaustive search with a progress line every second.
-fn run_exhaustive(args: &Args, started: Instant) -> ExhaustiveReport {
-    eprintln!("model-check: exhaustive: {}", args.universe.describe());
+/// The same value for both searches.
+fn both<T: Copy>(value: T) -> (T, T) {
+    (value, value)
+}
+
+/// Runs an exhaustive search, of BroadcastChannel when `broadcast`, with
+/// a progress line every second.
+fn run_exhaustive(args: &Args, broadcast: bool, started: Instant) -> ExhaustiveReport {
+    let (name, bounds) = if broadcast {
+        ("exhaustive-broadcast", args.broadcast_universe.describe())
+    } else {
+        ("exhaustive", args.universe.describe())
+    };
+    eprintln!("model-check: {name}: {bounds}");
     let mut progress = |p: &Progress| {
         eprintln!(
-            "model-check: exhaustive: {}: {} states checked, {} distinct found, depth {}, {:.0} states/s, {} transitions compared, {:.0} s",
+            "model-check: {name}: {}: {} states checked, {} distinct found, depth {}, {:.0} states/s, {} transitions compared, {:.0} s",
             p.phase,
             p.states,
             p.unique,
@@ -119,7 +166,11 @@ fn run_exhaustive(args: &Args, started: Instant) -> ExhaustiveReport {
             started.elapsed().as_secs_f64()
         );
     };
-    exhaustive::search(&args.universe, args.options, &mut progress)
+    if broadcast {
+        exhaustive::search_broadcast(&args.broadcast_universe, args.options, &mut progress)
+    } else {
+        exhaustive::search(&args.universe, args.options, &mut progress)
+    }
 }
 
 fn main() -> ExitCode {
@@ -135,8 +186,8 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    if args.exhaustive {
-        let report = run_exhaustive(&args, started);
+    if args.exhaustive || args.broadcast {
+        let report = run_exhaustive(&args, args.broadcast, started);
         if args.json {
             println!(
                 "{}",
@@ -181,15 +232,19 @@ fn main() -> ExitCode {
         }
         reports.push(report);
     }
-    let exhaustive = run_exhaustive(&args, started);
+    let exhaustive = run_exhaustive(&args, false, started);
     eprintln!("model-check: {}", exhaustive.summary_line());
-    reports.push(as_check_report(&exhaustive));
+    reports.push(as_check_report("exhaustive", &exhaustive));
+    let broadcast = run_exhaustive(&args, true, started);
+    eprintln!("model-check: broadcast {}", broadcast.summary_line());
+    reports.push(as_check_report("exhaustive-broadcast", &broadcast));
     let summary = Summary::new(seed, started.elapsed().as_secs_f64(), reports, Coverage::now());
     if args.json {
         println!("{}", summary.to_json());
     } else {
         print!("{}", summary.to_table());
         println!("{}", exhaustive.summary_line());
+        println!("broadcast {}", broadcast.summary_line());
     }
     if summary.passed {
         ExitCode::SUCCESS
@@ -200,8 +255,8 @@ fn main() -> ExitCode {
 
 /// The search as a row of the summary table: states as its cases,
 /// transitions compared as its operations.
-fn as_check_report(report: &ExhaustiveReport) -> CheckReport {
-    let mut row = CheckReport::new("exhaustive");
+fn as_check_report(name: &str, report: &ExhaustiveReport) -> CheckReport {
+    let mut row = CheckReport::new(name);
     row.cases = report.states;
     row.operations = report.compared;
     row.counterexamples = report.violations.iter().map(|v| v.scenario.clone()).collect();

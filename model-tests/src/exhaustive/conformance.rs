@@ -16,6 +16,8 @@ use super::space::{Messaging, State};
 use crate::scenario::Op;
 use crate::state_machine::Checker;
 use stateright::{CheckerVisitor, Model, Path};
+use std::fmt::Debug;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -24,8 +26,58 @@ use std::thread::JoinHandle;
 /// How many disagreements are kept (and reported); work stops after them.
 const MAX_MISMATCHES: usize = 3;
 
+/// A model whose transitions the workers hold the implementation to: the
+/// channel messaging model ([`Messaging`]) and the BroadcastChannel one
+/// ([`super::broadcast::Broadcasting`]) share the workers through it.
+pub(super) trait Conformance:
+    Model<
+        State: Clone + Debug + Eq + Hash + Send + Sync + 'static,
+        Action: Clone + Debug + PartialEq + Send + Sync + 'static,
+    > + Send
+    + Sync
+    + 'static
+{
+    /// The search's depth bound, if any.
+    fn depth(&self) -> Option<usize>;
+
+    /// States checked against the properties so far.
+    fn visited(&self) -> usize;
+
+    /// Replays `ops` on a fresh implementation world, then applies `action`
+    /// to it and to the model in `state`, and compares what script sees.
+    fn compare(&self, ops: &[Self::Action], state: &Self::State, action: &Self::Action)
+    -> Result<(), String>;
+
+    /// `ops` as a scenario a person can replay.
+    fn scenario(&self, ops: &[Self::Action]) -> String;
+}
+
+impl Conformance for Messaging {
+    fn depth(&self) -> Option<usize> {
+        self.universe.depth
+    }
+
+    fn visited(&self) -> usize {
+        self.visited.load(Ordering::Relaxed)
+    }
+
+    fn compare(&self, ops: &[Op], state: &State, action: &Op) -> Result<(), String> {
+        let mut checker = Checker::with_agents(&self.universe.agent_list());
+        for op in ops {
+            checker.replay(op)?;
+        }
+        let mut model = state.model.clone();
+        let expected = model.apply(action);
+        checker.step(action, &expected, &model.snapshot())
+    }
+
+    fn scenario(&self, ops: &[Op]) -> String {
+        crate::scenario::scenario_text_with(&self.universe.agent_list(), ops)
+    }
+}
+
 /// A state to compare from, with the operations that reach it.
-type Job = (Vec<Op>, State);
+type Job<M> = (Vec<<M as Model>::Action>, <M as Model>::State);
 
 /// Counters and findings shared by the search and the workers.
 #[derive(Default)]
@@ -51,16 +103,16 @@ impl Tally {
 
 /// The stateright visitor: sends each state whose actions are to be
 /// compared, with its path, to the workers.
-pub(super) struct Feed {
+pub(super) struct Feed<M: Conformance> {
     tally: Arc<Tally>,
     /// Only states reached in fewer operations are compared from (their
     /// actions lead to states the search still checks).
     below: Option<usize>,
-    sender: Mutex<SyncSender<Job>>,
+    sender: Mutex<SyncSender<Job<M>>>,
 }
 
-impl CheckerVisitor<Messaging> for Feed {
-    fn visit(&self, _: &Messaging, path: Path<State, Op>) {
+impl<M: Conformance> CheckerVisitor<M> for Feed<M> {
+    fn visit(&self, _: &M, path: Path<M::State, M::Action>) {
         let state = path.last_state().clone();
         let ops = path.into_actions();
         if self.below.is_none_or(|d| ops.len() < d) && !self.tally.enough() {
@@ -80,17 +132,21 @@ impl Workers {
     /// Starts `count` workers for the states of `space` and returns the
     /// visitor that feeds them (none when `count` is 0: the search then
     /// only checks the model).
-    pub(super) fn start(space: &Arc<Messaging>, tally: &Arc<Tally>, count: usize) -> (Option<Feed>, Workers) {
-        let below = space.universe.depth;
+    pub(super) fn start<M: Conformance>(
+        space: &Arc<M>,
+        tally: &Arc<Tally>,
+        count: usize,
+    ) -> (Option<Feed<M>>, Workers) {
+        let below = space.depth();
         if count == 0 {
             return (None, Workers { handles: Vec::new() });
         }
-        let (sender, receiver) = sync_channel::<Job>(4096);
+        let (sender, receiver) = sync_channel::<Job<M>>(4096);
         let receiver = Arc::new(Mutex::new(receiver));
         let handles = (0..count)
             .map(|_| {
                 let (space, tally, receiver) = (space.clone(), tally.clone(), receiver.clone());
-                std::thread::spawn(move || work(&space, &tally, &receiver))
+                std::thread::spawn(move || work(&*space, &tally, &receiver))
             })
             .collect();
         let feed = Feed {
@@ -112,7 +168,7 @@ impl Workers {
     }
 }
 
-fn work(space: &Messaging, tally: &Tally, receiver: &Mutex<Receiver<Job>>) {
+fn work<M: Conformance>(space: &M, tally: &Tally, receiver: &Mutex<Receiver<Job<M>>>) {
     loop {
         let job = receiver
             .lock()
@@ -126,7 +182,7 @@ fn work(space: &Messaging, tally: &Tally, receiver: &Mutex<Receiver<Job>>) {
         space.actions(&state, &mut actions);
         for action in &actions {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                compare(space, &ops, &state, action)
+                space.compare(&ops, &state, action)
             }));
             let result = outcome.unwrap_or_else(|panic| {
                 let message = panic
@@ -136,11 +192,7 @@ fn work(space: &Messaging, tally: &Tally, receiver: &Mutex<Receiver<Job>>) {
                     .unwrap_or_default();
                 let mut all = ops.clone();
                 all.push(action.clone());
-                let agents = space.universe.agent_list();
-                Err(format!(
-                    "{}# panicked: {message}\n",
-                    crate::scenario::scenario_text_with(&agents, &all)
-                ))
+                Err(format!("{}# panicked: {message}\n", space.scenario(&all)))
             });
             tally.compared.fetch_add(1, Ordering::Relaxed);
             if let Err(text) = result {
@@ -149,16 +201,4 @@ fn work(space: &Messaging, tally: &Tally, receiver: &Mutex<Receiver<Job>>) {
             }
         }
     }
-}
-
-/// Replays `ops` on a fresh implementation world, then applies `action` to
-/// it and to the model in `state`, and compares.
-fn compare(space: &Messaging, ops: &[Op], state: &State, action: &Op) -> Result<(), String> {
-    let mut checker = Checker::with_agents(&space.universe.agent_list());
-    for op in ops {
-        checker.replay(op)?;
-    }
-    let mut model = state.model.clone();
-    let expected = model.apply(action);
-    checker.step(action, &expected, &model.snapshot())
 }

@@ -3,7 +3,7 @@
 //! reached on a shortest path) and workers comparing the implementation,
 //! with progress, counterexamples as scenarios, and a summary.
 
-use super::conformance::{Tally, Workers};
+use super::conformance::{Conformance, Tally, Workers};
 use super::properties::Rule;
 use super::space::{Messaging, Universe};
 use crate::scenario::{Op, scenario_text_with};
@@ -125,26 +125,102 @@ impl ExhaustiveReport {
 }
 
 /// Searches `universe`, calling `progress` about once a second.
+pub fn search(
+    universe: &Universe,
+    options: Options,
+    progress: &mut dyn FnMut(&Progress),
+) -> ExhaustiveReport {
+    let space = Messaging::new(universe.clone());
+    explore(
+        || Messaging::new(universe.clone()),
+        &universe.describe(),
+        universe.depth,
+        options,
+        progress,
+        |found| {
+            violations(&space, &Rule::ALL, found, |rule, ops, what| {
+                counterexample(&space, rule, ops, what)
+            })
+        },
+    )
+}
+
+/// A rule of a search, judged on its states.
+pub(super) trait Judge<S>: Copy {
+    /// Its name: the property's name in stateright and in reports.
+    fn name(self) -> &'static str;
+    /// How `state` breaks the rule, if it does.
+    fn explain(self, state: &S) -> Option<String>;
+}
+
+impl Judge<super::State> for Rule {
+    fn name(self) -> &'static str {
+        Rule::name(self)
+    }
+
+    fn explain(self, state: &super::State) -> Option<String> {
+        Rule::explain(self, state)
+    }
+}
+
+/// The counterexample of each of `rules` the checker `found` broken, on
+/// the shortest path to a state that breaks it, written by `scenario`
+/// (the rule, the path, what broke).
+pub(super) fn violations<M: Model, R: Judge<M::State>>(
+    space: &M,
+    rules: &[R],
+    found: Found<'_, M>,
+    scenario: impl Fn(R, &[M::Action], Option<String>) -> String,
+) -> Vec<Violation>
+where
+    M::State: Clone + Eq + std::hash::Hash,
+    M::Action: Clone,
+{
+    rules
+        .iter()
+        .filter_map(|&rule| {
+            let (state, ops) = found(rule.name())?;
+            let (state, ops) =
+                shortest(space, |s| rule.explain(s).is_some(), ops.len()).unwrap_or((state, ops));
+            Some(Violation {
+                property: rule.name().to_owned(),
+                scenario: scenario(rule, &ops, rule.explain(&state)),
+            })
+        })
+        .collect()
+}
+
+/// What the checker found breaking a property, by the property's name: the
+/// state and the operations that reach it.
+pub(super) type Found<'a, M> =
+    &'a dyn Fn(&'static str) -> Option<(<M as Model>::State, Vec<<M as Model>::Action>)>;
+
+/// Searches the model `make` builds (each call a fresh one), to `depth`
+/// operations, with the implementation compared by `options.workers`
+/// workers; `violations` turns what the checker found into counterexamples.
 ///
 /// With a depth bound N the search runs twice: first to N - 1 operations
 /// with the visitor that hands each state and its path to the workers
 /// (stateright rebuilds a path for every state it visits, a quarter of the
 /// work, and only states below the bound are compared from), then to N
 /// without it, while the workers compare on the other core.
-pub fn search(
-    universe: &Universe,
+pub(super) fn explore<M: Conformance>(
+    make: impl Fn() -> M,
+    universe: &str,
+    depth: Option<usize>,
     options: Options,
     progress: &mut dyn FnMut(&Progress),
+    violations: impl FnOnce(Found<'_, M>) -> Vec<Violation>,
 ) -> ExhaustiveReport {
     let started = Instant::now();
-    let space = Arc::new(Messaging::new(universe.clone()));
+    let space = Arc::new(make());
     let tally = Arc::new(Tally::default());
     let (feed, workers) = Workers::start(&space, &tally, options.workers);
-    let bfs = || Messaging::new(universe.clone()).checker().threads(1);
+    let bfs = || make().checker().threads(1);
     // stateright counts the first state as depth 1 and checks the states
     // below its target: target N + 2 checks every state reached in at most
     // N operations.
-    let checker = match (universe.depth, feed) {
+    let checker = match (depth, feed) {
         (Some(depth), Some(feed)) => {
             let first = bfs().visitor(feed).target_max_depth(depth + 1).spawn_bfs();
             watch(
@@ -162,34 +238,28 @@ pub fn search(
     };
     let checker = watch(checker, "checking", &tally, started, progress);
     let unique = checker.unique_state_count();
-    let states = checker.model().visited.load(Ordering::Relaxed);
+    let states = checker.model().visited();
     // stateright's depth is that of the deepest state taken from its queue,
     // counting the first state as 1, whether checked or past the bound.
     let reached = checker.max_depth().saturating_sub(1);
-    let depth = universe.depth.map_or(reached, |d| reached.min(d));
-    let violations: Vec<Violation> = Rule::ALL
-        .iter()
-        .filter_map(|rule| {
-            let path = checker.discovery(rule.name())?;
-            let found = (path.last_state().clone(), path.into_actions());
-            let (state, ops) = shortest(&space, *rule, found.1.len()).unwrap_or(found);
-            Some(Violation {
-                property: rule.name().to_owned(),
-                scenario: counterexample(&space, *rule, &ops, rule.explain(&state)),
-            })
-        })
-        .collect();
+    let depth = depth.map_or(reached, |d| reached.min(d));
+    let properties = checker.model().properties().len();
+    let found = |name: &'static str| {
+        let path = checker.discovery(name)?;
+        Some((path.last_state().clone(), path.into_actions()))
+    };
+    let violations = violations(&found);
     // A checker owns the feed: once it is gone the workers see the end.
     drop(checker);
     workers.join();
     let mismatches = tally.mismatches.lock().map(|m| m.clone()).unwrap_or_default();
     let report = ExhaustiveReport {
-        universe: universe.describe(),
+        universe: universe.to_owned(),
         states,
         unique,
         depth,
         exhausted: states == unique,
-        properties: Rule::ALL.len(),
+        properties,
         compared: tally.compared.load(Ordering::Relaxed),
         violations,
         mismatches,
@@ -207,7 +277,7 @@ pub fn search(
 }
 
 /// Waits for `checker`, calling `progress` about once a second.
-fn watch<C: Checker<Messaging>>(
+pub(super) fn watch<M: Conformance, C: Checker<M>>(
     checker: C,
     phase: &'static str,
     tally: &Tally,
@@ -221,7 +291,7 @@ fn watch<C: Checker<Messaging>>(
             last = Instant::now();
             progress(&Progress {
                 phase,
-                states: checker.model().visited.load(Ordering::Relaxed),
+                states: checker.model().visited(),
                 unique: checker.unique_state_count(),
                 depth: checker.max_depth().saturating_sub(1),
                 compared: tally.compared.load(Ordering::Relaxed),
@@ -261,19 +331,27 @@ fn counterexample(space: &Messaging, rule: Rule, ops: &[Op], what: Option<String
     text
 }
 
-/// The shortest path to a state that breaks `rule`, in at most `depth`
+/// The shortest path to a state that is `bad`, in at most `depth`
 /// operations. (stateright keeps the last violating state it met, not the
 /// first; this breadth-first search, without the implementation, finds the
 /// first.)
-fn shortest(space: &Messaging, rule: Rule, depth: usize) -> Option<(super::State, Vec<Op>)> {
+fn shortest<M: Model>(
+    space: &M,
+    bad: impl Fn(&M::State) -> bool,
+    depth: usize,
+) -> Option<(M::State, Vec<M::Action>)>
+where
+    M::State: Clone + Eq + std::hash::Hash,
+    M::Action: Clone,
+{
     let first = space.init_states().remove(0);
     // Each state found, with the index of its parent and the operation.
-    let mut found: Vec<(super::State, usize, Option<Op>)> = vec![(first.clone(), 0, None)];
-    let mut seen: HashMap<super::State, ()> = HashMap::from([(first, ())]);
+    let mut found: Vec<(M::State, usize, Option<M::Action>)> = vec![(first.clone(), 0, None)];
+    let mut seen: HashMap<M::State, ()> = HashMap::from([(first, ())]);
     let (mut layer, mut next_layer) = (vec![0usize], Vec::new());
     for _ in 0..=depth {
         for &ix in &layer {
-            if rule.explain(&found[ix].0).is_some() {
+            if bad(&found[ix].0) {
                 let mut ops = Vec::new();
                 let mut at = ix;
                 while let Some(op) = &found[at].2 {
