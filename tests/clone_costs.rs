@@ -280,7 +280,7 @@ fn objects_made_one_by_one_share_their_property_names() {
         let o = heap.ordinary_object_create();
         heap.create_data_property(&o, PropertyKey::from("a"), Value::Number(f64::from(i)));
         heap.create_data_property(&o, PropertyKey::from("b"), Value::Null);
-        heap.object(o).properties.to_vec()
+        heap.object(o).properties().to_vec()
     });
     for ((a, _), (b, _)) in first.iter().zip(&second) {
         let (Some(a), Some(b)) = (a.as_string(), b.as_string()) else {

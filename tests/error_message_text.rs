@@ -65,7 +65,7 @@ fn clone_error_with_message(message: impl FnOnce(&mut Heap) -> ObjectId) -> Outc
         Err(CloneError::Thrown(Value::Object(thrown)))
             if thrown.index() >= before
                 && matches!(
-                    heap.object(thrown).kind,
+                    heap.object(thrown).kind(),
                     ObjectKind::Error {
                         prototype: ErrorPrototype::RangeError,
                         ..

@@ -106,7 +106,7 @@ impl<'a> Iso<'a> {
     }
 
     fn properties_are(&self, d: ObjectId, expected: &[(PropertyKey, OwnProperty)]) -> Result<(), String> {
-        let actual = self.dst.object(d).properties.to_vec();
+        let actual = self.dst.object(d).properties().to_vec();
         let same = actual.len() == expected.len()
             && actual
                 .iter()
@@ -121,7 +121,7 @@ impl<'a> Iso<'a> {
 
     fn object(&mut self, s: ObjectId, d: ObjectId) -> Result<(), String> {
         let (src, dst) = (self.src, self.dst);
-        let (sk, dk) = (&src.object(s).kind, &dst.object(d).kind);
+        let (sk, dk) = (src.object(s).kind(), dst.object(d).kind());
         let mismatch = || Err(format!("{sk:?} cloned as {dk:?}"));
         match (sk, dk) {
             (ObjectKind::BooleanWrapper(a), ObjectKind::BooleanWrapper(b)) if a == b => {}
@@ -227,7 +227,7 @@ impl<'a> Iso<'a> {
                         let got = self
                             .dst
                             .object(d)
-                            .properties
+                            .properties()
                             .to_vec()
                             .first()
                             .and_then(|(_, p)| match p {
@@ -279,7 +279,7 @@ impl<'a> Iso<'a> {
             let got = self
                 .dst
                 .object(d)
-                .properties
+                .properties()
                 .to_vec()
                 .get(expected.len())
                 .map(|(_, p)| p.clone());

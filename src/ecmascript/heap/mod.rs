@@ -197,15 +197,38 @@ pub enum ObjectKind {
     Proxy,
 }
 
-/// One object of the heap: its slots and its own properties.
+/// One object of the heap: its slots and its own properties. The fields are
+/// reached through methods, so that how an object is stored can change.
 #[derive(Clone, Debug)]
 pub struct HeapObject {
     /// The internal slots.
-    pub kind: ObjectKind,
+    kind: ObjectKind,
     /// Own properties: plain array elements densely by index, the others in
     /// the order they were created. [[OwnPropertyKeys]] order (indices
     /// first) is computed from this.
-    pub properties: PropertyList,
+    properties: PropertyList,
+}
+
+impl HeapObject {
+    /// The internal slots: which kind of object this is and what it holds.
+    pub fn kind(&self) -> &ObjectKind {
+        &self.kind
+    }
+
+    /// The internal slots, mutably.
+    pub fn kind_mut(&mut self) -> &mut ObjectKind {
+        &mut self.kind
+    }
+
+    /// The own properties.
+    pub fn properties(&self) -> &PropertyList {
+        &self.properties
+    }
+
+    /// The own properties, mutably.
+    pub fn properties_mut(&mut self) -> &mut PropertyList {
+        &mut self.properties
+    }
 }
 
 /// The built-in realm.
@@ -291,7 +314,7 @@ impl Heap {
     ///     .unwrap_err();
     /// let CloneError::Thrown(Value::Object(thrown)) = error else { panic!("{error}") };
     /// assert!(matches!(
-    ///     heap.object(thrown).kind,
+    ///     heap.object(thrown).kind(),
     ///     ObjectKind::Error { prototype: ErrorPrototype::RangeError, .. }
     /// ));
     /// assert!(heap.has_error_data(&thrown));
