@@ -36,7 +36,7 @@ enum Outcome {
 fn array_with_thrower(heap: &mut Heap, length: u32, at: u32) -> ObjectId {
     let array = heap.alloc(ObjectKind::Array { length });
     let getter = OwnProperty::Accessor {
-        getter: Accessor::Throws(Value::from("late")),
+        getter: Box::new(Accessor::Throws(Value::from("late"))),
         enumerable: true,
         configurable: true,
     };

@@ -198,12 +198,12 @@ impl Builder<'_> {
                     configurable: true,
                 },
                 PropValue::GetterReturns(v) => OwnProperty::Accessor {
-                    getter: Accessor::Returns(self.value(v)),
+                    getter: Box::new(Accessor::Returns(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
                 PropValue::GetterThrows(v) => OwnProperty::Accessor {
-                    getter: Accessor::Throws(self.value(v)),
+                    getter: Box::new(Accessor::Throws(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },

@@ -265,7 +265,7 @@ fn prop(key: &PropertyKey, property: &OwnProperty) -> Prop {
         OwnProperty::Accessor {
             getter, enumerable, ..
         } => (
-            match getter {
+            match &**getter {
                 Accessor::Returns(v) => PropValue::GetterReturns(val(v)),
                 Accessor::Throws(v) => PropValue::GetterThrows(val(v)),
             },

@@ -589,12 +589,12 @@ impl Builder<'_> {
                     configurable: true,
                 },
                 SlotSpec::Getter(v) => OwnProperty::Accessor {
-                    getter: Accessor::Returns(self.value(v)),
+                    getter: Box::new(Accessor::Returns(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
                 SlotSpec::Thrower(v) => OwnProperty::Accessor {
-                    getter: Accessor::Throws(self.value(v)),
+                    getter: Box::new(Accessor::Throws(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },

@@ -224,19 +224,19 @@ impl<'a> Iso<'a> {
                 let expected: Vec<(PropertyKey, OwnProperty)> = match message {
                     None => Vec::new(),
                     Some(text) => {
-                        let got = self
-                            .dst
-                            .object(d)
-                            .properties()
-                            .to_vec()
-                            .first()
-                            .and_then(|(_, p)| match p {
-                                OwnProperty::Data {
-                                    value: Value::String(s),
-                                    ..
-                                } => Some(s.clone()),
-                                _ => None,
-                            });
+                        let got =
+                            self.dst
+                                .object(d)
+                                .properties()
+                                .to_vec()
+                                .first()
+                                .and_then(|(_, p)| match p {
+                                    OwnProperty::Data {
+                                        value: Value::String(s),
+                                        ..
+                                    } => Some(s.clone()),
+                                    _ => None,
+                                });
                         // A message whose text the oracle leaves open is
                         // taken as the clone has it, but must be a String.
                         let text: JsString = text.or(got).ok_or("the message is not a String")?;
@@ -268,10 +268,9 @@ impl<'a> Iso<'a> {
         for (key, property) in enumerable_string_properties(self.src, s) {
             let value = match property {
                 OwnProperty::Data { value, .. } => value,
-                OwnProperty::Accessor {
-                    getter: Accessor::Returns(v),
-                    ..
-                } => v,
+                OwnProperty::Accessor { getter, .. } if matches!(*getter, Accessor::Returns(_)) => {
+                    getter.value().clone()
+                }
                 OwnProperty::Accessor { .. } => {
                     return Err("a throwing getter was read in a successful clone".into());
                 }

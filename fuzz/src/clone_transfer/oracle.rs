@@ -83,14 +83,10 @@ pub fn own<'h>(heap: &'h Heap, o: ObjectId, key: &str) -> Option<std::borrow::Co
 pub fn get(property: &OwnProperty) -> Result<Value<ObjectId>, Thrown> {
     match property {
         OwnProperty::Data { value, .. } => Ok(value.clone()),
-        OwnProperty::Accessor {
-            getter: Accessor::Returns(v),
-            ..
-        } => Ok(v.clone()),
-        OwnProperty::Accessor {
-            getter: Accessor::Throws(v),
-            ..
-        } => Err(Thrown::Value(v.clone())),
+        OwnProperty::Accessor { getter, .. } => match &**getter {
+            Accessor::Returns(v) => Ok(v.clone()),
+            Accessor::Throws(v) => Err(Thrown::Value(v.clone())),
+        },
     }
 }
 

@@ -200,8 +200,7 @@ impl Conversion<'_> {
         for method in ["toString", "valueOf"] {
             if let Some(property) = own(heap, o, method) {
                 let found = get(&property)?;
-                let callable =
-                    matches!(found, Value::Object(f) if matches!(heap.object(f).kind(), ObjectKind::Function));
+                let callable = matches!(found, Value::Object(f) if matches!(heap.object(f).kind(), ObjectKind::Function));
                 if !callable {
                     continue;
                 }
@@ -235,7 +234,8 @@ impl Conversion<'_> {
             // sends toString to Object.prototype.toString.
             if let Some(property) = own(heap, o, "join") {
                 let join = get(&property)?;
-                if !matches!(join, Value::Object(f) if matches!(heap.object(f).kind(), ObjectKind::Function)) {
+                if !matches!(join, Value::Object(f) if matches!(heap.object(f).kind(), ObjectKind::Function))
+                {
                     return Ok(Text::of(&format!("[object {}]", tag(kind))));
                 }
             }

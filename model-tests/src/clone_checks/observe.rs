@@ -8,7 +8,7 @@ use super::Failure;
 use crate::predicate::{Conditions, Predicted, Prediction, PropertyShape, Thrown, predict};
 use std::collections::HashSet;
 use webmessaging::ecmascript::{
-    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value,
+    ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value,
 };
 use webmessaging::notation::{Document, Key, Kind, PropValue, Val, build, print};
 use webmessaging::structured::{CloneError, DataCloneError, NoPlatformObjects, structured_clone};
@@ -407,11 +407,8 @@ fn held(
         let (PropValue::Data(v) | PropValue::GetterReturns(v) | PropValue::GetterThrows(v)) = &prop.value;
         let heap_value = match &prop.key {
             Key::String(k) => match heap.own_property(id, &PropertyKey::String(k.clone())) {
-                Some(OwnProperty::Data { value, .. })
-                | Some(OwnProperty::Accessor {
-                    getter: Accessor::Returns(value) | Accessor::Throws(value),
-                    ..
-                }) => Some(value),
+                Some(OwnProperty::Data { value, .. }) => Some(value),
+                Some(OwnProperty::Accessor { getter, .. }) => Some(getter.value().clone()),
                 None => None,
             },
             Key::Symbol(_) => None,

@@ -66,6 +66,15 @@ pub enum Accessor {
     Throws(Value<ObjectId>),
 }
 
+impl Accessor {
+    /// The value the getter returns or throws.
+    pub fn value(&self) -> &Value<ObjectId> {
+        match self {
+            Accessor::Returns(value) | Accessor::Throws(value) => value,
+        }
+    }
+}
+
 /// An own property of a heap object.
 #[derive(Clone, Debug)]
 pub enum OwnProperty {
@@ -82,8 +91,9 @@ pub enum OwnProperty {
     },
     /// An accessor property (getter only).
     Accessor {
-        /// What [[Get]] does.
-        getter: Accessor,
+        /// What [[Get]] does (boxed: accessors are rare, and an inline
+        /// getter would make every data property a word larger).
+        getter: Box<Accessor>,
         /// [[Enumerable]]
         enumerable: bool,
         /// [[Configurable]]

@@ -547,7 +547,7 @@ mod tests {
             o,
             "g".into(),
             OwnProperty::Accessor {
-                getter: super::super::Accessor::Returns(Value::Null),
+                getter: Box::new(super::super::Accessor::Returns(Value::Null)),
                 enumerable: true,
                 configurable: false,
             },
