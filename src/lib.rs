@@ -112,7 +112,7 @@
 //! // structuredClone({ get x() { throw 42; } })
 //! let object = heap.alloc(ObjectKind::Ordinary);
 //! heap.define_property(object, PropertyKey::from("x"), OwnProperty::Accessor {
-//!     getter: Accessor::Throws(Value::Number(42.0)),
+//!     getter: Box::new(Accessor::Throws(Value::Number(42.0))),
 //!     enumerable: true,
 //!     configurable: true,
 //! });

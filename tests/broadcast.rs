@@ -136,7 +136,7 @@ fn a_shared_buffer_is_shared_within_a_cluster_and_a_messageerror_across() {
         panic!("B received no object")
     };
     let ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block: got, .. }) =
-        &w.agent(ids[1]).realm().object(*received).kind
+        w.agent(ids[1]).realm().object(*received).kind()
     else {
         panic!("B received no SharedArrayBuffer")
     };

@@ -36,7 +36,7 @@ enum Outcome {
 fn array_with_thrower(heap: &mut Heap, length: u32, at: u32) -> ObjectId {
     let array = heap.alloc(ObjectKind::Array { length });
     let getter = OwnProperty::Accessor {
-        getter: Accessor::Throws(Value::from("late")),
+        getter: Box::new(Accessor::Throws(Value::from("late"))),
         enumerable: true,
         configurable: true,
     };
@@ -65,7 +65,7 @@ fn clone_error_with_message(message: impl FnOnce(&mut Heap) -> ObjectId) -> Outc
         Err(CloneError::Thrown(Value::Object(thrown)))
             if thrown.index() >= before
                 && matches!(
-                    heap.object(thrown).kind,
+                    heap.object(thrown).kind(),
                     ObjectKind::Error {
                         prototype: ErrorPrototype::RangeError,
                         ..

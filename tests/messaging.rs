@@ -234,7 +234,7 @@ fn a_serialization_error_reaches_the_caller_and_nothing_is_enqueued() {
         .post_message(p1, Value::Object(f), &[buffer])
         .unwrap_err();
     assert!(matches!(err, CloneError::DataClone(_)));
-    match &world.agent(a).realm().object(buffer).kind {
+    match world.agent(a).realm().object(buffer).kind() {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => {
             assert_eq!(
                 data.as_deref(),
@@ -470,13 +470,13 @@ fn transferred_buffers_arrive_and_are_detached_at_the_sender() {
     let Some(Value::Object(received)) = &events[0].1.data else {
         panic!("{events:?}")
     };
-    match &world.agent(b).realm().object(*received).kind {
+    match world.agent(b).realm().object(*received).kind() {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => {
             assert_eq!(data.as_deref(), Some(&[7u8, 8, 9][..]))
         }
         other => panic!("{other:?}"),
     }
-    match &world.agent(a).realm().object(buffer).kind {
+    match world.agent(a).realm().object(buffer).kind() {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => assert!(data.is_none()),
         other => panic!("{other:?}"),
     }

@@ -223,7 +223,7 @@ struct Run {
 
 fn property(heap: &Heap, o: ObjectId, key: &str) -> Option<Value<ObjectId>> {
     let key = PropertyKey::from(key);
-    heap.object(o).properties.data_value(&key).cloned()
+    heap.object(o).properties().data_value(&key).cloned()
 }
 
 fn define(heap: &mut Heap, o: ObjectId, key: &str, value: Value<ObjectId>) {
@@ -679,7 +679,7 @@ impl Run {
         );
         if let Some(bytes) = &m.buffer {
             let got = match property(heap, data, "buf") {
-                Some(Value::Object(b)) => match &heap.object(b).kind {
+                Some(Value::Object(b)) => match heap.object(b).kind() {
                     ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => data.clone(),
                     _ => None,
                 },
@@ -752,7 +752,7 @@ impl Run {
             }
         }
         for p in self.ports.iter().filter(|p| !p.collected) {
-            let detached = match &self.world.agent_ref(p.agent).realm().object(p.object).kind {
+            let detached = match self.world.agent_ref(p.agent).realm().object(p.object).kind() {
                 ObjectKind::Platform { detached, .. } => *detached,
                 _ => None,
             };

@@ -223,7 +223,7 @@ impl Harness {
             for id in agent.port_ids() {
                 let Some(port) = agent.port(id) else { continue };
                 let detached = matches!(
-                    agent.realm().object(port.object).kind,
+                    agent.realm().object(port.object).kind(),
                     ObjectKind::Platform {
                         detached: Some(true),
                         ..
@@ -249,7 +249,7 @@ impl Harness {
 
 /// The received object, when it is a buffer (the only objects sent).
 fn buffer_data(realm: &webmessaging::ecmascript::Heap, object: ObjectId) -> Data {
-    match realm.get_object(object).map(|o| &o.kind) {
+    match realm.get_object(object).map(|o| o.kind()) {
         Some(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
             data: Some(bytes), ..
         })) => Data::Buffer(bytes.clone()),

@@ -127,9 +127,9 @@ impl Case {
     #[track_caller]
     fn thrown_error(&self) -> ErrorPrototype {
         match self.thrown() {
-            Value::Object(o) if !self.built.objects.contains(o) => match self.heap.object(*o).kind {
-                ObjectKind::Error { prototype, .. } => prototype,
-                ref other => panic!("threw a {other:?}"),
+            Value::Object(o) if !self.built.objects.contains(o) => match self.heap.object(*o).kind() {
+                ObjectKind::Error { prototype, .. } => *prototype,
+                other => panic!("threw a {other:?}"),
             },
             other => panic!("expected a new Error object, got {other:?}"),
         }
@@ -138,7 +138,7 @@ impl Case {
     /// Whether input object `i` is a detached ArrayBuffer now.
     fn detached(&self, i: usize) -> bool {
         matches!(
-            self.heap.object(self.built.objects[i]).kind,
+            self.heap.object(self.built.objects[i]).kind(),
             ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. })
         )
     }
@@ -438,14 +438,17 @@ fn nested_arrays(depth: usize) {
         structured_clone(&mut heap, &mut NoPlatformObjects, Value::Object(inner), &[]).expect("a clone");
     // Walk both chains through the stored properties (no [[Get]] copies).
     let element = |heap: &Heap, x: ObjectId| {
-        let value = heap.object(x).properties.data_value(&PropertyKey::from("0"));
+        let value = heap.object(x).properties().data_value(&PropertyKey::from("0"));
         value.and_then(|v| v.as_object().copied())
     };
     let (mut original, mut copy) = (Some(inner), clone.as_object().copied());
     let mut levels = 0;
     while let (Some(o), Some(c)) = (original, copy) {
         assert_ne!(o, c);
-        assert!(matches!(heap.object(c).kind, ObjectKind::Array { length: 0 | 1 }));
+        assert!(matches!(
+            heap.object(c).kind(),
+            ObjectKind::Array { length: 0 | 1 }
+        ));
         levels += 1;
         (original, copy) = (element(&heap, o), element(&heap, c));
         assert_eq!(original.is_some(), copy.is_some(), "at depth {levels}");

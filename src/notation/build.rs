@@ -181,7 +181,7 @@ impl Builder<'_> {
                 host: 0,
             },
         };
-        self.heap.object_mut(id).kind = kind;
+        *self.heap.object_mut(id).kind_mut() = kind;
         for (key, property) in field_props {
             self.heap.define_property(id, key, property);
         }
@@ -198,12 +198,12 @@ impl Builder<'_> {
                     configurable: true,
                 },
                 PropValue::GetterReturns(v) => OwnProperty::Accessor {
-                    getter: Accessor::Returns(self.value(v)),
+                    getter: Box::new(Accessor::Returns(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
                 PropValue::GetterThrows(v) => OwnProperty::Accessor {
-                    getter: Accessor::Throws(self.value(v)),
+                    getter: Box::new(Accessor::Throws(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
@@ -213,7 +213,7 @@ impl Builder<'_> {
                 self.heap.define_property(id, key, property);
             } else {
                 // Keys are distinct (checked): append without searching.
-                self.heap.object_mut(id).properties.push((key, property));
+                self.heap.object_mut(id).properties_mut().push((key, property));
             }
         }
     }

@@ -48,7 +48,7 @@ pub fn clone_outcome(
                 .enumerate()
                 .filter(|(_, id)| {
                     matches!(
-                        heap.object(**id).kind,
+                        heap.object(**id).kind(),
                         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. })
                     )
                 })
@@ -61,8 +61,8 @@ pub fn clone_outcome(
             thrown: None,
         },
         Err(error @ CloneError::Thrown(value)) => match value {
-            Value::Object(o) if matches!(heap.object(*o).kind, ObjectKind::Error { .. }) => {
-                let ObjectKind::Error { prototype, .. } = heap.object(*o).kind else {
+            Value::Object(o) if matches!(heap.object(*o).kind(), ObjectKind::Error { .. }) => {
+                let ObjectKind::Error { prototype, .. } = heap.object(*o).kind() else {
                     unreachable!("matched just above")
                 };
                 let name = match own_data(heap, *o, "name") {
@@ -91,7 +91,9 @@ pub fn clone_outcome(
 
 fn own_data<'h>(heap: &'h Heap, id: ObjectId, name: &str) -> Option<&'h Value<ObjectId>> {
     let name = JsString::from(name);
-    heap.object(id).properties.data_value(&PropertyKey::String(name))
+    heap.object(id)
+        .properties()
+        .data_value(&PropertyKey::String(name))
 }
 
 impl CloneOutcome {

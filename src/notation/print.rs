@@ -104,7 +104,7 @@ fn is_key(key: &PropertyKey, name: &str) -> bool {
 
 /// The own data property `name`'s value, if there is one.
 fn own_data<'h>(heap: &'h Heap, id: ObjectId, name: &str) -> Option<&'h Value<ObjectId>> {
-    heap.object(id).properties.data_value(&PropertyKey::from(name))
+    heap.object(id).properties().data_value(&PropertyKey::from(name))
 }
 
 /// Which own properties an object's OBJECT leaves out of its props.
@@ -140,7 +140,7 @@ fn describe(heap: &Heap, id: ObjectId) -> Object {
     let object = heap.object(id);
     // Own properties that are fields (or virtual) are left out of props.
     let mut skip = Skip::Nothing;
-    let kind = match &object.kind {
+    let kind = match object.kind() {
         ObjectKind::Ordinary => Kind::Object,
         ObjectKind::ObjectPrototype => Kind::ObjectPrototype,
         ObjectKind::Array { length } => {
@@ -228,7 +228,7 @@ fn describe(heap: &Heap, id: ObjectId) -> Object {
         ObjectKind::Promise => Kind::Promise,
         ObjectKind::Proxy => Kind::Proxy,
     };
-    let properties = object.properties.to_vec();
+    let properties = object.properties().to_vec();
     let props = own_property_keys_order(&properties)
         .filter(|(key, property)| !skip.skips(key, property))
         .map(|(key, property)| prop(key, property))
@@ -265,7 +265,7 @@ fn prop(key: &PropertyKey, property: &OwnProperty) -> Prop {
         OwnProperty::Accessor {
             getter, enumerable, ..
         } => (
-            match getter {
+            match &**getter {
                 Accessor::Returns(v) => PropValue::GetterReturns(val(v)),
                 Accessor::Throws(v) => PropValue::GetterThrows(val(v)),
             },

@@ -114,10 +114,10 @@ fn build_message(
     };
     for id in &built.objects {
         let object = agent.realm_mut().object_mut(*id);
-        for value in object.properties.data_values_mut() {
+        for value in object.properties_mut().data_values_mut() {
             *value = swapped(value);
         }
-        match &mut object.kind {
+        match object.kind_mut() {
             ObjectKind::Map(entries) => {
                 for (k, v) in entries.iter_mut().flatten() {
                     (*k, *v) = (swapped(k), swapped(v));

@@ -55,7 +55,7 @@ impl PersonHost {
 
     /// The data of a Person object.
     pub fn data(&self, heap: &Heap, person: ObjectId) -> Option<&PersonData> {
-        match &heap.get_object(person)?.kind {
+        match &heap.get_object(person)?.kind() {
             ObjectKind::Platform { interface, host, .. } if interface == PERSON => {
                 self.people.get(usize::try_from(*host).ok()?)
             }
@@ -65,7 +65,7 @@ impl PersonHost {
 
     /// Sets a Person's best friend.
     pub fn set_best_friend(&mut self, heap: &Heap, person: ObjectId, friend: Option<ObjectId>) {
-        if let ObjectKind::Platform { host, .. } = &heap.object(person).kind
+        if let ObjectKind::Platform { host, .. } = heap.object(person).kind()
             && let Some(data) = usize::try_from(*host).ok().and_then(|h| self.people.get_mut(h))
         {
             data.best_friend = friend;
@@ -73,7 +73,7 @@ impl PersonHost {
     }
 
     fn data_mut(&mut self, heap: &Heap, person: ObjectId) -> Option<&mut PersonData> {
-        match &heap.get_object(person)?.kind {
+        match &heap.get_object(person)?.kind() {
             ObjectKind::Platform { interface, host, .. } if interface == PERSON => {
                 self.people.get_mut(usize::try_from(*host).ok()?)
             }

@@ -89,7 +89,7 @@ fn arrays(heap: &mut Heap) -> Vec<(&'static str, ObjectId)> {
         accessor,
         PropertyKey::from("1"),
         OwnProperty::Accessor {
-            getter: Accessor::Returns(Value::from("from a getter")),
+            getter: Box::new(Accessor::Returns(Value::from("from a getter"))),
             enumerable: true,
             configurable: true,
         },

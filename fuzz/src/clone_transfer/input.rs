@@ -465,7 +465,7 @@ impl Builder<'_> {
                     })),
                 };
                 let byte_offset = usize::from(*offset % 4) * size;
-                let (current, tracks) = match &self.heap.object(buffer).kind {
+                let (current, tracks) = match self.heap.object(buffer).kind() {
                     ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
                         data,
                         max_byte_length,
@@ -557,7 +557,7 @@ impl Builder<'_> {
     /// Errors, Arrays, wrappers, shared or cyclic) included.
     fn props(&mut self, node: usize) {
         let id = self.ids[node];
-        let kind = self.heap.object(id).kind.clone();
+        let kind = self.heap.object(id).kind().clone();
         for prop in self.specs[node].props.iter().take(MAX_ITEMS) {
             let key = match &prop.key {
                 KeySpec::Index(i) if matches!(kind, ObjectKind::Error { .. }) && i % 8 < 6 => {
@@ -589,18 +589,18 @@ impl Builder<'_> {
                     configurable: true,
                 },
                 SlotSpec::Getter(v) => OwnProperty::Accessor {
-                    getter: Accessor::Returns(self.value(v)),
+                    getter: Box::new(Accessor::Returns(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
                 SlotSpec::Thrower(v) => OwnProperty::Accessor {
-                    getter: Accessor::Throws(self.value(v)),
+                    getter: Box::new(Accessor::Throws(self.value(v))),
                     enumerable: prop.enumerable,
                     configurable: true,
                 },
             };
             if let (Some(index), ObjectKind::Array { .. }) = (index, &kind)
-                && let ObjectKind::Array { length } = &mut self.heap.object_mut(id).kind
+                && let ObjectKind::Array { length } = &mut self.heap.object_mut(id).kind_mut()
                 && index >= *length
             {
                 *length = index + 1;
@@ -618,7 +618,7 @@ impl Builder<'_> {
             if self
                 .heap
                 .object(id)
-                .properties
+                .properties()
                 .iter()
                 .all(|(k, _)| *k != PropertyKey::from("lastIndex"))
             {
@@ -653,7 +653,7 @@ impl CloneInput {
             .collect();
         for &node in &order {
             let kind = builder.kind(node);
-            builder.heap.object_mut(builder.ids[node]).kind = kind;
+            *builder.heap.object_mut(builder.ids[node]).kind_mut() = kind;
         }
         for node in 0..specs.len() {
             builder.props(node);

@@ -106,7 +106,7 @@ impl<'a> Iso<'a> {
     }
 
     fn properties_are(&self, d: ObjectId, expected: &[(PropertyKey, OwnProperty)]) -> Result<(), String> {
-        let actual = self.dst.object(d).properties.to_vec();
+        let actual = self.dst.object(d).properties().to_vec();
         let same = actual.len() == expected.len()
             && actual
                 .iter()
@@ -121,7 +121,7 @@ impl<'a> Iso<'a> {
 
     fn object(&mut self, s: ObjectId, d: ObjectId) -> Result<(), String> {
         let (src, dst) = (self.src, self.dst);
-        let (sk, dk) = (&src.object(s).kind, &dst.object(d).kind);
+        let (sk, dk) = (src.object(s).kind(), dst.object(d).kind());
         let mismatch = || Err(format!("{sk:?} cloned as {dk:?}"));
         match (sk, dk) {
             (ObjectKind::BooleanWrapper(a), ObjectKind::BooleanWrapper(b)) if a == b => {}
@@ -224,19 +224,19 @@ impl<'a> Iso<'a> {
                 let expected: Vec<(PropertyKey, OwnProperty)> = match message {
                     None => Vec::new(),
                     Some(text) => {
-                        let got = self
-                            .dst
-                            .object(d)
-                            .properties
-                            .to_vec()
-                            .first()
-                            .and_then(|(_, p)| match p {
-                                OwnProperty::Data {
-                                    value: Value::String(s),
-                                    ..
-                                } => Some(s.clone()),
-                                _ => None,
-                            });
+                        let got =
+                            self.dst
+                                .object(d)
+                                .properties()
+                                .to_vec()
+                                .first()
+                                .and_then(|(_, p)| match p {
+                                    OwnProperty::Data {
+                                        value: Value::String(s),
+                                        ..
+                                    } => Some(s.clone()),
+                                    _ => None,
+                                });
                         // A message whose text the oracle leaves open is
                         // taken as the clone has it, but must be a String.
                         let text: JsString = text.or(got).ok_or("the message is not a String")?;
@@ -268,10 +268,9 @@ impl<'a> Iso<'a> {
         for (key, property) in enumerable_string_properties(self.src, s) {
             let value = match property {
                 OwnProperty::Data { value, .. } => value,
-                OwnProperty::Accessor {
-                    getter: Accessor::Returns(v),
-                    ..
-                } => v,
+                OwnProperty::Accessor { getter, .. } if matches!(*getter, Accessor::Returns(_)) => {
+                    getter.value().clone()
+                }
                 OwnProperty::Accessor { .. } => {
                     return Err("a throwing getter was read in a successful clone".into());
                 }
@@ -279,7 +278,7 @@ impl<'a> Iso<'a> {
             let got = self
                 .dst
                 .object(d)
-                .properties
+                .properties()
                 .to_vec()
                 .get(expected.len())
                 .map(|(_, p)| p.clone());

@@ -65,7 +65,7 @@ pub fn same_value(a: &Value<ObjectId>, b: &Value<ObjectId>) -> bool {
 fn buffer_states(heap: &Heap) -> HashMap<ObjectId, Option<Vec<u8>>> {
     (0..heap.len())
         .map(|i| ObjectId(i as u32))
-        .filter_map(|id| match &heap.object(id).kind {
+        .filter_map(|id| match heap.object(id).kind() {
             ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => Some((id, data.clone())),
             _ => None,
         })
@@ -131,7 +131,7 @@ pub fn clone_transfer(data: &[u8]) {
     let transferred: HashMap<ObjectId, (Vec<u8>, Option<usize>)> = built
         .transfer
         .iter()
-        .filter_map(|t| match &src.object(*t).kind {
+        .filter_map(|t| match src.object(*t).kind() {
             ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
                 data: Some(d),
                 max_byte_length,
@@ -261,8 +261,8 @@ pub fn conversion_budget(heap: &Heap) -> u64 {
     let mut errors: u64 = 1;
     for i in 0..heap.len() {
         let object = heap.object(ObjectId(i as u32));
-        reads += 1 + object.properties.len() as u64;
-        match &object.kind {
+        reads += 1 + object.properties().len() as u64;
+        match object.kind() {
             ObjectKind::Map(entries) => reads += 2 * entries.len() as u64,
             ObjectKind::Set(entries) => reads += entries.len() as u64,
             ObjectKind::Error { .. } => errors += 1,

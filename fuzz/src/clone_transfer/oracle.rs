@@ -75,7 +75,7 @@ pub struct Setup {
 
 /// The own property `key` as stored.
 pub fn own<'h>(heap: &'h Heap, o: ObjectId, key: &str) -> Option<std::borrow::Cow<'h, OwnProperty>> {
-    heap.object(o).properties.get(&PropertyKey::from(key))
+    heap.object(o).properties().get(&PropertyKey::from(key))
 }
 
 /// [[Get]] of an own stored property (these objects inherit nothing the
@@ -83,14 +83,10 @@ pub fn own<'h>(heap: &'h Heap, o: ObjectId, key: &str) -> Option<std::borrow::Co
 pub fn get(property: &OwnProperty) -> Result<Value<ObjectId>, Thrown> {
     match property {
         OwnProperty::Data { value, .. } => Ok(value.clone()),
-        OwnProperty::Accessor {
-            getter: Accessor::Returns(v),
-            ..
-        } => Ok(v.clone()),
-        OwnProperty::Accessor {
-            getter: Accessor::Throws(v),
-            ..
-        } => Err(Thrown::Value(v.clone())),
+        OwnProperty::Accessor { getter, .. } => match &**getter {
+            Accessor::Returns(v) => Ok(v.clone()),
+            Accessor::Throws(v) => Err(Thrown::Value(v.clone())),
+        },
     }
 }
 
@@ -100,7 +96,7 @@ pub fn get(property: &OwnProperty) -> Result<Value<ObjectId>, Thrown> {
 pub fn enumerable_string_properties(heap: &Heap, o: ObjectId) -> Vec<(JsString, OwnProperty)> {
     let mut indexed = Vec::new();
     let mut named = Vec::new();
-    for (key, property) in &heap.object(o).properties.to_vec() {
+    for (key, property) in &heap.object(o).properties().to_vec() {
         let (PropertyKey::String(name), true) = (key, property.enumerable()) else {
             continue;
         };
@@ -137,7 +133,7 @@ pub fn error_fields(
 /// The kind an Error serializes as (SSI 17.1 – 17.2): its `name` if that is
 /// one of the native error names, else "Error". `name` is not converted.
 pub fn error_kind(heap: &Heap, o: ObjectId) -> Result<ErrorPrototype, Thrown> {
-    let ObjectKind::Error { prototype, .. } = &heap.object(o).kind else {
+    let ObjectKind::Error { prototype, .. } = heap.object(o).kind() else {
         unreachable!("not an Error")
     };
     let name = match own(heap, o, "name") {
@@ -160,11 +156,11 @@ fn view_out_of_bounds(heap: &Heap, o: ObjectId) -> bool {
         buffer,
         byte_offset,
         length,
-    } = &heap.object(o).kind
+    } = heap.object(o).kind()
     else {
         return false;
     };
-    let buffer_length = match &heap.object(*buffer).kind {
+    let buffer_length = match heap.object(*buffer).kind() {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. }) => return true,
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), .. }) => d.len(),
         ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block, .. }) => block.len(),
@@ -215,7 +211,7 @@ impl Walk<'_> {
             return Ok(());
         }
         let heap = self.heap;
-        match &heap.object(o).kind {
+        match heap.object(o).kind() {
             ObjectKind::BooleanWrapper(_)
             | ObjectKind::NumberWrapper(_)
             | ObjectKind::BigIntWrapper(_)
@@ -298,7 +294,7 @@ pub fn predict(heap: &Heap, root: &Value<ObjectId>, transfer: &[ObjectId], setup
     // objects), never shared ones, never twice.
     let mut listed = HashSet::new();
     for t in transfer {
-        match &heap.object(*t).kind {
+        match heap.object(*t).kind() {
             ObjectKind::ArrayBuffer(ArrayBufferState::Owned { .. }) => {}
             ObjectKind::ArrayBuffer(ArrayBufferState::Shared { .. }) => {
                 return stop(
@@ -346,7 +342,7 @@ pub fn predict(heap: &Heap, root: &Value<ObjectId>, transfer: &[ObjectId], setup
     // SSWT step 5, in list order.
     let mut moved = 0;
     for (i, t) in transfer.iter().enumerate() {
-        match &heap.object(*t).kind {
+        match heap.object(*t).kind() {
             ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. }) => {
                 return stop(
                     Stage::Detach(i),
@@ -408,7 +404,7 @@ pub fn matches_thrown(expected: &Thrown, v: &Value<ObjectId>, thrower: &Heap, fr
         Thrown::NewError(kind) => match v {
             Value::Object(o) => {
                 o.index() >= fresh_from
-                    && matches!(&thrower.object(*o).kind, ObjectKind::Error { prototype, .. } if prototype == kind)
+                    && matches!(thrower.object(*o).kind(), ObjectKind::Error { prototype, .. } if prototype == kind)
             }
             _ => false,
         },

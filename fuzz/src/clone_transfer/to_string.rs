@@ -194,14 +194,13 @@ impl Conversion<'_> {
 
     fn primitive_text(&mut self, o: ObjectId) -> Result<Text, Thrown> {
         let heap = self.heap;
-        if let ObjectKind::SymbolObject(_) = heap.object(o).kind {
+        if let ObjectKind::SymbolObject(_) = heap.object(o).kind() {
             return Err(Thrown::NewError(ErrorPrototype::TypeError));
         }
         for method in ["toString", "valueOf"] {
             if let Some(property) = own(heap, o, method) {
                 let found = get(&property)?;
-                let callable =
-                    matches!(found, Value::Object(f) if matches!(heap.object(f).kind, ObjectKind::Function));
+                let callable = matches!(found, Value::Object(f) if matches!(heap.object(f).kind(), ObjectKind::Function));
                 if !callable {
                     continue;
                 }
@@ -209,7 +208,7 @@ impl Conversion<'_> {
             if method == "toString" {
                 return self.builtin_to_string(o);
             }
-            let primitive = match &heap.object(o).kind {
+            let primitive = match heap.object(o).kind() {
                 ObjectKind::BooleanWrapper(b) => Value::Boolean(*b),
                 ObjectKind::NumberWrapper(n) => Value::Number(*n),
                 ObjectKind::BigIntWrapper(b) => Value::BigInt(b.clone()),
@@ -224,7 +223,7 @@ impl Conversion<'_> {
 
     fn builtin_to_string(&mut self, o: ObjectId) -> Result<Text, Thrown> {
         let heap = self.heap;
-        let kind = &heap.object(o).kind;
+        let kind = heap.object(o).kind();
         let joins = match kind {
             ObjectKind::Array { .. } => true,
             ObjectKind::View { kind, .. } => *kind != ViewKind::DataView,
@@ -235,7 +234,8 @@ impl Conversion<'_> {
             // sends toString to Object.prototype.toString.
             if let Some(property) = own(heap, o, "join") {
                 let join = get(&property)?;
-                if !matches!(join, Value::Object(f) if matches!(heap.object(f).kind, ObjectKind::Function)) {
+                if !matches!(join, Value::Object(f) if matches!(heap.object(f).kind(), ObjectKind::Function))
+                {
                     return Ok(Text::of(&format!("[object {}]", tag(kind))));
                 }
             }
@@ -286,7 +286,7 @@ impl Conversion<'_> {
         let mut present: Vec<(usize, OwnProperty)> = self
             .heap
             .object(o)
-            .properties
+            .properties()
             .to_vec()
             .iter()
             .filter_map(|(key, p)| match key {
@@ -367,11 +367,11 @@ fn typed_array_join(heap: &Heap, o: ObjectId) -> Result<Text, Thrown> {
         buffer,
         byte_offset,
         length,
-    } = &heap.object(o).kind
+    } = heap.object(o).kind()
     else {
         unreachable!("a view")
     };
-    let buffer_length = match &heap.object(*buffer).kind {
+    let buffer_length = match heap.object(*buffer).kind() {
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), .. }) => d.len(),
         ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block, .. }) => block.len(),
         _ => return Err(Thrown::NewError(ErrorPrototype::TypeError)),

@@ -8,7 +8,7 @@ use super::Failure;
 use crate::predicate::{Conditions, Predicted, Prediction, PropertyShape, Thrown, predict};
 use std::collections::HashSet;
 use webmessaging::ecmascript::{
-    Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value,
+    ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value,
 };
 use webmessaging::notation::{Document, Key, Kind, PropValue, Val, build, print};
 use webmessaging::structured::{CloneError, DataCloneError, NoPlatformObjects, structured_clone};
@@ -98,7 +98,7 @@ pub fn observe(document: &Document, conditions: &Conditions) -> Result<Observed,
         let (text, object) = &before[i];
         let expected = if detached_after.contains(&i) {
             let mut object = object.clone();
-            if let ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) = &mut object.kind {
+            if let ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) = object.kind_mut() {
                 *data = None;
             }
             snapshot(&object)
@@ -230,9 +230,9 @@ pub fn thrown_value(heap: &Heap, objects: &[ObjectId], value: &Value<ObjectId>) 
     match value {
         Value::Object(o) => match objects.iter().position(|x| x == o) {
             Some(i) => Thrown::Value(Val::Ref(i)),
-            None => match heap.object(*o).kind {
-                ObjectKind::Error { prototype, .. } => Thrown::NewError(prototype),
-                ref other => panic!("the realm threw a new object that is no Error: {other:?}"),
+            None => match heap.object(*o).kind() {
+                ObjectKind::Error { prototype, .. } => Thrown::NewError(*prototype),
+                other => panic!("the realm threw a new object that is no Error: {other:?}"),
             },
         },
         Value::Undefined => Thrown::Value(Val::Undefined),
@@ -247,21 +247,21 @@ pub fn thrown_value(heap: &Heap, objects: &[ObjectId], value: &Value<ObjectId>) 
 
 fn is_detached(heap: &Heap, o: ObjectId) -> bool {
     matches!(
-        heap.object(o).kind,
+        heap.object(o).kind(),
         ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. })
     )
 }
 
 /// An object as text, for before-and-after comparisons.
 fn snapshot(object: &HeapObject) -> String {
-    match &object.kind {
+    match object.kind() {
         ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
             block,
             max_byte_length,
         }) => format!(
             "shared {:?} max {max_byte_length:?} {:?}",
             block.snapshot(),
-            object.properties
+            object.properties()
         ),
         _ => format!("{object:?}"),
     }
@@ -277,7 +277,7 @@ fn reachable(heap: &Heap, value: &Value<ObjectId>) -> Vec<ObjectId> {
         }
         let object = heap.object(o);
         let mut push = |v: &Value<ObjectId>| stack.extend(v.as_object().copied());
-        match &object.kind {
+        match object.kind() {
             ObjectKind::View { buffer, .. } => push(&Value::Object(*buffer)),
             ObjectKind::Map(entries) => entries.iter().flatten().for_each(|(k, v)| {
                 push(k);
@@ -286,7 +286,7 @@ fn reachable(heap: &Heap, value: &Value<ObjectId>) -> Vec<ObjectId> {
             ObjectKind::Set(values) => values.iter().flatten().for_each(&mut push),
             _ => {}
         }
-        object.properties.values().for_each(&mut push);
+        object.properties().values().for_each(&mut push);
     }
     seen.into_iter().collect()
 }
@@ -374,7 +374,7 @@ fn held(
     };
     let mut pairs: Vec<(&Val, Option<Value<ObjectId>>)> = Vec::new();
     let mut held = Vec::new();
-    match (&printed.kind, &object.kind) {
+    match (&printed.kind, object.kind()) {
         (
             Kind::View { buffer, .. },
             ObjectKind::View {
@@ -407,11 +407,8 @@ fn held(
         let (PropValue::Data(v) | PropValue::GetterReturns(v) | PropValue::GetterThrows(v)) = &prop.value;
         let heap_value = match &prop.key {
             Key::String(k) => match heap.own_property(id, &PropertyKey::String(k.clone())) {
-                Some(OwnProperty::Data { value, .. })
-                | Some(OwnProperty::Accessor {
-                    getter: Accessor::Returns(value) | Accessor::Throws(value),
-                    ..
-                }) => Some(value),
+                Some(OwnProperty::Data { value, .. }) => Some(value),
+                Some(OwnProperty::Accessor { getter, .. }) => Some(getter.value().clone()),
                 None => None,
             },
             Key::Symbol(_) => None,

@@ -154,7 +154,7 @@ mod tests {
             accessor,
             PropertyKey::from("2"),
             OwnProperty::Accessor {
-                getter: Accessor::Returns(Value::Object(inner)),
+                getter: Box::new(Accessor::Returns(Value::Object(inner))),
                 enumerable: true,
                 configurable: true,
             },
@@ -238,7 +238,7 @@ mod tests {
             array,
             PropertyKey::from("1"),
             OwnProperty::Accessor {
-                getter: Accessor::Returns(Value::Number(3.0)),
+                getter: Box::new(Accessor::Returns(Value::Number(3.0))),
                 enumerable: true,
                 configurable: true,
             },

@@ -381,14 +381,10 @@ impl Heap {
             written = index;
             let element = match property {
                 OwnProperty::Data { value, .. } => value,
-                OwnProperty::Accessor {
-                    getter: Accessor::Returns(value),
-                    ..
-                } => value,
-                OwnProperty::Accessor {
-                    getter: Accessor::Throws(value),
-                    ..
-                } => return Err(Exception(value.clone())),
+                OwnProperty::Accessor { getter, .. } => match &**getter {
+                    Accessor::Returns(value) => value,
+                    Accessor::Throws(value) => return Err(Exception(value.clone())),
+                },
             };
             let text = match element {
                 Value::Undefined | Value::Null => continue,

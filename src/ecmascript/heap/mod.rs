@@ -67,6 +67,15 @@ pub enum Accessor {
     Throws(Value<ObjectId>),
 }
 
+impl Accessor {
+    /// The value the getter returns or throws.
+    pub fn value(&self) -> &Value<ObjectId> {
+        match self {
+            Accessor::Returns(value) | Accessor::Throws(value) => value,
+        }
+    }
+}
+
 /// An own property of a heap object.
 #[derive(Clone, Debug)]
 pub enum OwnProperty {
@@ -83,8 +92,9 @@ pub enum OwnProperty {
     },
     /// An accessor property (getter only).
     Accessor {
-        /// What [[Get]] does.
-        getter: Accessor,
+        /// What [[Get]] does (boxed: accessors are rare, and an inline
+        /// getter would make every data property a word larger).
+        getter: Box<Accessor>,
         /// [[Enumerable]]
         enumerable: bool,
         /// [[Configurable]]
@@ -198,15 +208,38 @@ pub enum ObjectKind {
     Proxy,
 }
 
-/// One object of the heap: its slots and its own properties.
+/// One object of the heap: its slots and its own properties. The fields are
+/// reached through methods, so that how an object is stored can change.
 #[derive(Clone, Debug)]
 pub struct HeapObject {
     /// The internal slots.
-    pub kind: ObjectKind,
+    kind: ObjectKind,
     /// Own properties: plain array elements densely by index, the others in
     /// the order they were created. [[OwnPropertyKeys]] order (indices
     /// first) is computed from this.
-    pub properties: PropertyList,
+    properties: PropertyList,
+}
+
+impl HeapObject {
+    /// The internal slots: which kind of object this is and what it holds.
+    pub fn kind(&self) -> &ObjectKind {
+        &self.kind
+    }
+
+    /// The internal slots, mutably.
+    pub fn kind_mut(&mut self) -> &mut ObjectKind {
+        &mut self.kind
+    }
+
+    /// The own properties.
+    pub fn properties(&self) -> &PropertyList {
+        &self.properties
+    }
+
+    /// The own properties, mutably.
+    pub fn properties_mut(&mut self) -> &mut PropertyList {
+        &mut self.properties
+    }
 }
 
 /// The built-in realm.
@@ -292,7 +325,7 @@ impl Heap {
     ///     .unwrap_err();
     /// let CloneError::Thrown(Value::Object(thrown)) = error else { panic!("{error}") };
     /// assert!(matches!(
-    ///     heap.object(thrown).kind,
+    ///     heap.object(thrown).kind(),
     ///     ObjectKind::Error { prototype: ErrorPrototype::RangeError, .. }
     /// ));
     /// assert!(heap.has_error_data(&thrown));

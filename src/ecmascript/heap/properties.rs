@@ -280,7 +280,7 @@ impl Heap {
     ) -> Result<Value<ObjectId>, Exception<ObjectId>> {
         match self.own_property(id, key) {
             Some(OwnProperty::Data { value, .. }) => Ok(value),
-            Some(OwnProperty::Accessor { getter, .. }) => match getter {
+            Some(OwnProperty::Accessor { getter, .. }) => match *getter {
                 Accessor::Returns(value) => Ok(value),
                 Accessor::Throws(value) => Err(Exception(value)),
             },
@@ -667,7 +667,7 @@ mod tests {
         let mut heap = Heap::default();
         let o = heap.alloc(ObjectKind::Ordinary);
         let getter = |getter| OwnProperty::Accessor {
-            getter,
+            getter: Box::new(getter),
             enumerable: true,
             configurable: true,
         };

@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::{Accessor, ObjectId, OwnProperty};
+use super::{ObjectId, OwnProperty};
 
 /// Lists up to this long are searched; longer ones get an index (most
 /// objects have a handful of properties, and a map each would cost more
@@ -561,11 +561,8 @@ impl PropertyList {
     /// values getters return or throw.
     pub fn values(&self) -> impl Iterator<Item = &Value<ObjectId>> {
         let entries = self.entries.iter().map(|(_, property)| match property {
-            OwnProperty::Data { value, .. }
-            | OwnProperty::Accessor {
-                getter: Accessor::Returns(value) | Accessor::Throws(value),
-                ..
-            } => value,
+            OwnProperty::Data { value, .. } => value,
+            OwnProperty::Accessor { getter, .. } => getter.value(),
         });
         self.extra().elements.iter().flatten().chain(entries)
     }
@@ -756,7 +753,7 @@ mod tests {
         list.insert(
             key("g"),
             OwnProperty::Accessor {
-                getter: Accessor::Throws(Value::Number(2.0)),
+                getter: Box::new(super::super::Accessor::Throws(Value::Number(2.0))),
                 enumerable: true,
                 configurable: true,
             },

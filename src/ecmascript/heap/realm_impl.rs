@@ -566,7 +566,7 @@ mod tests {
             o,
             "g".into(),
             OwnProperty::Accessor {
-                getter: super::super::Accessor::Returns(Value::Null),
+                getter: Box::new(super::super::Accessor::Returns(Value::Null)),
                 enumerable: true,
                 configurable: false,
             },

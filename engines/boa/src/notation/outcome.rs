@@ -121,7 +121,7 @@ fn heap_error_name(heap: &Heap, o: ObjectId) -> String {
     {
         return name.to_string_lossy();
     }
-    match &heap.object(o).kind {
+    match heap.object(o).kind() {
         ObjectKind::Error { prototype, .. } => prototype.name().to_owned(),
         _ => "Error".to_owned(),
     }

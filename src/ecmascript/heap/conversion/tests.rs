@@ -137,7 +137,7 @@ mod values {
         let mut heap = Heap::default();
         let e = heap.ordinary_error_create(ErrorPrototype::Error);
         let getter = OwnProperty::Accessor {
-            getter: Accessor::Throws(Value::from("from the getter")),
+            getter: Box::new(Accessor::Throws(Value::from("from the getter"))),
             enumerable: false,
             configurable: true,
         };
@@ -221,7 +221,7 @@ mod values {
         assert_eq!(thrown(&mut heap, result), "RangeError: Invalid string length");
         // Join reads index 1 before the separators grow too long: its getter throws first.
         let getter = OwnProperty::Accessor {
-            getter: Accessor::Throws(Value::from("index 1")),
+            getter: Box::new(Accessor::Throws(Value::from("index 1"))),
             enumerable: true,
             configurable: true,
         };
@@ -360,7 +360,7 @@ mod inheritance {
             proto,
             PropertyKey::from("boom"),
             OwnProperty::Accessor {
-                getter: Accessor::Throws(Value::from("thrown")),
+                getter: Box::new(Accessor::Throws(Value::from("thrown"))),
                 enumerable: false,
                 configurable: true,
             },
@@ -687,7 +687,7 @@ mod object_prototype_methods {
             proto,
             "valueOf".into(),
             OwnProperty::Accessor {
-                getter: Accessor::Throws(Value::from("from valueOf")),
+                getter: Box::new(Accessor::Throws(Value::from("from valueOf"))),
                 enumerable: false,
                 configurable: true,
             },
