@@ -293,17 +293,21 @@ impl<O> PortTable<O> {
         self.signal.take_announced(&mut self.announced);
         self.ready.extend(self.announced.drain(..).map(PortId));
         let mut best = None;
-        let (ports, probes) = (&self.ports, &mut self.ready_probes);
-        self.ready.retain(|id| {
-            *probes += 1;
-            let seq = ports.get(id).and_then(|p| p.end.as_ref()?.poll_ready());
-            if let Some(seq) = seq
-                && best.is_none_or(|(b, _)| seq < b)
-            {
-                best = Some((seq, *id));
+        // Usually every indexed port has a task ready: read the index, and
+        // change it only for those found empty (a retain would rebuild it on
+        // every turn).
+        let mut empty = Vec::new();
+        for id in &self.ready {
+            self.ready_probes += 1;
+            match self.ports.get(id).and_then(|p| p.end.as_ref()?.poll_ready()) {
+                Some(seq) if best.is_none_or(|(b, _)| seq < b) => best = Some((seq, *id)),
+                Some(_) => {}
+                None => empty.push(*id),
             }
-            seq.is_some()
-        });
+        }
+        for id in empty {
+            self.ready.remove(&id);
+        }
         best
     }
 
