@@ -25,7 +25,7 @@ fn summary(events: &[(AgentId, DispatchedEvent)]) -> Vec<String> {
                 Some(Value::String(s)) => format!(" {}", s.to_string_lossy()),
                 _ => String::new(),
             };
-            format!("{} {} {}{data}", e.agent, e.target_label, e.event)
+            format!("{} {} {}{data}", e.agent(), e.target_label(), e.event)
         })
         .collect()
 }

@@ -32,12 +32,12 @@ fn summary(events: &[(AgentId, DispatchedEvent)]) -> Vec<String> {
         .iter()
         .map(|(_, e)| {
             let data = data_text(e).map(|d| format!(" {d}")).unwrap_or_default();
-            let ports = if e.port_labels.is_empty() {
+            let ports = if e.ports.is_empty() {
                 String::new()
             } else {
-                format!(" ports={:?}", e.port_labels)
+                format!(" ports={:?}", e.port_labels().collect::<Vec<_>>())
             };
-            format!("{} {} {}{data}{ports}", e.agent, e.target_label, e.event)
+            format!("{} {} {}{data}{ports}", e.agent(), e.target_label(), e.event)
         })
         .collect()
 }
@@ -62,7 +62,7 @@ fn ship(world: &mut World, from: AgentId, port: PortId, to: AgentId) -> PortId {
         .unwrap();
     let mut received = None;
     while let Some((agent, event)) = world.step() {
-        if agent == to && event.target_label == "global" {
+        if agent == to && event.target_label() == "global" {
             received = event.ports.first().copied();
             break;
         }

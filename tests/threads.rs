@@ -108,7 +108,7 @@ fn ports_travel_a_ring_of_threads_while_messages_flow() {
     // The ports really travelled: every ring agent received some.
     let hops: usize = world
         .agents()
-        .map(|(_, a)| a.log().iter().filter(|e| e.target_label == "global").count())
+        .map(|(_, a)| a.log().iter().filter(|e| e.target_label() == "global").count())
         .sum();
     assert!(hops >= CHANNELS * MESSAGES / SHIP_EVERY, "only {hops} hops");
 }

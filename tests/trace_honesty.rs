@@ -100,7 +100,7 @@ fn a_worker_style_global_message_is_not_the_port_post_message_steps_task() {
         .post_to_global(&global, Value::Undefined, &[object])
         .unwrap();
     let (event, steps) = traced(|| world.step());
-    assert_eq!(event.unwrap().1.target_label, "global");
+    assert_eq!(event.unwrap().1.target_label(), "global");
     assert_eq!(
         with_prefix(&steps, "message-port-post-message-steps/"),
         Vec::<&str>::new()
@@ -114,7 +114,7 @@ fn a_worker_style_global_message_is_not_the_port_post_message_steps_task() {
     world.agent(b).start(p2_at_b);
     world.agent(a).post_message(p1, Value::Number(1.0), &[]).unwrap();
     let (event, steps) = traced(|| world.step());
-    assert_eq!(event.unwrap().1.target_label, "p2@B");
+    assert_eq!(event.unwrap().1.target_label(), "p2@B");
     let task: Vec<&str> = (1..=7)
         .map(|n| match n {
             1 => "message-port-post-message-steps/7.1",

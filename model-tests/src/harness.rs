@@ -197,7 +197,7 @@ impl Harness {
         };
         let realm = self
             .world
-            .agent_named(&event.agent)
+            .agent_named(event.agent())
             .map(|id| self.world.agent_ref(id).realm());
         let data = event.data.as_ref().map(|value| match value {
             Value::Undefined => Data::Undefined,
@@ -207,11 +207,11 @@ impl Harness {
             other => Data::Str(format!("unexpected value {other:?}")),
         });
         Observation::Event(Event {
-            agent: event.agent.clone(),
-            target: event.target_label.clone(),
+            agent: event.agent().to_owned(),
+            target: event.target_label().to_owned(),
             kind,
             data,
-            ports: event.port_labels.clone(),
+            ports: event.port_labels().map(str::to_owned).collect(),
             listeners: event.listeners,
         })
     }
@@ -231,7 +231,7 @@ impl Harness {
                 );
                 views.push(PortView {
                     agent: agent.name().to_owned(),
-                    label: port.label.clone(),
+                    label: port.label.to_string(),
                     detached,
                     queue: port.end.as_ref().map(|end| QueueView {
                         entangled: end.is_entangled(),

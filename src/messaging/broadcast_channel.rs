@@ -17,6 +17,7 @@ use super::port::EventType;
 use super::queue::Signal;
 use super::state::Messaging;
 use super::sync::{Arc, AtomicBool, Mutex, Ordering, lock};
+use super::task_queue::TaskQueue;
 use crate::ecmascript::{JsString, PlatformObjectSlots, Realm, Value};
 use crate::spec::step;
 use crate::structured::{
@@ -80,7 +81,7 @@ pub(crate) struct BroadcastTask {
 /// The tasks waiting for one agent's BroadcastChannels (the DOM
 /// manipulation task source), which any thread may add to.
 pub(crate) struct Inbox {
-    tasks: Mutex<VecDeque<BroadcastTask>>,
+    tasks: TaskQueue<BroadcastTask>,
     signal: Arc<Signal>,
     /// Set by [`Registry::retire_agent`] from any thread: the agent's global
     /// is no longer eligible for messaging.
@@ -151,7 +152,7 @@ impl Registry {
             inbox.retired.store(true, Ordering::SeqCst);
             // Dropping a message can release the ports inside it: not while
             // the inbox's lock is held.
-            let tasks = std::mem::take(&mut *lock(&inbox.tasks));
+            let tasks = inbox.tasks.take_all();
             drop(tasks);
         }
         left
@@ -203,7 +204,7 @@ impl<O> BroadcastTable<O> {
             key: StorageKey::default(),
             eligible: true,
             inbox: Arc::new(Inbox {
-                tasks: Mutex::new(VecDeque::new()),
+                tasks: TaskQueue::new(),
                 signal,
                 retired: AtomicBool::new(false),
             }),
@@ -338,7 +339,7 @@ impl<O> Messaging<O> {
         for id in table.channels.keys() {
             registry.broadcasts().remove(*id);
         }
-        let tasks = std::mem::take(&mut *lock(&table.inbox.tasks));
+        let tasks = table.inbox.tasks.take_all();
         drop(tasks);
     }
 
@@ -362,8 +363,8 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     pub fn collect_broadcast_garbage(&self) -> Vec<(BroadcastId, String)> {
         let pending: BTreeSet<BroadcastId> = {
             let table = self.broadcasts();
-            let tasks = lock(&table.inbox.tasks);
-            tasks.iter().map(|t| t.destination).collect()
+            let tasks = &table.inbox.tasks;
+            tasks.with(|tasks| tasks.iter().map(|t| t.destination).collect())
         };
         let registry = self.clock();
         let mut table = self.broadcasts_mut();
@@ -396,7 +397,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
     pub fn broadcast_kept(&self, id: BroadcastId) -> bool {
         let table = self.broadcasts();
-        let pending = lock(&table.inbox.tasks).iter().any(|t| t.destination == id);
+        let pending = table.inbox.tasks.with(|tasks| tasks.iter().any(|t| t.destination == id));
         table
             .channels
             .get(&id)
@@ -566,7 +567,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         step!("dom-broadcastchannel-postmessage/9"); // a task per destination
         for (destination, inbox) in destinations {
             let seq = clock.tick();
-            lock(&inbox.tasks).push_back(BroadcastTask {
+            inbox.tasks.push_back(BroadcastTask {
                 seq,
                 destination,
                 serialized: serialized.clone(),
@@ -586,7 +587,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         host: &mut H,
     ) -> Option<DispatchedEvent<O>> {
         self.live_broadcast_front()?;
-        let task = lock(&self.broadcasts().inbox.tasks).pop_front()?;
+        let task = self.broadcasts().inbox.tasks.with(VecDeque::pop_front)?;
         step!("dom-broadcastchannel-postmessage/9.2"); // the destination's realm
         step!("dom-broadcastchannel-postmessage/9.3"); // deserialize; failure is a messageerror
         let target = EventTarget::Broadcast(task.destination);
@@ -613,15 +614,16 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// since they were queued end here, at their turn, doing nothing.
     pub(super) fn live_broadcast_front(&self) -> Option<u64> {
         let table = self.broadcasts();
-        let mut tasks = lock(&table.inbox.tasks);
-        loop {
-            let task = tasks.front()?;
-            step!("dom-broadcastchannel-postmessage/9.1"); // closed since: nothing more
-            if table.channels.get(&task.destination).is_some_and(|c| !c.closed) {
-                return Some(task.seq);
+        table.inbox.tasks.with_non_empty(|tasks| {
+            loop {
+                let task = tasks.front()?;
+                step!("dom-broadcastchannel-postmessage/9.1"); // closed since: nothing more
+                if table.channels.get(&task.destination).is_some_and(|c| !c.closed) {
+                    return Some(task.seq);
+                }
+                tasks.pop_front();
             }
-            tasks.pop_front();
-        }
+        })
     }
 }
 

@@ -8,14 +8,15 @@
 use super::port::{EventType, PortId};
 use super::queue::NextTask;
 use super::state::Messaging;
-use super::sync::lock;
 use crate::ecmascript::{ObjectId, Realm, Value};
 use crate::spec::step;
 use crate::structured::{
     CloneError, DeserializeWithTransferResult, PlatformObjects, SerializeWithTransferResult,
     structured_deserialize_with_transfer,
 };
+use std::collections::VecDeque;
 use std::hash::Hash;
+use std::sync::Arc;
 
 /// What a dispatched event was fired at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -38,12 +39,12 @@ pub enum EventTarget {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct DispatchedEvent<O = ObjectId> {
-    /// The agent's name.
-    pub agent: String,
+    /// The agent's name ([`DispatchedEvent::agent`]).
+    agent: Arc<str>,
     /// Where it was fired.
     pub target: EventTarget,
-    /// The target's label (a port's label, or "global").
-    pub target_label: String,
+    /// The target's label ([`DispatchedEvent::target_label`]).
+    target_label: Arc<str>,
     /// `message`, `messageerror` or `close`.
     pub event: EventType,
     /// `data`, for `message`: a value of the agent's realm.
@@ -51,8 +52,8 @@ pub struct DispatchedEvent<O = ObjectId> {
     /// `ports`, for `message`: the new MessagePorts, in transfer order (their
     /// objects: [`Messaging::port_object`]).
     pub ports: Vec<PortId>,
-    /// The labels of `ports`.
-    pub port_labels: Vec<String>,
+    /// The labels of `ports` ([`DispatchedEvent::port_labels`]).
+    port_labels: Vec<Arc<str>>,
     /// Why deserialization failed, for `messageerror`.
     pub error: Option<String>,
     /// How many listeners (including an event handler) it reached.
@@ -60,6 +61,24 @@ pub struct DispatchedEvent<O = ObjectId> {
     /// The MessageEvent's `origin`, where the standard sets one (a
     /// BroadcastChannel delivery: the poster's origin).
     pub origin: Option<String>,
+}
+
+impl<O> DispatchedEvent<O> {
+    /// The name of the agent that dispatched it.
+    pub fn agent(&self) -> &str {
+        &self.agent
+    }
+
+    /// The target's label: a port's or a BroadcastChannel's label, or
+    /// "global".
+    pub fn target_label(&self) -> &str {
+        &self.target_label
+    }
+
+    /// The labels of [`ports`](DispatchedEvent::ports), in the same order.
+    pub fn port_labels(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.port_labels.iter().map(|label| &**label)
+    }
 }
 
 impl<O: Clone + Eq + Hash> Messaging<O> {
@@ -75,9 +94,16 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// [`TaskClock`]: super::queue::TaskClock
     pub fn next_ready(&self) -> Option<u64> {
         let ports = self.table_mut().oldest_ready().map(|(seq, _)| seq);
-        let global = lock(self.global_tasks()).front().map(|t| t.seq);
+        let global = self.global_front();
         let broadcast = self.live_broadcast_front();
         ports.into_iter().chain(global).chain(broadcast).min()
+    }
+
+    /// The sequence number of the oldest message to the global scope, if
+    /// any (without a lock while there is none).
+    fn global_front(&self) -> Option<u64> {
+        self.global_tasks()
+            .with_non_empty(|tasks| tasks.front().map(|t| t.seq))
     }
 
     /// Runs the oldest ready task, if any, deserializing its message into
@@ -118,7 +144,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         host: &mut H,
         admit: impl FnOnce() -> bool,
     ) -> Option<DispatchedEvent<O>> {
-        let global_seq = lock(self.global_tasks()).front().map(|t| t.seq);
+        let global_seq = self.global_front();
         let best_port = self.table_mut().oldest_ready();
         let broadcast_seq = self.live_broadcast_front();
         if (best_port.is_none() && global_seq.is_none() && broadcast_seq.is_none()) || !admit() {
@@ -133,7 +159,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         match (best_port, global_seq) {
             (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, host, port),
             (_, Some(_)) => {
-                let task = lock(self.global_tasks()).pop_front()?;
+                let task = self.global_tasks().with(VecDeque::pop_front)?;
                 Some(self.dispatch_global_message(realm, host, task.message))
             }
             _ => None,
@@ -259,6 +285,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         ports: Vec<PortId>,
         error: Option<String>,
     ) -> DispatchedEvent<O> {
+        let (agent, global_label) = self.shared_names();
         let (target_label, listeners) = match &target {
             EventTarget::Port(p) => (
                 self.port_label(*p),
@@ -266,11 +293,14 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
                     .and_then(|s| s.listeners.get(&event).copied())
                     .unwrap_or(0),
             ),
-            EventTarget::Global => ("global".to_owned(), 1),
-            EventTarget::Broadcast(id) => self.broadcast_label_and_listeners(*id, event),
+            EventTarget::Global => (global_label, 1),
+            EventTarget::Broadcast(id) => {
+                let (label, listeners) = self.broadcast_label_and_listeners(*id, event);
+                (label.into(), listeners)
+            }
         };
         DispatchedEvent {
-            agent: self.name().to_owned(),
+            agent,
             target,
             target_label,
             event,

@@ -192,6 +192,7 @@ pub mod queue;
 mod signal;
 mod state;
 mod sync;
+mod task_queue;
 #[cfg(not(loom))]
 mod threads;
 mod world;

@@ -62,8 +62,9 @@ impl fmt::Display for EventType {
 pub struct PortState<O = ObjectId> {
     /// The MessagePort object in the event loop's realm.
     pub object: O,
-    /// A name for people (logs, scenarios).
-    pub label: String,
+    /// A name for people (logs, scenarios), shared with the events fired at
+    /// the port.
+    pub label: std::sync::Arc<str>,
     /// This port's end of its channel (its port message queue, and through
     /// it the entanglement). `None` once the port was shipped away.
     pub end: Option<PortEnd>,
@@ -93,7 +94,7 @@ impl<O> PortState<O> {
 pub struct PortTransferData {
     end: Option<PortEnd>,
     remote_port: bool,
-    label: String,
+    label: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for PortTransferData {
@@ -115,7 +116,7 @@ impl PortTransferData {
         PortTransferData {
             end: Some(end),
             remote_port,
-            label: label.to_owned(),
+            label: label.into(),
         }
     }
 
@@ -292,17 +293,21 @@ impl<O> PortTable<O> {
         self.signal.take_announced(&mut self.announced);
         self.ready.extend(self.announced.drain(..).map(PortId));
         let mut best = None;
-        let (ports, probes) = (&self.ports, &mut self.ready_probes);
-        self.ready.retain(|id| {
-            *probes += 1;
-            let seq = ports.get(id).and_then(|p| p.end.as_ref()?.poll_ready());
-            if let Some(seq) = seq
-                && best.is_none_or(|(b, _)| seq < b)
-            {
-                best = Some((seq, *id));
+        // Usually every indexed port has a task ready: read the index, and
+        // change it only for those found empty (a retain would rebuild it on
+        // every turn).
+        let mut empty = Vec::new();
+        for id in &self.ready {
+            self.ready_probes += 1;
+            match self.ports.get(id).and_then(|p| p.end.as_ref()?.poll_ready()) {
+                Some(seq) if best.is_none_or(|(b, _)| seq < b) => best = Some((seq, *id)),
+                Some(_) => {}
+                None => empty.push(*id),
             }
-            seq.is_some()
-        });
+        }
+        for id in empty {
+            self.ready.remove(&id);
+        }
         best
     }
 
@@ -390,7 +395,7 @@ impl<O: Clone + Eq + Hash> PortTable<O> {
         self.objects.insert(object.clone(), id);
         let state = PortState {
             object,
-            label,
+            label: label.into(),
             end: None,
             handlers: BTreeSet::new(),
             listeners: BTreeMap::new(),
@@ -589,7 +594,7 @@ impl<R: Realm> PlatformObjects<R> for PortHost<'_, R::Object> {
         let table = &mut *table;
         if let Some(state) = table.ports.get_mut(&port) {
             state.end = end;
-            let old = std::mem::replace(&mut state.label, label.clone());
+            let old = std::mem::replace(&mut state.label, label.as_str().into());
             table.forget_label(&old, port);
             table.add_label(&label, port);
         }

@@ -7,14 +7,14 @@ use super::broadcast_channel::BroadcastTable;
 use super::channel::disentangle;
 use super::port::{PortHost, PortId, PortState, PortTable};
 use super::queue::{PortEnd, Signal, TaskClock};
-use super::sync::{Arc, Mutex, lock};
+use super::sync::Arc;
+use super::task_queue::TaskQueue;
 use crate::ecmascript::{ObjectId, Realm, Value};
 use crate::spec::step;
 use crate::structured::{
     CloneError, PlatformObjects, SerializeWithTransferResult, structured_serialize_with_transfer,
 };
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::VecDeque;
 use std::fmt;
 use std::hash::Hash;
 
@@ -27,7 +27,7 @@ pub(super) struct GlobalTask {
 /// Messages to an agent's global scope, which any thread may add to.
 #[derive(Default)]
 pub(crate) struct GlobalQueue {
-    pub(super) tasks: Mutex<VecDeque<GlobalTask>>,
+    pub(super) tasks: TaskQueue<GlobalTask>,
 }
 
 /// A handle through which other agents add worker-style messages to an
@@ -62,7 +62,7 @@ impl GlobalPort {
     /// Queues a message for the agent's global scope.
     pub fn deliver(&self, message: SerializeWithTransferResult) {
         let seq = self.clock.tick();
-        lock(&self.global.tasks).push_back(GlobalTask { seq, message });
+        self.global.tasks.push_back(GlobalTask { seq, message });
         self.signal.notify();
     }
 
@@ -87,7 +87,10 @@ impl GlobalPort {
 /// are not): it lives on its agent's thread. What crosses threads is the
 /// channel ends inside it, the [`GlobalPort`] and the [`Signal`].
 pub struct Messaging<O = ObjectId> {
-    name: String,
+    /// The agent's name, shared with every event it dispatches.
+    name: std::sync::Arc<str>,
+    /// The label of its global scope, shared likewise.
+    global_label: std::sync::Arc<str>,
     ports: RefCell<PortTable<O>>,
     global: Arc<GlobalQueue>,
     broadcast: RefCell<BroadcastTable<O>>,
@@ -116,7 +119,8 @@ impl<O> Messaging<O> {
         Messaging {
             broadcast: RefCell::new(BroadcastTable::new(global.signal.clone())),
             ports: RefCell::new(PortTable::new(name.clone(), global.signal, global.clock)),
-            name,
+            name: name.into(),
+            global_label: "global".into(),
             global: global.global,
         }
     }
@@ -126,8 +130,13 @@ impl<O> Messaging<O> {
         &self.name
     }
 
+    /// The agent's name and its global scope's label, to put in an event.
+    pub(super) fn shared_names(&self) -> (std::sync::Arc<str>, std::sync::Arc<str>) {
+        (self.name.clone(), self.global_label.clone())
+    }
+
     /// The messages waiting for the global scope.
-    pub(super) fn global_tasks(&self) -> &Mutex<VecDeque<GlobalTask>> {
+    pub(super) fn global_tasks(&self) -> &TaskQueue<GlobalTask> {
         &self.global.tasks
     }
 
@@ -208,9 +217,9 @@ impl<O> Messaging<O> {
         self.table().ready_probes()
     }
 
-    pub(super) fn port_label(&self, port: PortId) -> String {
+    pub(super) fn port_label(&self, port: PortId) -> std::sync::Arc<str> {
         self.port(port)
-            .map_or_else(|| format!("port#{}", port.0), |p| p.label.clone())
+            .map_or_else(|| format!("port#{}", port.0).into(), |p| p.label.clone())
     }
 
     /// Script lets go of the port: it may now be garbage collected.
@@ -233,13 +242,15 @@ impl<O> Messaging<O> {
         }
         // Dropping a message can release the ports inside it, which locks
         // their channels: not while the queue's lock is held.
-        let messages = std::mem::take(&mut *lock(&self.global.tasks));
+        let messages = self.global.tasks.take_all();
         drop(messages);
     }
 
     /// Runs `f` on each message waiting for this agent's global scope.
     pub(crate) fn for_each_global_message(&self, mut f: impl FnMut(&SerializeWithTransferResult)) {
-        lock(&self.global.tasks).iter().for_each(|t| f(&t.message));
+        self.global
+            .tasks
+            .with(|tasks| tasks.iter().for_each(|t| f(&t.message)));
     }
 
     /// Whether a task waits on `port` that is to dispatch an event at it, or

@@ -164,7 +164,7 @@ impl World {
         for (agent_index, agent) in self.agents.iter_mut().enumerate() {
             for port in agent.port_ids() {
                 if !reached.ports.contains(&(AgentId(agent_index), port)) {
-                    let label = agent.port(port).map(|p| p.label.clone()).unwrap_or_default();
+                    let label = agent.port(port).map(|p| p.label.to_string()).unwrap_or_default();
                     agent.collect_port(port);
                     collected.push((AgentId(agent_index), label));
                 }

@@ -172,7 +172,7 @@ impl Context {
 
 /// The per-port key of an event's line: `AGENT TARGET`.
 fn event_key(event: &DispatchedEvent) -> String {
-    format!("{} {}", event.agent, event.target_label)
+    format!("{} {}", event.agent(), event.target_label())
 }
 
 /// The event's data in the graph notation, on one line.
@@ -184,13 +184,16 @@ fn data_text(agent: &Agent, event: &DispatchedEvent) -> Option<String> {
 }
 
 fn line_with(event: &DispatchedEvent, data: Option<&str>) -> String {
-    let mut line = format!("{} {} {}", event.agent, event.target_label, event.event);
+    let mut line = format!("{} {} {}", event.agent(), event.target_label(), event.event);
     if let Some(data) = data {
         line.push_str(" data=");
         line.push_str(data);
     }
-    if !event.port_labels.is_empty() {
-        line.push_str(&format!(" ports=[{}]", event.port_labels.join(", ")));
+    if !event.ports.is_empty() {
+        line.push_str(&format!(
+            " ports=[{}]",
+            event.port_labels().collect::<Vec<_>>().join(", ")
+        ));
     }
     if let Some(error) = &event.error {
         line.push_str(&format!(" error={error}"));

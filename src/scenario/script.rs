@@ -34,13 +34,13 @@ impl AgentScript {
     pub(super) fn port(&mut self, agent: &Agent, label: &str, context: &Context) -> Option<PortId> {
         let mut probes = 1;
         for (id, state) in agent.table().ports.range(PortId(self.indexed)..) {
-            self.labels.insert(state.label.clone(), *id);
+            self.labels.insert(state.label.to_string(), *id);
             self.indexed = id.0 + 1;
             probes += 1;
         }
         context.label_probes.fetch_add(probes, Ordering::Relaxed);
         let id = *self.labels.get(label)?;
-        agent.port(id).filter(|p| p.label == label).map(|_| id)
+        agent.port(id).filter(|p| *p.label == *label).map(|_| id)
     }
 }
 

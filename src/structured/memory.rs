@@ -18,8 +18,11 @@ use rustc_hash::FxHashMap;
 use std::hash::Hash;
 
 /// Slots of the vector the run may hold per record made, plus a start.
+/// The start is small: a message of a few objects from an agent whose heap
+/// holds thousands would otherwise allocate and zero a vector that long on
+/// every post (the objects it sends live at any slot of the heap).
 const DENSE_PER_RECORD: usize = 4;
-const DENSE_START: usize = 4096;
+const DENSE_START: usize = 256;
 
 /// Objects already serialized in this run, with their records.
 pub(crate) struct Memory<O> {
@@ -101,9 +104,9 @@ mod tests {
         memory.insert(1usize, Some(1_000_000), RecordId(0), 1);
         assert_eq!(memory.dense_len(), 0);
         // One numbered within the budget grows the vector, never past it.
-        memory.insert(2usize, Some(5000), RecordId(1), 300);
+        memory.insert(2usize, Some(5000), RecordId(1), 1300);
         assert!(memory.dense_len() > 5000);
-        assert!(memory.dense_len() <= 300 * DENSE_PER_RECORD + DENSE_START);
+        assert!(memory.dense_len() <= 1300 * DENSE_PER_RECORD + DENSE_START);
         // The first object is still found once the vector covers its number.
         memory.insert(3usize, Some(1_200_000), RecordId(2), 400_000);
         assert!(memory.dense_len() > 1_000_000);

@@ -164,10 +164,10 @@ fn seen<R: Realm>(realm: &mut R, event: &DispatchedEvent<R::Object>) -> String {
         .as_ref()
         .map(|d| format!(" data={}", describe(realm, d)))
         .unwrap_or_default();
-    let ports = if event.port_labels.is_empty() {
+    let ports = if event.ports.is_empty() {
         String::new()
     } else {
-        format!(" ports={:?}", event.port_labels)
+        format!(" ports={:?}", event.port_labels().collect::<Vec<_>>())
     };
     let error = event
         .error
@@ -176,7 +176,10 @@ fn seen<R: Realm>(realm: &mut R, event: &DispatchedEvent<R::Object>) -> String {
         .unwrap_or_default();
     format!(
         "{} {} {}{data}{ports}{error} listeners={}",
-        event.agent, event.target_label, event.event, event.listeners
+        event.agent(),
+        event.target_label(),
+        event.event,
+        event.listeners
     )
 }
 

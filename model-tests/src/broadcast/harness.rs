@@ -106,7 +106,12 @@ impl BroadcastHarness {
                         None => None,
                     };
                     let kind = event.event.name();
-                    Seen::Event(event.agent, event.target_label, kind, data)
+                    Seen::Event(
+                        event.agent().to_owned(),
+                        event.target_label().to_owned(),
+                        kind,
+                        data,
+                    )
                 }
             },
         }
