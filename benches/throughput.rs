@@ -119,7 +119,7 @@ fn main() {
     let a = world.add_agent("A", AgentClusterId(0));
     let b = world.add_agent("B", AgentClusterId(0));
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
-    let p2_object = world.agent(a).port(p2).unwrap().object;
+    let p2_object = *world.agent(a).port(p2).unwrap().object();
     let global = world.agent(b).global_port();
     world
         .agent(a)

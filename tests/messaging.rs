@@ -44,7 +44,7 @@ fn summary(events: &[(AgentId, DispatchedEvent)]) -> Vec<String> {
 
 /// `through.postMessage(undefined, [port])` in `agent`.
 fn send_port(world: &mut World, agent: AgentId, through: PortId, port: PortId) {
-    let object = world.agent(agent).port(port).unwrap().object;
+    let object = *world.agent(agent).port(port).unwrap().object();
     world
         .agent(agent)
         .post_message(through, Value::Undefined, &[object])
@@ -54,7 +54,7 @@ fn send_port(world: &mut World, agent: AgentId, through: PortId, port: PortId) {
 /// Moves `port` of agent `from` to agent `to` the way a worker's
 /// postMessage would, and returns the port as `to` received it.
 fn ship(world: &mut World, from: AgentId, port: PortId, to: AgentId) -> PortId {
-    let object = world.agent(from).port(port).unwrap().object;
+    let object = *world.agent(from).port(port).unwrap().object();
     let global = world.agent(to).global_port();
     world
         .agent(from)
@@ -134,7 +134,7 @@ fn the_source_port_in_its_own_transfer_list_is_a_data_clone_error() {
     let (mut world, ids) = world_with(&["A"]);
     let a = ids[0];
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
-    let own = world.agent(a).port(p1).unwrap().object;
+    let own = *world.agent(a).port(p1).unwrap().object();
     let err = world.agent(a).post_message(p1, text("x"), &[own]).unwrap_err();
     assert!(matches!(err, CloneError::DataClone(_)), "{err}");
     world.agent(a).start(p2);
@@ -149,7 +149,7 @@ fn the_target_port_in_the_transfer_list_dooms_the_channel() {
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
     world.agent(a).add_event_listener(p1, EventType::Close);
     world.agent(a).start(p1);
-    let target = world.agent(a).port(p2).unwrap().object;
+    let target = *world.agent(a).port(p2).unwrap().object();
     assert_eq!(
         world.agent(a).post_message(p1, text("lost"), &[target]).unwrap(),
         PostOutcome::Doomed
@@ -173,7 +173,7 @@ fn a_port_lost_with_an_undelivered_message_closes_its_partner() {
     type Lose = fn(&mut World, AgentId, ObjectId);
     let doomed: Lose = |world, a, r| {
         let (p, q) = world.agent(a).new_message_channel("p", "q");
-        let q = world.agent(a).port(q).unwrap().object;
+        let q = *world.agent(a).port(q).unwrap().object();
         let outcome = world.agent(a).post_message(p, text("doomed"), &[q, r]);
         assert_eq!(outcome.unwrap(), PostOutcome::Doomed);
     };
@@ -187,7 +187,7 @@ fn a_port_lost_with_an_undelivered_message_closes_its_partner() {
         let (p, _) = world.agent(a).new_message_channel("p", "q");
         let (x, _) = world.agent(a).new_message_channel("x", "y");
         world.agent(a).close(x);
-        let x = world.agent(a).port(x).unwrap().object;
+        let x = *world.agent(a).port(x).unwrap().object();
         let outcome = world.agent(a).post_message(p, text("throws"), &[r, x]);
         assert!(matches!(outcome, Err(CloneError::DataClone(_))), "{outcome:?}");
     };
@@ -197,11 +197,11 @@ fn a_port_lost_with_an_undelivered_message_closes_its_partner() {
         let (r, s) = world.agent(a).new_message_channel("r", "s");
         world.agent(a).add_event_listener(s, EventType::Close);
         world.agent(a).post_message(s, text("queued for r"), &[]).unwrap();
-        let r_object = world.agent(a).port(r).unwrap().object;
+        let r_object = *world.agent(a).port(r).unwrap().object();
         world.run_until_idle(10);
         lose(&mut world, a, r_object);
         assert!(
-            world.agent(a).port(r).unwrap().end.is_none(),
+            world.agent(a).port(r).unwrap().end().is_none(),
             "{case}: r was transferred"
         );
         let events = summary(&world.run_until_idle(10));
@@ -297,7 +297,7 @@ fn closing_fires_close_at_the_other_port_once() {
     assert!(!world.agent(b).is_entangled(p2b));
     // A closed port cannot be transferred: its [[Detached]] is true.
     let (q1, _q2) = world.agent(a).new_message_channel("q1", "q2");
-    let closed = world.agent(a).port(p1).unwrap().object;
+    let closed = *world.agent(a).port(p1).unwrap().object();
     let err = world
         .agent(a)
         .post_message(q1, Value::Undefined, &[closed])
@@ -330,7 +330,7 @@ fn a_shipped_port_carries_its_queue_and_the_original_is_detached() {
         .agent(a)
         .post_message(p1, text("queued before"), &[])
         .unwrap();
-    let p2_object = world.agent(a).port(p2).unwrap().object;
+    let p2_object = *world.agent(a).port(p2).unwrap().object();
     world
         .agent(a)
         .post_message(c1, text("here is p2"), &[p2_object])
@@ -404,8 +404,8 @@ fn shipping_both_ends_to_the_same_agent_keeps_them_entangled() {
     let (mut world, ids) = world_with(&["A", "B"]);
     let (a, b) = (ids[0], ids[1]);
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
-    let o1 = world.agent(a).port(p1).unwrap().object;
-    let o2 = world.agent(a).port(p2).unwrap().object;
+    let o1 = *world.agent(a).port(p1).unwrap().object();
+    let o2 = *world.agent(a).port(p2).unwrap().object();
     let global = world.agent(b).global_port();
     world
         .agent(a)
@@ -491,7 +491,7 @@ fn dropping_both_ports_of_a_pair_frees_the_channel() {
     // holds either, but not once script holds neither.
     world.agent(a).set_onmessage(p1);
     world.agent(a).set_onmessage(p2);
-    let weak = std::sync::Arc::downgrade(&world.agent(a).port(p1).unwrap().end.clone().unwrap().channel);
+    let weak = std::sync::Arc::downgrade(world.agent(a).port(p1).unwrap().end().unwrap().channel());
     world.agent(a).forget(p1);
     assert!(world.collect_garbage().is_empty(), "p2 is held and holds p1");
     world.agent(a).forget(p2);
@@ -578,16 +578,7 @@ fn onclose_counts_as_a_listener_and_does_not_start_the_queue() {
         "nothing queued before it: close fires at a queue never started"
     );
     assert_eq!(events[0].1.listeners, 1);
-    assert!(
-        !world
-            .agent(a)
-            .port(p2)
-            .unwrap()
-            .end
-            .as_ref()
-            .unwrap()
-            .is_enabled()
-    );
+    assert!(!world.agent(a).port(p2).unwrap().end().unwrap().is_enabled());
 }
 
 /// Issue 9 item 3: `close` never overtakes a message queued before it. With
@@ -624,7 +615,7 @@ fn a_close_behind_a_message_in_a_queue_never_started_keeps_nothing_alive() {
     world.agent(a).set_onclose(p2);
     world.agent(a).post_message(p1, text("waits"), &[]).unwrap();
     world.agent(a).close(p1);
-    let end = world.agent(a).port(p2).unwrap().end.clone().unwrap();
+    let end = world.agent(a).port(p2).unwrap().end().cloned().unwrap();
     assert!(end.close_pending() && !end.is_enabled() && end.queued() == 1);
     assert!(world.collect_garbage().is_empty(), "script still holds both");
     world.agent(a).forget(p2);
@@ -659,7 +650,7 @@ fn ports_waiting_in_each_others_queues_are_freed_with_their_event_loops() {
     let (a1, a2) = world.agent(x).new_message_channel("a1", "a2");
     let (b1, _b2) = world.agent(x).new_message_channel("b1", "b2");
     let channel = |world: &mut World, port| {
-        std::sync::Arc::downgrade(&world.agent(x).port(port).unwrap().end.clone().unwrap().channel)
+        std::sync::Arc::downgrade(world.agent(x).port(port).unwrap().end().unwrap().channel())
     };
     let (channel_a, channel_b) = (channel(&mut world, a1), channel(&mut world, b1));
     send_port(&mut world, x, b1, a2);
@@ -702,7 +693,7 @@ fn a_listening_port_survives_gc_while_its_partner_is_in_flight() {
     let (p, q) = world.agent(a).new_message_channel("p", "q");
     world.agent(a).set_onmessage(p);
     world.agent(a).forget(p);
-    let object = world.agent(a).port(q).unwrap().object;
+    let object = *world.agent(a).port(q).unwrap().object();
     let global = world.agent(b).global_port();
     world
         .agent(a)

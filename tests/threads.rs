@@ -28,7 +28,7 @@ fn receive(agent: &mut Agent, port: PortId, next: GlobalPort, record: Record) {
             record.lock().unwrap().push((channel, index));
             seen += 1;
             if seen % SHIP_EVERY == 0 {
-                let object = agent.port(port).unwrap().object;
+                let object = *agent.port(port).unwrap().object();
                 agent.post_to_global(&next, Value::Undefined, &[object]).unwrap();
             }
         }),
@@ -64,7 +64,7 @@ fn ports_travel_a_ring_of_threads_while_messages_flow() {
         let (tx, rx) = world
             .agent(ids[0])
             .new_message_channel(&format!("tx{c}"), &format!("rx{c}"));
-        let rx_object = world.agent(ids[0]).port(rx).unwrap().object;
+        let rx_object = *world.agent(ids[0]).port(rx).unwrap().object();
         world
             .agent(ids[0])
             .post_to_global(&globals[1 + c % AGENTS], Value::Undefined, &[rx_object])

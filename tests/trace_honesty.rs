@@ -93,7 +93,7 @@ fn a_worker_style_global_message_is_not_the_port_post_message_steps_task() {
     let (mut world, ids) = world(&["A", "B"]);
     let (a, b) = (ids[0], ids[1]);
     let (p1, p2) = world.agent(a).new_message_channel("p1", "p2");
-    let object = world.agent(a).port(p2).unwrap().object;
+    let object = *world.agent(a).port(p2).unwrap().object();
     let global = world.agent(b).global_port();
     world
         .agent(a)

@@ -232,16 +232,16 @@ fn define(heap: &mut Heap, o: ObjectId, key: &str, value: Value<ObjectId>) {
 
 impl Run {
     fn end_key(&self, end: &PortEnd) -> EndKey {
-        let address = std::sync::Arc::as_ptr(&end.channel) as usize;
+        let address = std::sync::Arc::as_ptr(end.channel()) as usize;
         let channel = *self
             .by_address
             .get(&address)
             .unwrap_or_else(|| panic!("an end of a channel the model never saw"));
-        (channel, usize::from(end.side == Side::Two))
+        (channel, usize::from(end.side() == Side::Two))
     }
 
     fn library_end(&self, agent: AgentId, port: PortId) -> Option<PortEnd> {
-        self.world.agent_ref(agent).port(port)?.end.clone()
+        self.world.agent_ref(agent).port(port)?.end().cloned()
     }
 
     fn live(&self) -> Vec<usize> {
@@ -300,7 +300,7 @@ impl Run {
             .new_message_channel(&format!("c{n}a"), &format!("c{n}b"));
         let ends = [a, b].map(|p| self.library_end(agent, p).expect("a new port holds an end"));
         self.by_address
-            .insert(std::sync::Arc::as_ptr(&ends[0].channel) as usize, n);
+            .insert(std::sync::Arc::as_ptr(ends[0].channel()) as usize, n);
         self.channels.push(Channel {
             ends,
             entangled: true,
@@ -310,7 +310,7 @@ impl Run {
             queues: [VecDeque::new(), VecDeque::new()],
         });
         for (side, p) in [a, b].into_iter().enumerate() {
-            let object = self.world.agent_ref(agent).port(p).expect("new port").object;
+            let object = *self.world.agent_ref(agent).port(p).expect("new port").object();
             self.ports.push(Port {
                 agent,
                 id: p,
@@ -532,7 +532,7 @@ impl Run {
             // in a queue never started waits in the port message queue with
             // them, and (rule 3 of ports-and-garbage-collection) keeps
             // nothing alive: a forgotten port can never be started.
-            let pending = state.end.as_ref().is_some_and(|e| {
+            let pending = state.end().is_some_and(|e| {
                 let (enabled, queued) = (e.is_enabled(), e.queued());
                 (enabled && queued > 0) || (e.close_pending() && (enabled || queued == 0))
             });
@@ -629,12 +629,12 @@ impl Run {
             end,
             "a shipped port arrived with another channel end"
         );
-        let object = self
+        let object = *self
             .world
             .agent_ref(agent)
             .port(port)
             .expect("received port")
-            .object;
+            .object();
         self.ports.push(Port {
             agent,
             id: port,
@@ -918,7 +918,7 @@ impl Run {
         let Run { world, channels, .. } = self;
         drop(world);
         for (c, channel) in channels.iter().enumerate() {
-            let held = std::sync::Arc::strong_count(&channel.ends[0].channel) - 2;
+            let held = std::sync::Arc::strong_count(channel.ends[0].channel()) - 2;
             assert!(
                 held == 0,
                 "channel {c} outlives its world ({held} more handles): a reference cycle leaks it"

@@ -93,7 +93,7 @@ impl Harness {
                 if let (Some((agent, port)), Some(to)) = (self.find(port), self.world.agent_named(to)) {
                     let global = self.world.agent(to).global_port();
                     let from = self.world.agent(agent);
-                    let object = from.port(port).map(|p| p.object).ok_or("no such port")?;
+                    let object = from.port(port).map(|p| *p.object()).ok_or("no such port")?;
                     let result = match from.post_to_global(&global, Value::Undefined, &[object]) {
                         Ok(()) => ShipResult::Sent,
                         Err(CloneError::DataClone(_)) => ShipResult::DataCloneError,
@@ -166,7 +166,7 @@ impl Harness {
                 Item::Port(label) => agent
                     .port_by_label(label)
                     .and_then(|p| agent.port(p))
-                    .map(|p| p.object),
+                    .map(|p| *p.object()),
                 Item::Buffer => buffer,
             };
             list.push(object.ok_or_else(|| format!("the transfer list names nothing: {item:?}"))?);
@@ -223,7 +223,7 @@ impl Harness {
             for id in agent.port_ids() {
                 let Some(port) = agent.port(id) else { continue };
                 let detached = matches!(
-                    agent.realm().object(port.object).kind(),
+                    agent.realm().object(*port.object()).kind(),
                     ObjectKind::Platform {
                         detached: Some(true),
                         ..
@@ -231,9 +231,9 @@ impl Harness {
                 );
                 views.push(PortView {
                     agent: agent.name().to_owned(),
-                    label: port.label.to_string(),
+                    label: port.label().to_owned(),
                     detached,
-                    queue: port.end.as_ref().map(|end| QueueView {
+                    queue: port.end().map(|end| QueueView {
                         entangled: end.is_entangled(),
                         enabled: end.is_enabled(),
                         shipped: end.has_been_shipped(),

@@ -37,7 +37,7 @@ fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
 
 fn number(task: &NextTask) -> Option<u32> {
     match task {
-        NextTask::Message(t) => match t.message.serialized().records().first() {
+        NextTask::Message(t) => match t.message().serialized().records().first() {
             Some(Record::Primitive(Primitive::Number(n))) => Some(*n as u32),
             _ => None,
         },
@@ -46,10 +46,7 @@ fn number(task: &NextTask) -> Option<u32> {
 }
 
 fn owner(port: u64) -> Owner {
-    Owner {
-        signal: Arc::new(Signal::new()),
-        port,
-    }
+    Owner::new(Arc::new(Signal::new()), port)
 }
 
 fn pair() -> (PortEnd, PortEnd) {

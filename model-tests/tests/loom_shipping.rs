@@ -51,10 +51,7 @@ fn message_with_port(end: PortEnd) -> SerializeWithTransferResult {
 }
 
 fn owner(port: u64) -> Owner {
-    Owner {
-        signal: Arc::new(Signal::new()),
-        port,
-    }
+    Owner::new(Arc::new(Signal::new()), port)
 }
 
 fn pair() -> (PortEnd, PortEnd) {
@@ -66,7 +63,7 @@ fn drain(end: &PortEnd) -> Vec<u32> {
     let mut got = Vec::new();
     while let Some(task) = end.take_next() {
         got.push(match task {
-            NextTask::Message(t) => match t.message.serialized().records().first() {
+            NextTask::Message(t) => match t.message().serialized().records().first() {
                 Some(Record::Primitive(Primitive::Number(n))) => *n as u32,
                 _ => u32::MAX - 1,
             },
@@ -81,7 +78,7 @@ fn drain(end: &PortEnd) -> Vec<u32> {
 fn ship_and_receive(end: &PortEnd, port: u64) -> Arc<Signal> {
     end.ship();
     let new_owner = owner(port);
-    let signal = new_owner.signal.clone();
+    let signal = new_owner.signal().clone();
     end.receive(new_owner);
     signal
 }
@@ -148,7 +145,7 @@ fn close_racing_receive_never_loses_the_wakeup() {
             s.disentangle();
         });
         let new_owner = owner(3);
-        let signal = new_owner.signal.clone();
+        let signal = new_owner.signal().clone();
         receiver.receive(new_owner);
         t.join().unwrap();
         assert!(

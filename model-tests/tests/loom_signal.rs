@@ -26,7 +26,7 @@ fn message(n: u32) -> SerializeWithTransferResult {
 
 fn number(task: &NextTask) -> u32 {
     match task {
-        NextTask::Message(t) => match t.message.serialized().records().first() {
+        NextTask::Message(t) => match t.message().serialized().records().first() {
             Some(Record::Primitive(Primitive::Number(n))) => *n as u32,
             _ => u32::MAX - 1,
         },
@@ -37,14 +37,8 @@ fn number(task: &NextTask) -> u32 {
 /// A channel whose second end belongs to an event loop woken by `signal`
 /// (its port 7), with that end's queue enabled.
 fn channel_to(signal: &Arc<Signal>) -> (PortEnd, PortEnd) {
-    let other = Owner {
-        signal: Arc::new(Signal::new()),
-        port: 1,
-    };
-    let owner = Owner {
-        signal: signal.clone(),
-        port: 7,
-    };
+    let other = Owner::new(Arc::new(Signal::new()), 1);
+    let owner = Owner::new(signal.clone(), 7);
     let (sender, receiver) = Channel::entangled_pair(Arc::new(TaskClock::new()), other, owner);
     receiver.enable();
     (sender, receiver)

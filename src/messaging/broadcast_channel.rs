@@ -163,19 +163,57 @@ impl Registry {
 #[derive(Debug)]
 pub struct BroadcastState<O> {
     /// The BroadcastChannel object in the agent's realm.
-    pub object: O,
+    pub(crate) object: O,
     /// Its channel name.
-    pub name: JsString,
+    pub(crate) name: JsString,
     /// A name for people (scenarios, logs).
-    pub label: String,
+    pub(crate) label: String,
     /// Its closed flag.
-    pub closed: bool,
+    pub(crate) closed: bool,
     /// The event handlers set (`onmessage`, `onmessageerror`).
-    pub handlers: BTreeSet<EventType>,
+    pub(crate) handlers: BTreeSet<EventType>,
     /// Listeners per event type (an event handler counts as one).
-    pub listeners: BTreeMap<EventType, usize>,
+    pub(crate) listeners: BTreeMap<EventType, usize>,
     /// Whether script still holds the object.
-    pub held_by_script: bool,
+    pub(crate) held_by_script: bool,
+}
+
+impl<O> BroadcastState<O> {
+    /// The BroadcastChannel object in the agent's realm.
+    pub fn object(&self) -> &O {
+        &self.object
+    }
+
+    /// Its channel name.
+    pub fn name(&self) -> &JsString {
+        &self.name
+    }
+
+    /// The name for people (scenarios, logs).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Its closed flag.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// The event handlers set (`onmessage`, `onmessageerror`).
+    pub fn handlers(&self) -> &BTreeSet<EventType> {
+        &self.handlers
+    }
+
+    /// How many listeners of `event` are registered (an event handler counts
+    /// as one).
+    pub fn listener_count(&self, event: EventType) -> usize {
+        self.listeners.get(&event).copied().unwrap_or(0)
+    }
+
+    /// Whether script still holds the object.
+    pub fn held_by_script(&self) -> bool {
+        self.held_by_script
+    }
 }
 
 /// One agent's BroadcastChannels, its storage key and its inbox.
@@ -397,7 +435,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
     pub fn broadcast_kept(&self, id: BroadcastId) -> bool {
         let table = self.broadcasts();
-        let pending = table.inbox.tasks.with(|tasks| tasks.iter().any(|t| t.destination == id));
+        let pending = table
+            .inbox
+            .tasks
+            .with(|tasks| tasks.iter().any(|t| t.destination == id));
         table
             .channels
             .get(&id)

@@ -61,23 +61,55 @@ impl fmt::Display for EventType {
 #[derive(Debug)]
 pub struct PortState<O = ObjectId> {
     /// The MessagePort object in the event loop's realm.
-    pub object: O,
+    pub(crate) object: O,
     /// A name for people (logs, scenarios), shared with the events fired at
     /// the port.
-    pub label: std::sync::Arc<str>,
+    pub(crate) label: std::sync::Arc<str>,
     /// This port's end of its channel (its port message queue, and through
     /// it the entanglement). `None` once the port was shipped away.
-    pub end: Option<PortEnd>,
+    pub(crate) end: Option<PortEnd>,
     /// The event handlers set (`onmessage`, `onmessageerror`, `onclose`);
     /// the first time `onmessage` is set the queue is enabled.
-    pub handlers: BTreeSet<EventType>,
+    pub(crate) handlers: BTreeSet<EventType>,
     /// Listeners registered per event type (an event handler counts as one).
-    pub listeners: BTreeMap<EventType, usize>,
+    pub(crate) listeners: BTreeMap<EventType, usize>,
     /// Whether script still holds the port (cleared by `forget`).
-    pub held_by_script: bool,
+    pub(crate) held_by_script: bool,
 }
 
 impl<O> PortState<O> {
+    /// The MessagePort object in the event loop's realm.
+    pub fn object(&self) -> &O {
+        &self.object
+    }
+
+    /// The name for people (logs, scenarios).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// This port's end of its channel, `None` once the port was shipped
+    /// away.
+    pub fn end(&self) -> Option<&PortEnd> {
+        self.end.as_ref()
+    }
+
+    /// The event handlers set (`onmessage`, `onmessageerror`, `onclose`).
+    pub fn handlers(&self) -> &BTreeSet<EventType> {
+        &self.handlers
+    }
+
+    /// How many listeners of `event` are registered (an event handler counts
+    /// as one).
+    pub fn listener_count(&self, event: EventType) -> usize {
+        self.listeners.get(&event).copied().unwrap_or(0)
+    }
+
+    /// Whether script still holds the port (cleared by `forget`).
+    pub fn held_by_script(&self) -> bool {
+        self.held_by_script
+    }
+
     /// Whether the port has a `message` or `messageerror` listener.
     pub fn has_message_listeners(&self) -> bool {
         [EventType::Message, EventType::MessageError]

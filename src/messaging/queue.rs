@@ -105,9 +105,27 @@ impl TaskClock {
 #[derive(Clone)]
 pub struct Owner {
     /// Wakes the owning event loop.
-    pub signal: Arc<Signal>,
+    pub(crate) signal: Arc<Signal>,
     /// The owning event loop's id for the port.
-    pub port: u64,
+    pub(crate) port: u64,
+}
+
+impl Owner {
+    /// The end's owner: the event loop `signal` wakes, which knows the port
+    /// as `port`.
+    pub fn new(signal: Arc<Signal>, port: u64) -> Self {
+        Owner { signal, port }
+    }
+
+    /// Wakes the owning event loop.
+    pub fn signal(&self) -> &Arc<Signal> {
+        &self.signal
+    }
+
+    /// The owning event loop's id for the port.
+    pub fn port(&self) -> u64 {
+        self.port
+    }
 }
 
 impl fmt::Debug for Owner {
@@ -120,9 +138,26 @@ impl fmt::Debug for Owner {
 #[derive(Debug)]
 pub struct PortTask {
     /// When it was added (see [`TaskClock`]).
-    pub seq: u64,
+    pub(crate) seq: u64,
     /// What the message port post message steps serialized.
-    pub message: SerializeWithTransferResult,
+    pub(crate) message: SerializeWithTransferResult,
+}
+
+impl PortTask {
+    /// When it was added (see [`TaskClock`]).
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// What the message port post message steps serialized.
+    pub fn message(&self) -> &SerializeWithTransferResult {
+        &self.message
+    }
+
+    /// The serialized message, taken out of the task.
+    pub fn into_message(self) -> SerializeWithTransferResult {
+        self.message
+    }
 }
 
 /// What the owning event loop should do next for one end.
@@ -231,9 +266,9 @@ pub struct Channel {
 #[derive(Clone, Debug)]
 pub struct PortEnd {
     /// The channel.
-    pub channel: Arc<Channel>,
+    pub(crate) channel: Arc<Channel>,
     /// Which end.
-    pub side: Side,
+    pub(crate) side: Side,
 }
 
 impl PartialEq for PortEnd {
@@ -272,6 +307,16 @@ impl Channel {
 }
 
 impl PortEnd {
+    /// The channel this is an end of.
+    pub fn channel(&self) -> &Arc<Channel> {
+        &self.channel
+    }
+
+    /// Which end.
+    pub fn side(&self) -> Side {
+        self.side
+    }
+
     /// The other end of the same channel.
     pub fn twin(&self) -> PortEnd {
         PortEnd {

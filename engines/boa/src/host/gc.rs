@@ -282,7 +282,7 @@ fn listened_partner_here(
     if !state.has_message_listeners() {
         return None;
     }
-    let end = state.end.clone()?;
+    let end = state.end().cloned()?;
     drop(state);
     if !end.is_entangled() {
         return None;
@@ -292,7 +292,7 @@ fn listened_partner_here(
         !implicit.contains(p)
             && messaging
                 .port(*p)
-                .and_then(|s| s.end.clone())
+                .and_then(|s| s.end().cloned())
                 .is_some_and(|e| e.is_twin_of(&end))
     });
     Some(partner)
