@@ -16,13 +16,23 @@ use webmessaging::structured::{NoPlatformObjects, Record, Slot, structured_clone
 struct Counters {
     allocations: Cell<usize>,
     bytes: Cell<usize>,
+    /// Bytes allocated and not yet freed by this thread (wrapping: a block
+    /// freed here may have been allocated elsewhere).
+    live: Cell<usize>,
+    /// The most `live` has been since [`peak_counted`] last reset it.
+    peak: Cell<usize>,
 }
 
 thread_local! {
     // Const-initialised and without a destructor: touching it from inside
     // the allocator never allocates.
     static COUNTERS: Counters = const {
-        Counters { allocations: Cell::new(0), bytes: Cell::new(0) }
+        Counters {
+            allocations: Cell::new(0),
+            bytes: Cell::new(0),
+            live: Cell::new(0),
+            peak: Cell::new(0),
+        }
     };
 }
 
@@ -30,7 +40,14 @@ fn on_alloc(size: usize) {
     let _ = COUNTERS.try_with(|c| {
         c.allocations.set(c.allocations.get() + 1);
         c.bytes.set(c.bytes.get().saturating_add(size));
+        let live = c.live.get().wrapping_add(size);
+        c.live.set(live);
+        c.peak.set(c.peak.get().max(live));
     });
+}
+
+fn on_free(size: usize) {
+    let _ = COUNTERS.try_with(|c| c.live.set(c.live.get().wrapping_sub(size)));
 }
 
 /// `System`, counting every request (a `realloc` counts as a request of its
@@ -53,12 +70,16 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        on_free(layout.size());
         // SAFETY: forwarded as is.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Counted as a new block before the old one goes: what a growing
+        // buffer holds at its peak.
         on_alloc(new_size);
+        on_free(layout.size());
         // SAFETY: forwarded as is.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -73,6 +94,18 @@ fn counted<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
     let result = f();
     let after = COUNTERS.with(|c| (c.allocations.get(), c.bytes.get()));
     (result, after.0 - before.0, after.1 - before.1)
+}
+
+/// The most bytes this thread held at once while `f` ran, and the bytes
+/// it still holds after, both over what it held before.
+fn peak_counted<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
+    let before = COUNTERS.with(|c| {
+        c.peak.set(c.live.get());
+        c.live.get()
+    });
+    let result = f();
+    let (peak, after) = COUNTERS.with(|c| (c.peak.get(), c.live.get()));
+    (result, peak.wrapping_sub(before), after.wrapping_sub(before))
 }
 
 fn index(i: u32) -> PropertyKey {
@@ -437,7 +470,7 @@ fn the_work_stack_runs_the_steps_in_the_recursive_order() {
 #[test]
 fn value_representations_stay_small() {
     use std::mem::size_of;
-    use webmessaging::ecmascript::{OwnProperty, Symbol};
+    use webmessaging::ecmascript::{HeapObject, ObjectKind, OwnProperty, PropertyList, Symbol};
     assert_eq!(size_of::<Symbol>(), 8, "a Symbol is one shared pointer");
     assert_eq!(
         size_of::<PropertyKey>(),
@@ -459,4 +492,61 @@ fn value_representations_stay_small() {
         32,
         "a Value and its attributes; a getter is boxed"
     );
+    assert_eq!(
+        size_of::<PropertyList>(),
+        32,
+        "a list's entries and a pointer, or a one-element Array's element in their place"
+    );
+    assert_eq!(
+        size_of::<ObjectKind>(),
+        48,
+        "the slots of the largest kind (a platform object's)"
+    );
+    assert_eq!(size_of::<HeapObject>(), 80, "the slots and the property list");
+}
+
+/// What a level of `[[[...]]]` costs, in bytes held at once: the source's
+/// level is one heap object with its element inline (no allocation beyond
+/// the heap's slot), and cloning it holds, at the peak, the copy's object,
+/// one record and its one-element list, one entry in each memory map and
+/// one serializer and one deserializer frame (docs/performance.md).
+#[test]
+fn a_nested_array_level_costs_its_object_and_the_clone_s_bookkeeping() {
+    use std::mem::size_of;
+    use webmessaging::ecmascript::HeapObject;
+    const DEPTH: usize = 100_000;
+    /// An entry of the serializer's or the deserializer's memory map.
+    const MAP_ENTRY: usize = 16;
+    /// A frame of the serializer's or the deserializer's work stack.
+    const FRAME: usize = 64;
+    let mut heap = Heap::default();
+    // Room for the source and the copy: the heap's vector does not grow
+    // (and briefly double) while it is measured.
+    heap.reserve_objects(2 * DEPTH + 2);
+    let zero = index(0);
+    let (root, allocations, bytes) = counted(|| {
+        let mut inner = heap.array_create(0);
+        for _ in 0..DEPTH {
+            let outer = heap.array_create(1);
+            heap.create_data_property(&outer, zero.clone(), Value::Object(inner));
+            inner = outer;
+        }
+        inner
+    });
+    assert_eq!((allocations, bytes), (0, 0), "[x] keeps x inline");
+
+    let (copy, peak, kept) = peak_counted(|| clone(&mut heap, root));
+    let level =
+        size_of::<HeapObject>() + size_of::<Record>() + 2 * size_of::<Slot>() + 2 * MAP_ENTRY + 2 * FRAME;
+    // A few fixed buffers besides.
+    let bound = DEPTH * level + 64 * 1024;
+    assert!(
+        peak <= bound,
+        "{peak} bytes held at once to clone {DEPTH} levels ({} a level, bound {level})",
+        peak / DEPTH
+    );
+    // The copy lives in the reserved slots; what stays is fixed (this
+    // thread's step counters, a first clone's).
+    assert!(kept <= 64 * 1024, "{kept} bytes kept for {DEPTH} levels");
+    assert_eq!(array_depth(&mut heap, copy), DEPTH as u32);
 }

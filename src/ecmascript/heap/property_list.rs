@@ -35,14 +35,36 @@ const INDEX_FROM: usize = 8;
 const DENSE_SLACK: usize = 64;
 
 /// Own properties: dense elements, then the others in creation order.
-#[derive(Clone, Default)]
-pub struct PropertyList {
-    /// The properties that are not dense elements, in creation order.
-    entries: Vec<(PropertyKey, OwnProperty)>,
-    /// The dense elements and the entries' index, for the lists that have
-    /// either. Boxed, so that the many small objects without elements pay
-    /// a pointer for them.
-    extra: Option<Box<Extra>>,
+#[derive(Clone)]
+pub struct PropertyList(Repr);
+
+/// A property that is not a dense element, with its key.
+type Entry = (PropertyKey, OwnProperty);
+
+/// How a [`PropertyList`] is stored.
+#[derive(Clone)]
+enum Repr {
+    /// Element 0 (`None`: a hole) and nothing else: a one-element Array's
+    /// list (every level of a nested Array), held in the object itself
+    /// with no allocation. It is the general form's `entries` empty,
+    /// `elements` this one slot, not sparse, no index; any change that
+    /// needs more turns it into that form first.
+    One(Option<Value<ObjectId>>),
+    /// Any list.
+    General {
+        /// The properties that are not dense elements, in creation order.
+        entries: Vec<(PropertyKey, OwnProperty)>,
+        /// The dense elements and the entries' index, for the lists that
+        /// have either. Boxed, so that the many small objects without
+        /// elements pay a pointer for them.
+        extra: Option<Box<Extra>>,
+    },
+}
+
+impl Default for PropertyList {
+    fn default() -> Self {
+        PropertyList(Repr::default_general())
+    }
 }
 
 /// The parts of a [`PropertyList`] most objects do not need.
@@ -172,27 +194,80 @@ impl PropertyList {
         PropertyList::default()
     }
 
-    fn extra(&self) -> &Extra {
-        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    /// The entries, the dense element slots, and the rest of the general
+    /// form's parts (what [`Repr::One`] stands for, without allocating).
+    fn parts(&self) -> (&[Entry], &[Option<Value<ObjectId>>], &Extra) {
+        match &self.0 {
+            Repr::One(slot) => (&[], std::slice::from_ref(slot), &NO_EXTRA),
+            Repr::General { entries, extra } => {
+                let extra = extra.as_deref().unwrap_or(&NO_EXTRA);
+                (entries, &extra.elements, extra)
+            }
+        }
+    }
+
+    /// The general form's parts, mutably ([`Repr::One`] turned into it).
+    fn general_mut(&mut self) -> (&mut Vec<Entry>, &mut Option<Box<Extra>>) {
+        if let Repr::One(slot) = &mut self.0 {
+            let slot = slot.take();
+            let extra = Extra {
+                element_count: u32::from(slot.is_some()),
+                elements: vec![slot],
+                sparse: false,
+                index: None,
+            };
+            self.0 = Repr::General {
+                entries: Vec::new(),
+                extra: Some(Box::new(extra)),
+            };
+        }
+        match &mut self.0 {
+            Repr::General { entries, extra } => (entries, extra),
+            Repr::One(_) => unreachable!("turned into the general form above"),
+        }
     }
 
     fn extra_mut(&mut self) -> &mut Extra {
-        self.extra.get_or_insert_with(Box::default)
+        self.general_mut().1.get_or_insert_with(Box::default)
+    }
+
+    /// Whether the list is the general form with nothing in it.
+    fn is_empty_general(&self) -> bool {
+        matches!(&self.0, Repr::General { entries, extra: None } if entries.is_empty())
+    }
+
+    fn entries_slice(&self) -> &[(PropertyKey, OwnProperty)] {
+        self.parts().0
+    }
+
+    fn element_vec(&self) -> &[Option<Value<ObjectId>>] {
+        self.parts().1
+    }
+
+    fn index(&self) -> Option<&KeyIndex> {
+        self.parts().2.index.as_deref()
+    }
+
+    fn element_count(&self) -> usize {
+        match &self.0 {
+            Repr::One(slot) => usize::from(slot.is_some()),
+            Repr::General { .. } => self.parts().2.element_count as usize,
+        }
     }
 
     /// The dense element slot `key` names, when the list is not sparse and
     /// `key` is an array index (whether or not an element is there).
     fn element_slot(&self, key: &PropertyKey) -> Option<usize> {
-        if self.extra().sparse {
+        if self.is_sparse() {
             return None;
         }
         array_index(key)
     }
 
     fn position(&self, key: &PropertyKey) -> Option<usize> {
-        match &self.extra().index {
+        match self.index() {
             Some(index) => index.position(key, array_index(key)),
-            None => self.entries.iter().position(|(k, _)| k == key),
+            None => self.entries_slice().iter().position(|(k, _)| k == key),
         }
     }
 
@@ -200,9 +275,10 @@ impl PropertyList {
     pub(crate) fn find(&self, key: &PropertyKey) -> Option<Stored<'_>> {
         if let Some(i) = self.element_slot(key) {
             // Not sparse: no array-index key is among the entries.
-            return self.extra().elements.get(i)?.as_ref().map(Stored::Element);
+            return self.element_vec().get(i)?.as_ref().map(Stored::Element);
         }
-        self.position(key).map(|i| Stored::Entry(&self.entries[i].1))
+        self.position(key)
+            .map(|i| Stored::Entry(&self.entries_slice()[i].1))
     }
 
     /// The property with this key.
@@ -244,19 +320,20 @@ impl PropertyList {
             }
         }
         match self.position(&key) {
-            Some(i) => self.entries[i].1 = property,
+            Some(i) => self.general_mut().0[i].1 = property,
             None => {
-                let position = self.entries.len();
-                if let Some(index) = self.extra.as_mut().and_then(|extra| extra.index.as_mut()) {
+                let (entries, extra) = self.general_mut();
+                let position = entries.len();
+                if let Some(index) = extra.as_mut().and_then(|extra| extra.index.as_mut()) {
                     index.note(&key, position);
                 }
                 // Grow by doubling from one: most objects have one or two
                 // properties, and `Vec` would start at four.
-                if position == self.entries.capacity() {
-                    self.entries.reserve_exact(position.max(1));
+                if position == entries.capacity() {
+                    entries.reserve_exact(position.max(1));
                 }
-                self.entries.push((key, property));
-                if self.extra().index.is_none() && self.entries.len() > INDEX_FROM {
+                entries.push((key, property));
+                if self.index().is_none() && self.entries_slice().len() > INDEX_FROM {
                     self.reindex();
                 }
             }
@@ -268,13 +345,17 @@ impl PropertyList {
     /// the others; otherwise the list turns sparse and the value comes back
     /// (for [`PropertyList::insert`] to add as an entry).
     pub(super) fn try_insert_element(&mut self, i: usize, value: Value<ObjectId>) -> Option<Value<ObjectId>> {
-        let extra = self.extra();
-        let room = i < extra.elements.len()
-            || i <= (extra.element_count as usize)
-                .saturating_mul(2)
-                .saturating_add(DENSE_SLACK);
-        if extra.sparse || !room {
-            if !extra.sparse {
+        // Element 0 of an empty list, or over the one element there: no
+        // allocation.
+        if i == 0 && (self.is_empty_general() || matches!(self.0, Repr::One(_))) {
+            self.0 = Repr::One(Some(value));
+            return None;
+        }
+        let room = i < self.element_vec().len()
+            || i <= self.element_count().saturating_mul(2).saturating_add(DENSE_SLACK);
+        let sparse = self.is_sparse();
+        if sparse || !room {
+            if !sparse {
                 self.make_sparse();
             }
             return Some(value);
@@ -306,20 +387,19 @@ impl PropertyList {
     /// Whether array-index keys live among the entries (then there are no
     /// dense elements).
     pub(super) fn is_sparse(&self) -> bool {
-        self.extra().sparse
+        self.parts().2.sparse
     }
 
     /// The dense element at index `i`: `Some(None)` for none there, `None`
     /// when the list is sparse (ask by key).
     pub(super) fn element(&self, i: usize) -> Option<Option<&Value<ObjectId>>> {
-        let extra = self.extra();
-        (!extra.sparse).then(|| extra.elements.get(i).and_then(Option::as_ref))
+        (!self.is_sparse()).then(|| self.element_vec().get(i).and_then(Option::as_ref))
     }
 
     /// The dense element slots at indices `first..end` (`None`: a hole), as
     /// far as there are any; none once the list is sparse.
     pub(super) fn element_slots(&self, first: usize, end: usize) -> &[Option<Value<ObjectId>>] {
-        let elements = &self.extra().elements;
+        let elements = self.element_vec();
         elements.get(first..end.min(elements.len())).unwrap_or(&[])
     }
 
@@ -332,9 +412,16 @@ impl PropertyList {
         first: usize,
         values: &mut dyn Iterator<Item = Value<ObjectId>>,
     ) -> Option<usize> {
-        let extra = self.extra();
-        if extra.sparse || extra.elements.len() != first {
+        if self.is_sparse() || self.element_vec().len() != first {
             return None;
+        }
+        // One value into an empty list: kept inline.
+        if first == 0 && self.is_empty_general() && values.size_hint() == (1, Some(1)) {
+            let Some(value) = values.next() else {
+                return Some(0);
+            };
+            self.0 = Repr::One(Some(value));
+            return Some(1);
         }
         let extra = self.extra_mut();
         let before = extra.elements.len();
@@ -350,7 +437,7 @@ impl PropertyList {
 
     /// How many elements from index 0 on are there without a hole.
     pub(super) fn leading_elements(&self) -> usize {
-        self.extra().elements.iter().take_while(|e| e.is_some()).count()
+        self.element_vec().iter().take_while(|e| e.is_some()).count()
     }
 
     /// Moves the dense elements into the entries (ascending, before the
@@ -360,14 +447,15 @@ impl PropertyList {
         let elements = std::mem::take(&mut extra.elements);
         let count = std::mem::take(&mut extra.element_count) as usize;
         extra.sparse = true;
-        let mut entries = Vec::with_capacity(count + self.entries.len());
+        let (old, _) = self.general_mut();
+        let mut entries = Vec::with_capacity(count + old.len());
         for (i, value) in elements.into_iter().enumerate() {
             if let Some(value) = value {
                 entries.push((PropertyKey::String(index_key(i)), OwnProperty::data(value)));
             }
         }
-        entries.append(&mut self.entries);
-        self.entries = entries;
+        entries.append(old);
+        *old = entries;
         self.reindex();
     }
 
@@ -383,14 +471,15 @@ impl PropertyList {
         if self.element_slot(&key).is_none()
             && let Some(i) = self.position(&key)
         {
-            return match &self.entries[i].1 {
+            let stored = &mut self.general_mut().0[i].1;
+            return match stored {
                 OwnProperty::Data {
                     configurable: true, ..
                 }
                 | OwnProperty::Accessor {
                     configurable: true, ..
                 } => {
-                    self.entries[i].1 = property;
+                    *stored = property;
                     Ok(())
                 }
                 _ => Err((key, property)),
@@ -401,12 +490,16 @@ impl PropertyList {
     }
 
     fn reindex(&mut self) {
-        if self.extra.is_none() && self.entries.len() <= INDEX_FROM {
+        let Repr::General { entries, extra } = &mut self.0 else {
+            // No entries: nothing to index.
+            return;
+        };
+        if extra.is_none() && entries.len() <= INDEX_FROM {
             return;
         }
-        let index = (self.entries.len() > INDEX_FROM).then(|| {
+        let index = (entries.len() > INDEX_FROM).then(|| {
             let mut index = Box::<KeyIndex>::default();
-            for (position, (key, _)) in self.entries.iter().enumerate() {
+            for (position, (key, _)) in entries.iter().enumerate() {
                 index.note(key, position);
             }
             index
@@ -417,12 +510,16 @@ impl PropertyList {
     /// Makes room for `additional` more properties that are not array
     /// indices.
     pub fn reserve(&mut self, additional: usize) {
-        self.entries.reserve_exact(additional);
+        if additional > 0 {
+            self.general_mut().0.reserve_exact(additional);
+        }
     }
 
     /// Makes room for dense elements up to index `length - 1`.
     pub fn reserve_elements(&mut self, length: usize) {
-        if !self.extra().sparse && length > 0 {
+        // One element fits inline: nothing to reserve.
+        let inline = length <= 1 && (self.is_empty_general() || matches!(self.0, Repr::One(_)));
+        if !self.is_sparse() && length > 0 && !inline {
             let elements = &mut self.extra_mut().elements;
             elements.reserve_exact(length.saturating_sub(elements.len()));
         }
@@ -430,7 +527,7 @@ impl PropertyList {
 
     /// How many properties there are.
     pub fn len(&self) -> usize {
-        self.extra().element_count as usize + self.entries.len()
+        self.element_count() + self.entries_slice().len()
     }
 
     /// Whether there are none.
@@ -446,8 +543,7 @@ impl PropertyList {
 
     /// [`PropertyList::elements`] from index `first` on.
     pub(super) fn elements_from(&self, first: usize) -> impl Iterator<Item = (usize, &Value<ObjectId>)> {
-        let elements = &self.extra().elements;
-        let rest = elements.get(first..).unwrap_or(&[]);
+        let rest = self.element_vec().get(first..).unwrap_or(&[]);
         rest.iter()
             .enumerate()
             .filter_map(move |(i, value)| Some((first + i, value.as_ref()?)))
@@ -455,7 +551,7 @@ impl PropertyList {
 
     /// The properties that are not dense elements, in creation order.
     pub(super) fn entries(&self) -> &[(PropertyKey, OwnProperty)] {
-        &self.entries
+        self.entries_slice()
     }
 
     /// Every array-index property as (index, property): the dense elements
@@ -464,7 +560,7 @@ impl PropertyList {
         let elements = self
             .elements()
             .filter_map(|(i, value)| Some((u32::try_from(i).ok()?, Stored::Element(value))));
-        let entries = self.entries.iter().filter_map(|(key, property)| {
+        let entries = self.entries_slice().iter().filter_map(|(key, property)| {
             Some((key.as_string()?.as_array_index()?, Stored::Entry(property)))
         });
         elements.chain(entries)
@@ -474,11 +570,7 @@ impl PropertyList {
     /// index, when every one of them is in the index vector (`None` when
     /// some are too sparse or the list is too short to be indexed).
     pub(super) fn array_indices_in_order(&self) -> Option<impl Iterator<Item = (usize, usize)> + '_> {
-        let index = self
-            .extra()
-            .index
-            .as_ref()
-            .filter(|index| index.sparse_indices == 0)?;
+        let index = self.index().filter(|index| index.sparse_indices == 0)?;
         Some(
             index
                 .by_array_index
@@ -497,8 +589,9 @@ impl PropertyList {
     /// Keeps only the properties `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&PropertyKey, &OwnProperty) -> bool) {
         let mut count: u32 = 0;
-        let extra = self.extra.as_deref_mut().map(|extra| &mut extra.elements);
-        for (i, slot) in extra
+        let (entries, extra) = self.general_mut();
+        let elements = extra.as_deref_mut().map(|extra| &mut extra.elements);
+        for (i, slot) in elements
             .into_iter()
             .flat_map(|elements| elements.iter_mut().enumerate())
         {
@@ -512,31 +605,39 @@ impl PropertyList {
                 }
             }
         }
-        if let Some(extra) = &mut self.extra {
+        if let Some(extra) = extra {
             while let Some(None) = extra.elements.last() {
                 extra.elements.pop();
             }
             extra.element_count = count;
         }
-        self.entries.retain(|(key, property)| keep(key, property));
+        entries.retain(|(key, property)| keep(key, property));
         self.reindex();
     }
 
     /// [`PropertyList::retain`] for the properties that are not dense
     /// elements only.
     pub(super) fn retain_entries(&mut self, mut keep: impl FnMut(&PropertyKey, &OwnProperty) -> bool) {
-        self.entries.retain(|(key, property)| keep(key, property));
-        self.reindex();
+        if let Repr::General { entries, .. } = &mut self.0 {
+            entries.retain(|(key, property)| keep(key, property));
+            self.reindex();
+        }
     }
 
     /// Removes the dense elements at `length` and above (cheaper than
     /// [`PropertyList::retain`] for an Array's new `length`).
     pub(super) fn truncate_elements(&mut self, length: usize) {
-        if let Some(extra) = &mut self.extra
-            && length < extra.elements.len()
-        {
-            extra.element_count -= extra.elements[length..].iter().flatten().count() as u32;
-            extra.elements.truncate(length);
+        match &mut self.0 {
+            Repr::One(_) if length == 0 => self.0 = Repr::default_general(),
+            Repr::One(_) => {}
+            Repr::General { extra, .. } => {
+                if let Some(extra) = extra
+                    && length < extra.elements.len()
+                {
+                    extra.element_count -= extra.elements[length..].iter().flatten().count() as u32;
+                    extra.elements.truncate(length);
+                }
+            }
         }
     }
 
@@ -551,7 +652,7 @@ impl PropertyList {
             )
         });
         elements.chain(
-            self.entries
+            self.entries_slice()
                 .iter()
                 .map(|(key, property)| (Cow::Borrowed(key), Cow::Borrowed(property))),
         )
@@ -560,27 +661,43 @@ impl PropertyList {
     /// Every value the properties hold: data properties' values and the
     /// values getters return or throw.
     pub fn values(&self) -> impl Iterator<Item = &Value<ObjectId>> {
-        let entries = self.entries.iter().map(|(_, property)| match property {
+        let entries = self.entries_slice().iter().map(|(_, property)| match property {
             OwnProperty::Data { value, .. } => value,
             OwnProperty::Accessor { getter, .. } => getter.value(),
         });
-        self.extra().elements.iter().flatten().chain(entries)
+        self.element_vec().iter().flatten().chain(entries)
     }
 
     /// The data properties' values, mutably.
     pub fn data_values_mut(&mut self) -> impl Iterator<Item = &mut Value<ObjectId>> {
-        let entries = self
-            .entries
-            .iter_mut()
+        let (one, entries, elements) = match &mut self.0 {
+            Repr::One(slot) => (slot.as_mut(), None, None),
+            Repr::General { entries, extra } => (
+                None,
+                Some(entries),
+                extra.as_deref_mut().map(|extra| &mut extra.elements),
+            ),
+        };
+        let entries = entries
+            .into_iter()
+            .flat_map(|entries| entries.iter_mut())
             .filter_map(|(_, property)| match property {
                 OwnProperty::Data { value, .. } => Some(value),
                 OwnProperty::Accessor { .. } => None,
             });
-        let elements = self.extra.as_deref_mut().map(|extra| &mut extra.elements);
-        elements
-            .into_iter()
-            .flat_map(|e| e.iter_mut().flatten())
+        one.into_iter()
+            .chain(elements.into_iter().flat_map(|e| e.iter_mut().flatten()))
             .chain(entries)
+    }
+}
+
+impl Repr {
+    /// The general form with nothing in it.
+    fn default_general() -> Self {
+        Repr::General {
+            entries: Vec::new(),
+            extra: None,
+        }
     }
 }
 
@@ -644,7 +761,7 @@ mod tests {
                 OwnProperty::data(Value::Number(f64::from(i))),
             );
         }
-        assert!(list.extra().index.is_some());
+        assert!(list.index().is_some());
         list.retain(|k, _| k.as_string().is_some_and(|s| s.len() == 2));
         assert_eq!(list.len(), 10);
         assert!(matches!(
@@ -653,7 +770,7 @@ mod tests {
         ));
         assert!(list.get(&key("k10")).is_none());
         list.retain(|k, _| *k == key("k2"));
-        assert!(list.extra().index.is_none(), "short again: searched");
+        assert!(list.index().is_none(), "short again: searched");
         assert!(list.get(&key("k2")).is_some());
     }
 
@@ -667,8 +784,8 @@ mod tests {
                 OwnProperty::data(Value::from(i as f64)),
             );
         }
-        assert!(!list.extra().sparse);
-        assert!(list.entries.len() == 1 && list.extra().element_count == 3);
+        assert!(!list.is_sparse());
+        assert!(list.entries().len() == 1 && list.element_count() == 3);
         // Elements ascending first, whatever order they came in.
         assert_eq!(keys(&list), ["0", "1", "3", "x"]);
         assert!(list.get(&key("2")).is_none());
@@ -698,7 +815,7 @@ mod tests {
             configurable: false,
         };
         assert!(list.insert_over_configurable(key("5"), fixed.clone()).is_ok());
-        assert!(list.extra().sparse && list.extra().elements.is_empty());
+        assert!(list.is_sparse() && list.element_vec().is_empty());
         assert_eq!(list.len(), 21);
         assert!(matches!(
             list.get(&key("5")).as_deref(),
@@ -726,7 +843,7 @@ mod tests {
         for k in ["0", "x", "1", "4000000000", "4294967295", "2", "90"] {
             list.insert(key(k), OwnProperty::data(Value::from(k)));
         }
-        assert!(list.extra().sparse, "4000000000 is too far for the vector");
+        assert!(list.is_sparse(), "4000000000 is too far for the vector");
         for n in 3..40 {
             list.insert(key(&n.to_string()), OwnProperty::data(Value::Null));
         }
@@ -771,5 +888,56 @@ mod tests {
             *value = Value::Null;
         }
         assert_eq!(list.values().filter(|v| matches!(v, Value::Null)).count(), 2);
+    }
+
+    #[test]
+    fn a_lone_element_zero_is_inline_until_the_list_needs_more() {
+        let zero = || PropertyKey::String(index_key(0));
+        let mut list = PropertyList::new();
+        list.reserve_elements(1);
+        list.insert(zero(), OwnProperty::data(Value::Number(1.0)));
+        assert!(matches!(list.0, Repr::One(Some(_))), "no allocation for [x]");
+        list.insert(zero(), OwnProperty::data(Value::Number(2.0)));
+        assert!(matches!(list.0, Repr::One(Some(Value::Number(n))) if n == 2.0));
+        assert_eq!((list.len(), keys(&list)), (1, vec!["0".to_string()]));
+        // A second element, then a named key: the general form, in order.
+        let mut two = list.clone();
+        two.insert(key("x"), OwnProperty::data(Value::Null));
+        two.insert(key("1"), OwnProperty::data(Value::Null));
+        assert_eq!(keys(&two), ["0", "1", "x"]);
+        assert!(
+            matches!(two.get(&key("0")).as_deref(), Some(OwnProperty::Data { value: Value::Number(n), .. }) if *n == 2.0)
+        );
+        // An element that stops being plain: sparse, still first.
+        let mut fixed = list.clone();
+        let frozen = OwnProperty::Data {
+            value: Value::Null,
+            writable: false,
+            enumerable: true,
+            configurable: false,
+        };
+        assert!(fixed.insert_over_configurable(zero(), frozen).is_ok());
+        fixed.insert(key("y"), OwnProperty::data(Value::Null));
+        assert!(fixed.is_sparse());
+        assert_eq!(keys(&fixed), ["0", "y"]);
+        // Values, mutation, truncation.
+        for value in list.data_values_mut() {
+            *value = Value::Null;
+        }
+        assert!(matches!(list.values().collect::<Vec<_>>()[..], [Value::Null]));
+        list.truncate_elements(1);
+        assert_eq!(list.len(), 1);
+        list.truncate_elements(0);
+        assert!(list.is_empty() && matches!(list.element(0), Some(None)));
+        // Appending one value to an empty list keeps it inline too.
+        let mut appended = PropertyList::new();
+        let added = appended.append_elements(0, &mut std::iter::once(Value::Boolean(true)));
+        assert_eq!(added, Some(1));
+        assert!(matches!(appended.0, Repr::One(Some(Value::Boolean(true)))));
+        assert_eq!(
+            appended.append_elements(1, &mut std::iter::once(Value::Null)),
+            Some(1)
+        );
+        assert_eq!(keys(&appended), ["0", "1"]);
     }
 }
