@@ -22,7 +22,7 @@ fn wide_array(heap: &mut Heap, n: u32) -> ObjectId {
         heap.define_property(
             array,
             PropertyKey::from(i.to_string().as_str()),
-            OwnProperty::data(Value::Number(f64::from(i))),
+            OwnProperty::new_data(Value::Number(f64::from(i))),
         );
     }
     array
@@ -36,9 +36,9 @@ fn linked_list(heap: &mut Heap, n: usize) -> ObjectId {
         heap.define_property(
             head,
             PropertyKey::from("value"),
-            OwnProperty::data(Value::Number(i as f64)),
+            OwnProperty::new_data(Value::Number(i as f64)),
         );
-        heap.define_property(head, PropertyKey::from("next"), OwnProperty::data(next));
+        heap.define_property(head, PropertyKey::from("next"), OwnProperty::new_data(next));
         next = Value::Object(head);
     }
     head
@@ -51,7 +51,7 @@ fn nested_arrays(heap: &mut Heap, depth: usize) -> ObjectId {
         heap.define_property(
             outer,
             PropertyKey::from("0"),
-            OwnProperty::data(Value::Object(inner)),
+            OwnProperty::new_data(Value::Object(inner)),
         );
         inner = outer;
     }

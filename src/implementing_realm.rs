@@ -280,8 +280,8 @@
 //! let mut engine = Heap::new(AgentClusterId(0));
 //! let mut getters_run = 0;
 //! let value = engine.alloc(ObjectKind::Ordinary);
-//! engine.define_property(value, PropertyKey::from("a"), OwnProperty::data(Value::from("one")));
-//! engine.define_property(value, PropertyKey::from("b"), OwnProperty::data(Value::Number(2.0)));
+//! engine.define_property(value, PropertyKey::from("a"), OwnProperty::new_data(Value::from("one")));
+//! engine.define_property(value, PropertyKey::from("b"), OwnProperty::new_data(Value::Number(2.0)));
 //!
 //! let mut realm = EngineRealm { engine: &mut engine, getters_run: &mut getters_run };
 //! let clone = structured_clone(&mut realm, &mut NoPlatformObjects, Value::Object(value), &[]);

@@ -64,8 +64,8 @@
 //! }));
 //! // const value = { greeting: "hello", buffer };
 //! let value = heap.alloc(ObjectKind::Ordinary);
-//! heap.define_property(value, PropertyKey::from("greeting"), OwnProperty::data(Value::from("hello")));
-//! heap.define_property(value, PropertyKey::from("buffer"), OwnProperty::data(Value::Object(buffer)));
+//! heap.define_property(value, PropertyKey::from("greeting"), OwnProperty::new_data(Value::from("hello")));
+//! heap.define_property(value, PropertyKey::from("buffer"), OwnProperty::new_data(Value::Object(buffer)));
 //!
 //! // const clone = structuredClone(value, { transfer: [buffer] });
 //! let clone = structured_clone(&mut heap, &mut NoPlatformObjects, Value::Object(value), &[buffer])

@@ -57,7 +57,7 @@ fn clone_error_with_message(message: impl FnOnce(&mut Heap) -> ObjectId) -> Outc
     heap.define_property(
         error,
         PropertyKey::from("message"),
-        OwnProperty::data(Value::Object(message)),
+        OwnProperty::new_data(Value::Object(message)),
     );
     let before = heap.len();
     match structured_clone(&mut heap, &mut NoPlatformObjects, Value::Object(error), &[]) {
@@ -97,7 +97,7 @@ fn long_message(copies: u32) -> Outcome {
             heap.define_property(
                 array,
                 PropertyKey::from(i.to_string().as_str()),
-                OwnProperty::data(Value::Object(view)),
+                OwnProperty::new_data(Value::Object(view)),
             );
         }
         array

@@ -121,8 +121,8 @@ fn small_object(agent: &mut Agent, i: u32) -> Value<webmessaging::ecmascript::Ob
     let object = heap.alloc(ObjectKind::Ordinary);
     let a = Value::Number(f64::from(i));
     let b = Value::String(JsString::from(format!("x{i}").as_str()));
-    heap.define_property(object, PropertyKey::from("a"), OwnProperty::data(a));
-    heap.define_property(object, PropertyKey::from("b"), OwnProperty::data(b));
+    heap.define_property(object, PropertyKey::from("a"), OwnProperty::new_data(a));
+    heap.define_property(object, PropertyKey::from("b"), OwnProperty::new_data(b));
     Value::Object(object)
 }
 

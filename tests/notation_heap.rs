@@ -143,24 +143,24 @@ fn buffers_views_and_collections() {
 fn printing_leaves_out_virtual_properties_and_deleted_entries() {
     let mut heap = Heap::default();
     let array = heap.alloc(ObjectKind::Array { length: 3 });
-    heap.define_property(array, "length".into(), OwnProperty::data(Value::Number(3.0)));
-    heap.define_property(array, "1".into(), OwnProperty::data(Value::Null));
+    heap.define_property(array, "length".into(), OwnProperty::new_data(Value::Number(3.0)));
+    heap.define_property(array, "1".into(), OwnProperty::new_data(Value::Null));
     let string = heap.alloc(ObjectKind::StringWrapper(JsString::from("ab")));
-    heap.define_property(string, "0".into(), OwnProperty::data("a".into()));
-    heap.define_property(string, "length".into(), OwnProperty::data(Value::Number(2.0)));
-    heap.define_property(string, "2".into(), OwnProperty::data("real".into()));
+    heap.define_property(string, "0".into(), OwnProperty::new_data("a".into()));
+    heap.define_property(string, "length".into(), OwnProperty::new_data(Value::Number(2.0)));
+    heap.define_property(string, "2".into(), OwnProperty::new_data("real".into()));
     let map = heap.alloc(ObjectKind::Map(vec![
         None,
         Some((Value::Object(string), Value::Undefined)),
         None,
     ]));
     let set = heap.alloc(ObjectKind::Set(vec![Some(Value::Object(map)), None]));
-    heap.define_property(array, "0".into(), OwnProperty::data(Value::Object(set)));
+    heap.define_property(array, "0".into(), OwnProperty::new_data(Value::Object(set)));
     let regexp = heap.alloc(ObjectKind::RegExp {
         source: JsString::from("r"),
         flags: JsString::default(),
     });
-    heap.define_property(array, "2".into(), OwnProperty::data(Value::Object(regexp)));
+    heap.define_property(array, "2".into(), OwnProperty::new_data(Value::Object(regexp)));
 
     let document = print(&heap, &Value::Object(array));
     let expected = r#"{"root": {"ref": 0}, "objects": [
@@ -181,7 +181,7 @@ fn nested_arrays(heap: &mut Heap, count: usize) -> ObjectId {
         let outer = heap.alloc(ObjectKind::Array { length: 1 });
         heap.object_mut(outer)
             .properties_mut()
-            .push(("0".into(), OwnProperty::data(Value::Object(inner))));
+            .push(("0".into(), OwnProperty::new_data(Value::Object(inner))));
         outer
     })
 }
@@ -214,7 +214,7 @@ fn a_million_long_linked_list_prints_and_a_long_one_reads_back() {
         let node = heap.alloc(ObjectKind::Ordinary);
         heap.object_mut(node)
             .properties_mut()
-            .push(("next".into(), OwnProperty::data(next)));
+            .push(("next".into(), OwnProperty::new_data(next)));
         next = Value::Object(node);
     }
     let start = Instant::now();

@@ -227,7 +227,7 @@ fn property(heap: &Heap, o: ObjectId, key: &str) -> Option<Value<ObjectId>> {
 }
 
 fn define(heap: &mut Heap, o: ObjectId, key: &str, value: Value<ObjectId>) {
-    heap.define_property(o, PropertyKey::from(key), OwnProperty::data(value));
+    heap.define_property(o, PropertyKey::from(key), OwnProperty::new_data(value));
 }
 
 impl Run {

@@ -746,7 +746,7 @@ fn link(container: &mut Object, child: usize) {
                 values.push(Val::Ref(child));
             }
         }
-        _ => container.props.push(Prop::data(&key, Val::Ref(child))),
+        _ => container.props.push(Prop::new_data(&key, Val::Ref(child))),
     }
 }
 
@@ -981,7 +981,7 @@ fn inject(doc: &mut Document, poison: Poison, at: Index) {
         // A fresh key (a poison value is never a key already there).
         Kind::Map { entries } => entries.push((value, Val::Null)),
         Kind::Set { values } => values.push(value),
-        _ => object.props.push(Prop::data("poison", value)),
+        _ => object.props.push(Prop::new_data("poison", value)),
     }
 }
 

@@ -25,8 +25,8 @@
 //! let mut heap = Heap::new(AgentClusterId(0));
 //! let object = heap.alloc(ObjectKind::Ordinary);
 //! let lone = JsString::from_code_units(vec![0xD800]); // not valid UTF-8, still a String
-//! heap.define_property(object, PropertyKey::from("length"), OwnProperty::data(Value::Number(-0.0)));
-//! heap.define_property(object, PropertyKey::from("0"), OwnProperty::data(Value::String(lone.clone())));
+//! heap.define_property(object, PropertyKey::from("length"), OwnProperty::new_data(Value::Number(-0.0)));
+//! heap.define_property(object, PropertyKey::from("0"), OwnProperty::new_data(Value::String(lone.clone())));
 //!
 //! // [[OwnPropertyKeys]] order: integer indices first, then creation order.
 //! let keys = heap.enumerable_own_property_keys(&object);

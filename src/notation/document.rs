@@ -239,7 +239,7 @@ pub struct Prop {
 
 impl Prop {
     /// An enumerable data property.
-    pub fn data(key: &str, value: Val) -> Self {
+    pub fn new_data(key: &str, value: Val) -> Self {
         Prop {
             key: Key::String(JsString::from(key)),
             value: PropValue::Data(value),

@@ -42,7 +42,7 @@
 //! let inner = sender.alloc(ObjectKind::Ordinary);
 //! let value = sender.alloc(ObjectKind::Array { length: 2 });
 //! for (key, v) in [("0", inner), ("1", inner), ("self", value)] {
-//!     sender.define_property(value, PropertyKey::from(key), OwnProperty::data(Value::Object(v)));
+//!     sender.define_property(value, PropertyKey::from(key), OwnProperty::new_data(Value::Object(v)));
 //! }
 //! let serialized = structured_serialize(&mut sender, &mut NoPlatformObjects, &Value::Object(value))?;
 //! assert!(matches!(serialized.records()[serialized.root().index()], Record::Array { .. }));

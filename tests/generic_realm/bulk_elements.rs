@@ -27,7 +27,7 @@ fn array(heap: &mut Heap, length: u32, elements: &[(u32, Value<ObjectId>)]) -> O
         heap.define_property(
             array,
             PropertyKey::from(index.to_string().as_str()),
-            OwnProperty::data(value.clone()),
+            OwnProperty::new_data(value.clone()),
         );
     }
     array
@@ -73,12 +73,12 @@ fn arrays(heap: &mut Heap) -> Vec<(&'static str, ObjectId)> {
     heap.define_property(
         with_named,
         PropertyKey::from("name"),
-        OwnProperty::data(Value::from("v")),
+        OwnProperty::new_data(Value::from("v")),
     );
     heap.define_property(
         with_named,
         PropertyKey::from("self"),
-        OwnProperty::data(Value::Object(with_named)),
+        OwnProperty::new_data(Value::Object(with_named)),
     );
     let accessor = array(
         heap,

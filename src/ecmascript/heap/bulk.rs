@@ -138,12 +138,12 @@ mod tests {
         heap.define_property(
             named,
             PropertyKey::from("x"),
-            OwnProperty::data(Value::from("named")),
+            OwnProperty::new_data(Value::from("named")),
         );
         heap.define_property(
             named,
             PropertyKey::from("me"),
-            OwnProperty::data(Value::Object(named)),
+            OwnProperty::new_data(Value::Object(named)),
         );
         shapes.push(("named properties", named));
         let sparse = array_of(heap, &numbers[..4]);

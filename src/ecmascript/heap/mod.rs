@@ -105,7 +105,7 @@ pub enum OwnProperty {
 impl OwnProperty {
     /// A writable, enumerable, configurable data property (what
     /// CreateDataProperty makes).
-    pub fn data(value: Value<ObjectId>) -> Self {
+    pub fn new_data(value: Value<ObjectId>) -> Self {
         OwnProperty::Data {
             value,
             writable: true,

@@ -403,7 +403,7 @@ impl Heap {
         key: PropertyKey,
         value: Value<ObjectId>,
     ) -> bool {
-        self.define_own_property(id, key, OwnProperty::data(value))
+        self.define_own_property(id, key, OwnProperty::new_data(value))
     }
 
     /// `Realm::own_data_value`: the value of the own data property `key`
@@ -448,7 +448,7 @@ impl Heap {
         let object = self.object_mut(id);
         if let Err((key, desc)) = object
             .properties
-            .insert_over_configurable(key, OwnProperty::data(value))
+            .insert_over_configurable(key, OwnProperty::new_data(value))
         {
             return self.define_own_property(id, key, desc);
         }
@@ -588,10 +588,10 @@ mod tests {
         heap.define_property(
             o,
             PropertyKey::Symbol(sym.clone()),
-            OwnProperty::data(Value::Null),
+            OwnProperty::new_data(Value::Null),
         );
         for k in ["10", "b", "2", "a", "01", "4294967295", "0"] {
-            heap.define_property(o, PropertyKey::from(k), OwnProperty::data(Value::Null));
+            heap.define_property(o, PropertyKey::from(k), OwnProperty::new_data(Value::Null));
         }
         assert_eq!(
             keys(&heap, o),
@@ -607,7 +607,7 @@ mod tests {
             ]
         );
         // Redefining a key keeps its place.
-        heap.define_property(o, PropertyKey::from("b"), OwnProperty::data(Value::Undefined));
+        heap.define_property(o, PropertyKey::from("b"), OwnProperty::new_data(Value::Undefined));
         assert_eq!(keys(&heap, o)[3], "b");
     }
 
@@ -615,8 +615,8 @@ mod tests {
     fn string_object_has_code_unit_keys_then_length() {
         let mut heap = Heap::default();
         let s = heap.create_string_object(JsString::from_code_units(vec![0x61, 0xD800]));
-        heap.define_property(s, PropertyKey::from("x"), OwnProperty::data(Value::Null));
-        heap.define_property(s, PropertyKey::from("5"), OwnProperty::data(Value::Null));
+        heap.define_property(s, PropertyKey::from("x"), OwnProperty::new_data(Value::Null));
+        heap.define_property(s, PropertyKey::from("5"), OwnProperty::new_data(Value::Null));
         assert_eq!(keys(&heap, s), ["0", "1", "5", "length", "x"]);
         let one = heap.own_property(s, &PropertyKey::from("1")).unwrap();
         let OwnProperty::Data {
@@ -647,7 +647,7 @@ mod tests {
     fn array_length_is_a_non_enumerable_own_property() {
         let mut heap = Heap::default();
         let a = heap.array_create(3);
-        heap.define_property(a, PropertyKey::from("1"), OwnProperty::data(Value::Null));
+        heap.define_property(a, PropertyKey::from("1"), OwnProperty::new_data(Value::Null));
         assert_eq!(keys(&heap, a), ["1", "length"]);
         assert_eq!(heap.enumerable_own_string_keys(a), [JsString::from("1")]);
         let Some(OwnProperty::Data {
@@ -695,7 +695,7 @@ mod tests {
         assert!(matches!(get(&heap, "name"), Value::String(s) if s == JsString::from("RangeError")));
         assert!(matches!(get(&heap, "message"), Value::String(s) if s.is_empty()));
         assert!(heap.own_property(e, &"name".into()).is_none());
-        heap.define_property(e, "name".into(), OwnProperty::data(Value::from("Mine")));
+        heap.define_property(e, "name".into(), OwnProperty::new_data(Value::from("Mine")));
         assert!(matches!(get(&heap, "name"), Value::String(s) if s == JsString::from("Mine")));
     }
 

@@ -104,7 +104,7 @@ impl<'a> Stored<'a> {
     /// The property, as [[GetOwnProperty]] describes it.
     pub(crate) fn to_property(self) -> Cow<'a, OwnProperty> {
         match self {
-            Stored::Element(value) => Cow::Owned(OwnProperty::data(value.clone())),
+            Stored::Element(value) => Cow::Owned(OwnProperty::new_data(value.clone())),
             Stored::Entry(property) => Cow::Borrowed(property),
         }
     }
@@ -311,7 +311,7 @@ impl PropertyList {
                     configurable: true,
                 } => match self.try_insert_element(i, value) {
                     None => return,
-                    Some(value) => return self.insert(key, OwnProperty::data(value)),
+                    Some(value) => return self.insert(key, OwnProperty::new_data(value)),
                 },
                 property => {
                     self.make_sparse();
@@ -451,7 +451,7 @@ impl PropertyList {
         let mut entries = Vec::with_capacity(count + old.len());
         for (i, value) in elements.into_iter().enumerate() {
             if let Some(value) = value {
-                entries.push((PropertyKey::String(index_key(i)), OwnProperty::data(value)));
+                entries.push((PropertyKey::String(index_key(i)), OwnProperty::new_data(value)));
             }
         }
         entries.append(old);
@@ -596,7 +596,7 @@ impl PropertyList {
             .flat_map(|elements| elements.iter_mut().enumerate())
         {
             if let Some(value) = slot.take() {
-                let property = OwnProperty::data(value);
+                let property = OwnProperty::new_data(value);
                 if keep(&PropertyKey::String(index_key(i)), &property)
                     && let OwnProperty::Data { value, .. } = property
                 {
@@ -648,7 +648,7 @@ impl PropertyList {
         let elements = self.elements().map(|(i, value)| {
             (
                 Cow::Owned(PropertyKey::String(index_key(i))),
-                Cow::Owned(OwnProperty::data(value.clone())),
+                Cow::Owned(OwnProperty::new_data(value.clone())),
             )
         });
         elements.chain(
@@ -735,9 +735,9 @@ mod tests {
     fn keeps_creation_order_and_redefines_in_place() {
         let mut list = PropertyList::new();
         for k in ["b", "a", "c"] {
-            list.insert(key(k), OwnProperty::data(Value::Null));
+            list.insert(key(k), OwnProperty::new_data(Value::Null));
         }
-        list.insert(key("a"), OwnProperty::data(Value::Boolean(true)));
+        list.insert(key("a"), OwnProperty::new_data(Value::Boolean(true)));
         assert_eq!(keys(&list), ["b", "a", "c"]);
         assert!(matches!(
             list.get(&key("a")).as_deref(),
@@ -758,7 +758,7 @@ mod tests {
         for i in 0..100 {
             list.insert(
                 key(&format!("k{i}")),
-                OwnProperty::data(Value::Number(f64::from(i))),
+                OwnProperty::new_data(Value::Number(f64::from(i))),
             );
         }
         assert!(list.index().is_some());
@@ -777,11 +777,11 @@ mod tests {
     #[test]
     fn plain_elements_are_dense_with_holes() {
         let mut list = PropertyList::new();
-        list.insert(key("x"), OwnProperty::data(Value::Null));
+        list.insert(key("x"), OwnProperty::new_data(Value::Null));
         for i in [3, 0, 1] {
             list.insert(
                 PropertyKey::String(index_key(i)),
-                OwnProperty::data(Value::from(i as f64)),
+                OwnProperty::new_data(Value::from(i as f64)),
             );
         }
         assert!(!list.is_sparse());
@@ -791,8 +791,8 @@ mod tests {
         assert!(list.get(&key("2")).is_none());
         assert!(matches!(list.find(&key("3")), Some(Stored::Element(Value::Number(n))) if *n == 3.0));
         // Not array indices: ordinary entries.
-        list.insert(key("01"), OwnProperty::data(Value::Null));
-        list.insert(key("4294967295"), OwnProperty::data(Value::Null));
+        list.insert(key("01"), OwnProperty::new_data(Value::Null));
+        list.insert(key("4294967295"), OwnProperty::new_data(Value::Null));
         assert_eq!(keys(&list), ["0", "1", "3", "x", "01", "4294967295"]);
         list.truncate_elements(2);
         assert_eq!(keys(&list), ["0", "1", "x", "01", "4294967295"]);
@@ -805,9 +805,12 @@ mod tests {
     fn an_element_that_stops_being_plain_makes_the_list_sparse() {
         let mut list = PropertyList::new();
         for i in 0..20 {
-            list.insert(PropertyKey::String(index_key(i)), OwnProperty::data(Value::Null));
+            list.insert(
+                PropertyKey::String(index_key(i)),
+                OwnProperty::new_data(Value::Null),
+            );
         }
-        list.insert(key("x"), OwnProperty::data(Value::Null));
+        list.insert(key("x"), OwnProperty::new_data(Value::Null));
         let fixed = OwnProperty::Data {
             value: Value::Boolean(true),
             writable: false,
@@ -825,7 +828,7 @@ mod tests {
         let expected: Vec<String> = (0..20).map(|i| i.to_string()).chain(["x".to_string()]).collect();
         assert_eq!(keys(&list), expected);
         assert!(
-            list.insert_over_configurable(key("5"), OwnProperty::data(Value::Null))
+            list.insert_over_configurable(key("5"), OwnProperty::new_data(Value::Null))
                 .is_err()
         );
         assert_eq!(
@@ -841,11 +844,11 @@ mod tests {
     fn a_far_index_makes_the_list_sparse_and_sparse_indices_are_found() {
         let mut list = PropertyList::new();
         for k in ["0", "x", "1", "4000000000", "4294967295", "2", "90"] {
-            list.insert(key(k), OwnProperty::data(Value::from(k)));
+            list.insert(key(k), OwnProperty::new_data(Value::from(k)));
         }
         assert!(list.is_sparse(), "4000000000 is too far for the vector");
         for n in 3..40 {
-            list.insert(key(&n.to_string()), OwnProperty::data(Value::Null));
+            list.insert(key(&n.to_string()), OwnProperty::new_data(Value::Null));
         }
         for k in ["4000000000", "0", "x", "1", "90", "4294967295", "2", "39"] {
             assert!(list.get(&key(k)).is_some(), "{k}");
@@ -866,7 +869,7 @@ mod tests {
     #[test]
     fn values_cover_elements_entries_and_getters() {
         let mut list = PropertyList::new();
-        list.insert(key("0"), OwnProperty::data(Value::Number(1.0)));
+        list.insert(key("0"), OwnProperty::new_data(Value::Number(1.0)));
         list.insert(
             key("g"),
             OwnProperty::Accessor {
@@ -875,7 +878,7 @@ mod tests {
                 configurable: true,
             },
         );
-        list.insert(key("d"), OwnProperty::data(Value::Number(3.0)));
+        list.insert(key("d"), OwnProperty::new_data(Value::Number(3.0)));
         let seen: Vec<_> = list
             .values()
             .filter_map(|v| match v {
@@ -895,15 +898,15 @@ mod tests {
         let zero = || PropertyKey::String(index_key(0));
         let mut list = PropertyList::new();
         list.reserve_elements(1);
-        list.insert(zero(), OwnProperty::data(Value::Number(1.0)));
+        list.insert(zero(), OwnProperty::new_data(Value::Number(1.0)));
         assert!(matches!(list.0, Repr::One(Some(_))), "no allocation for [x]");
-        list.insert(zero(), OwnProperty::data(Value::Number(2.0)));
+        list.insert(zero(), OwnProperty::new_data(Value::Number(2.0)));
         assert!(matches!(list.0, Repr::One(Some(Value::Number(n))) if n == 2.0));
         assert_eq!((list.len(), keys(&list)), (1, vec!["0".to_string()]));
         // A second element, then a named key: the general form, in order.
         let mut two = list.clone();
-        two.insert(key("x"), OwnProperty::data(Value::Null));
-        two.insert(key("1"), OwnProperty::data(Value::Null));
+        two.insert(key("x"), OwnProperty::new_data(Value::Null));
+        two.insert(key("1"), OwnProperty::new_data(Value::Null));
         assert_eq!(keys(&two), ["0", "1", "x"]);
         assert!(
             matches!(two.get(&key("0")).as_deref(), Some(OwnProperty::Data { value: Value::Number(n), .. }) if *n == 2.0)
@@ -917,7 +920,7 @@ mod tests {
             configurable: false,
         };
         assert!(fixed.insert_over_configurable(zero(), frozen).is_ok());
-        fixed.insert(key("y"), OwnProperty::data(Value::Null));
+        fixed.insert(key("y"), OwnProperty::new_data(Value::Null));
         assert!(fixed.is_sparse());
         assert_eq!(keys(&fixed), ["0", "y"]);
         // Values, mutation, truncation.

@@ -114,7 +114,7 @@ mod values {
             .unwrap();
         assert_eq!(string(&mut heap, Value::Object(empty)), "/(?:)/");
         // `source` is read with [[Get]], so an own property shadows the getter.
-        heap.define_property(empty, "source".into(), OwnProperty::data(Value::from("x")));
+        heap.define_property(empty, "source".into(), OwnProperty::new_data(Value::from("x")));
         assert_eq!(string(&mut heap, Value::Object(empty)), "/x/");
     }
 
@@ -125,10 +125,10 @@ mod values {
         assert_eq!(string(&mut heap, Value::Object(e)), "RangeError: too big");
         let bare = heap.ordinary_error_create(ErrorPrototype::URIError);
         assert_eq!(string(&mut heap, Value::Object(bare)), "URIError");
-        heap.define_property(bare, "message".into(), OwnProperty::data(Value::Number(5.0)));
-        heap.define_property(bare, "name".into(), OwnProperty::data(Value::from("")));
+        heap.define_property(bare, "message".into(), OwnProperty::new_data(Value::Number(5.0)));
+        heap.define_property(bare, "name".into(), OwnProperty::new_data(Value::from("")));
         assert_eq!(string(&mut heap, Value::Object(bare)), "5");
-        heap.define_property(bare, "name".into(), OwnProperty::data(Value::Undefined));
+        heap.define_property(bare, "name".into(), OwnProperty::new_data(Value::Undefined));
         assert_eq!(string(&mut heap, Value::Object(bare)), "Error: 5");
     }
 
@@ -154,7 +154,7 @@ mod values {
         assert!(heap.to_js_string(&Value::Object(o)).is_err());
         // A Symbol name makes Error.prototype.toString throw a TypeError.
         let symbol = heap.new_symbol(None);
-        heap.define_property(e, "message".into(), OwnProperty::data(Value::Symbol(symbol)));
+        heap.define_property(e, "message".into(), OwnProperty::new_data(Value::Symbol(symbol)));
         let result = heap.to_js_string(&Value::Object(e));
         assert!(thrown(&mut heap, result).starts_with("TypeError"));
     }
@@ -163,21 +163,21 @@ mod values {
     fn own_to_string_and_value_of() {
         let mut heap = Heap::default();
         let n = heap.create_number_object(5.0);
-        heap.define_property(n, "toString".into(), OwnProperty::data(Value::Number(1.0)));
+        heap.define_property(n, "toString".into(), OwnProperty::new_data(Value::Number(1.0)));
         assert_eq!(
             string(&mut heap, Value::Object(n)),
             "5",
             "valueOf runs when toString is not callable"
         );
         let o = heap.alloc(ObjectKind::Ordinary);
-        heap.define_property(o, "toString".into(), OwnProperty::data(Value::Null));
+        heap.define_property(o, "toString".into(), OwnProperty::new_data(Value::Null));
         let result = heap.to_js_string(&Value::Object(o));
         assert_eq!(
             thrown(&mut heap, result),
             "TypeError: Cannot convert object to primitive value"
         );
         let f = heap.alloc(ObjectKind::Function);
-        heap.define_property(o, "toString".into(), OwnProperty::data(Value::Object(f)));
+        heap.define_property(o, "toString".into(), OwnProperty::new_data(Value::Object(f)));
         assert_eq!(string(&mut heap, Value::Object(o)), "[object Object]");
     }
 
@@ -233,7 +233,7 @@ mod values {
 
         // An Error whose name is itself recurses until the depth limit.
         let e = heap.ordinary_error_create(ErrorPrototype::Error);
-        heap.define_property(e, "name".into(), OwnProperty::data(Value::Object(e)));
+        heap.define_property(e, "name".into(), OwnProperty::new_data(Value::Object(e)));
         let result = heap.to_js_string(&Value::Object(e));
         assert_eq!(
             thrown(&mut heap, result),
@@ -311,20 +311,20 @@ mod join {
         heap.define_property(
             array,
             PropertyKey::from("0"),
-            OwnProperty::data(Value::Number(1.0)),
+            OwnProperty::new_data(Value::Number(1.0)),
         );
         assert_eq!(text(&mut heap, array), "1,");
         heap.define_property(
             array,
             PropertyKey::from("join"),
-            OwnProperty::data(Value::Number(5.0)),
+            OwnProperty::new_data(Value::Number(5.0)),
         );
         assert_eq!(text(&mut heap, array), "[object Array]");
         let f = heap.alloc(ObjectKind::Function);
         heap.define_property(
             array,
             PropertyKey::from("join"),
-            OwnProperty::data(Value::Object(f)),
+            OwnProperty::new_data(Value::Object(f)),
         );
         assert_eq!(
             text(&mut heap, array),
@@ -354,7 +354,7 @@ mod inheritance {
         heap.define_property(
             proto,
             PropertyKey::from("1"),
-            OwnProperty::data(Value::from("inherited")),
+            OwnProperty::new_data(Value::from("inherited")),
         );
         heap.define_property(
             proto,
@@ -384,7 +384,7 @@ mod inheritance {
         heap.define_property(
             proto,
             PropertyKey::from("message"),
-            OwnProperty::data(Value::from("no")),
+            OwnProperty::new_data(Value::from("no")),
         );
         let error = heap.create_error(ErrorPrototype::Error, "");
         heap.object_mut(error)
@@ -429,8 +429,8 @@ mod bounds {
         for _ in 0..depth {
             let e = heap.ordinary_error_create(ErrorPrototype::Error);
             let inner = Value::Object(*errors.last().unwrap());
-            heap.define_property(e, "name".into(), OwnProperty::data(inner.clone()));
-            heap.define_property(e, "message".into(), OwnProperty::data(inner));
+            heap.define_property(e, "name".into(), OwnProperty::new_data(inner.clone()));
+            heap.define_property(e, "message".into(), OwnProperty::new_data(inner));
             errors.push(e);
         }
         errors
@@ -465,11 +465,11 @@ mod bounds {
         // Error: every text is "", and each Error is still converted once.
         let mut heap = Heap::default();
         let mut next = heap.ordinary_error_create(ErrorPrototype::Error);
-        heap.define_property(next, "name".into(), OwnProperty::data(Value::from("")));
+        heap.define_property(next, "name".into(), OwnProperty::new_data(Value::from("")));
         for _ in 0..40 {
             let e = heap.ordinary_error_create(ErrorPrototype::Error);
-            heap.define_property(e, "name".into(), OwnProperty::data(Value::Object(next)));
-            heap.define_property(e, "message".into(), OwnProperty::data(Value::Object(next)));
+            heap.define_property(e, "name".into(), OwnProperty::new_data(Value::Object(next)));
+            heap.define_property(e, "message".into(), OwnProperty::new_data(Value::Object(next)));
             next = e;
         }
         let (empty, work) = count(&mut heap, |h| h.to_js_string(&Value::Object(next)).unwrap());
@@ -497,7 +497,11 @@ mod bounds {
         }
         assert_eq!(text(&mut heap, levels[2]), "x,x,x,x");
         let error = heap.create_error(ErrorPrototype::TypeError, "");
-        heap.define_property(error, "message".into(), OwnProperty::data(Value::Object(level)));
+        heap.define_property(
+            error,
+            "message".into(),
+            OwnProperty::new_data(Value::Object(level)),
+        );
         let (result, work) = count(&mut heap, |h| h.to_js_string(&Value::Object(error)));
         assert_eq!(thrown(&mut heap, result), "RangeError: Invalid string length");
         assert!(work <= 2 * 60 + 3, "{work} applications for 60 levels");
@@ -564,14 +568,14 @@ mod bounds {
         // Array that then cuts the cycle...
         let e = heap.ordinary_error_create(ErrorPrototype::Error);
         let a = array_of(&mut heap, &[Value::Object(e)]);
-        heap.define_property(e, "message".into(), OwnProperty::data(Value::Object(a)));
+        heap.define_property(e, "message".into(), OwnProperty::new_data(Value::Object(a)));
         assert_eq!(text(&mut heap, e), "Error: Error");
         // ...or until the depth limit, after a bounded number of steps.
         let selfish = heap.ordinary_error_create(ErrorPrototype::Error);
         heap.define_property(
             selfish,
             "message".into(),
-            OwnProperty::data(Value::Object(selfish)),
+            OwnProperty::new_data(Value::Object(selfish)),
         );
         let (result, work) = count(&mut heap, |h| h.to_js_string(&Value::Object(selfish)));
         assert_eq!(
@@ -610,7 +614,7 @@ mod bounds {
         let mut heap = Heap::default();
         let proto = heap.object_prototype();
         for (index, value) in [("0", "p0"), ("2", "p2"), ("5", "p5")] {
-            heap.define_property(proto, index.into(), OwnProperty::data(Value::from(value)));
+            heap.define_property(proto, index.into(), OwnProperty::new_data(Value::from(value)));
         }
         let a = heap.array_create(4);
         heap.create_data_property(&a, "2".into(), Value::from("own"));
@@ -667,7 +671,11 @@ mod object_prototype_methods {
     fn object_prototype_methods_are_what_get_finds() {
         let mut heap = Heap::default();
         let proto = heap.object_prototype();
-        heap.define_property(proto, "toString".into(), OwnProperty::data(Value::Number(1.0)));
+        heap.define_property(
+            proto,
+            "toString".into(),
+            OwnProperty::new_data(Value::Number(1.0)),
+        );
         let plain = heap.alloc(ObjectKind::Ordinary);
         let map = heap.alloc(ObjectKind::Map(Vec::new()));
         assert_eq!(outcome(&mut heap, plain), Err("TypeError".to_owned()));
@@ -679,10 +687,10 @@ mod object_prototype_methods {
         assert_eq!(outcome(&mut heap, number), Ok("2".to_owned()));
         // A callable one is taken as the built-in.
         let f = heap.alloc(ObjectKind::Function);
-        heap.define_property(proto, "toString".into(), OwnProperty::data(Value::Object(f)));
+        heap.define_property(proto, "toString".into(), OwnProperty::new_data(Value::Object(f)));
         assert_eq!(outcome(&mut heap, map), Ok("[object Map]".to_owned()));
         // An Error whose own toString fails reaches %Object.prototype%'s valueOf.
-        heap.define_property(error, "toString".into(), OwnProperty::data(Value::Null));
+        heap.define_property(error, "toString".into(), OwnProperty::new_data(Value::Null));
         heap.define_property(
             proto,
             "valueOf".into(),
