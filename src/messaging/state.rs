@@ -293,6 +293,48 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     /// leaves a placeholder here so that this table does not keep the
     /// MessagePort object alive, then puts the object back if it survived
     /// (or calls [`collect_port`](Self::collect_port) if not).
+    ///
+    /// # Example
+    ///
+    /// One collection as an engine with its own collector would run it:
+    /// a port that [`has_pending_events`](Self::has_pending_events) must
+    /// live whatever script holds; any other is swapped for a placeholder
+    /// while the engine's collector runs, then put back if script still
+    /// reached it, or collected (here script dropped `port2`, so `port1`
+    /// is told `close`).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use webmessaging::ecmascript::{AgentClusterId, Heap, Realm};
+    /// use webmessaging::messaging::queue::TaskClock;
+    /// use webmessaging::messaging::{EventType, Messaging};
+    ///
+    /// let mut realm = Heap::new(AgentClusterId(0));
+    /// let messaging = Messaging::new("main", Arc::new(TaskClock::new()));
+    /// let (port1, port2) = messaging.new_message_channel(&mut realm, "port1", "port2");
+    /// messaging.set_onclose(port1);
+    ///
+    /// let placeholder = realm.array_create(0);
+    /// let mut swapped = Vec::new();
+    /// for port in [port1, port2] {
+    ///     if !messaging.has_pending_events(port) {
+    ///         swapped.push((port, messaging.replace_port_object(port, placeholder).unwrap()));
+    ///     }
+    /// }
+    /// // ... the engine's collector runs; suppose script reaches only port1 ...
+    /// for (port, object) in swapped {
+    ///     if port == port1 {
+    ///         messaging.replace_port_object(port, object);
+    ///     } else {
+    ///         messaging.collect_port(port);
+    ///     }
+    /// }
+    ///
+    /// assert_ne!(messaging.port_object(port1), Some(placeholder));
+    /// assert_eq!(messaging.port_object(port2), None);
+    /// let event = messaging.run_next_task(&mut realm).expect("port1 is told close");
+    /// assert_eq!(event.event, EventType::Close);
+    /// ```
     pub fn replace_port_object(&self, port: PortId, object: O) -> Option<O> {
         self.table_mut().replace_object(port, object)
     }
