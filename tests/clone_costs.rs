@@ -454,5 +454,9 @@ fn value_representations_stay_small() {
         24,
         "a hole costs no more than a value"
     );
-    assert_eq!(size_of::<OwnProperty>(), 32, "a Value and its attributes; a getter is boxed");
+    assert_eq!(
+        size_of::<OwnProperty>(),
+        32,
+        "a Value and its attributes; a getter is boxed"
+    );
 }

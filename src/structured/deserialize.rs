@@ -13,38 +13,40 @@ type Shallow<O> = Result<(Value<O>, bool), CloneError<O>>;
 
 /// What remains to do for a new object whose contents step 24 is filling
 /// in: one frame of the explicit work stack that stands in for the
-/// standard's recursion (see `Serializer::serialize_internal`).
+/// standard's recursion (see `Serializer::serialize_internal`). Each frame
+/// holds its record: when the run owns the records, the frame's end drops
+/// what the record held (see [`Held`]).
 enum Filling<'r, O> {
-    /// Steps 24.1.1.x; `key` is the entry's key once deserialized.
+    /// Steps 24.1.1.x over a Map record's entries; `key` is the entry's key
+    /// once deserialized.
     Map {
         object: O,
-        entries: &'r [(RecordId, RecordId)],
+        record: Held<'r>,
         next: usize,
         key: Option<Value<O>>,
     },
-    /// Steps 24.2.1.x.
+    /// Steps 24.2.1.x over a Set record's entries.
     Set {
         object: O,
-        entries: &'r [RecordId],
+        record: Held<'r>,
         next: usize,
     },
     /// Steps 24.3.1.x: an Array record's key-less elements (the
-    /// properties `"0"`, `"1"`, …), then the properties with keys; `next`
-    /// counts through both.
+    /// properties `"0"`, `"1"`, …), then the properties with keys (an
+    /// Object record has only these); `next` counts through both.
     Properties {
         object: O,
-        elements: &'r [Slot],
-        properties: &'r [(JsString, Slot)],
+        record: Held<'r>,
         next: usize,
     },
 }
 
 /// What a frame asks to be deserialized next: a record of the arena, or a
-/// primitive record kept in place inside a property (see [`Slot`]).
-#[derive(Clone, Copy)]
-enum Next<'r> {
+/// primitive record kept in place inside a property (see [`Slot`]), taken
+/// out of the property (or copied, when the records are borrowed).
+enum Next {
     Record(RecordId),
-    Primitive(&'r Primitive),
+    Primitive(Primitive),
 }
 
 impl<O> Filling<'_, O> {
@@ -57,6 +59,135 @@ impl<O> Filling<'_, O> {
     }
 }
 
+/// The records a run reads: borrowed from the caller, or owned by the run
+/// (StructuredDeserializeWithTransfer, and so `structuredClone`, consumes
+/// its serialization).
+enum Records<'r> {
+    Borrowed(&'r [Record]),
+    Owned(Vec<Record>),
+}
+
+/// One record while its steps run: borrowed, or moved out of owned
+/// records. An owned record is dropped, and what it holds freed, once its
+/// value is an object and its contents are done (issue 11: the records of
+/// a large clone no longer all stay alive to the end). That is safe
+/// because step 23 put the object in *memory* first: every later reference
+/// to the record ends at step 2 and never reads the record again. A record
+/// whose value is not an object (a primitive record, which *memory* does
+/// not keep) goes back into the arena, as it may be read again.
+enum Held<'r> {
+    Borrowed(&'r Record),
+    Owned(Record),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = Record;
+
+    fn deref(&self) -> &Record {
+        match self {
+            Held::Borrowed(record) => record,
+            Held::Owned(record) => record,
+        }
+    }
+}
+
+impl Held<'_> {
+    /// An ArrayBuffer record's bytes: moved out of an owned record, copied
+    /// from a borrowed one.
+    fn buffer_bytes(&mut self) -> Option<Vec<u8>> {
+        match self {
+            Held::Owned(Record::ArrayBuffer { data } | Record::ResizableArrayBuffer { data, .. }) => {
+                Some(std::mem::take(data))
+            }
+            Held::Borrowed(Record::ArrayBuffer { data } | Record::ResizableArrayBuffer { data, .. }) => {
+                Some(data.to_vec())
+            }
+            _ => None,
+        }
+    }
+
+    /// The [[Value]] of property `at` of an Array or Object record
+    /// (elements first), or `None` past the last. A primitive kept in place
+    /// moves out of an owned record (each property is read once) and is
+    /// copied from a borrowed one.
+    fn property_value(&mut self, at: usize) -> Option<Next> {
+        let slot = match self {
+            Held::Borrowed(record) => {
+                let (elements, properties) = property_slots(record);
+                return match at.checked_sub(elements.len()) {
+                    None => elements.get(at),
+                    Some(at) => properties.get(at).map(|(_, slot)| slot),
+                }
+                .map(|slot| match slot {
+                    Slot::Record(id) => Next::Record(*id),
+                    Slot::Primitive(primitive) => Next::Primitive(primitive.clone()),
+                });
+            }
+            Held::Owned(Record::Array {
+                elements, properties, ..
+            }) => match at.checked_sub(elements.len()) {
+                None => elements.get_mut(at),
+                Some(at) => properties.get_mut(at).map(|(_, slot)| slot),
+            },
+            Held::Owned(Record::Object { properties }) => properties.get_mut(at).map(|(_, slot)| slot),
+            Held::Owned(_) => None,
+        }?;
+        Some(match slot {
+            Slot::Record(id) => Next::Record(*id),
+            Slot::Primitive(primitive) => Next::Primitive(std::mem::replace(primitive, Primitive::Undefined)),
+        })
+    }
+}
+
+/// An Array record's elements and keyed properties, or an Object record's
+/// properties; nothing for other records.
+fn property_slots(record: &Record) -> (&[Slot], &[(JsString, Slot)]) {
+    match record {
+        Record::Array {
+            elements, properties, ..
+        } => (elements, properties),
+        Record::Object { properties } => (&[], properties),
+        _ => (&[], &[]),
+    }
+}
+
+impl Records<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Records::Borrowed(records) => records.len(),
+            Records::Owned(records) => records.len(),
+        }
+    }
+
+    fn get(&self, id: RecordId) -> Option<&Record> {
+        match self {
+            Records::Borrowed(records) => records.get(id.index()),
+            Records::Owned(records) => records.get(id.index()),
+        }
+    }
+}
+
+impl<'r> Records<'r> {
+    /// Record `id` (in range) for its steps; an owned one leaves a
+    /// placeholder behind (see [`Held`]).
+    fn take(&mut self, id: RecordId) -> Held<'r> {
+        match self {
+            Records::Borrowed(records) => Held::Borrowed(&records[id.index()]),
+            Records::Owned(records) => Held::Owned(std::mem::replace(
+                &mut records[id.index()],
+                Record::Primitive(Primitive::Undefined),
+            )),
+        }
+    }
+
+    /// Puts back a record whose value is not an object (see [`Held`]).
+    fn restore(&mut self, id: RecordId, held: Held<'r>) {
+        if let (Records::Owned(records), Held::Owned(record)) = (self, held) {
+            records[id.index()] = record;
+        }
+    }
+}
+
 /// One run of StructuredDeserialize: the target realm, the records, and the
 /// *memory* map (indexed by record, since records are arena entries).
 ///
@@ -64,22 +195,18 @@ impl<O> Filling<'_, O> {
 /// sub-deserializations.
 pub struct Deserializer<'r, R: Realm> {
     realm: &'r mut R,
-    serialized: &'r Serialized,
+    records: Records<'r>,
     /// The objects made so far, by record. Only objects need remembering:
     /// a primitive record read twice gives the same primitive twice.
     memory: Vec<Option<R::Object>>,
     transferred: Vec<Value<R::Object>>,
-    /// Buffer bytes moved out of the records beforehand, by record
-    /// (ascending): deserializing such a record moves them into the new
-    /// ArrayBuffer instead of copying.
-    buffer_data: Vec<(RecordId, Vec<u8>)>,
 }
 
 impl<R: Realm> std::fmt::Debug for Deserializer<'_, R> {
     /// How far the run is; the realm and the objects made stay opaque.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Deserializer")
-            .field("records", &self.serialized.records.len())
+            .field("records", &self.records.len())
             .field("made", &self.memory.iter().filter(|o| o.is_some()).count())
             .field("transferred", &self.transferred.len())
             .finish_non_exhaustive()
@@ -91,42 +218,32 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     /// none).
     pub(crate) fn new(realm: &'r mut R, serialized: &'r Serialized) -> Self {
         step!("structureddeserialize/1"); // no memory given: start with an empty one
-        Self::with_supplied_memory(realm, serialized, Vec::new())
+        Self::with_records(realm, Records::Borrowed(&serialized.records), Vec::new())
     }
 
     /// A deserializer for StructuredDeserializeWithTransfer, which supplies
-    /// *memory*: `transferred` are the values it already made for the
-    /// transfer data holders, by holder index. Step 1 does not run.
+    /// *memory* and owns the records: `transferred` are the values it
+    /// already made for the transfer data holders, by holder index. Step 1
+    /// does not run. The run consumes the records: a buffer's bytes move
+    /// into the new ArrayBuffer, and each record is freed once its object
+    /// is complete (see [`Held`]).
     pub(crate) fn with_supplied_memory(
         realm: &'r mut R,
-        serialized: &'r Serialized,
+        records: Vec<Record>,
         transferred: Vec<Value<R::Object>>,
     ) -> Self {
-        let memory = vec![None; serialized.records.len()];
-        realm.reserve_objects(serialized.records.len());
+        Self::with_records(realm, Records::Owned(records), transferred)
+    }
+
+    fn with_records(realm: &'r mut R, records: Records<'r>, transferred: Vec<Value<R::Object>>) -> Self {
+        let memory = vec![None; records.len()];
+        realm.reserve_objects(records.len());
         Deserializer {
             realm,
-            serialized,
+            records,
             memory,
             transferred,
-            buffer_data: Vec::new(),
         }
-    }
-
-    /// Gives the run the bytes [`Serialized::take_buffer_data`] moved out of
-    /// the records, so that new ArrayBuffers take them over.
-    pub(crate) fn with_buffer_data(mut self, buffer_data: Vec<(RecordId, Vec<u8>)>) -> Self {
-        self.buffer_data = buffer_data;
-        self
-    }
-}
-
-/// The bytes of buffer record `id`: moved from what was taken out of the
-/// records beforehand, or else copied from the record.
-fn buffer_bytes(taken: &mut [(RecordId, Vec<u8>)], id: RecordId, data: &[u8]) -> Vec<u8> {
-    match taken.binary_search_by_key(&id, |(k, _)| *k) {
-        Ok(i) => std::mem::take(&mut taken[i].1),
-        Err(_) => data.to_vec(),
     }
 }
 
@@ -187,15 +304,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         })
     }
 
-    fn record(&self, id: RecordId) -> Result<&'r Record, CloneError<R::Object>> {
-        let serialized: &'r Serialized = self.serialized;
-        serialized.get(id).ok_or_else(|| {
+    fn record(&self, id: RecordId) -> Result<&Record, CloneError<R::Object>> {
+        self.records.get(id).ok_or_else(|| {
             CloneError::new_data_clone(
                 "structureddeserialize/2",
                 format!(
                     "malformed serialization: record {} does not exist ({} records)",
                     id.0,
-                    serialized.records.len()
+                    self.records.len()
                 ),
             )
         })
@@ -208,7 +324,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn start(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
-        next: Next<'r>,
+        next: Next,
         stack: &mut Vec<Filling<'r, R::Object>>,
     ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
         let id = match next {
@@ -222,10 +338,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         {
             return Ok(Some(Value::Object(object.clone())));
         }
-        if let Some(Record::Transferred { holder }) = serialized {
+        if let Some(&Record::Transferred { holder }) = serialized {
             // The record StructuredDeserializeWithTransfer put in memory for a
             // transfer data holder (its step 3.5).
-            return self.transferred.get(*holder).cloned().map(Some).ok_or_else(|| {
+            return self.transferred.get(holder).cloned().map(Some).ok_or_else(|| {
                 CloneError::new_data_clone(
                     "structureddeserialize/2",
                     format!("malformed serialization: no transfer data holder {holder}"),
@@ -234,7 +350,8 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
         step!("structureddeserialize/3"); // deep starts false
         step!("structureddeserialize/4"); // value starts uninitialized
-        let (value, deep) = self.shallow_value(host, next, serialized)?;
+        let mut held = id.map(|id| self.records.take(id));
+        let (value, deep) = self.shallow_value(host, next, held.as_mut())?;
 
         step!("structureddeserialize/23"); // remember the value before filling it
         if let (Value::Object(object), Some(id)) = (&value, id) {
@@ -242,13 +359,17 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         }
 
         step!("structureddeserialize/24"); // deep: fill in what the record holds
-        if deep
-            && let Value::Object(object) = &value
-            && let Some(serialized) = serialized
-            && let Some(frame) = self.open_contents(host, serialized, object)?
-        {
-            stack.push(frame);
-            return Ok(None);
+        match (&value, id, held) {
+            (Value::Object(object), _, Some(held)) if deep => {
+                if let Some(frame) = self.open_contents(host, held, object)? {
+                    stack.push(frame);
+                    return Ok(None);
+                }
+            }
+            // Not an object, so not in memory: the record may be read again.
+            (Value::Object(_), ..) => {}
+            (_, Some(id), Some(held)) => self.records.restore(id, held),
+            _ => {}
         }
         Ok(Some(self.finish(value)))
     }
@@ -258,17 +379,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn shallow_value(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
-        next: Next<'r>,
-        serialized: Option<&'r Record>,
+        next: Next,
+        held: Option<&mut Held<'r>>,
     ) -> Shallow<R::Object> {
-        let realm = &mut *self.realm;
         let object = |o| Ok((Value::Object(o), false));
         step!("structureddeserialize/5"); // primitives are themselves
-        let (id, serialized) = match (next, serialized) {
-            (Next::Primitive(primitive), _) | (_, Some(Record::Primitive(primitive))) => {
-                return Ok((primitive_value(primitive), false));
-            }
-            (Next::Record(id), Some(serialized)) => (id, serialized),
+        let held = match (next, held) {
+            (Next::Primitive(primitive), _) => return Ok((primitive_into_value(primitive), false)),
+            (Next::Record(_), Some(held)) => held,
             (Next::Record(id), None) => {
                 return Err(CloneError::new_data_clone(
                     "structureddeserialize/2",
@@ -276,6 +394,13 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 ));
             }
         };
+        if let Record::Primitive(primitive) = &**held {
+            return Ok((primitive_value(primitive), false));
+        }
+        // Steps 14 and 15 take these (moved out of owned records).
+        let buffer_bytes = held.buffer_bytes();
+        let serialized: &Record = held;
+        let realm = &mut *self.realm;
         step!("structureddeserialize/6"); // Boolean object
         if let Record::Boolean(b) = serialized {
             return object(realm.create_boolean_object(*b));
@@ -341,8 +466,8 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             return object(realm.create_shared_array_buffer(data.clone(), Some(*max_byte_length)));
         }
         step!("structureddeserialize/14"); // ArrayBuffer; failure is a DataCloneError
-        if let Record::ArrayBuffer { data } = serialized {
-            let data = buffer_bytes(&mut self.buffer_data, id, data);
+        if let Record::ArrayBuffer { .. } = serialized {
+            let data = buffer_bytes.unwrap_or_default();
             let length = data.len();
             return match realm.create_array_buffer(data, None) {
                 Ok(o) => object(o),
@@ -353,12 +478,8 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             };
         }
         step!("structureddeserialize/15"); // resizable ArrayBuffer; failure is a DataCloneError
-        if let Record::ResizableArrayBuffer {
-            data,
-            max_byte_length,
-        } = serialized
-        {
-            let data = buffer_bytes(&mut self.buffer_data, id, data);
+        if let Record::ResizableArrayBuffer { max_byte_length, .. } = serialized {
+            let data = buffer_bytes.unwrap_or_default();
             let length = data.len();
             return match realm.create_array_buffer(data, Some(*max_byte_length)) {
                 Ok(o) => object(o),
@@ -498,39 +619,33 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     /// Step 24 begins: what the contents of the new Map, Set, Array, Object
     /// or platform object are. A platform object's own deserialization steps
     /// run here and then (`None`); the others become a frame of the work
-    /// stack.
+    /// stack, which keeps the record until its loop is over.
     fn open_contents(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
-        serialized: &'r Record,
+        record: Held<'r>,
         value: &R::Object,
     ) -> Result<Option<Filling<'r, R::Object>>, CloneError<R::Object>> {
         step!("structureddeserialize/24.1"); // Map entries, appended directly
-        if let Record::Map { entries } = serialized {
+        if let Record::Map { .. } = *record {
             return Ok(Some(Filling::Map {
                 object: value.clone(),
-                entries,
+                record,
                 next: 0,
                 key: None,
             }));
         }
         step!("structureddeserialize/24.2"); // Set values, appended directly
-        if let Record::Set { entries } = serialized {
+        if let Record::Set { .. } = *record {
             return Ok(Some(Filling::Set {
                 object: value.clone(),
-                entries,
+                record,
                 next: 0,
             }));
         }
         step!("structureddeserialize/24.3"); // properties of an Array or Object
-        let (elements, properties): (&'r [Slot], _) = match serialized {
-            Record::Array {
-                elements, properties, ..
-            } => (elements, Some(properties)),
-            Record::Object { properties } => (&[], Some(properties)),
-            _ => (&[], None),
-        };
-        if let Some(properties) = properties {
+        if let Record::Array { .. } | Record::Object { .. } = *record {
+            let (elements, properties) = property_slots(&record);
             self.realm
                 .reserve_own_properties(value, elements.len() + properties.len());
             #[cfg(not(feature = "trace"))]
@@ -539,13 +654,12 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             let next = 0;
             return Ok(Some(Filling::Properties {
                 object: value.clone(),
-                elements,
-                properties,
+                record,
                 next,
             }));
         }
         step!("structureddeserialize/24.4"); // a platform object's own deserialization steps
-        if let Record::Platform { fields, .. } = serialized {
+        if let Record::Platform { fields, .. } = &*record {
             step!("structureddeserialize/24.4.1");
             host.deserialization_steps(self, value, fields)?;
         }
@@ -567,7 +681,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     fn primitive_elements(
         &mut self,
         value: &R::Object,
-        elements: &'r [Slot],
+        elements: &[Slot],
     ) -> Result<usize, CloneError<R::Object>> {
         let run = elements
             .iter()
@@ -591,11 +705,14 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
     /// The next record the frame's loop deserializes (24.1.1 – 24.3.1.1), or
     /// `None` when its loop is over.
-    fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<Next<'r>> {
+    fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<Next> {
         match frame {
             Filling::Map {
-                entries, next, key, ..
+                record, next, key, ..
             } => {
+                let Record::Map { entries } = &**record else {
+                    return None;
+                };
                 let (entry_key, entry_value) = entries.get(*next)?;
                 if key.is_some() {
                     // 24.1.1.2 ran when the key arrived.
@@ -605,29 +722,20 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 step!("structureddeserialize/24.1.1.1");
                 Some(Next::Record(*entry_key))
             }
-            Filling::Set { entries, next, .. } => {
+            Filling::Set { record, next, .. } => {
+                let Record::Set { entries } = &**record else {
+                    return None;
+                };
                 let entry = entries.get(*next)?;
                 step!("structureddeserialize/24.2.1");
                 step!("structureddeserialize/24.2.1.1");
                 Some(Next::Record(*entry))
             }
-            Filling::Properties {
-                elements,
-                properties,
-                next,
-                ..
-            } => {
-                let (elements, properties): (&'r [Slot], &'r [(JsString, Slot)]) = (elements, properties);
-                let entry_value = match next.checked_sub(elements.len()) {
-                    None => &elements[*next],
-                    Some(at) => &properties.get(at)?.1,
-                };
+            Filling::Properties { record, next, .. } => {
+                let entry_value = record.property_value(*next)?;
                 step!("structureddeserialize/24.3.1");
                 step!("structureddeserialize/24.3.1.1");
-                Some(match entry_value {
-                    Slot::Record(id) => Next::Record(*id),
-                    Slot::Primitive(primitive) => Next::Primitive(primitive),
-                })
+                Some(entry_value)
             }
         }
     }
@@ -658,12 +766,8 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 *next += 1;
                 self.realm.append_set_entry(object, child);
             }
-            Filling::Properties {
-                object,
-                elements,
-                properties,
-                next,
-            } => {
+            Filling::Properties { object, record, next } => {
+                let (elements, properties) = property_slots(record);
                 let key = match next.checked_sub(elements.len()) {
                     // An element: its key is its index.
                     None => None,
@@ -712,13 +816,19 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
 /// Step 5: a primitive record's value.
 fn primitive_value<O>(primitive: &Primitive) -> Value<O> {
+    primitive_into_value(primitive.clone())
+}
+
+/// Step 5, for a primitive record the run holds (one kept in place in a
+/// property, moved or copied out of it): its value, without another copy.
+fn primitive_into_value<O>(primitive: Primitive) -> Value<O> {
     match primitive {
         Primitive::Undefined => Value::Undefined,
         Primitive::Null => Value::Null,
-        Primitive::Boolean(b) => Value::Boolean(*b),
-        Primitive::Number(n) => Value::Number(*n),
-        Primitive::BigInt(b) => Value::BigInt(b.clone()),
-        Primitive::String(s) => Value::String(s.clone()),
+        Primitive::Boolean(b) => Value::Boolean(b),
+        Primitive::Number(n) => Value::Number(n),
+        Primitive::BigInt(b) => Value::BigInt(b),
+        Primitive::String(s) => Value::String(s),
     }
 }
 
