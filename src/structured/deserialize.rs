@@ -120,7 +120,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         host: &mut dyn PlatformObjects<R>,
         id: RecordId,
     ) -> Result<Value<R::Object>, CloneError<R::Object>> {
-        let mut stack: Vec<Filling<'r, R::Object>> = Vec::new();
+        let mut stack: Vec<Filling<R::Object>> = Vec::new();
         let mut finished = self.start(host, Next::Record(id), &mut stack)?;
         while let Some(frame) = stack.last_mut() {
             if let Some(value) = finished.take() {
@@ -130,7 +130,9 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 Some(child) => self.start(host, child, &mut stack)?,
                 None => {
                     let object = Value::Object(frame.object().clone());
+                    let record = frame.record();
                     stack.pop();
+                    self.records.release(record);
                     Some(self.finish(object))
                 }
             };
@@ -164,7 +166,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         &mut self,
         host: &mut dyn PlatformObjects<R>,
         next: Next,
-        stack: &mut Vec<Filling<'r, R::Object>>,
+        stack: &mut Vec<Filling<R::Object>>,
     ) -> Result<Option<Value<R::Object>>, CloneError<R::Object>> {
         let id = match next {
             Next::Record(id) => Some(id),
@@ -199,8 +201,8 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
         step!("structureddeserialize/24"); // deep: fill in what the record holds
         match (&value, id, held) {
-            (Value::Object(object), _, Some(held)) if deep => {
-                if let Some(frame) = self.open_contents(host, held, object)? {
+            (Value::Object(object), Some(id), Some(held)) if deep => {
+                if let Some(frame) = self.open_contents(host, id, held, object)? {
                     stack.push(frame);
                     return Ok(None);
                 }
@@ -208,7 +210,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             // An object is in memory now: its record is done with.
             (Value::Object(_), ..) => {}
             // Not an object, so not in memory: the record may be read again.
-            (_, Some(id), Some(held)) => self.records.restore(id, held),
+            (_, Some(id), Some(held)) => self.records.put_back(id, held),
             _ => {}
         }
         Ok(Some(self.finish(value)))

@@ -12,26 +12,26 @@ use crate::ecmascript::{PropertyKey, Realm, Value};
 use crate::spec::step;
 #[cfg(not(feature = "trace"))]
 use crate::structured::Slot;
-use crate::structured::{CloneError, PlatformObjects, Record};
+use crate::structured::{CloneError, PlatformObjects, Record, RecordId};
 
 /// What remains to do for a new object whose contents step 24 is filling
 /// in: one frame of the explicit work stack that stands in for the
-/// standard's recursion (see `Serializer::serialize_internal`). Each frame
-/// holds its record: when the run owns the records, the frame's end drops
-/// what the record held (see [`Held`]).
-pub(super) enum Filling<'r, O> {
+/// standard's recursion (see `Serializer::serialize_internal`). `record`
+/// is the record whose contents these are: when the run owns the records,
+/// the frame's end frees what it holds (see [`Held`]).
+pub(super) enum Filling<O> {
     /// Steps 24.1.1.x over a Map record's entries; `key` is the entry's key
     /// once deserialized.
     Map {
         object: O,
-        record: Held<'r>,
+        record: RecordId,
         next: usize,
         key: Option<Value<O>>,
     },
     /// Steps 24.2.1.x over a Set record's entries.
     Set {
         object: O,
-        record: Held<'r>,
+        record: RecordId,
         next: usize,
     },
     /// Steps 24.3.1.x: an Array record's key-less elements (the
@@ -39,17 +39,26 @@ pub(super) enum Filling<'r, O> {
     /// Object record has only these); `next` counts through both.
     Properties {
         object: O,
-        record: Held<'r>,
+        record: RecordId,
         next: usize,
     },
 }
 
-impl<O> Filling<'_, O> {
+impl<O> Filling<O> {
     pub(super) fn object(&self) -> &O {
         match self {
             Filling::Map { object, .. }
             | Filling::Set { object, .. }
             | Filling::Properties { object, .. } => object,
+        }
+    }
+
+    /// The record whose contents the frame fills in.
+    pub(super) fn record(&self) -> RecordId {
+        match self {
+            Filling::Map { record, .. }
+            | Filling::Set { record, .. }
+            | Filling::Properties { record, .. } => *record,
         }
     }
 }
@@ -58,27 +67,31 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     /// Step 24 begins: what the contents of the new Map, Set, Array, Object
     /// or platform object are. A platform object's own deserialization steps
     /// run here and then (`None`); the others become a frame of the work
-    /// stack, which keeps the record until its loop is over.
+    /// stack, and `record` (record `id`) goes back into the records until
+    /// the frame ends.
     pub(super) fn open_contents(
         &mut self,
         host: &mut dyn PlatformObjects<R>,
+        id: RecordId,
         record: Held<'r>,
         value: &R::Object,
-    ) -> Result<Option<Filling<'r, R::Object>>, CloneError<R::Object>> {
+    ) -> Result<Option<Filling<R::Object>>, CloneError<R::Object>> {
         step!("structureddeserialize/24.1"); // Map entries, appended directly
         if let Record::Map { .. } = *record {
+            self.records.put_back(id, record);
             return Ok(Some(Filling::Map {
                 object: value.clone(),
-                record,
+                record: id,
                 next: 0,
                 key: None,
             }));
         }
         step!("structureddeserialize/24.2"); // Set values, appended directly
         if let Record::Set { .. } = *record {
+            self.records.put_back(id, record);
             return Ok(Some(Filling::Set {
                 object: value.clone(),
-                record,
+                record: id,
                 next: 0,
             }));
         }
@@ -91,9 +104,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
             let next = self.primitive_elements(value, elements)?;
             #[cfg(feature = "trace")]
             let next = 0;
+            self.records.put_back(id, record);
             return Ok(Some(Filling::Properties {
                 object: value.clone(),
-                record,
+                record: id,
                 next,
             }));
         }
@@ -144,12 +158,12 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 
     /// The next record the frame's loop deserializes (24.1.1 – 24.3.1.1), or
     /// `None` when its loop is over.
-    pub(super) fn next_child(&mut self, frame: &mut Filling<'r, R::Object>) -> Option<Next> {
+    pub(super) fn next_child(&mut self, frame: &mut Filling<R::Object>) -> Option<Next> {
         match frame {
             Filling::Map {
                 record, next, key, ..
             } => {
-                let Record::Map { entries } = &**record else {
+                let Some(Record::Map { entries }) = self.records.get(*record) else {
                     return None;
                 };
                 let (entry_key, entry_value) = entries.get(*next)?;
@@ -162,7 +176,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 Some(Next::Record(*entry_key))
             }
             Filling::Set { record, next, .. } => {
-                let Record::Set { entries } = &**record else {
+                let Some(Record::Set { entries }) = self.records.get(*record) else {
                     return None;
                 };
                 let entry = entries.get(*next)?;
@@ -171,7 +185,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 Some(Next::Record(*entry))
             }
             Filling::Properties { record, next, .. } => {
-                let entry_value = record.property_value(*next)?;
+                let entry_value = self.records.property_value(*record, *next)?;
                 step!("structureddeserialize/24.3.1");
                 step!("structureddeserialize/24.3.1.1");
                 Some(entry_value)
@@ -183,7 +197,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     /// (24.1.1.2 – 24.3.1.3).
     pub(super) fn deliver(
         &mut self,
-        frame: &mut Filling<'r, R::Object>,
+        frame: &mut Filling<R::Object>,
         child: Value<R::Object>,
     ) -> Result<(), CloneError<R::Object>> {
         match frame {
@@ -206,7 +220,9 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 self.realm.append_set_entry(object, child);
             }
             Filling::Properties { object, record, next } => {
-                let (elements, properties) = property_slots(record);
+                let Some((elements, properties)) = self.records.get(*record).map(property_slots) else {
+                    return Ok(());
+                };
                 let key = match next.checked_sub(elements.len()) {
                     // An element: its key is its index.
                     None => None,

@@ -16,7 +16,9 @@ pub(super) enum Records<'r> {
 /// One record while its steps run: borrowed, or moved out of owned
 /// records. An owned record is dropped, and what it holds freed, once its
 /// value is an object and its contents are done (issue 11: the records of
-/// a large clone no longer all stay alive to the end). That is safe
+/// a large clone no longer all stay alive to the end); a frame of the work
+/// stack filling in its contents finds it back in the records by id, and
+/// [`Records::release`] frees it when the frame ends. That is safe
 /// because step 23 put the object in *memory* first: every later reference
 /// to the record ends at step 2 and never reads the record again. A record
 /// whose value is not an object (a primitive record, which *memory* does
@@ -50,38 +52,6 @@ impl Held<'_> {
             }
             _ => None,
         }
-    }
-
-    /// The [[Value]] of property `at` of an Array or Object record
-    /// (elements first), or `None` past the last. A primitive kept in place
-    /// moves out of an owned record (each property is read once) and is
-    /// copied from a borrowed one.
-    pub(super) fn property_value(&mut self, at: usize) -> Option<Next> {
-        let slot = match self {
-            Held::Borrowed(record) => {
-                let (elements, properties) = property_slots(record);
-                return match at.checked_sub(elements.len()) {
-                    None => elements.get(at),
-                    Some(at) => properties.get(at).map(|(_, slot)| slot),
-                }
-                .map(|slot| match slot {
-                    Slot::Record(id) => Next::Record(*id),
-                    Slot::Primitive(primitive) => Next::Primitive(primitive.clone()),
-                });
-            }
-            Held::Owned(Record::Array {
-                elements, properties, ..
-            }) => match at.checked_sub(elements.len()) {
-                None => elements.get_mut(at),
-                Some(at) => properties.get_mut(at).map(|(_, slot)| slot),
-            },
-            Held::Owned(Record::Object { properties }) => properties.get_mut(at).map(|(_, slot)| slot),
-            Held::Owned(_) => None,
-        }?;
-        Some(match slot {
-            Slot::Record(id) => Next::Record(*id),
-            Slot::Primitive(primitive) => Next::Primitive(std::mem::replace(primitive, Primitive::Undefined)),
-        })
     }
 }
 
@@ -126,10 +96,56 @@ impl<'r> Records<'r> {
         }
     }
 
-    /// Puts back a record whose value is not an object (see [`Held`]).
-    pub(super) fn restore(&mut self, id: RecordId, held: Held<'r>) {
+    /// Puts back a record taken for its steps: one whose value is not an
+    /// object (see [`Held`]), or one whose contents a frame of the work
+    /// stack is about to fill in (it reads them here, by id).
+    pub(super) fn put_back(&mut self, id: RecordId, held: Held<'r>) {
         if let (Records::Owned(records), Held::Owned(record)) = (self, held) {
             records[id.index()] = record;
         }
+    }
+
+    /// The frame that filled in record `id`'s contents has ended: an owned
+    /// record is done with (see [`Held`]), and what it holds is freed.
+    pub(super) fn release(&mut self, id: RecordId) {
+        if let Records::Owned(records) = self
+            && let Some(record) = records.get_mut(id.index())
+        {
+            *record = Record::Primitive(Primitive::Undefined);
+        }
+    }
+
+    /// The [[Value]] of property `at` of Array or Object record `id`
+    /// (elements first), or `None` past the last. A primitive kept in place
+    /// moves out of an owned record (each property is read once) and is
+    /// copied from a borrowed one.
+    pub(super) fn property_value(&mut self, id: RecordId, at: usize) -> Option<Next> {
+        let slot = match self {
+            Records::Borrowed(records) => {
+                let (elements, properties) = property_slots(records.get(id.index())?);
+                return match at.checked_sub(elements.len()) {
+                    None => elements.get(at),
+                    Some(at) => properties.get(at).map(|(_, slot)| slot),
+                }
+                .map(|slot| match slot {
+                    Slot::Record(id) => Next::Record(*id),
+                    Slot::Primitive(primitive) => Next::Primitive(primitive.clone()),
+                });
+            }
+            Records::Owned(records) => match records.get_mut(id.index())? {
+                Record::Array {
+                    elements, properties, ..
+                } => match at.checked_sub(elements.len()) {
+                    None => elements.get_mut(at),
+                    Some(at) => properties.get_mut(at).map(|(_, slot)| slot),
+                },
+                Record::Object { properties } => properties.get_mut(at).map(|(_, slot)| slot),
+                _ => None,
+            },
+        }?;
+        Some(match slot {
+            Slot::Record(id) => Next::Record(*id),
+            Slot::Primitive(primitive) => Next::Primitive(std::mem::replace(primitive, Primitive::Undefined)),
+        })
     }
 }
