@@ -138,16 +138,22 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         } = serialized
         {
             step!("structureddeserialize/16.1");
+            // A buffer record that is itself a view (not made yet) can only
+            // end in the error below; refused before it is deserialized, a
+            // cycle or a long chain of views (records serialization never
+            // makes) cannot recurse without end.
+            if self.memory.get(buffer.index()).is_none_or(Option::is_none)
+                && let Some(Record::ArrayBufferView { .. }) = self.records.get(*buffer)
+            {
+                return Err(not_a_buffer());
+            }
             let deserialized_buffer = self.deserialize(host, *buffer)?;
             let realm = &mut *self.realm;
             let Some(buffer) = deserialized_buffer
                 .as_object()
                 .filter(|b| realm.array_buffer(b).is_some())
             else {
-                return Err(CloneError::new_data_clone(
-                    "structureddeserialize/16.1",
-                    "malformed serialization: a view's buffer is not an ArrayBuffer",
-                ));
+                return Err(not_a_buffer());
             };
             let mut slots = ViewSlots {
                 kind: *constructor,
@@ -252,4 +258,12 @@ impl<'r, R: Realm> Deserializer<'r, R> {
         step!("structureddeserialize/21.13"); // nothing further was attached
         value
     }
+}
+
+/// Step 16.1's failure: the view's buffer record is not an ArrayBuffer's.
+fn not_a_buffer<O>() -> CloneError<O> {
+    CloneError::new_data_clone(
+        "structureddeserialize/16.1",
+        "malformed serialization: a view's buffer is not an ArrayBuffer",
+    )
 }
