@@ -6,7 +6,7 @@
 //! | standard | here |
 //! |---|---|
 //! | StructuredSerializeInternal, StructuredSerialize, StructuredSerializeForStorage | `serialize.rs` (steps 7 – 24 in `serialize/slots.rs`, step 26 in `serialize/contents.rs`) |
-//! | StructuredDeserialize | `deserialize.rs` |
+//! | StructuredDeserialize | `deserialize.rs` (steps 5 – 22 in `deserialize/values.rs`, step 24 in `deserialize/contents.rs`, the records in `deserialize/records.rs`) |
 //! | StructuredSerializeWithTransfer, StructuredDeserializeWithTransfer | `transfer.rs` |
 //! | serializable / transferable platform objects | `platform.rs` |
 //! | the standard's `Person` example of a serializable interface | `person.rs` |

@@ -241,22 +241,6 @@ impl Serialized {
         self.records.get(id.index())
     }
 
-    /// Moves the bytes out of every ArrayBuffer and ResizableArrayBuffer
-    /// record, leaving it empty, and returns them by record id (ascending).
-    /// A deserialization that consumes the records hands them to the new
-    /// buffers instead of copying them again.
-    pub(crate) fn take_buffer_data(&mut self) -> Vec<(RecordId, Vec<u8>)> {
-        let mut taken = Vec::new();
-        for (index, record) in self.records.iter_mut().enumerate() {
-            if let Record::ArrayBuffer { data } | Record::ResizableArrayBuffer { data, .. } = record
-                && let Ok(index) = u32::try_from(index)
-            {
-                taken.push((RecordId(index), std::mem::take(data)));
-            }
-        }
-        taken
-    }
-
     /// The records that `record` refers to, in field order.
     pub fn children(record: &Record) -> Vec<RecordId> {
         match record {

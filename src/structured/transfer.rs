@@ -277,12 +277,9 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
     result: SerializeWithTransferResult,
 ) -> Result<DeserializeWithTransferResult<R::Object>, CloneError<R::Object>> {
     let SerializeWithTransferResult {
-        mut serialized,
+        serialized,
         transfer_data_holders,
     } = result;
-    // The records are ours to consume: their buffers' bytes move into the
-    // new ArrayBuffers rather than being copied a second time.
-    let buffer_data = serialized.take_buffer_data();
     step!("structureddeserializewithtransfer/1"); // memory also maps the holders
     step!("structureddeserializewithtransfer/2");
     let mut transferred_values = Vec::with_capacity(transfer_data_holders.len());
@@ -328,9 +325,12 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
 
     step!("structureddeserializewithtransfer/4"); // then the value, through that memory
     let transferred: Vec<_> = transferred_values.iter().cloned().map(Value::Object).collect();
-    let mut deserializer =
-        Deserializer::with_supplied_memory(realm, &serialized, transferred).with_buffer_data(buffer_data);
-    let deserialized = deserializer.deserialize(host, serialized.root)?;
+    // The records are ours to consume: their buffers' bytes move into the
+    // new ArrayBuffers rather than being copied a second time, and each
+    // record is freed once its object is complete.
+    let (records, root) = serialized.into_parts();
+    let mut deserializer = Deserializer::with_supplied_memory(realm, records, transferred);
+    let deserialized = deserializer.deserialize(host, root)?;
 
     step!("structureddeserializewithtransfer/5");
     Ok(DeserializeWithTransferResult {
