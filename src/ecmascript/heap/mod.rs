@@ -156,9 +156,8 @@ pub enum ObjectKind {
     /// A Date ([[DateValue]]).
     Date(f64),
     /// A RegExp ([[RegExpMatcher]], [[OriginalSource]], [[OriginalFlags]]);
-    /// `lastIndex` is an ordinary own property.
-    /// Boxed, as RegExps are rare and two strings would make every object
-    /// larger.
+    /// `lastIndex` is an ordinary own property. The slots are boxed, as
+    /// RegExps are rare and two strings inline would make every object larger.
     RegExp(Box<RegExpSlots>),
     /// An ArrayBuffer or SharedArrayBuffer; boxed, as buffers are rare and
     /// their state would make every object larger.
