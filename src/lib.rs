@@ -57,7 +57,7 @@
 //!
 //! let mut heap = Heap::new(AgentClusterId(0));
 //! // const buffer = new Uint8Array([1, 2, 3]).buffer;
-//! let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+//! let buffer = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
 //!     data: Some(vec![1, 2, 3]),
 //!     max_byte_length: None,
 //!     detach_key: false,

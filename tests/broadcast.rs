@@ -109,7 +109,7 @@ fn shared_buffer(w: &mut World, agent: AgentId, block: &SharedDataBlock) -> Valu
     Value::Object(
         w.agent(agent)
             .realm_mut()
-            .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+            .alloc(ObjectKind::array_buffer_of(ArrayBufferState::Shared {
                 block: block.clone(),
                 max_byte_length: None,
             })),
@@ -135,8 +135,8 @@ fn a_shared_buffer_is_shared_within_a_cluster_and_a_messageerror_across() {
     let Some(Value::Object(received)) = &events[0].1.data else {
         panic!("B received no object")
     };
-    let ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block: got, .. }) =
-        w.agent(ids[1]).realm().object(*received).kind()
+    let Some(ArrayBufferState::Shared { block: got, .. }) =
+        w.agent(ids[1]).realm().object(*received).kind().as_array_buffer()
     else {
         panic!("B received no SharedArrayBuffer")
     };

@@ -81,7 +81,7 @@ fn clone_error_with_message(message: impl FnOnce(&mut Heap) -> ObjectId) -> Outc
 /// `copies` times the same Uint8Array, then the throwing getter.
 fn long_message(copies: u32) -> Outcome {
     clone_error_with_message(|heap| {
-        let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        let buffer = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
             data: Some(vec![0; BYTES]),
             max_byte_length: None,
             detach_key: false,

@@ -224,7 +224,7 @@ fn a_serialization_error_reaches_the_caller_and_nothing_is_enqueued() {
     let buffer = world
         .agent(a)
         .realm_mut()
-        .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        .alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
             data: Some(vec![1, 2]),
             max_byte_length: None,
             detach_key: false,
@@ -234,8 +234,8 @@ fn a_serialization_error_reaches_the_caller_and_nothing_is_enqueued() {
         .post_message(p1, Value::Object(f), &[buffer])
         .unwrap_err();
     assert!(matches!(err, CloneError::DataClone(_)));
-    match world.agent(a).realm().object(buffer).kind() {
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => {
+    match world.agent(a).realm().object(buffer).kind().as_array_buffer() {
+        Some(ArrayBufferState::Owned { data, .. }) => {
             assert_eq!(
                 data.as_deref(),
                 Some(&[1u8, 2][..]),
@@ -259,7 +259,7 @@ fn a_message_that_cannot_be_deserialized_fires_messageerror() {
     let sab = world
         .agent(a)
         .realm_mut()
-        .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+        .alloc(ObjectKind::array_buffer_of(ArrayBufferState::Shared {
             block: webmessaging::ecmascript::SharedDataBlock::new(vec![0; 4]),
             max_byte_length: None,
         }));
@@ -457,7 +457,7 @@ fn transferred_buffers_arrive_and_are_detached_at_the_sender() {
     let buffer = world
         .agent(a)
         .realm_mut()
-        .alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        .alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
             data: Some(vec![7, 8, 9]),
             max_byte_length: None,
             detach_key: false,
@@ -470,14 +470,14 @@ fn transferred_buffers_arrive_and_are_detached_at_the_sender() {
     let Some(Value::Object(received)) = &events[0].1.data else {
         panic!("{events:?}")
     };
-    match world.agent(b).realm().object(*received).kind() {
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => {
+    match world.agent(b).realm().object(*received).kind().as_array_buffer() {
+        Some(ArrayBufferState::Owned { data, .. }) => {
             assert_eq!(data.as_deref(), Some(&[7u8, 8, 9][..]))
         }
         other => panic!("{other:?}"),
     }
-    match world.agent(a).realm().object(buffer).kind() {
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => assert!(data.is_none()),
+    match world.agent(a).realm().object(buffer).kind().as_array_buffer() {
+        Some(ArrayBufferState::Owned { data, .. }) => assert!(data.is_none()),
         other => panic!("{other:?}"),
     }
 }

@@ -6,7 +6,7 @@
 use std::time::Instant;
 use webmessaging::ecmascript::{
     Accessor, ArrayBufferState, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty,
-    PropertyKey, Value,
+    PropertyKey, RegExpSlots, Value,
 };
 use webmessaging::notation::{Kind, Val, build, clone_outcome, parse, print};
 use webmessaging::structured::CloneError;
@@ -124,13 +124,13 @@ fn buffers_views_and_collections() {
         ObjectKind::View { buffer, byte_offset: 4, length: None, .. } if *buffer == ids[1]
     ));
     assert!(matches!(
-        heap.object(ids[1]).kind(),
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), max_byte_length: Some(8), detach_key: false })
+        heap.object(ids[1]).kind().as_array_buffer(),
+        Some(ArrayBufferState::Owned { data: Some(d), max_byte_length: Some(8), detach_key: false })
             if d == &[1, 2]
     ));
     assert!(matches!(
-        heap.object(ids[2]).kind(),
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        heap.object(ids[2]).kind().as_array_buffer(),
+        Some(ArrayBufferState::Owned {
             data: None,
             detach_key: true,
             ..
@@ -156,10 +156,10 @@ fn printing_leaves_out_virtual_properties_and_deleted_entries() {
     ]));
     let set = heap.alloc(ObjectKind::Set(vec![Some(Value::Object(map)), None]));
     heap.define_property(array, "0".into(), OwnProperty::new_data(Value::Object(set)));
-    let regexp = heap.alloc(ObjectKind::RegExp {
+    let regexp = heap.alloc(ObjectKind::RegExp(Box::new(RegExpSlots {
         source: JsString::from("r"),
         flags: JsString::default(),
-    });
+    })));
     heap.define_property(array, "2".into(), OwnProperty::new_data(Value::Object(regexp)));
 
     let document = print(&heap, &Value::Object(array));

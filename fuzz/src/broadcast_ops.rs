@@ -201,7 +201,7 @@ impl Run {
                 self.world
                     .agent(agent)
                     .realm_mut()
-                    .alloc(ObjectKind::ArrayBuffer(state)),
+                    .alloc(ObjectKind::array_buffer_of(state)),
             )
         } else {
             Value::String(JsString::from(format!("m{number}").as_str()))

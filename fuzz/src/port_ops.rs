@@ -329,7 +329,7 @@ impl Run {
             .map(|i| (seed as u8).wrapping_mul(31).wrapping_add(i))
             .collect();
         let heap = self.world.agent(agent).realm_mut();
-        let id = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        let id = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
             data: Some(bytes.clone()),
             max_byte_length: None,
             detach_key: false,
@@ -679,8 +679,8 @@ impl Run {
         );
         if let Some(bytes) = &m.buffer {
             let got = match property(heap, data, "buf") {
-                Some(Value::Object(b)) => match heap.object(b).kind() {
-                    ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => data.clone(),
+                Some(Value::Object(b)) => match heap.object(b).kind().as_array_buffer() {
+                    Some(ArrayBufferState::Owned { data, .. }) => data.clone(),
                     _ => None,
                 },
                 _ => None,

@@ -139,7 +139,7 @@ impl Harness {
     ) -> Result<PostResult, String> {
         let agent = self.world.agent(agent);
         let object = |bytes: &[u8]| {
-            Some(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+            Some(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
                 data: Some(bytes.to_vec()),
                 max_byte_length: None,
                 detach_key: false,
@@ -147,7 +147,7 @@ impl Harness {
         };
         let kind = match data {
             Data::Buffer(bytes) => object(bytes),
-            Data::Shared(bytes) => Some(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+            Data::Shared(bytes) => Some(ObjectKind::array_buffer_of(ArrayBufferState::Shared {
                 block: SharedDataBlock::new(bytes.clone()),
                 max_byte_length: None,
             })),
@@ -249,13 +249,12 @@ impl Harness {
 
 /// The received object, when it is a buffer (the only objects sent).
 fn buffer_data(realm: &webmessaging::ecmascript::Heap, object: ObjectId) -> Data {
-    match realm.get_object(object).map(|o| o.kind()) {
-        Some(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+    let kind = realm.get_object(object).map(|o| o.kind());
+    match kind.and_then(ObjectKind::as_array_buffer) {
+        Some(ArrayBufferState::Owned {
             data: Some(bytes), ..
-        })) => Data::Buffer(bytes.clone()),
-        Some(ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block, .. })) => {
-            Data::Shared(block.snapshot())
-        }
-        other => Data::Str(format!("unexpected object {other:?}")),
+        }) => Data::Buffer(bytes.clone()),
+        Some(ArrayBufferState::Shared { block, .. }) => Data::Shared(block.snapshot()),
+        _ => Data::Str(format!("unexpected object {kind:?}")),
     }
 }

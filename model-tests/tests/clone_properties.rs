@@ -138,8 +138,8 @@ impl Case {
     /// Whether input object `i` is a detached ArrayBuffer now.
     fn detached(&self, i: usize) -> bool {
         matches!(
-            self.heap.object(self.built.objects[i]).kind(),
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. })
+            self.heap.object(self.built.objects[i]).kind().as_array_buffer(),
+            Some(ArrayBufferState::Owned { data: None, .. })
         )
     }
 }

@@ -50,6 +50,7 @@ mod value;
 pub use bigint::{BigInt, BigIntParseError};
 pub use heap::{
     Accessor, ArrayBufferState, Heap, HeapObject, ObjectId, ObjectKind, OwnProperty, PropertyList,
+    RegExpSlots,
 };
 pub use number::{is_time_value, number_to_string, time_clip};
 pub use realm::{

@@ -23,7 +23,7 @@ use super::document::{Buffer, Document, Key, Kind, NotationError, Object, PropVa
 use super::excerpt::excerpt_str;
 use crate::ecmascript::{
     Accessor, ArrayBufferState, BigInt, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey,
-    SharedDataBlock, Symbol, Value, ViewKind,
+    RegExpSlots, SharedDataBlock, Symbol, Value, ViewKind,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -127,12 +127,12 @@ impl Builder<'_> {
                     configurable: false,
                 };
                 field_props.push((PropertyKey::from("lastIndex"), last_index));
-                ObjectKind::RegExp {
+                ObjectKind::RegExp(Box::new(RegExpSlots {
                     source: source.clone(),
                     flags: flags.clone(),
-                }
+                }))
             }
-            Kind::ArrayBuffer(buffer) => ObjectKind::ArrayBuffer(buffer_state(buffer)),
+            Kind::ArrayBuffer(buffer) => ObjectKind::ArrayBuffer(Box::new(buffer_state(buffer))),
             Kind::View {
                 kind,
                 buffer,
@@ -174,7 +174,7 @@ impl Builder<'_> {
             Kind::Promise => ObjectKind::Promise,
             Kind::Proxy => ObjectKind::Proxy,
             Kind::Platform { interface, detached } => ObjectKind::Platform {
-                interface: interface.clone(),
+                interface: interface.as_str().into(),
                 detached: *detached,
                 // No platform state stands behind a platform object built
                 // from the notation; a host that finds one refuses it.

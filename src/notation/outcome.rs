@@ -49,7 +49,8 @@ pub fn clone_outcome(
                 .filter(|(_, id)| {
                     matches!(
                         heap.object(**id).kind(),
-                        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. })
+                        ObjectKind::ArrayBuffer(state)
+                            if matches!(**state, ArrayBufferState::Owned { data: None, .. })
                     )
                 })
                 .map(|(i, _)| i)

@@ -155,17 +155,17 @@ fn describe(heap: &Heap, id: ObjectId) -> Object {
             Kind::String(s.clone())
         }
         ObjectKind::Date(time) => Kind::Date { time: *time },
-        ObjectKind::RegExp { source, flags } => {
+        ObjectKind::RegExp(slots) => {
             let last_index = own_data(heap, id, "lastIndex").map(val);
             skip = Skip::Data("lastIndex");
             Kind::RegExp {
-                source: source.clone(),
-                flags: flags.clone(),
+                source: slots.source.clone(),
+                flags: slots.flags.clone(),
                 // +0 is what every RegExp starts with: left out.
                 last_index: last_index.filter(|v| !matches!(v, Val::Number(n) if n.to_bits() == 0)),
             }
         }
-        ObjectKind::ArrayBuffer(state) => Kind::ArrayBuffer(match state {
+        ObjectKind::ArrayBuffer(state) => Kind::ArrayBuffer(match &**state {
             ArrayBufferState::Owned {
                 data,
                 max_byte_length,
@@ -217,7 +217,7 @@ fn describe(heap: &Heap, id: ObjectId) -> Object {
         ObjectKind::Platform {
             interface, detached, ..
         } => Kind::Platform {
-            interface: interface.clone(),
+            interface: interface.to_string(),
             detached: *detached,
         },
         ObjectKind::Function => Kind::Function,

@@ -47,7 +47,7 @@ impl PersonHost {
             best_friend,
         });
         heap.alloc(ObjectKind::Platform {
-            interface: PERSON.to_owned(),
+            interface: PERSON.into(),
             detached: None,
             host,
         })
@@ -56,7 +56,7 @@ impl PersonHost {
     /// The data of a Person object.
     pub fn data(&self, heap: &Heap, person: ObjectId) -> Option<&PersonData> {
         match &heap.get_object(person)?.kind() {
-            ObjectKind::Platform { interface, host, .. } if interface == PERSON => {
+            ObjectKind::Platform { interface, host, .. } if &**interface == PERSON => {
                 self.people.get(usize::try_from(*host).ok()?)
             }
             _ => None,
@@ -74,7 +74,7 @@ impl PersonHost {
 
     fn data_mut(&mut self, heap: &Heap, person: ObjectId) -> Option<&mut PersonData> {
         match &heap.get_object(person)?.kind() {
-            ObjectKind::Platform { interface, host, .. } if interface == PERSON => {
+            ObjectKind::Platform { interface, host, .. } if &**interface == PERSON => {
                 self.people.get_mut(usize::try_from(*host).ok()?)
             }
             _ => None,

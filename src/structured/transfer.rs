@@ -107,7 +107,7 @@ impl<O> DeserializeWithTransferResult<O> {
 /// };
 ///
 /// let mut sender = Heap::new(AgentClusterId(0));
-/// let buffer = sender.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+/// let buffer = sender.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
 ///     data: Some(vec![7; 1024]),
 ///     max_byte_length: None,
 ///     detach_key: false,

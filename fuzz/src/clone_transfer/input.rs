@@ -10,7 +10,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use webmessaging::ecmascript::{
     Accessor, ArrayBufferState, BigInt, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty,
-    PropertyKey, SharedDataBlock, Symbol, Value, ViewKind,
+    PropertyKey, RegExpSlots, SharedDataBlock, Symbol, Value, ViewKind,
 };
 
 /// Most nodes a graph has; the rest of the input is ignored.
@@ -426,14 +426,14 @@ impl Builder<'_> {
             KindSpec::BigInt(i) => ObjectKind::BigIntWrapper(BigInt::from(*i)),
             KindSpec::String(s) => ObjectKind::StringWrapper(s.value()),
             KindSpec::Date(t) => ObjectKind::Date(time_clip(t.value())),
-            KindSpec::RegExp { source, flags } => ObjectKind::RegExp {
+            KindSpec::RegExp { source, flags } => ObjectKind::RegExp(Box::new(RegExpSlots {
                 source: source.value(),
                 flags: regexp_flags(&flags.value()),
-            },
+            })),
             KindSpec::Buffer { bytes, grow, state } => {
                 let bytes: Vec<u8> = bytes.iter().copied().take(MAX_BYTES).collect();
                 let max_byte_length = grow.map(|g| bytes.len() + usize::from(g % 16));
-                ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+                ObjectKind::array_buffer_of(ArrayBufferState::Owned {
                     data: (!matches!(state, BufferState::Detached)).then_some(bytes),
                     max_byte_length,
                     detach_key: matches!(state, BufferState::Keyed),
@@ -442,7 +442,7 @@ impl Builder<'_> {
             KindSpec::Shared { bytes, grow } => {
                 let bytes: Vec<u8> = bytes.iter().copied().take(MAX_BYTES).collect();
                 let max_byte_length = grow.map(|g| bytes.len() + usize::from(g % 16));
-                ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+                ObjectKind::array_buffer_of(ArrayBufferState::Shared {
                     block: SharedDataBlock::new(bytes),
                     max_byte_length,
                 })
@@ -458,20 +458,22 @@ impl Builder<'_> {
                 let buffer = match self.pick_buffer(*buffer) {
                     Some(i) => self.ids[i],
                     // No buffer among the nodes: the view gets one of its own.
-                    None => self.heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
-                        data: Some(vec![7; 16]),
-                        max_byte_length: None,
-                        detach_key: false,
-                    })),
+                    None => self
+                        .heap
+                        .alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
+                            data: Some(vec![7; 16]),
+                            max_byte_length: None,
+                            detach_key: false,
+                        })),
                 };
                 let byte_offset = usize::from(*offset % 4) * size;
-                let (current, tracks) = match self.heap.object(buffer).kind() {
-                    ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+                let (current, tracks) = match self.heap.object(buffer).kind().as_array_buffer() {
+                    Some(ArrayBufferState::Owned {
                         data,
                         max_byte_length,
                         ..
                     }) => (data.as_ref().map_or(0, Vec::len), max_byte_length.is_some()),
-                    ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+                    Some(ArrayBufferState::Shared {
                         block,
                         max_byte_length,
                     }) => (block.len(), max_byte_length.is_some()),
@@ -535,12 +537,12 @@ impl Builder<'_> {
                 OpaqueKind::Promise => ObjectKind::Promise,
                 OpaqueKind::Proxy => ObjectKind::Proxy,
                 OpaqueKind::MessagePort => ObjectKind::Platform {
-                    interface: "MessagePort".to_owned(),
+                    interface: "MessagePort".into(),
                     detached: Some(false),
                     host: 1,
                 },
                 OpaqueKind::Platform => ObjectKind::Platform {
-                    interface: "Blob".to_owned(),
+                    interface: "Blob".into(),
                     detached: None,
                     host: 2,
                 },

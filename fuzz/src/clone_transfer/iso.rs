@@ -131,26 +131,22 @@ impl<'a> Iso<'a> {
             (ObjectKind::StringWrapper(a), ObjectKind::StringWrapper(b)) if a == b => {}
             (ObjectKind::Date(a), ObjectKind::Date(b))
                 if same_value(&Value::Number(*a), &Value::Number(*b)) => {}
-            (
-                ObjectKind::RegExp { source, flags },
-                ObjectKind::RegExp {
-                    source: s2,
-                    flags: f2,
-                },
-            ) if source == s2 && flags == f2 => {
+            (ObjectKind::RegExp(a), ObjectKind::RegExp(b)) if a.source == b.source && a.flags == b.flags => {
                 let last_index = data_property(Value::Number(0.0), true, false, false);
                 return self.properties_are(d, &[(PropertyKey::from("lastIndex"), last_index)]);
             }
-            (ObjectKind::ArrayBuffer(ArrayBufferState::Owned { .. }), ObjectKind::ArrayBuffer(clone)) => {
-                let (bytes, max) = match (self.transferred.get(&s), sk) {
+            (ObjectKind::ArrayBuffer(orig), ObjectKind::ArrayBuffer(clone))
+                if matches!(**orig, ArrayBufferState::Owned { .. }) =>
+            {
+                let (bytes, max) = match (self.transferred.get(&s), &**orig) {
                     (Some((bytes, max)), _) => (bytes.clone(), *max),
                     (
                         None,
-                        ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+                        ArrayBufferState::Owned {
                             data: Some(bytes),
                             max_byte_length,
                             ..
-                        }),
+                        },
                     ) => (bytes.clone(), *max_byte_length),
                     _ => return Err("a detached buffer was cloned".into()),
                 };
@@ -158,7 +154,7 @@ impl<'a> Iso<'a> {
                     data: Some(got),
                     max_byte_length,
                     detach_key: false,
-                } = clone
+                } = &**clone
                 else {
                     return mismatch();
                 };
@@ -168,16 +164,14 @@ impl<'a> Iso<'a> {
                     ));
                 }
             }
-            (
-                ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
-                    block,
-                    max_byte_length,
-                }),
-                ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
-                    block: b2,
-                    max_byte_length: m2,
-                }),
-            ) if block.same_block(b2) && max_byte_length == m2 => {}
+            (ObjectKind::ArrayBuffer(a), ObjectKind::ArrayBuffer(b))
+                if matches!(
+                    (&**a, &**b),
+                    (
+                        ArrayBufferState::Shared { block, max_byte_length },
+                        ArrayBufferState::Shared { block: b2, max_byte_length: m2 },
+                    ) if block.same_block(b2) && max_byte_length == m2
+                ) => {}
             (
                 ObjectKind::View {
                     kind,

@@ -65,8 +65,8 @@ pub fn same_value(a: &Value<ObjectId>, b: &Value<ObjectId>) -> bool {
 fn buffer_states(heap: &Heap) -> HashMap<ObjectId, Option<Vec<u8>>> {
     (0..heap.len())
         .map(|i| ObjectId(i as u32))
-        .filter_map(|id| match heap.object(id).kind() {
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) => Some((id, data.clone())),
+        .filter_map(|id| match heap.object(id).kind().as_array_buffer() {
+            Some(ArrayBufferState::Owned { data, .. }) => Some((id, data.clone())),
             _ => None,
         })
         .collect()
@@ -131,8 +131,8 @@ pub fn clone_transfer(data: &[u8]) {
     let transferred: HashMap<ObjectId, (Vec<u8>, Option<usize>)> = built
         .transfer
         .iter()
-        .filter_map(|t| match src.object(*t).kind() {
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        .filter_map(|t| match src.object(*t).kind().as_array_buffer() {
+            Some(ArrayBufferState::Owned {
                 data: Some(d),
                 max_byte_length,
                 ..

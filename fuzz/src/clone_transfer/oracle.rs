@@ -160,10 +160,10 @@ fn view_out_of_bounds(heap: &Heap, o: ObjectId) -> bool {
     else {
         return false;
     };
-    let buffer_length = match heap.object(*buffer).kind() {
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. }) => return true,
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), .. }) => d.len(),
-        ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block, .. }) => block.len(),
+    let buffer_length = match heap.object(*buffer).kind().as_array_buffer() {
+        Some(ArrayBufferState::Owned { data: None, .. }) => return true,
+        Some(ArrayBufferState::Owned { data: Some(d), .. }) => d.len(),
+        Some(ArrayBufferState::Shared { block, .. }) => block.len(),
         _ => return true,
     };
     let end = match length {
@@ -218,23 +218,25 @@ impl Walk<'_> {
             | ObjectKind::StringWrapper(_)
             | ObjectKind::Date(_)
             | ObjectKind::RegExp { .. } => {}
-            ObjectKind::ArrayBuffer(ArrayBufferState::Shared { .. }) => {
-                if !self.cross_origin_isolated {
-                    return Err(Expect::DataClone(
-                        "a SharedArrayBuffer without cross-origin isolation",
-                    ));
+            ObjectKind::ArrayBuffer(state) => match &**state {
+                ArrayBufferState::Shared { .. } => {
+                    if !self.cross_origin_isolated {
+                        return Err(Expect::DataClone(
+                            "a SharedArrayBuffer without cross-origin isolation",
+                        ));
+                    }
+                    self.shared = true;
                 }
-                self.shared = true;
-            }
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. }) => {
-                return Err(Expect::DataClone("a detached ArrayBuffer"));
-            }
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), .. }) => {
-                if !self.take(d.len()) {
-                    return Err(Expect::Thrown(Thrown::NewError(ErrorPrototype::RangeError)));
+                ArrayBufferState::Owned { data: None, .. } => {
+                    return Err(Expect::DataClone("a detached ArrayBuffer"));
                 }
-                self.copied += d.len();
-            }
+                ArrayBufferState::Owned { data: Some(d), .. } => {
+                    if !self.take(d.len()) {
+                        return Err(Expect::Thrown(Thrown::NewError(ErrorPrototype::RangeError)));
+                    }
+                    self.copied += d.len();
+                }
+            },
             ObjectKind::View { buffer, .. } => {
                 if view_out_of_bounds(heap, o) {
                     return Err(Expect::DataClone("an out-of-bounds view"));
@@ -294,9 +296,9 @@ pub fn predict(heap: &Heap, root: &Value<ObjectId>, transfer: &[ObjectId], setup
     // objects), never shared ones, never twice.
     let mut listed = HashSet::new();
     for t in transfer {
-        match heap.object(*t).kind() {
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { .. }) => {}
-            ObjectKind::ArrayBuffer(ArrayBufferState::Shared { .. }) => {
+        match heap.object(*t).kind().as_array_buffer() {
+            Some(ArrayBufferState::Owned { .. }) => {}
+            Some(ArrayBufferState::Shared { .. }) => {
                 return stop(
                     Stage::TransferList,
                     Expect::DataClone("a SharedArrayBuffer in the transfer list"),
@@ -342,20 +344,20 @@ pub fn predict(heap: &Heap, root: &Value<ObjectId>, transfer: &[ObjectId], setup
     // SSWT step 5, in list order.
     let mut moved = 0;
     for (i, t) in transfer.iter().enumerate() {
-        match heap.object(*t).kind() {
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. }) => {
+        match heap.object(*t).kind().as_array_buffer() {
+            Some(ArrayBufferState::Owned { data: None, .. }) => {
                 return stop(
                     Stage::Detach(i),
                     Expect::DataClone("a detached ArrayBuffer in the transfer list"),
                 );
             }
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { detach_key: true, .. }) => {
+            Some(ArrayBufferState::Owned { detach_key: true, .. }) => {
                 return stop(
                     Stage::Detach(i),
                     Expect::Thrown(Thrown::NewError(ErrorPrototype::TypeError)),
                 );
             }
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), .. }) => moved += d.len(),
+            Some(ArrayBufferState::Owned { data: Some(d), .. }) => moved += d.len(),
             _ => unreachable!("refused at step 2"),
         }
     }

@@ -28,8 +28,8 @@ use super::input::is_array_index;
 use super::oracle::{Thrown, get, own};
 use std::collections::{HashMap, HashSet};
 use webmessaging::ecmascript::{
-    ArrayBufferState, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value,
-    ViewKind,
+    ArrayBufferState, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey,
+    RegExpSlots, Value, ViewKind,
 };
 
 /// The longest String the fuzzed realms build: they lower the heap's limit
@@ -249,7 +249,8 @@ impl Conversion<'_> {
         }
         Ok(match kind {
             ObjectKind::Error { prototype, .. } => return self.error_to_string(o, *prototype),
-            ObjectKind::RegExp { source, flags } => {
+            ObjectKind::RegExp(slots) => {
+                let RegExpSlots { source, flags } = &**slots;
                 let source = match own(heap, o, "source") {
                     Some(property) => self.value(&get(&property)?)?,
                     // EscapeRegExpPattern: each unit at most six ("\u2028"),
@@ -371,9 +372,9 @@ fn typed_array_join(heap: &Heap, o: ObjectId) -> Result<Text, Thrown> {
     else {
         unreachable!("a view")
     };
-    let buffer_length = match heap.object(*buffer).kind() {
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(d), .. }) => d.len(),
-        ObjectKind::ArrayBuffer(ArrayBufferState::Shared { block, .. }) => block.len(),
+    let buffer_length = match heap.object(*buffer).kind().as_array_buffer() {
+        Some(ArrayBufferState::Owned { data: Some(d), .. }) => d.len(),
+        Some(ArrayBufferState::Shared { block, .. }) => block.len(),
         _ => return Err(Thrown::NewError(ErrorPrototype::TypeError)),
     };
     let size = kind.element_size();
@@ -401,8 +402,10 @@ fn tag(kind: &ObjectKind) -> &str {
         ObjectKind::WeakSet => "WeakSet",
         ObjectKind::WeakRef => "WeakRef",
         ObjectKind::Promise => "Promise",
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { .. }) => "ArrayBuffer",
-        ObjectKind::ArrayBuffer(ArrayBufferState::Shared { .. }) => "SharedArrayBuffer",
+        ObjectKind::ArrayBuffer(state) => match **state {
+            ArrayBufferState::Owned { .. } => "ArrayBuffer",
+            ArrayBufferState::Shared { .. } => "SharedArrayBuffer",
+        },
         ObjectKind::View { kind, .. } => kind.name(),
         ObjectKind::Platform { interface, .. } => interface,
         _ => "Object",

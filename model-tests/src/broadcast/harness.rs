@@ -63,7 +63,7 @@ impl BroadcastHarness {
                 let value = match payload {
                     Payload::Text(n) => Value::String(JsString::from(format!("m{n}").as_str())),
                     Payload::Shared => Value::Object(self.world.agent(agent).realm_mut().alloc(
-                        ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+                        ObjectKind::array_buffer_of(ArrayBufferState::Shared {
                             block: SharedDataBlock::new(vec![1]),
                             max_byte_length: None,
                         }),

@@ -98,7 +98,7 @@ pub fn observe(document: &Document, conditions: &Conditions) -> Result<Observed,
         let (text, object) = &before[i];
         let expected = if detached_after.contains(&i) {
             let mut object = object.clone();
-            if let ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. }) = object.kind_mut() {
+            if let Some(ArrayBufferState::Owned { data, .. }) = object.kind_mut().as_array_buffer_mut() {
                 *data = None;
             }
             snapshot(&object)
@@ -247,15 +247,15 @@ pub fn thrown_value(heap: &Heap, objects: &[ObjectId], value: &Value<ObjectId>) 
 
 fn is_detached(heap: &Heap, o: ObjectId) -> bool {
     matches!(
-        heap.object(o).kind(),
-        ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: None, .. })
+        heap.object(o).kind().as_array_buffer(),
+        Some(ArrayBufferState::Owned { data: None, .. })
     )
 }
 
 /// An object as text, for before-and-after comparisons.
 fn snapshot(object: &HeapObject) -> String {
-    match object.kind() {
-        ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+    match object.kind().as_array_buffer() {
+        Some(ArrayBufferState::Shared {
             block,
             max_byte_length,
         }) => format!(

@@ -129,11 +129,12 @@ impl Heap {
         if let Some(message) = refusal {
             return self.throw(ErrorPrototype::TypeError, message);
         }
-        match self.kind_mut(id) {
-            Some(ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data, .. })) => {
-                Ok(data.take().unwrap_or_default())
-            }
-            _ => Ok(Vec::new()),
+        let Some(ObjectKind::ArrayBuffer(state)) = self.kind_mut(id) else {
+            return Ok(Vec::new());
+        };
+        match &mut **state {
+            ArrayBufferState::Owned { data, .. } => Ok(data.take().unwrap_or_default()),
+            ArrayBufferState::Shared { .. } => Ok(Vec::new()),
         }
     }
 
@@ -215,8 +216,8 @@ mod tests {
 
     /// Resizes an ArrayBuffer in place, as `resize()` would.
     fn resize(heap: &mut Heap, buffer: ObjectId, len: usize) {
-        match &mut heap.object_mut(buffer).kind {
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned { data: Some(data), .. }) => data.resize(len, 0),
+        match heap.object_mut(buffer).kind.as_array_buffer_mut() {
+            Some(ArrayBufferState::Owned { data: Some(data), .. }) => data.resize(len, 0),
             other => panic!("not an attached ArrayBuffer: {other:?}"),
         }
     }
@@ -285,7 +286,7 @@ mod tests {
     #[test]
     fn detach_refuses_keyed_shared_and_non_buffers() {
         let mut heap = Heap::default();
-        let keyed = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        let keyed = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
             data: Some(vec![9]),
             max_byte_length: None,
             detach_key: true,
@@ -352,7 +353,7 @@ mod tests {
         use crate::ecmascript::Value;
         let mut heap = Heap::default();
         let bytes = vec![0xff, 0xff, 0x00, 0x3c, 0x00, 0x7c];
-        let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        let buffer = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
             data: Some(bytes),
             max_byte_length: None,
             detach_key: false,

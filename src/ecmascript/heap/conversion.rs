@@ -349,8 +349,8 @@ impl Heap {
             return false;
         };
         matches!(
-            self.get_object(*buffer).map(|h| &h.kind),
-            Some(ObjectKind::ArrayBuffer(super::ArrayBufferState::Shared { .. }))
+            self.buffer_state(*buffer),
+            Some(super::ArrayBufferState::Shared { .. })
         )
     }
 
@@ -539,8 +539,10 @@ fn to_string_tag(kind: &ObjectKind) -> &str {
         ObjectKind::WeakSet => "WeakSet",
         ObjectKind::WeakRef => "WeakRef",
         ObjectKind::Promise => "Promise",
-        ObjectKind::ArrayBuffer(super::ArrayBufferState::Owned { .. }) => "ArrayBuffer",
-        ObjectKind::ArrayBuffer(super::ArrayBufferState::Shared { .. }) => "SharedArrayBuffer",
+        ObjectKind::ArrayBuffer(state) => match **state {
+            super::ArrayBufferState::Owned { .. } => "ArrayBuffer",
+            super::ArrayBufferState::Shared { .. } => "SharedArrayBuffer",
+        },
         ObjectKind::View { kind, .. } => kind.name(),
         ObjectKind::Platform { interface, .. } => interface,
         _ => "Object",

@@ -34,6 +34,15 @@ impl ObjectId {
     }
 }
 
+/// A RegExp's slots, boxed in [`ObjectKind::RegExp`].
+#[derive(Clone, Debug)]
+pub struct RegExpSlots {
+    /// [[OriginalSource]]
+    pub source: JsString,
+    /// [[OriginalFlags]]
+    pub flags: JsString,
+}
+
 /// The state of an ArrayBuffer's [[ArrayBufferData]].
 #[derive(Clone, Debug)]
 pub enum ArrayBufferState {
@@ -147,15 +156,12 @@ pub enum ObjectKind {
     /// A Date ([[DateValue]]).
     Date(f64),
     /// A RegExp ([[RegExpMatcher]], [[OriginalSource]], [[OriginalFlags]]);
-    /// `lastIndex` is an ordinary own property.
-    RegExp {
-        /// [[OriginalSource]]
-        source: JsString,
-        /// [[OriginalFlags]]
-        flags: JsString,
-    },
-    /// An ArrayBuffer or SharedArrayBuffer.
-    ArrayBuffer(ArrayBufferState),
+    /// `lastIndex` is an ordinary own property. The slots are boxed, as
+    /// RegExps are rare and two strings inline would make every object larger.
+    RegExp(Box<RegExpSlots>),
+    /// An ArrayBuffer or SharedArrayBuffer; boxed, as buffers are rare and
+    /// their state would make every object larger.
+    ArrayBuffer(Box<ArrayBufferState>),
     /// A TypedArray or DataView.
     View {
         /// Which constructor.
@@ -183,8 +189,9 @@ pub enum ObjectKind {
     /// A platform object implementing `interface` (see
     /// [`Realm::create_platform_object`](crate::ecmascript::Realm::create_platform_object)).
     Platform {
-        /// The primary interface's identifier.
-        interface: String,
+        /// The primary interface's identifier (a boxed `str`, not a
+        /// `String`, so the variant stays within 32 bytes).
+        interface: Box<str>,
         /// [[Detached]], for transferable interfaces.
         detached: Option<bool>,
         /// A handle for the object's platform state, for hosts written for
@@ -315,7 +322,7 @@ impl Heap {
     /// use webmessaging::structured::{CloneError, NoPlatformObjects, structured_clone};
     ///
     /// let mut heap = Heap::new(AgentClusterId(0));
-    /// let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+    /// let buffer = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
     ///     data: Some(vec![0; 4096]),
     ///     max_byte_length: None,
     ///     detach_key: false,

@@ -304,10 +304,10 @@ impl Heap {
         Some(match &self.get_object(id)?.kind {
             ObjectKind::Error { prototype, .. } if key_is(key, "name") => Value::from(prototype.name()),
             ObjectKind::Error { .. } if key_is(key, "message") => Value::from(""),
-            ObjectKind::RegExp { source, .. } if key_is(key, "source") => {
-                Value::String(escape_regexp_pattern(source))
+            ObjectKind::RegExp(slots) if key_is(key, "source") => {
+                Value::String(escape_regexp_pattern(&slots.source))
             }
-            ObjectKind::RegExp { flags, .. } if key_is(key, "flags") => Value::String(canonical_flags(flags)),
+            ObjectKind::RegExp(slots) if key_is(key, "flags") => Value::String(canonical_flags(&slots.flags)),
             _ => return None,
         })
     }

@@ -6,7 +6,7 @@
 //! `None` or false, [[Get]] gives undefined, definitions fail, and the
 //! operations that must produce something throw a TypeError.
 
-use super::{ArrayBufferState, Heap, ObjectId, ObjectKind, OwnProperty, SharedDataBlock};
+use super::{ArrayBufferState, Heap, ObjectId, ObjectKind, OwnProperty, RegExpSlots, SharedDataBlock};
 use crate::ecmascript::{
     AgentClusterId, ArrayBufferSlots, BigInt, ErrorPrototype, Exception, JsString, PlatformObjectSlots,
     PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots,
@@ -221,7 +221,7 @@ impl Realm for Heap {
 
     /// The heap compiles no patterns, so any source and flags are accepted.
     fn create_regexp(&mut self, source: JsString, flags: JsString) -> Result<ObjectId, Exception<ObjectId>> {
-        let regexp = self.alloc(ObjectKind::RegExp { source, flags });
+        let regexp = self.alloc(ObjectKind::RegExp(Box::new(RegExpSlots { source, flags })));
         let last_index = OwnProperty::Data {
             value: Value::Number(0.0),
             writable: true,
@@ -240,11 +240,13 @@ impl Realm for Heap {
         if !self.take_allocation(data.len()) {
             return self.throw(ErrorPrototype::RangeError, "Array buffer allocation failed");
         }
-        Ok(self.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
-            data: Some(data),
-            max_byte_length,
-            detach_key: false,
-        })))
+        Ok(
+            self.alloc(ObjectKind::ArrayBuffer(Box::new(ArrayBufferState::Owned {
+                data: Some(data),
+                max_byte_length,
+                detach_key: false,
+            }))),
+        )
     }
 
     fn create_shared_array_buffer(
@@ -252,10 +254,10 @@ impl Realm for Heap {
         block: SharedDataBlock,
         max_byte_length: Option<usize>,
     ) -> ObjectId {
-        self.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+        self.alloc(ObjectKind::ArrayBuffer(Box::new(ArrayBufferState::Shared {
             block,
             max_byte_length,
-        }))
+        })))
     }
 
     /// A TypedArray keeps [[ArrayLength]] (or, lacking it, [[ByteLength]]
@@ -406,7 +408,7 @@ impl Realm for Heap {
     /// them through the trait key their state by the object itself.
     fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> ObjectId {
         self.alloc(ObjectKind::Platform {
-            interface: slots.interface,
+            interface: slots.interface.into(),
             detached: slots.detached,
             host: 0,
         })

@@ -10,6 +10,29 @@ use crate::ecmascript::{
 type MapEntries = Vec<Option<(Value<ObjectId>, Value<ObjectId>)>>;
 
 impl ObjectKind {
+    /// A new ArrayBuffer or SharedArrayBuffer in `state` (boxed, as every
+    /// object pays for the largest variant).
+    pub fn array_buffer_of(state: ArrayBufferState) -> Self {
+        ObjectKind::ArrayBuffer(Box::new(state))
+    }
+
+    /// The buffer's state, if this is an ArrayBuffer or SharedArrayBuffer.
+    pub fn as_array_buffer(&self) -> Option<&ArrayBufferState> {
+        match self {
+            ObjectKind::ArrayBuffer(state) => Some(state),
+            _ => None,
+        }
+    }
+
+    /// The buffer's state, mutably, if this is an ArrayBuffer or
+    /// SharedArrayBuffer.
+    pub fn as_array_buffer_mut(&mut self) -> Option<&mut ArrayBufferState> {
+        match self {
+            ObjectKind::ArrayBuffer(state) => Some(state),
+            _ => None,
+        }
+    }
+
     pub(super) fn boolean_data(&self) -> Option<bool> {
         match self {
             ObjectKind::BooleanWrapper(b) => Some(*b),
@@ -47,7 +70,7 @@ impl ObjectKind {
 
     pub(super) fn regexp_source_and_flags(&self) -> Option<(JsString, JsString)> {
         match self {
-            ObjectKind::RegExp { source, flags } => Some((source.clone(), flags.clone())),
+            ObjectKind::RegExp(slots) => Some((slots.source.clone(), slots.flags.clone())),
             _ => None,
         }
     }
@@ -55,25 +78,27 @@ impl ObjectKind {
     /// A detached ArrayBuffer reports a byte length of 0; a SharedArrayBuffer
     /// its block's current length.
     pub(super) fn array_buffer_slots(&self) -> Option<ArrayBufferSlots> {
-        Some(match self {
-            ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        let ObjectKind::ArrayBuffer(state) = self else {
+            return None;
+        };
+        Some(match &**state {
+            ArrayBufferState::Owned {
                 data,
                 max_byte_length,
                 ..
-            }) => ArrayBufferSlots {
+            } => ArrayBufferSlots {
                 byte_length: data.as_ref().map_or(0, Vec::len),
                 max_byte_length: *max_byte_length,
                 shared: None,
             },
-            ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+            ArrayBufferState::Shared {
                 block,
                 max_byte_length,
-            }) => ArrayBufferSlots {
+            } => ArrayBufferSlots {
                 byte_length: block.len(),
                 max_byte_length: *max_byte_length,
                 shared: Some(block.clone()),
             },
-            _ => return None,
         })
     }
 
@@ -129,7 +154,7 @@ impl ObjectKind {
             ObjectKind::Platform {
                 interface, detached, ..
             } => Some(PlatformObjectSlots {
-                interface: interface.clone(),
+                interface: interface.to_string(),
                 detached: *detached,
             }),
             _ => None,
@@ -195,7 +220,7 @@ mod tests {
 
     fn platform(heap: &mut Heap, detached: Option<bool>) -> ObjectId {
         heap.alloc(ObjectKind::Platform {
-            interface: "MessagePort".to_owned(),
+            interface: "MessagePort".into(),
             detached,
             host: 7,
         })

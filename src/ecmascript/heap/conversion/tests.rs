@@ -268,7 +268,7 @@ mod join {
     #[test]
     fn typed_arrays_join_their_elements_and_throw_out_of_bounds() {
         let mut heap = Heap::default();
-        let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Owned {
+        let buffer = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Owned {
             data: Some(vec![1, 2, 0xff]),
             max_byte_length: Some(8),
             detach_key: false,
@@ -589,7 +589,7 @@ mod bounds {
     fn typed_arrays_over_shared_memory_are_read_afresh() {
         let mut heap = Heap::default();
         let block = SharedDataBlock::new(vec![1, 2]);
-        let buffer = heap.alloc(ObjectKind::ArrayBuffer(ArrayBufferState::Shared {
+        let buffer = heap.alloc(ObjectKind::array_buffer_of(ArrayBufferState::Shared {
             block: block.clone(),
             max_byte_length: None,
         }));
