@@ -541,7 +541,7 @@ impl Run {
                 && self
                     .holder_of(twin(p.end))
                     .is_some_and(|t| !self.ports[t].forgotten);
-            if !p.forgotten || pending || (twin_held && state.has_message_listeners()) {
+            if !p.forgotten || pending || (twin_held && state.listeners().has_message_listeners()) {
                 protected.push(i);
             }
         }

@@ -13,6 +13,7 @@
 //! destination's event loop, which deserializes into its own realm.
 
 use super::event_loop::{DispatchedEvent, EventTarget};
+use super::listeners::EventListeners;
 use super::port::EventType;
 use super::queue::Signal;
 use super::state::Messaging;
@@ -170,10 +171,8 @@ pub struct BroadcastState<O> {
     pub(crate) label: String,
     /// Its closed flag.
     pub(crate) closed: bool,
-    /// The event handlers set (`onmessage`, `onmessageerror`).
-    pub(crate) handlers: BTreeSet<EventType>,
-    /// Listeners per event type (an event handler counts as one).
-    pub(crate) listeners: BTreeMap<EventType, usize>,
+    /// Its event handlers (`onmessage`, `onmessageerror`) and listeners.
+    pub(crate) listeners: EventListeners,
     /// Whether script still holds the object.
     pub(crate) held_by_script: bool,
 }
@@ -199,15 +198,9 @@ impl<O> BroadcastState<O> {
         self.closed
     }
 
-    /// The event handlers set (`onmessage`, `onmessageerror`).
-    pub fn handlers(&self) -> &BTreeSet<EventType> {
-        &self.handlers
-    }
-
-    /// How many listeners of `event` are registered (an event handler counts
-    /// as one).
-    pub fn listener_count(&self, event: EventType) -> usize {
-        self.listeners.get(&event).copied().unwrap_or(0)
+    /// Its event handlers (`onmessage`, `onmessageerror`) and listeners.
+    pub fn listeners(&self) -> &EventListeners {
+        &self.listeners
     }
 
     /// Whether script still holds the object.
@@ -345,17 +338,15 @@ impl<O> Messaging<O> {
     }
 
     fn set_broadcast_handler(&self, id: BroadcastId, event: EventType) {
-        if let Some(channel) = self.broadcasts_mut().channels.get_mut(&id)
-            && channel.handlers.insert(event)
-        {
-            *channel.listeners.entry(event).or_insert(0) += 1;
+        if let Some(channel) = self.broadcasts_mut().channels.get_mut(&id) {
+            channel.listeners.set_handler(event);
         }
     }
 
     /// `addEventListener(event, …)` on a BroadcastChannel.
     pub fn add_broadcast_listener(&self, id: BroadcastId, event: EventType) {
         if let Some(channel) = self.broadcasts_mut().channels.get_mut(&id) {
-            *channel.listeners.entry(event).or_insert(0) += 1;
+            channel.listeners.add_listener(event);
         }
     }
 
@@ -385,7 +376,7 @@ impl<O> Messaging<O> {
     pub(super) fn broadcast_label_and_listeners(&self, id: BroadcastId, event: EventType) -> (String, usize) {
         self.broadcast_channel(id).map_or_else(
             || (format!("broadcast#{}", id.0), 0),
-            |c| (c.label.clone(), c.listeners.get(&event).copied().unwrap_or(0)),
+            |c| (c.label.clone(), c.listeners.count(event)),
         )
     }
 }
@@ -488,8 +479,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
                 name,
                 label: label.to_owned(),
                 closed: false,
-                handlers: BTreeSet::new(),
-                listeners: BTreeMap::new(),
+                listeners: EventListeners::default(),
                 held_by_script: true,
             },
         );
@@ -688,9 +678,7 @@ fn kept_by_global<O>(channel: &BroadcastState<O>, pending: bool, eligible: bool)
     if pending {
         return true;
     }
-    let listened = [EventType::Message, EventType::MessageError]
-        .iter()
-        .any(|t| channel.listeners.get(t).copied().unwrap_or(0) > 0);
+    let listened = channel.listeners.has_message_listeners();
     if listened {
         step!("broadcasting-to-other-browsing-contexts/1"); // its global holds it
     }

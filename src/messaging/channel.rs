@@ -308,18 +308,14 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         let Some(state) = table.ports.get_mut(&port) else {
             return false;
         };
-        let first_time = state.handlers.insert(event);
-        if first_time {
-            *state.listeners.entry(event).or_insert(0) += 1;
-        }
-        first_time
+        state.listeners.set_handler(event)
     }
 
     /// Adds an event listener (`addEventListener`): it does not enable the
     /// queue.
     pub fn add_event_listener(&self, port: PortId, event: EventType) {
         if let Some(state) = self.table_mut().ports.get_mut(&port) {
-            *state.listeners.entry(event).or_insert(0) += 1;
+            state.listeners.add_listener(event);
         }
     }
 }

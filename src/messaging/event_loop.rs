@@ -289,9 +289,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         let (target_label, listeners) = match &target {
             EventTarget::Port(p) => (
                 self.port_label(*p),
-                self.port(*p)
-                    .and_then(|s| s.listeners.get(&event).copied())
-                    .unwrap_or(0),
+                self.port(*p).map_or(0, |s| s.listeners.count(event)),
             ),
             EventTarget::Global => (global_label, 1),
             EventTarget::Broadcast(id) => {

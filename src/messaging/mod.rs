@@ -187,6 +187,7 @@ mod agent;
 mod broadcast_channel;
 mod channel;
 mod event_loop;
+mod listeners;
 mod port;
 pub mod queue;
 mod signal;
@@ -203,6 +204,7 @@ pub use broadcast_channel::{
 };
 pub use channel::{PostOutcome, message_channel_port1, message_channel_port2};
 pub use event_loop::{DispatchedEvent, EventTarget};
+pub use listeners::EventListeners;
 pub use port::{EventType, MESSAGE_PORT, PortHost, PortId, PortState, PortTable, PortTransferData};
 pub use state::{GlobalPort, Messaging};
 #[cfg(not(loom))]

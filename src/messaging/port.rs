@@ -3,6 +3,7 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/web-messaging.html#message-ports>
 
+use super::listeners::EventListeners;
 use super::queue::{Owner, PortEnd, Signal, TaskClock};
 use super::sync::Arc;
 use crate::ecmascript::{ObjectId, PlatformObjectSlots, Realm};
@@ -68,11 +69,9 @@ pub struct PortState<O = ObjectId> {
     /// This port's end of its channel (its port message queue, and through
     /// it the entanglement). `None` once the port was shipped away.
     pub(crate) end: Option<PortEnd>,
-    /// The event handlers set (`onmessage`, `onmessageerror`, `onclose`);
-    /// the first time `onmessage` is set the queue is enabled.
-    pub(crate) handlers: BTreeSet<EventType>,
-    /// Listeners registered per event type (an event handler counts as one).
-    pub(crate) listeners: BTreeMap<EventType, usize>,
+    /// Its event handlers (`onmessage`, `onmessageerror`, `onclose`; the
+    /// first time `onmessage` is set the queue is enabled) and listeners.
+    pub(crate) listeners: EventListeners,
     /// Whether script still holds the port (cleared by `forget`).
     pub(crate) held_by_script: bool,
 }
@@ -94,27 +93,15 @@ impl<O> PortState<O> {
         self.end.as_ref()
     }
 
-    /// The event handlers set (`onmessage`, `onmessageerror`, `onclose`).
-    pub fn handlers(&self) -> &BTreeSet<EventType> {
-        &self.handlers
-    }
-
-    /// How many listeners of `event` are registered (an event handler counts
-    /// as one).
-    pub fn listener_count(&self, event: EventType) -> usize {
-        self.listeners.get(&event).copied().unwrap_or(0)
+    /// Its event handlers (`onmessage`, `onmessageerror`, `onclose`) and
+    /// listeners.
+    pub fn listeners(&self) -> &EventListeners {
+        &self.listeners
     }
 
     /// Whether script still holds the port (cleared by `forget`).
     pub fn held_by_script(&self) -> bool {
         self.held_by_script
-    }
-
-    /// Whether the port has a `message` or `messageerror` listener.
-    pub fn has_message_listeners(&self) -> bool {
-        [EventType::Message, EventType::MessageError]
-            .iter()
-            .any(|t| self.listeners.get(t).copied().unwrap_or(0) > 0)
     }
 }
 
@@ -429,8 +416,7 @@ impl<O: Clone + Eq + Hash> PortTable<O> {
             object,
             label: label.into(),
             end: None,
-            handlers: BTreeSet::new(),
-            listeners: BTreeMap::new(),
+            listeners: EventListeners::default(),
             held_by_script: true,
         };
         self.ports.insert(id, state);

@@ -227,7 +227,7 @@ impl World {
                     };
                     let listened = self.agents[other.0.0]
                         .port(other.1)
-                        .is_some_and(|s| s.has_message_listeners());
+                        .is_some_and(|s| s.listeners().has_message_listeners());
                     if listened {
                         step!("ports-and-garbage-collection/2"); // held by its entangled port
                         // DEVIATION(whatwg/html#12490 gc-in-flight-end-holds-partner):

@@ -279,7 +279,7 @@ fn listened_partner_here(
 ) -> Option<Option<PortId>> {
     let messaging = &event_loop.messaging;
     let state = messaging.port(port)?;
-    if !state.has_message_listeners() {
+    if !state.listeners().has_message_listeners() {
         return None;
     }
     let end = state.end().cloned()?;
