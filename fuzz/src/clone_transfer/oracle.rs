@@ -74,8 +74,22 @@ pub struct Setup {
 }
 
 /// The own property `key` as stored.
-pub fn own<'h>(heap: &'h Heap, o: ObjectId, key: &str) -> Option<std::borrow::Cow<'h, OwnProperty>> {
-    heap.object(o).properties().get(&PropertyKey::from(key))
+pub fn own<'h>(heap: &'h Heap, o: ObjectId, key: &'static str) -> Option<std::borrow::Cow<'h, OwnProperty>> {
+    // The walks read a handful of names (`toString`, `join`, `message`…)
+    // once per object visited; each is made into a key once per thread
+    // instead of a fresh string every read.
+    thread_local! {
+        static KEYS: std::cell::RefCell<Vec<(&'static str, PropertyKey)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = KEYS.with_borrow_mut(|keys| match keys.iter().find(|(name, _)| *name == key) {
+        Some((_, found)) => found.clone(),
+        None => {
+            let made = PropertyKey::from(key);
+            keys.push((key, made.clone()));
+            made
+        }
+    });
+    heap.object(o).properties().get(&key)
 }
 
 /// [[Get]] of an own stored property (these objects inherit nothing the

@@ -91,6 +91,20 @@ impl Text {
         Text { units, min, max }
     }
 
+    /// `concat(&[self, other])` in place: a join appends element after
+    /// element, and copying the text so far for each would be quadratic.
+    fn append(&mut self, other: &Text) {
+        self.min = self.min.saturating_add(other.min);
+        self.max = self.max.saturating_add(other.max);
+        self.units = match (self.units.take(), &other.units) {
+            (Some(mut units), Some(more)) if self.max <= EXACT_UP_TO => {
+                units.extend_from_slice(more);
+                Some(units)
+            }
+            _ => None,
+        };
+    }
+
     /// Whether this text is known to be empty / known to be non-empty.
     fn surely_empty(&self) -> bool {
         self.max == 0
@@ -311,7 +325,7 @@ impl Conversion<'_> {
                 continue;
             }
             let text = self.value(&element)?;
-            out = Text::concat(&[&out, &text]);
+            out.append(&text);
             self.check_length(&mut out)?;
         }
         self.append_commas(&mut out, length.saturating_sub(1) - written)?;
@@ -324,7 +338,7 @@ impl Conversion<'_> {
         if out.min.saturating_add(count) > MAX_LENGTH {
             return Err(range_error());
         }
-        *out = Text::concat(&[out, &Text::exact(vec![u16::from(b','); count])]);
+        out.append(&Text::exact(vec![u16::from(b','); count]));
         self.check_length(out)
     }
 
