@@ -92,14 +92,42 @@ fn post(source: String, good: Vec<String>, any_port: Vec<String>) -> impl Strate
     })
 }
 
+/// One of `values`, drawn exactly as `prop::sample::select` draws it (an
+/// index in `0..len`, shrinking by binary search, so a seed generates the
+/// same cases), from a list shared instead of copied per strategy.
+fn select_shared<T: Clone + std::fmt::Debug + 'static>(
+    values: &Arc<[T]>,
+) -> impl Strategy<Value = T> + use<T> {
+    assert!(!values.is_empty(), "Cannot select from empty collection");
+    let values = Arc::clone(values);
+    (0..values.len()).prop_map(move |i| values[i].clone())
+}
+
+/// The live ports of a state, and the usable ones among them, made once
+/// per generated operation and shared by every strategy that picks a port.
+#[derive(Clone)]
+struct Ports {
+    all: Arc<[LivePort]>,
+    usable: Arc<[LivePort]>,
+}
+
+impl Ports {
+    fn new(ports: Vec<LivePort>) -> Ports {
+        let usable: Arc<[LivePort]> = ports.iter().filter(|p| p.usable).cloned().collect();
+        Ports {
+            all: ports.into(),
+            usable,
+        }
+    }
+}
+
 /// A port: mostly a usable one, sometimes any.
-fn some_port(ports: &[LivePort]) -> BoxedStrategy<LivePort> {
-    let usable: Vec<LivePort> = ports.iter().filter(|p| p.usable).cloned().collect();
-    let any_port = prop::sample::select(ports.to_vec());
-    if usable.is_empty() {
+fn some_port(ports: &Ports) -> BoxedStrategy<LivePort> {
+    let any_port = select_shared(&ports.all);
+    if ports.usable.is_empty() {
         any_port.boxed()
     } else {
-        prop_oneof![4 => prop::sample::select(usable), 1 => any_port].boxed()
+        prop_oneof![4 => select_shared(&ports.usable), 1 => any_port].boxed()
     }
 }
 
@@ -120,13 +148,14 @@ impl ReferenceStateMachine for ChannelMessaging {
             port2: format!("q{n}"),
         });
         let step = prop::option::of(prop::sample::select(agents.clone())).prop_map(Op::Step);
-        let ports = state.model.live_ports();
-        if ports.is_empty() {
+        let ports = Ports::new(state.model.live_ports());
+        if ports.all.is_empty() {
             return prop_oneof![3 => channel, 1 => step, 1 => Just(Op::Run), 1 => Just(Op::Gc)].boxed();
         }
         let label = || some_port(&ports).prop_map(|p| p.label);
         // Starting a queue where messages wait is what gets them delivered.
         let waiting: Vec<String> = ports
+            .all
             .iter()
             .filter(|p| p.waiting)
             .map(|p| p.label.clone())
@@ -136,7 +165,7 @@ impl ReferenceStateMachine for ChannelMessaging {
         } else {
             prop_oneof![2 => prop::sample::select(waiting), 1 => label()].boxed()
         };
-        let all = ports.clone();
+        let all = Arc::clone(&ports.all);
         let post = some_port(&ports).prop_flat_map(move |source| {
             let in_agent = all.iter().filter(|p| p.agent == source.agent);
             let good = in_agent.clone().filter(|p| p.usable && p.label != source.label);
