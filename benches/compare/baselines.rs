@@ -45,7 +45,11 @@ pub fn run() -> String {
         match check_rates(tree, !label.is_empty()) {
             Ok(rows) => {
                 for (name, rate, how) in rows {
-                    let at = if label.is_empty() { String::new() } else { format!(" at {label}") };
+                    let at = if label.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at {label}")
+                    };
                     let _ = writeln!(out, "| {name}{at} | {rate:.0}/s | {how} |");
                 }
             }
@@ -62,9 +66,15 @@ pub fn run() -> String {
                     replay_runs(target)
                 );
                 let versus = old.map_or(String::new(), |old| {
-                    format!("; {BEFORE_ISSUE_11} on the same inputs: {old:.0} exec/s, ratio {:.2}x", new / old)
+                    format!(
+                        "; {BEFORE_ISSUE_11} on the same inputs: {old:.0} exec/s, ratio {:.2}x",
+                        new / old
+                    )
                 });
-                let _ = writeln!(out, "| fuzz {target} (replay) | {new:.0} exec/s | {how}{versus} |");
+                let _ = writeln!(
+                    out,
+                    "| fuzz {target} (replay) | {new:.0} exec/s | {how}{versus} |"
+                );
             }
             Err(why) => {
                 let _ = writeln!(out, "| fuzz {target} (replay) | – | not run: {why} |");
@@ -182,7 +192,11 @@ fn fuzz_rate(root: &Path, target: &str) -> Result<f64, String> {
 
 /// Executions per second replaying the fixed inputs in this tree and, when
 /// given, in the old tree (alternately, medians), and how many inputs.
-fn replay_rates(root: &Path, old_tree: Option<&Path>, target: &str) -> Result<(f64, Option<f64>, usize), String> {
+fn replay_rates(
+    root: &Path,
+    old_tree: Option<&Path>,
+    target: &str,
+) -> Result<(f64, Option<f64>, usize), String> {
     let names = seed_names(root, target)?;
     let (mut new, mut old) = (Vec::new(), Vec::new());
     for round in 0..REPLAY_ROUNDS {
