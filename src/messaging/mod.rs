@@ -191,6 +191,8 @@ mod listeners;
 mod port;
 pub mod queue;
 mod signal;
+#[cfg(not(loom))]
+mod spin;
 mod state;
 mod sync;
 mod task_queue;
