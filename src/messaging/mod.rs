@@ -186,6 +186,7 @@
 mod agent;
 mod broadcast_channel;
 mod channel;
+mod clock;
 mod event_loop;
 mod listeners;
 mod port;

@@ -4,7 +4,7 @@
 //! <https://html.spec.whatwg.org/multipage/web-messaging.html#message-ports>
 
 use super::listeners::EventListeners;
-use super::queue::{Owner, PortEnd, Signal, TaskClock};
+use super::queue::{Owner, Polled, PortEnd, Signal, TaskClock};
 use super::sync::Arc;
 use crate::ecmascript::{ObjectId, PlatformObjectSlots, Realm};
 use crate::spec::step;
@@ -311,6 +311,31 @@ impl<O> PortTable<O> {
     pub(crate) fn oldest_ready(&mut self) -> Option<(u64, PortId)> {
         self.signal.take_announced(&mut self.announced);
         self.ready.extend(self.announced.drain(..).map(PortId));
+        self.oldest_indexed()
+    }
+
+    /// [`PortTable::oldest_ready`], taking the task at once (one lock of its
+    /// channel, not two) when a lone port is indexed and its task is older
+    /// than `bound`, the oldest task of the agent's other task sources.
+    pub(crate) fn oldest_ready_or_take(&mut self, bound: Option<u64>) -> Option<(PortId, Polled)> {
+        self.signal.take_announced(&mut self.announced);
+        self.ready.extend(self.announced.drain(..).map(PortId));
+        let mut lone = self.ready.iter();
+        let (Some(&id), None) = (lone.next(), lone.next()) else {
+            return self.oldest_indexed().map(|(seq, id)| (id, Polled::Ready(seq)));
+        };
+        self.ready_probes += 1;
+        let polled = self
+            .ports
+            .get(&id)
+            .and_then(|p| p.end.as_ref()?.take_if_older(bound));
+        if polled.is_none() {
+            self.ready.remove(&id);
+        }
+        Some((id, polled?))
+    }
+
+    fn oldest_indexed(&mut self) -> Option<(u64, PortId)> {
         let mut best = None;
         // Usually every indexed port has a task ready: read the index, and
         // change it only for those found empty (a retain would rebuild it on
