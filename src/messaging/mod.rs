@@ -191,6 +191,7 @@ mod event_loop;
 mod listeners;
 mod port;
 pub mod queue;
+mod ready;
 mod signal;
 #[cfg(not(loom))]
 mod spin;
