@@ -9,7 +9,7 @@
 use loom::sync::Arc;
 use loom::thread;
 use webmessaging::messaging::PortTransferData;
-use webmessaging::messaging::queue::{Channel, NextTask, Owner, PortEnd, Signal, TaskClock};
+use webmessaging::messaging::queue::{Channel, NextTask, Owner, Polled, PortEnd, Signal, TaskClock};
 use webmessaging::structured::{
     Primitive, Record, RecordId, SerializeWithTransferResult, Serialized, TransferDataHolder,
 };
@@ -151,6 +151,42 @@ fn post_racing_close() {
             "the message, then close, never anything after close"
         );
         assert!(!receiver.is_entangled());
+    });
+}
+
+/// The owner's one-lock look (`take_if_older`) and its hand-back when it
+/// declines to run the task (a spent budget): racing a post and a close,
+/// the owner still gets every message once, in order, then close.
+#[test]
+fn a_task_taken_and_handed_back_keeps_its_place() {
+    loom::model(|| {
+        let (sender, receiver) = pair();
+        receiver.enable();
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            s.enqueue_to_twin(1);
+            s.enqueue_to_twin(2);
+            s.disentangle();
+        });
+        let mut got = Vec::new();
+        let mut declined = false;
+        let mut look = |got: &mut Vec<u32>| {
+            while let Some(polled) = receiver.take_if_older(None) {
+                let Polled::Taken(taken) = polled else {
+                    panic!("with no bound the task is taken");
+                };
+                if !declined {
+                    declined = true;
+                    receiver.put_back(taken);
+                    continue;
+                }
+                got.push(number(&taken.task).unwrap_or(CLOSE));
+            }
+        };
+        look(&mut got);
+        t.join().unwrap();
+        look(&mut got);
+        assert_eq!(got, [1, 2, CLOSE], "each message once, in order, then close");
     });
 }
 

@@ -6,7 +6,7 @@
 //! <https://html.spec.whatwg.org/multipage/webappapis.html#event-loop-processing-model>
 
 use super::port::{EventType, PortId};
-use super::queue::NextTask;
+use super::queue::{NextTask, Polled, Taken};
 use super::state::Messaging;
 use crate::ecmascript::{ObjectId, Realm, Value};
 use crate::spec::step;
@@ -145,11 +145,27 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         admit: impl FnOnce() -> bool,
     ) -> Option<DispatchedEvent<O>> {
         let global_seq = self.global_front();
-        let best_port = self.table_mut().oldest_ready();
         let broadcast_seq = self.live_broadcast_front();
-        if (best_port.is_none() && global_seq.is_none() && broadcast_seq.is_none()) || !admit() {
+        let others = global_seq.into_iter().chain(broadcast_seq).min();
+        // A lone ready port's task, older than every other source's, is
+        // taken in the same look (see `PortEnd::take_if_older`).
+        let polled = self.table_mut().oldest_ready_or_take(others);
+        if polled.is_none() && others.is_none() {
             return None;
         }
+        if !admit() {
+            if let Some((port, Polled::Taken(taken))) = polled
+                && let Some(end) = self.port(port).and_then(|p| p.end.clone())
+            {
+                end.put_back(taken);
+            }
+            return None;
+        }
+        let best_port = match polled {
+            Some((port, Polled::Taken(taken))) => return self.run_port_task(realm, host, port, Some(taken)),
+            Some((port, Polled::Ready(seq))) => Some((seq, port)),
+            None => None,
+        };
         if let Some(seq) = broadcast_seq
             && best_port.is_none_or(|(p, _)| seq < p)
             && global_seq.is_none_or(|g| seq < g)
@@ -157,7 +173,9 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             return self.run_broadcast_task(realm, host);
         }
         match (best_port, global_seq) {
-            (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => self.run_port_task(realm, host, port),
+            (Some((seq, port)), g) if g.is_none_or(|g| seq < g) => {
+                self.run_port_task(realm, host, port, None)
+            }
             (_, Some(_)) => {
                 let task = self.global_tasks().with(VecDeque::pop_front)?;
                 Some(self.dispatch_global_message(realm, host, task.message))
@@ -166,13 +184,19 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         }
     }
 
+    /// Runs `port`'s next task: `taken` if it was already taken out of the
+    /// port's queue, else the one it takes now.
     fn run_port_task<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,
         host: &mut H,
         port: PortId,
+        taken: Option<Taken>,
     ) -> Option<DispatchedEvent<O>> {
-        let (task, shipped) = self.port(port)?.end.as_ref()?.take_next_shipped()?;
+        let (task, shipped) = match taken {
+            Some(taken) => (taken.task, taken.shipped),
+            None => self.port(port)?.end.as_ref()?.take_next_shipped()?,
+        };
         if !shipped {
             step!("unshipped-port-message-queue/1"); // oldest first across unshipped ports
         }

@@ -186,11 +186,15 @@
 mod agent;
 mod broadcast_channel;
 mod channel;
+mod clock;
 mod event_loop;
 mod listeners;
 mod port;
 pub mod queue;
+mod ready;
 mod signal;
+#[cfg(not(loom))]
+mod spin;
 mod state;
 mod sync;
 mod task_queue;

@@ -199,9 +199,9 @@ pub struct PortTable<O = ObjectId> {
     /// which task is oldest.
     pub(crate) ready: BTreeSet<PortId>,
     /// Announcements taken from the signal, not yet in `ready`.
-    announced: Vec<u64>,
+    pub(super) announced: Vec<u64>,
     /// Ports asked for their next task so far (a work counter).
-    ready_probes: u64,
+    pub(super) ready_probes: u64,
 }
 
 /// The suffixes `n` (2, 3, …) in use among the labels `BASE#n` of one base,
@@ -295,39 +295,6 @@ impl<O> PortTable<O> {
             announced: Vec::new(),
             ready_probes: 0,
         }
-    }
-
-    /// How many ports choosing the next task has asked so far: each task
-    /// costs as many as there are ports with a task ready (the ready-port
-    /// index), however many ports the table holds (a work counter).
-    pub fn ready_probes(&self) -> u64 {
-        self.ready_probes
-    }
-
-    /// The oldest ready task among this event loop's ports: its sequence
-    /// number and port. Takes the ports announced since the last look into
-    /// the ready-port index, asks each indexed port, and drops from the
-    /// index those with nothing ready (or no longer here).
-    pub(crate) fn oldest_ready(&mut self) -> Option<(u64, PortId)> {
-        self.signal.take_announced(&mut self.announced);
-        self.ready.extend(self.announced.drain(..).map(PortId));
-        let mut best = None;
-        // Usually every indexed port has a task ready: read the index, and
-        // change it only for those found empty (a retain would rebuild it on
-        // every turn).
-        let mut empty = Vec::new();
-        for id in &self.ready {
-            self.ready_probes += 1;
-            match self.ports.get(id).and_then(|p| p.end.as_ref()?.poll_ready()) {
-                Some(seq) if best.is_none_or(|(b, _)| seq < b) => best = Some((seq, *id)),
-                Some(_) => {}
-                None => empty.push(*id),
-            }
-        }
-        for id in empty {
-            self.ready.remove(&id);
-        }
-        best
     }
 
     /// The owner record for a port of this table.

@@ -9,8 +9,9 @@
 //! lost, duplicated nor reordered. Browsers work the same way; see
 //! `docs/shipping-ports.md` and spec/deviations.md (whatwg/html#5078, #5850).
 
+pub use super::clock::TaskClock;
 pub use super::signal::Signal;
-use super::sync::{Arc, AtomicU64, Mutex, Ordering, lock};
+use super::sync::{Arc, Mutex, lock};
 use crate::structured::SerializeWithTransferResult;
 use std::collections::VecDeque;
 use std::fmt;
@@ -38,66 +39,6 @@ impl Side {
             Side::One => Side::Two,
             Side::Two => Side::One,
         }
-    }
-}
-
-/// The order in which tasks were added, shared by every event loop of one
-/// world, so that "in the order in which they were added" can be compared
-/// across task sources; it also knows the world's channels, so that ports
-/// that only wait inside each other's queues can be found and collected.
-#[derive(Debug, Default)]
-pub struct TaskClock {
-    ticks: AtomicU64,
-    /// The world's BroadcastChannels (see `broadcast_channel.rs`).
-    broadcasts: super::broadcast_channel::Registry,
-    #[cfg(not(loom))]
-    channels: std::sync::Mutex<Vec<std::sync::Weak<Channel>>>,
-}
-
-impl TaskClock {
-    /// A clock at zero.
-    pub fn new() -> Self {
-        TaskClock::default()
-    }
-
-    /// The world's registry of BroadcastChannels.
-    pub fn broadcasts(&self) -> &super::broadcast_channel::Registry {
-        &self.broadcasts
-    }
-
-    /// How many tasks were added so far.
-    pub fn now(&self) -> u64 {
-        self.ticks.load(Ordering::SeqCst)
-    }
-
-    /// The next task's sequence number.
-    pub fn tick(&self) -> u64 {
-        self.ticks.fetch_add(1, Ordering::SeqCst)
-    }
-
-    /// Every end of every channel of this world still alive.
-    #[cfg(not(loom))]
-    pub fn ends(&self) -> Vec<PortEnd> {
-        let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        channels.retain(|c| c.strong_count() > 0);
-        channels
-            .iter()
-            .filter_map(std::sync::Weak::upgrade)
-            .flat_map(|channel| {
-                [Side::One, Side::Two].map(|side| PortEnd {
-                    channel: channel.clone(),
-                    side,
-                })
-            })
-            .collect()
-    }
-
-    #[cfg(not(loom))]
-    fn register(&self, channel: &Arc<Channel>) {
-        self.channels
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Arc::downgrade(channel));
     }
 }
 
@@ -167,6 +108,27 @@ pub enum NextTask {
     Message(PortTask),
     /// Fire `close` (the other end went away).
     Close,
+}
+
+/// What [`PortEnd::take_if_older`] found: a task taken, or the sequence
+/// number of one left in place.
+#[derive(Debug)]
+pub enum Polled {
+    /// The end's next task, taken out of it.
+    Taken(Taken),
+    /// The sequence number of the end's next task, left in place.
+    Ready(u64),
+}
+
+/// A task taken out of an end by [`PortEnd::take_if_older`].
+#[derive(Debug)]
+pub struct Taken {
+    /// The task.
+    pub task: NextTask,
+    /// Its sequence number.
+    pub seq: u64,
+    /// The "has been shipped" flag of the port holding the end.
+    pub shipped: bool,
 }
 
 #[derive(Debug, Default)]
@@ -448,6 +410,60 @@ impl PortEnd {
             };
             Some((task, end.shipped))
         })
+    }
+
+    /// [`PortEnd::poll_ready`] and [`PortEnd::take_next_shipped`] under one
+    /// lock, for an owner with no other port ready: the next ready task is
+    /// taken if it is older than `bound` (the oldest task of the owner's
+    /// other task sources), else only its sequence number is told. The
+    /// owner may still decline to run a taken task: it then hands it back
+    /// with [`PortEnd::put_back`] before anything else happens on its side.
+    pub fn take_if_older(&self, bound: Option<u64>) -> Option<Polled> {
+        self.with(|s, i| {
+            let end = &mut s.ends[i];
+            let Some((seq, ready)) = end.next_ready() else {
+                end.announced = false;
+                return None;
+            };
+            end.seen = seq;
+            if bound.is_some_and(|bound| bound < seq) {
+                return Some(Polled::Ready(seq));
+            }
+            let task = match ready {
+                Ready::Close => {
+                    end.close_event = None;
+                    NextTask::Close
+                }
+                Ready::Message => NextTask::Message(end.tasks.pop_front()?),
+            };
+            Some(Polled::Taken(Taken {
+                task,
+                seq,
+                shipped: end.shipped,
+            }))
+        })
+    }
+
+    /// Hands back a task [`PortEnd::take_if_older`] took and its owner did
+    /// not run: it is again the end's next task, as if never taken. Only the
+    /// owner takes from its queue, and it hands the task back before it
+    /// runs anything else, so nothing can have come before it meanwhile
+    /// (other threads only add behind it, or set a newer `close`).
+    pub fn put_back(&self, taken: Taken) {
+        let dropped = self.with(|s, i| {
+            let end = &mut s.ends[i];
+            if end.released {
+                return Some(taken);
+            }
+            match taken.task {
+                NextTask::Close => end.close_event = Some(taken.seq),
+                NextTask::Message(task) => end.tasks.push_front(task),
+            }
+            None
+        });
+        // Dropping a message can release ports inside it, which locks their
+        // channels: never while this channel's lock is held.
+        drop(dropped);
     }
 
     /// Disentangles the two ends if they are entangled; the other end's port

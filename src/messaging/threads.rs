@@ -20,6 +20,7 @@
 use super::agent::Agent;
 use super::event_loop::DispatchedEvent;
 use super::queue::{Signal, TaskClock};
+use super::spin::Watch;
 use super::sync::{Arc, AtomicU64, Condvar, Mutex, MutexGuard, Ordering, lock};
 use super::world::{AgentId, World};
 use std::collections::VecDeque;
@@ -537,6 +538,7 @@ enum Next {
 }
 
 fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) -> Option<Agent> {
+    let mut watch = Watch::new();
     loop {
         let seen = signal.generation();
         let next = {
@@ -585,7 +587,16 @@ fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) 
                 }
                 continue;
             }
-            Next::Task | Next::Sleep => {}
+            Next::Task => {
+                // Nothing ready: a task that comes soon (the next message of
+                // a stream, an answer) is caught without a sleep.
+                let budget = watch.budget();
+                if !budget.is_zero() && signal.spin_for_change(seen, budget) {
+                    shared.wake_ups.fetch_add(1, Ordering::SeqCst);
+                    continue;
+                }
+            }
+            Next::Sleep => {}
         }
         let ready = agent.next_ready();
         {
