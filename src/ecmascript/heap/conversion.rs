@@ -25,6 +25,27 @@ use crate::ecmascript::{
 use std::collections::HashSet;
 use std::sync::Arc;
 
+/// The key for one of the few names the conversions look up on every object
+/// they reach (`toString`, `valueOf`, `join`, an Error's `name` and
+/// `message`, a RegExp's `source` and `flags`). Each is made once per thread
+/// and handed out as a shared String: `PropertyKey::from` encoded and
+/// allocated it again for every object, a third of the time of converting a
+/// long Array.
+fn name_key(name: &'static str) -> PropertyKey {
+    thread_local! {
+        static KEYS: std::cell::RefCell<Vec<(&'static str, PropertyKey)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    KEYS.with_borrow_mut(|keys| {
+        if let Some((_, key)) = keys.iter().find(|(n, _)| *n == name) {
+            return key.clone();
+        }
+        let key = PropertyKey::from(name);
+        keys.push((name, key.clone()));
+        key
+    })
+}
+
 /// How deeply conversions may nest (an Array holding an Array, an Error whose
 /// `name` is an Error, ...) before the heap throws the RangeError an engine
 /// throws when its stack runs out.
@@ -204,7 +225,7 @@ impl Heap {
         }
         // OrdinaryToPrimitive(O, string): toString, then valueOf.
         for method in ["toString", "valueOf"] {
-            let key = PropertyKey::from(method);
+            let key = name_key(method);
             // [[Get]] meets a property of the heap's before the built-in: an
             // own one, or one of %Object.prototype% when no intrinsic
             // prototype in between has the method.
@@ -257,9 +278,9 @@ impl Heap {
             {
                 let tag = to_string_tag(kind).to_owned();
                 // Not an own `join`: the intrinsic prototype's, the built-in.
-                let own_join = self.own_property(o, &PropertyKey::from("join")).is_some();
+                let own_join = self.own_property(o, &name_key("join")).is_some();
                 let join = if own_join {
-                    self.get_property(o, &PropertyKey::from("join"))?
+                    self.get_property(o, &name_key("join"))?
                 } else {
                     Value::Undefined
                 };
@@ -427,11 +448,11 @@ impl Heap {
     /// Error.prototype.toString: "name: message", without the ": " when
     /// either part is empty; `name` defaults to "Error" and `message` to "".
     fn error_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
-        let name = match self.get_property(o, &PropertyKey::from("name"))? {
+        let name = match self.get_property(o, &name_key("name"))? {
             Value::Undefined => units("Error"),
             other => self.convert(&other, cx)?,
         };
-        let message = match self.get_property(o, &PropertyKey::from("message"))? {
+        let message = match self.get_property(o, &name_key("message"))? {
             Value::Undefined => Part::Empty,
             other => self.convert(&other, cx)?,
         };
@@ -449,9 +470,9 @@ impl Heap {
 
     /// RegExp.prototype.toString: "/" source "/" flags, both read with Get.
     fn regexp_to_string(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
-        let source = self.get_property(o, &PropertyKey::from("source"))?;
+        let source = self.get_property(o, &name_key("source"))?;
         let source = self.convert(&source, cx)?;
-        let flags = self.get_property(o, &PropertyKey::from("flags"))?;
+        let flags = self.get_property(o, &name_key("flags"))?;
         let flags = self.convert(&flags, cx)?;
         let slash: &[u16] = &[u16::from(b'/')];
         let mut out = Builder::default();
