@@ -537,21 +537,21 @@ fn value_representations_stay_small() {
     assert_eq!(
         size_of::<PropertyKey>(),
         16,
-        "a String's pointer and length, nothing more"
+        "a tag and a String's one pointer, nothing more"
     );
     assert_eq!(
         size_of::<Value<ObjectId>>(),
-        24,
-        "a tag and a String-sized payload"
+        16,
+        "a tag and a one-pointer payload (a String's, a BigInt's, a Symbol's)"
     );
     assert_eq!(
         size_of::<Option<Value<ObjectId>>>(),
-        24,
+        16,
         "a hole costs no more than a value"
     );
     assert_eq!(
         size_of::<OwnProperty>(),
-        32,
+        24,
         "a Value and its attributes; a getter is boxed"
     );
     assert_eq!(

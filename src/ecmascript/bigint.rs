@@ -6,13 +6,14 @@ use std::fmt;
 /// An ECMAScript BigInt. The algorithms only copy BigInts, never compute with
 /// them, so the value is kept as its canonical decimal text: an optional `-`
 /// and digits without leading zeros (zero is `0`, never `-0`). The text is
-/// boxed without spare capacity, so a [`Value`](super::Value) holding a
-/// BigInt is no larger than one holding a String.
+/// boxed without spare capacity, and the box boxed again so the handle is
+/// one pointer, as a String's is: a [`Value`](super::Value) is then 16 bytes
+/// (BigInts are rare in messages; Strings, Numbers and objects are not).
 ///
 /// <https://tc39.es/ecma262/#sec-ecmascript-language-types-bigint-type>
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct BigInt(Box<str>);
+pub struct BigInt(Box<Box<str>>);
 
 /// The text given was not a decimal integer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,9 +37,9 @@ impl BigInt {
         }
         let digits = digits.trim_start_matches('0');
         Ok(match (digits.is_empty(), negative) {
-            (true, _) => BigInt("0".into()),
-            (false, true) => BigInt(format!("-{digits}").into_boxed_str()),
-            (false, false) => BigInt(digits.into()),
+            (true, _) => BigInt(Box::new("0".into())),
+            (false, true) => BigInt(Box::new(format!("-{digits}").into_boxed_str())),
+            (false, false) => BigInt(Box::new(digits.into())),
         })
     }
 
@@ -50,7 +51,7 @@ impl BigInt {
 
 impl From<i64> for BigInt {
     fn from(n: i64) -> Self {
-        BigInt(n.to_string().into_boxed_str())
+        BigInt(Box::new(n.to_string().into_boxed_str()))
     }
 }
 
