@@ -13,15 +13,18 @@
 //! A String longer than [`Heap::MAX_STRING_LENGTH`] (or the lower limit
 //! [`Heap::set_max_string_length`] sets) is refused with a RangeError as soon
 //! as its length is known, before it is written.
-//! Conversions nest at most [`MAX_CONVERSION_DEPTH`] deep (an Error whose
-//! `name` is itself recurses until then, as it recurses in engines until
-//! their stack runs out), then throw a RangeError.
+//! Conversions nest at most [`MAX_CONVERSION_DEPTH`] deep, then throw a
+//! RangeError, as engines throw one when their stack runs out. An Error
+//! whose `name` is itself would recurse until then; such a cycle (an object
+//! met again inside its own conversion with no Array's join begun since) is
+//! seen when it closes, and the same RangeError thrown there.
 
 use super::text::{Builder, Part, Texts};
 use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
 use crate::ecmascript::{
     ErrorPrototype, Exception, JsString, PropertyKey, Value, ViewKind, number_to_string,
 };
+use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -61,13 +64,57 @@ struct Conversion {
     /// The Arrays and typed arrays whose `join` is running (a cycle back
     /// into one of them joins to the empty String).
     joining: HashSet<ObjectId>,
+    /// The frame index of each running `join`, innermost last.
+    join_frames: Vec<usize>,
+    /// Each object being converted, with the index of its innermost frame.
+    converting: FxHashMap<ObjectId, usize>,
 }
 
 struct Frame {
     kept: bool,
+    object: ObjectId,
+    /// The object's frame further out, if it was already being converted.
+    outer: Option<usize>,
 }
 
 impl Conversion {
+    fn new(texts: Texts) -> Conversion {
+        Conversion {
+            texts,
+            frames: Vec::new(),
+            joining: HashSet::new(),
+            join_frames: Vec::new(),
+            converting: FxHashMap::default(),
+        }
+    }
+
+    fn push_frame(&mut self, object: ObjectId) {
+        let outer = self.converting.insert(object, self.frames.len());
+        self.frames.push(Frame {
+            kept: true,
+            object,
+            outer,
+        });
+    }
+
+    /// Whether `o`'s own conversion is under way with no `join` begun since:
+    /// converting it now would take the same steps again, and again, so the
+    /// nesting would only end at [`MAX_CONVERSION_DEPTH`].
+    fn recurs_forever(&self, o: ObjectId) -> bool {
+        self.converting
+            .get(&o)
+            .is_some_and(|&frame| self.join_frames.last().is_none_or(|&join| join < frame))
+    }
+
+    fn pop_frame(&mut self) -> Option<Frame> {
+        let frame = self.frames.pop()?;
+        match frame.outer {
+            Some(outer) => self.converting.insert(frame.object, outer),
+            None => self.converting.remove(&frame.object),
+        };
+        Some(frame)
+    }
+
     /// The text being made depends on what is being converted around it
     /// (a cycle was cut, or shared memory was read): it holds only for this
     /// conversion.
@@ -142,11 +189,7 @@ impl Heap {
     /// [`Heap::set_max_string_length`]; what a getter read on the way throws.
     pub fn to_js_string(&mut self, value: &Value<ObjectId>) -> Completion<JsString> {
         let generation = self.generation;
-        let mut cx = Conversion {
-            texts: std::mem::take(&mut self.texts),
-            frames: Vec::new(),
-            joining: HashSet::new(),
-        };
+        let mut cx = Conversion::new(std::mem::take(&mut self.texts));
         cx.texts.begin(generation);
         let result = self.convert(value, &mut cx).map(|part| cx.texts.flatten(part));
         cx.texts.end();
@@ -199,20 +242,25 @@ impl Heap {
             cx.not_kept();
             return Ok(Part::Empty);
         }
-        if cx.frames.len() >= MAX_CONVERSION_DEPTH {
+        // An Error or RegExp met again inside its own conversion, with no
+        // Array's join begun since (which would cut the cycle the second time
+        // round): the heap runs no script and nothing on the way has thrown,
+        // so each round would read and convert the same things and reach it
+        // again, until the depth limit. Its RangeError is thrown at once.
+        if cx.frames.len() >= MAX_CONVERSION_DEPTH || cx.recurs_forever(o) {
             return self.throw(ErrorPrototype::RangeError, "Maximum call stack size exceeded");
         }
-        cx.frames.push(Frame { kept: true });
+        cx.push_frame(o);
         let text = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.object_to_string(o, cx));
-        let frame = cx.frames.pop().unwrap_or(Frame { kept: false });
+        let kept = cx.pop_frame().is_some_and(|frame| frame.kept);
         let text = text?;
         if text.len() > self.max_string_length {
             return self.throw(ErrorPrototype::RangeError, "Invalid string length");
         }
-        if !frame.kept {
+        if !kept {
             cx.not_kept();
         }
-        Ok(cx.texts.remember(o, text, frame.kept))
+        Ok(cx.texts.remember(o, text, kept))
     }
 
     /// ToPrimitive(O, string) then ToString of the result.
@@ -324,6 +372,7 @@ impl Heap {
     /// Array is marked as being joined meanwhile (see `object_text`).
     fn builtin_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
         cx.joining.insert(o);
+        cx.join_frames.push(cx.frames.len().saturating_sub(1));
         let joined = match self.get_object(o).map(|h| &h.kind) {
             Some(ObjectKind::Array { length }) => {
                 let length = *length;
@@ -331,6 +380,7 @@ impl Heap {
             }
             _ => self.typed_array_join(o, cx),
         };
+        cx.join_frames.pop();
         cx.joining.remove(&o);
         joined
     }

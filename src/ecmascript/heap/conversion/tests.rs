@@ -583,6 +583,39 @@ mod bounds {
             "RangeError: Maximum call stack size exceeded"
         );
         assert!(work <= 2 * 1000 + 3, "{work}");
+        // A cycle of Errors and RegExps with no Array's join in it throws the
+        // depth limit's RangeError as soon as it closes, and one through a
+        // join is cut by the join instead.
+        let outer = heap.ordinary_error_create(ErrorPrototype::TypeError);
+        let pattern = heap.alloc(ObjectKind::RegExp(Box::new(crate::ecmascript::RegExpSlots {
+            source: JsString::from("a"),
+            flags: JsString::default(),
+        })));
+        heap.define_property(
+            outer,
+            "name".into(),
+            OwnProperty::new_data(Value::Object(pattern)),
+        );
+        heap.define_property(
+            pattern,
+            "source".into(),
+            OwnProperty::new_data(Value::Object(outer)),
+        );
+        let (result, work) = count(&mut heap, |h| h.to_js_string(&Value::Object(outer)));
+        assert_eq!(
+            thrown(&mut heap, result),
+            "RangeError: Maximum call stack size exceeded"
+        );
+        assert!(work <= 3, "{work}");
+        let joined = array_of(&mut heap, &[Value::Object(outer)]);
+        heap.define_property(
+            pattern,
+            "source".into(),
+            OwnProperty::new_data(Value::Object(joined)),
+        );
+        // The join cuts it: the inner `outer` is named "//" (its RegExp's
+        // source, the Array, met again is ""), the outer one "/" + that + "/".
+        assert_eq!(text(&mut heap, outer), "////");
     }
 
     #[test]
