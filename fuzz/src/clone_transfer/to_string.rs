@@ -9,6 +9,9 @@
 //! again is converted again, up to 1000 nested conversions, then a
 //! RangeError; within one conversion an object keeps the first text it got
 //! (the "" of a cut cycle is not one);
+//! an object met again inside its own conversion with no join begun since
+//! gives that RangeError at once (nothing on the way threw, so every round
+//! would repeat the first until the limit);
 //! a text longer than 2^24 code units throws a RangeError.
 //!
 //! This model converts afresh on every call (the library keeps texts that
@@ -136,6 +139,8 @@ pub fn to_string(heap: &Heap, value: &Value<ObjectId>) -> Converted {
         heap,
         memo: HashMap::new(),
         joining: HashSet::new(),
+        join_depths: Vec::new(),
+        converting: HashMap::new(),
         depth: 0,
         straddled: false,
     };
@@ -150,6 +155,10 @@ struct Conversion<'h> {
     heap: &'h Heap,
     memo: HashMap<ObjectId, Text>,
     joining: HashSet<ObjectId>,
+    /// The depth of each join under way, innermost last.
+    join_depths: Vec<usize>,
+    /// The objects under conversion, each with its innermost depth.
+    converting: HashMap<ObjectId, usize>,
     depth: usize,
     straddled: bool,
 }
@@ -194,12 +203,19 @@ impl Conversion<'_> {
         if self.joining.contains(&o) {
             return Ok(Text::empty());
         }
-        if self.depth >= MAX_DEPTH {
+        let again = self.converting.get(&o).copied();
+        let cycle = again.is_some_and(|at| self.join_depths.last().is_none_or(|&join| join < at));
+        if self.depth >= MAX_DEPTH || cycle {
             return Err(range_error());
         }
+        self.converting.insert(o, self.depth);
         self.depth += 1;
         let text = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.primitive_text(o));
         self.depth -= 1;
+        match again {
+            Some(at) => self.converting.insert(o, at),
+            None => self.converting.remove(&o),
+        };
         let mut text = text?;
         self.check_length(&mut text)?;
         self.memo.entry(o).or_insert_with(|| text.clone());
@@ -254,10 +270,13 @@ impl Conversion<'_> {
                 }
             }
             self.joining.insert(o);
+            // The depth the Array's own conversion began at.
+            self.join_depths.push(self.depth.saturating_sub(1));
             let joined = match kind {
                 ObjectKind::Array { length } => self.array_join(o, *length as usize),
                 _ => typed_array_join(heap, o),
             };
+            self.join_depths.pop();
             self.joining.remove(&o);
             return joined;
         }
