@@ -45,6 +45,32 @@ const KNOWN_STRINGS: [&str; 20] = [
     "x\u{1F600}",
 ];
 
+/// The Strings every execution names, made once per thread (a String is
+/// shared, immutable, and compared by its code units): building them anew
+/// for each input was a tenth of the building.
+struct Names {
+    known: Vec<JsString>,
+    /// "0" to "7".
+    index: Vec<PropertyKey>,
+    message: PropertyKey,
+    name: PropertyKey,
+    length: JsString,
+    last_index: PropertyKey,
+    symbols: [JsString; 2],
+}
+
+thread_local! {
+    static NAMES: Names = Names {
+        known: KNOWN_STRINGS.iter().map(|s| JsString::from(*s)).collect(),
+        index: (0..8).map(|i: u32| PropertyKey::from(i.to_string().as_str())).collect(),
+        message: PropertyKey::from("message"),
+        name: PropertyKey::from("name"),
+        length: JsString::from("length"),
+        last_index: PropertyKey::from("lastIndex"),
+        symbols: [JsString::from("s0"), JsString::from("s2")],
+    };
+}
+
 /// How the clone is made.
 #[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -108,7 +134,10 @@ pub enum StrSpec {
 impl StrSpec {
     fn value(&self) -> JsString {
         match self {
-            StrSpec::Known(i) => JsString::from(KNOWN_STRINGS[usize::from(*i) % KNOWN_STRINGS.len()]),
+            StrSpec::Known(i) => {
+                let i = usize::from(*i) % KNOWN_STRINGS.len();
+                NAMES.with(|names| names.known[i].clone())
+            }
             StrSpec::Units(units) => {
                 JsString::from_code_units(units.iter().copied().take(MAX_BYTES).collect())
             }
@@ -354,11 +383,23 @@ fn regexp_flags(text: &JsString) -> JsString {
     JsString::from_code_units(flags)
 }
 
-/// Canonical decimal text of a u32 that is an array index (below 2^32 - 1).
+/// Canonical decimal text of a u32 that is an array index (below 2^32 - 1):
+/// ASCII digits, no leading zero unless it is "0", read without leaving u32.
 pub fn is_array_index(key: &JsString) -> Option<u32> {
-    let text = String::from_utf16(key.code_units()).ok()?;
-    let n: u32 = text.parse().ok()?;
-    (n != u32::MAX && n.to_string() == text).then_some(n)
+    let units = key.code_units();
+    let (&first, _) = units.split_first()?;
+    if first == u16::from(b'0') && units.len() > 1 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &unit in units {
+        let digit = match u8::try_from(unit) {
+            Ok(b @ b'0'..=b'9') => u32::from(b - b'0'),
+            _ => return None,
+        };
+        n = n.checked_mul(10)?.checked_add(digit)?;
+    }
+    (n != u32::MAX).then_some(n)
 }
 
 /// SameValueZero for Map keys and Set entries of the heap.
@@ -563,21 +604,20 @@ impl Builder<'_> {
         for prop in self.specs[node].props.iter().take(MAX_ITEMS) {
             let key = match &prop.key {
                 KeySpec::Index(i) if matches!(kind, ObjectKind::Error { .. }) && i % 8 < 6 => {
-                    PropertyKey::from(if i % 8 < 4 { "message" } else { "name" })
+                    NAMES.with(|names| if i % 8 < 4 { names.message.clone() } else { names.name.clone() })
                 }
-                KeySpec::Index(i) => PropertyKey::String(JsString::from((u32::from(*i) % 8).to_string())),
+                KeySpec::Index(i) => NAMES.with(|names| names.index[usize::from(*i) % 8].clone()),
                 KeySpec::Str(s) => PropertyKey::String(s.value()),
                 KeySpec::Symbol(i) => {
                     PropertyKey::Symbol(self.symbols[usize::from(*i) % self.symbols.len()].clone())
                 }
             };
             let name = key.as_string().cloned();
-            let named = |text: &str| name.as_ref().is_some_and(|n| *n == JsString::from(text));
+            let length = NAMES.with(|names| name.as_ref() == Some(&names.length));
             let index = name.as_ref().and_then(is_array_index);
             match &kind {
-                ObjectKind::Array { .. } if named("length") => continue,
-                ObjectKind::StringWrapper(s)
-                    if named("length") || index.is_some_and(|i| (i as usize) < s.len()) =>
+                ObjectKind::Array { .. } if length => continue,
+                ObjectKind::StringWrapper(s) if length || index.is_some_and(|i| (i as usize) < s.len()) =>
                 {
                     continue;
                 }
@@ -617,15 +657,9 @@ impl Builder<'_> {
                 enumerable: false,
                 configurable: false,
             };
-            if self
-                .heap
-                .object(id)
-                .properties()
-                .iter()
-                .all(|(k, _)| *k != PropertyKey::from("lastIndex"))
-            {
-                self.heap
-                    .define_property(id, PropertyKey::from("lastIndex"), last_index);
+            let key = NAMES.with(|names| names.last_index.clone());
+            if self.heap.object(id).properties().get(&key).is_none() {
+                self.heap.define_property(id, key, last_index);
             }
         }
     }
@@ -638,7 +672,7 @@ impl CloneInput {
         let mut heap = Heap::default();
         heap.set_cross_origin_isolated(self.cross_origin_isolated);
         let symbols = (0..4)
-            .map(|i| heap.new_symbol((i % 2 == 0).then(|| JsString::from(format!("s{i}")))))
+            .map(|i| heap.new_symbol((i % 2 == 0).then(|| NAMES.with(|names| names.symbols[i / 2].clone()))))
             .collect();
         // Every node first, so that kinds and properties can refer to any.
         let ids = specs.iter().map(|_| heap.alloc(ObjectKind::Ordinary)).collect();
@@ -674,6 +708,35 @@ impl CloneInput {
             heap: builder.heap,
             root,
             transfer,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_array_index;
+    use webmessaging::ecmascript::JsString;
+
+    #[test]
+    fn array_indices_are_canonical_u32s_below_the_largest() {
+        for (key, index) in [
+            ("0", Some(0)),
+            ("7", Some(7)),
+            ("10", Some(10)),
+            ("4294967294", Some(4_294_967_294)),
+            ("4294967295", None),
+            ("4294967296", None),
+            ("99999999999", None),
+            ("01", None),
+            ("00", None),
+            ("-0", None),
+            ("+1", None),
+            ("1e3", None),
+            ("", None),
+            ("x\u{1F600}", None),
+            ("\u{0660}", None),
+        ] {
+            assert_eq!(is_array_index(&JsString::from(key)), index, "{key:?}");
         }
     }
 }

@@ -11,7 +11,7 @@
 
 use super::oracle::{enumerable_string_properties, error_fields};
 use super::same_value;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use webmessaging::ecmascript::{
     Accessor, ArrayBufferState, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey, Value,
 };
@@ -55,8 +55,8 @@ impl<'a> Iso<'a> {
             dst,
             fresh_from,
             transferred,
-            forward: HashMap::new(),
-            backward: HashMap::new(),
+            forward: HashMap::default(),
+            backward: HashMap::default(),
             pending: Vec::new(),
         }
     }
@@ -259,6 +259,7 @@ impl<'a> Iso<'a> {
     fn deep_properties(&mut self, s: ObjectId, d: ObjectId) -> Result<(), String> {
         let mut expected = Vec::new();
         let mut values = Vec::new();
+        let clone_properties = self.dst.object(d).properties().to_vec();
         for (key, property) in enumerable_string_properties(self.src, s) {
             let value = match property {
                 OwnProperty::Data { value, .. } => value,
@@ -269,15 +270,8 @@ impl<'a> Iso<'a> {
                     return Err("a throwing getter was read in a successful clone".into());
                 }
             };
-            let got = self
-                .dst
-                .object(d)
-                .properties()
-                .to_vec()
-                .get(expected.len())
-                .map(|(_, p)| p.clone());
-            let got_value = match got {
-                Some(OwnProperty::Data { value, .. }) => value,
+            let got_value = match clone_properties.get(expected.len()) {
+                Some((_, OwnProperty::Data { value, .. })) => value.clone(),
                 _ => Value::Undefined,
             };
             // The clone's value, in the expected descriptor: the values are

@@ -12,7 +12,7 @@
 
 use super::same_value;
 use crate::clone_transfer::input::is_array_index;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use webmessaging::ecmascript::{
     Accessor, ArrayBufferState, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty,
     PropertyKey, Value,
@@ -110,13 +110,13 @@ pub fn get(property: &OwnProperty) -> Result<Value<ObjectId>, Thrown> {
 pub fn enumerable_string_properties(heap: &Heap, o: ObjectId) -> Vec<(JsString, OwnProperty)> {
     let mut indexed = Vec::new();
     let mut named = Vec::new();
-    for (key, property) in &heap.object(o).properties().to_vec() {
-        let (PropertyKey::String(name), true) = (key, property.enumerable()) else {
+    for (key, property) in heap.object(o).properties().iter() {
+        let (PropertyKey::String(name), true) = (&*key, property.enumerable()) else {
             continue;
         };
         match is_array_index(name) {
-            Some(i) => indexed.push((i, name.clone(), property.clone())),
-            None => named.push((name.clone(), property.clone())),
+            Some(i) => indexed.push((i, name.clone(), property.into_owned())),
+            None => named.push((name.clone(), property.into_owned())),
         }
     }
     indexed.sort_by_key(|(i, _, _)| *i);
@@ -157,7 +157,7 @@ pub fn error_kind(heap: &Heap, o: ObjectId) -> Result<ErrorPrototype, Thrown> {
     Ok(match &name {
         Value::String(s) => ErrorPrototype::ALL
             .into_iter()
-            .find(|k| *s == JsString::from(k.name()))
+            .find(|k| s.code_units().iter().copied().eq(k.name().encode_utf16()))
             .unwrap_or(ErrorPrototype::Error),
         _ => ErrorPrototype::Error,
     })
@@ -308,7 +308,7 @@ pub fn predict(heap: &Heap, root: &Value<ObjectId>, transfer: &[ObjectId], setup
 
     // SSWT step 2: only ArrayBuffers here (this host transfers no platform
     // objects), never shared ones, never twice.
-    let mut listed = HashSet::new();
+    let mut listed = HashSet::default();
     for t in transfer {
         match heap.object(*t).kind().as_array_buffer() {
             Some(ArrayBufferState::Owned { .. }) => {}

@@ -29,7 +29,7 @@
 
 use super::input::is_array_index;
 use super::oracle::{Thrown, get, own};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use webmessaging::ecmascript::{
     ArrayBufferState, ErrorPrototype, Heap, JsString, ObjectId, ObjectKind, OwnProperty, PropertyKey,
     RegExpSlots, Value, ViewKind,
@@ -137,10 +137,10 @@ pub struct Converted {
 pub fn to_string(heap: &Heap, value: &Value<ObjectId>) -> Converted {
     let mut conversion = Conversion {
         heap,
-        memo: HashMap::new(),
-        joining: HashSet::new(),
+        memo: HashMap::default(),
+        joining: HashSet::default(),
         join_depths: Vec::new(),
-        converting: HashMap::new(),
+        converting: HashMap::default(),
         depth: 0,
         straddled: false,
     };
