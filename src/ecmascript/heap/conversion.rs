@@ -34,7 +34,7 @@ use std::sync::Arc;
 /// and handed out as a shared String: `PropertyKey::from` encoded and
 /// allocated it again for every object, a third of the time of converting a
 /// long Array.
-fn name_key(name: &'static str) -> PropertyKey {
+pub(super) fn name_key(name: &'static str) -> PropertyKey {
     thread_local! {
         static KEYS: std::cell::RefCell<Vec<(&'static str, PropertyKey)>> =
             const { std::cell::RefCell::new(Vec::new()) };
@@ -170,7 +170,7 @@ impl Heap {
             enumerable: false,
             configurable: true,
         };
-        self.define_property(error, PropertyKey::from("message"), message);
+        self.define_property(error, name_key("message"), message);
         error
     }
 

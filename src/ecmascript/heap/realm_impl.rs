@@ -228,7 +228,7 @@ impl Realm for Heap {
             enumerable: false,
             configurable: false,
         };
-        self.define_property(regexp, PropertyKey::from("lastIndex"), last_index);
+        self.define_property(regexp, super::conversion::name_key("lastIndex"), last_index);
         Ok(regexp)
     }
 

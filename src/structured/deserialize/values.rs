@@ -8,6 +8,10 @@ use super::{Deserializer, Next, primitive_into_value, primitive_value};
 use crate::ecmascript::{ErrorPrototype, PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots};
 use crate::spec::step;
 use crate::structured::{CloneError, PlatformObjects, Record};
+use std::sync::LazyLock;
+
+/// The key step 21.11 defines on every Error, made once.
+static MESSAGE: LazyLock<PropertyKey> = LazyLock::new(|| PropertyKey::from("message"));
 
 /// A new value and whether its contents still need deserializing (*deep*).
 type Shallow<O> = Result<(Value<O>, bool), CloneError<O>>;
@@ -251,7 +255,7 @@ impl<'r, R: Realm> Deserializer<'r, R> {
                 enumerable: false,
                 configurable: true,
             };
-            realm.ordinary_define_own_property(&value, PropertyKey::from("message"), desc);
+            realm.ordinary_define_own_property(&value, MESSAGE.clone(), desc);
         }
         step!("structureddeserialize/21.12");
         realm.set_error_stack(&value, stack.clone());

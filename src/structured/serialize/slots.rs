@@ -11,6 +11,9 @@ use std::sync::LazyLock;
 
 /// The key step 18.1 reads on every Array, made once.
 static LENGTH: LazyLock<PropertyKey> = LazyLock::new(|| PropertyKey::from("length"));
+/// The keys step 17 reads on every Error, made once.
+static NAME: LazyLock<PropertyKey> = LazyLock::new(|| PropertyKey::from("name"));
+static MESSAGE: LazyLock<PropertyKey> = LazyLock::new(|| PropertyKey::from("message"));
 
 impl<R: Realm> Serializer<'_, R> {
     /// Steps 7 – 24: the record for `value` by the internal slots it has, and
@@ -289,15 +292,17 @@ impl<R: Realm> Serializer<'_, R> {
     fn serialize_error(&mut self, value: &R::Object) -> Result<Record, CloneError<R::Object>> {
         let realm = &mut *self.realm;
         step!("structuredserializeinternal/17.1"); // may run a getter
-        let name = realm.get(value, &PropertyKey::from("name"))?;
+        let name = realm.get(value, &NAME)?;
         step!("structuredserializeinternal/17.2"); // names other than the native ones become "Error"
         let name = match &name {
-            Value::String(s) => s.to_rust_string().and_then(|s| ErrorPrototype::from_name(&s)),
+            Value::String(s) => ErrorPrototype::ALL
+                .into_iter()
+                .find(|k| s.code_units().iter().copied().eq(k.name().encode_utf16())),
             _ => None,
         }
         .unwrap_or(ErrorPrototype::Error);
         step!("structuredserializeinternal/17.3"); // only an own message counts
-        let message_desc = realm.get_own_property(value, &PropertyKey::from("message"))?;
+        let message_desc = realm.get_own_property(value, &MESSAGE)?;
         step!("structuredserializeinternal/17.4"); // a data property's value, made a String
         let message = match message_desc {
             Some(PropertyDescriptor::Data { value: message, .. }) => Some(realm.to_string(&message)?),
