@@ -24,8 +24,7 @@ use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
 use crate::ecmascript::{
     ErrorPrototype, Exception, JsString, PropertyKey, Value, ViewKind, number_to_string,
 };
-use rustc_hash::FxHashMap;
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 /// The key for one of the few names the conversions look up on every object
@@ -63,7 +62,7 @@ struct Conversion {
     frames: Vec<Frame>,
     /// The Arrays and typed arrays whose `join` is running (a cycle back
     /// into one of them joins to the empty String).
-    joining: HashSet<ObjectId>,
+    joining: FxHashSet<ObjectId>,
     /// The frame index of each running `join`, innermost last.
     join_frames: Vec<usize>,
     /// Each object being converted, with the index of its innermost frame.
@@ -82,7 +81,7 @@ impl Conversion {
         Conversion {
             texts,
             frames: Vec::new(),
-            joining: HashSet::new(),
+            joining: FxHashSet::default(),
             join_frames: Vec::new(),
             converting: FxHashMap::default(),
         }

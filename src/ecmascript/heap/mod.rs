@@ -21,7 +21,7 @@ mod text;
 
 use super::{AgentClusterId, BigInt, ErrorPrototype, JsString, PropertyKey, Symbol, Value, ViewKind};
 use crate::ecmascript::SharedDataBlock;
-use rustc_hash::FxHashSet;
+use std::collections::HashSet;
 
 /// A handle to an object of a [`Heap`]; identity is the index.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -273,7 +273,7 @@ pub struct Heap {
     /// Property names defined so far (up to [`Heap::INTERNED_KEYS`] of
     /// them), so that objects made one by one with the same names share
     /// one String per name, as an engine's interned names are shared.
-    keys: FxHashSet<JsString>,
+    keys: HashSet<JsString>,
 }
 
 impl Default for Heap {
@@ -296,7 +296,7 @@ impl Heap {
             to_string_count: 0,
             max_string_length: Heap::MAX_STRING_LENGTH,
             free: Vec::new(),
-            keys: FxHashSet::default(),
+            keys: HashSet::new(),
         };
         heap.alloc(ObjectKind::ObjectPrototype);
         heap

@@ -35,7 +35,7 @@
 
 use super::{ObjectId, OwnProperty};
 use crate::ecmascript::JsString;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// Runs of this many separators or fewer are copied; longer ones (the
@@ -159,9 +159,9 @@ impl Builder {
 pub(super) struct Texts {
     generation: u64,
     kept: Vec<Node>,
-    kept_memo: HashMap<ObjectId, Memo>,
+    kept_memo: FxHashMap<ObjectId, Memo>,
     call: Vec<Node>,
-    call_memo: HashMap<ObjectId, Memo>,
+    call_memo: FxHashMap<ObjectId, Memo>,
     /// %Object.prototype%'s index properties (which an Array's holes
     /// inherit), sorted by index; read at most once per generation.
     pub(super) inherited: Option<Arc<Vec<(usize, OwnProperty)>>>,
@@ -195,7 +195,7 @@ impl Texts {
     /// Ends the outermost conversion: texts that held only for it go.
     pub(super) fn end(&mut self) {
         self.call = Vec::new();
-        self.call_memo = HashMap::new();
+        self.call_memo = FxHashMap::default();
     }
 
     /// The text `o` got earlier, and whether it is one kept between
