@@ -55,8 +55,8 @@ impl<'a> Iso<'a> {
             dst,
             fresh_from,
             transferred,
-            forward: HashMap::default(),
-            backward: HashMap::default(),
+            forward: HashMap::with_capacity_and_hasher(src.len(), Default::default()),
+            backward: HashMap::with_capacity_and_hasher(src.len(), Default::default()),
             pending: Vec::new(),
         }
     }

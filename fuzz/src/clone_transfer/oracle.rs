@@ -308,7 +308,7 @@ pub fn predict(heap: &Heap, root: &Value<ObjectId>, transfer: &[ObjectId], setup
 
     // SSWT step 2: only ArrayBuffers here (this host transfers no platform
     // objects), never shared ones, never twice.
-    let mut listed = HashSet::default();
+    let mut listed = HashSet::with_capacity_and_hasher(heap.len(), Default::default());
     for t in transfer {
         match heap.object(*t).kind().as_array_buffer() {
             Some(ArrayBufferState::Owned { .. }) => {}
