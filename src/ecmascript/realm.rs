@@ -270,6 +270,14 @@ pub trait Realm {
     fn map_data(&self, o: &Self::Object) -> Option<Vec<MapEntry<Self::Object>>>;
     /// A copy of [[SetData]]; `None` entries are deleted (*empty*) ones.
     fn set_data(&self, o: &Self::Object) -> Option<Vec<Option<Value<Self::Object>>>>;
+    /// Whether the object has a [[MapData]] slot (without copying it).
+    fn has_map_data(&self, o: &Self::Object) -> bool {
+        self.map_data(o).is_some()
+    }
+    /// Whether the object has a [[SetData]] slot (without copying it).
+    fn has_set_data(&self, o: &Self::Object) -> bool {
+        self.set_data(o).is_some()
+    }
     /// Whether the object has an [[ErrorData]] slot.
     fn has_error_data(&self, o: &Self::Object) -> bool;
     /// An implementation-defined string for [[Stack]] (SSI 17.5), if any.

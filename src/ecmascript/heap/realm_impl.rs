@@ -95,6 +95,14 @@ impl Realm for Heap {
         self.kind(*o)?.set_data()
     }
 
+    fn has_map_data(&self, o: &ObjectId) -> bool {
+        matches!(self.kind(*o), Some(ObjectKind::Map(_)))
+    }
+
+    fn has_set_data(&self, o: &ObjectId) -> bool {
+        matches!(self.kind(*o), Some(ObjectKind::Set(_)))
+    }
+
     fn has_error_data(&self, o: &ObjectId) -> bool {
         matches!(self.kind(*o), Some(ObjectKind::Error { .. }))
     }

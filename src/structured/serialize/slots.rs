@@ -57,13 +57,13 @@ impl<R: Realm> Serializer<'_, R> {
             return Ok((self.serialize_view(host, value)?, false));
         }
         step!("structuredserializeinternal/15"); // Map: entries come later
-        if realm.map_data(value).is_some() {
+        if realm.has_map_data(value) {
             step!("structuredserializeinternal/15.1");
             step!("structuredserializeinternal/15.2");
             return Ok((Record::Map { entries: Vec::new() }, true));
         }
         step!("structuredserializeinternal/16"); // Set: values come later
-        if realm.set_data(value).is_some() {
+        if realm.has_set_data(value) {
             step!("structuredserializeinternal/16.1");
             step!("structuredserializeinternal/16.2");
             return Ok((Record::Set { entries: Vec::new() }, true));
