@@ -325,7 +325,10 @@ impl Agent {
     /// [`Agent::run_next_task`] if `admit` says yes, asked only when a task
     /// is ready (see [`Messaging::run_next_task_if`]).
     pub fn run_next_task_if(&mut self, admit: impl FnOnce() -> bool) -> Option<DispatchedEvent> {
-        let dispatched = self.messaging.run_next_task_if(&mut self.realm, admit)?;
+        // Read in place and returned as it came: the event is large, and
+        // taking it out of the Option to put it back in one moved it twice.
+        let ran = self.messaging.run_next_task_if(&mut self.realm, admit);
+        let dispatched = ran.as_ref()?;
         match self.log_policy {
             EventLog::All => self.log.push(dispatched.clone()),
             EventLog::Recent(n) if n > 0 => {
@@ -337,13 +340,13 @@ impl Agent {
         let mut reactions = std::mem::take(&mut self.reactions);
         for (target, event, reaction) in &mut reactions {
             if *target == dispatched.target && *event == dispatched.event {
-                reaction(self, &dispatched);
+                reaction(self, dispatched);
             }
         }
         reactions.append(&mut self.reactions);
         self.reactions = reactions;
         self.collect_if_due_keeping(dispatched.data.as_ref());
-        Some(dispatched)
+        ran
     }
 
     /// Collects `port` (see [`Messaging::collect_port`]); its reactions go
