@@ -64,8 +64,9 @@ pub enum ThreadsError {
 pub trait TaskGate: Send + Sync {
     /// Whether one more task may run; when it says yes, the task is counted.
     fn admit(&self) -> bool;
-    /// A task ran on `agent` and dispatched `event`.
-    fn ran(&self, agent: &mut Agent, event: DispatchedEvent);
+    /// A task ran on `agent` and dispatched `event` (lent, not given: the
+    /// event is large, and a gate that keeps it clones it).
+    fn ran(&self, agent: &mut Agent, event: &DispatchedEvent);
 }
 
 /// No budget; the events stay in the agents' logs (as their policy says).
@@ -76,7 +77,7 @@ impl TaskGate for OpenGate {
         true
     }
 
-    fn ran(&self, _: &mut Agent, _: DispatchedEvent) {}
+    fn ran(&self, _: &mut Agent, _: &DispatchedEvent) {}
 }
 
 /// Whether the agents run their ready tasks on their own.
@@ -523,7 +524,7 @@ impl Drop for PanicGuard<'_> {
 fn run_task(agent: &mut Agent, gate: &dyn TaskGate) -> bool {
     match agent.run_next_task_if(|| gate.admit()) {
         Some(event) => {
-            gate.ran(agent, event);
+            gate.ran(agent, &event);
             true
         }
         None => false,
