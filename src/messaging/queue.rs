@@ -12,7 +12,7 @@
 pub use super::clock::TaskClock;
 use super::hand::Hand;
 pub use super::signal::Signal;
-use super::sync::{Arc, Mutex, lock};
+use super::sync::{Arc, AtomicBool, Mutex, Ordering, lock};
 use crate::structured::SerializeWithTransferResult;
 use std::collections::VecDeque;
 use std::fmt;
@@ -172,6 +172,15 @@ impl End {
         hand.set_shipped();
     }
 
+    /// Puts the tasks in the owner's hand back at the queue's front, in
+    /// order (the queue is the same, held in one place).
+    fn return_hand(&mut self, hand: &mut VecDeque<PortTask>) {
+        if !hand.is_empty() {
+            hand.append(&mut self.tasks);
+            std::mem::swap(hand, &mut self.tasks);
+        }
+    }
+
     /// The pending `close`, taken.
     pub(super) fn take_close_event(&mut self, hand: &Hand) -> Option<u64> {
         let close = self.close_event;
@@ -257,6 +266,10 @@ pub struct Channel {
     /// that the owner taking a message does not touch the cache line the
     /// posting thread locks.
     pub(super) hands: [Hand; 2],
+    /// Whether the ends are entangled: the state's flag, copied under its
+    /// lock, so that a post finds its target port without taking the lock
+    /// a second time (it takes it once, to queue the task).
+    entangled: AtomicBool,
     clock: Arc<TaskClock>,
 }
 
@@ -288,6 +301,7 @@ impl Channel {
         let channel = Arc::new(Channel {
             state: Mutex::new(state),
             hands: [Hand::new(), Hand::new()],
+            entangled: AtomicBool::new(true),
             clock,
         });
         #[cfg(not(loom))]
@@ -343,7 +357,7 @@ impl PortEnd {
 
     /// Whether this end is entangled with the other.
     pub fn is_entangled(&self) -> bool {
-        self.with(|s, _| s.entangled)
+        self.channel.entangled.load(Ordering::SeqCst)
     }
 
     /// Adds a message task to this end's port message queue, wherever the end
@@ -445,6 +459,7 @@ impl PortEnd {
                 return (false, None);
             }
             s.entangled = false;
+            self.channel.entangled.store(false, Ordering::SeqCst);
             let other = &mut s.ends[1 - i];
             other.set_close_event(other_hand, Some(seq));
             // The other end's hand is its owner's: see `enqueue_at`.
@@ -462,11 +477,9 @@ impl PortEnd {
         let other_hand = &self.channel.hands[self.side.other().index()];
         let own_hand = self.hand();
         self.with_hand(|hand, s, i| {
-            // The tasks in hand go back to the queue's front: the queue
-            // travels with the end, and its next owner starts with an
-            // empty hand.
-            hand.append(&mut s.ends[i].tasks);
-            std::mem::swap(hand, &mut s.ends[i].tasks);
+            // The queue travels with the end, and its next owner starts
+            // with an empty hand.
+            s.ends[i].return_hand(hand);
             s.ends[i].set_shipped(own_hand);
             s.ends[i].owner = None;
             s.ends[i].announced = false;
@@ -481,8 +494,11 @@ impl PortEnd {
     /// its new owner, its queue (tasks kept) back in the disabled state.
     pub fn receive(&self, owner: Owner) {
         let own_hand = self.hand();
-        let announce = self.with(|s, i| {
+        let announce = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
+            // Empty already (`ship` emptied it); a received queue starts
+            // disabled, and a disabled queue holds nothing in hand.
+            end.return_hand(hand);
             end.set_shipped(own_hand);
             end.enabled = false;
             end.owner = Some(owner);
@@ -490,7 +506,6 @@ impl PortEnd {
             // DEVIATION(whatwg/html#12797 close-travels-with-queue): a
             // `close` still waiting travels with the queue, like the
             // messages, and fires at the port that receives it.
-            // (The hand is empty: `ship` emptied it.)
             end.announcement(None)
         });
         announce_to(announce);
