@@ -122,6 +122,12 @@ struct Control {
     slots: Vec<Slot>,
     parked: usize,
     panicked: Option<String>,
+    /// How many driver calls wait on `Shared::changed` now: a thread that
+    /// parks or finishes an order notifies only when one does (the
+    /// condition variable's notification is a system call even when nobody
+    /// waits, and a receiving thread parks between the messages of a
+    /// stream).
+    waiting: usize,
 }
 
 struct Shared {
@@ -135,6 +141,14 @@ struct Shared {
 impl Shared {
     fn control(&self) -> MutexGuard<'_, Control> {
         lock(&self.control)
+    }
+
+    /// Tells a waiting driver that `control` changed (called with it
+    /// locked).
+    fn tell_driver(&self, control: &Control) {
+        if control.waiting > 0 {
+            self.changed.notify_all();
+        }
     }
 }
 
@@ -213,6 +227,7 @@ impl ThreadedWorld {
                     slots: Vec::new(),
                     parked: 0,
                     panicked: None,
+                    waiting: 0,
                 }),
                 changed: Condvar::new(),
                 gate,
@@ -346,11 +361,13 @@ impl ThreadedWorld {
             if left.is_zero() {
                 return Err(ThreadsError::Timeout(timeout));
             }
+            control.waiting += 1;
             control = self
                 .shared
                 .changed
                 .wait_timeout(control, left)
                 .map_or_else(|poisoned| poisoned.into_inner().0, |(guard, _)| guard);
+            control.waiting -= 1;
         }
     }
 
@@ -574,7 +591,7 @@ fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) 
                 if let Some(ran) = ran {
                     slot.ran = ran;
                 }
-                shared.changed.notify_all();
+                shared.tell_driver(&control);
                 continue;
             }
             Next::Task if run_task(&mut agent, &*shared.gate) => {
@@ -606,7 +623,7 @@ fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) 
             slot.parked = Some(seen);
             slot.ready = ready;
             control.parked += 1;
-            shared.changed.notify_all();
+            shared.tell_driver(&control);
         }
         while signal.generation() == seen {
             signal.wait_for_change(seen, NAP);
