@@ -325,10 +325,18 @@ impl Agent {
     /// [`Agent::run_next_task`] if `admit` says yes, asked only when a task
     /// is ready (see [`Messaging::run_next_task_if`]).
     pub fn run_next_task_if(&mut self, admit: impl FnOnce() -> bool) -> Option<DispatchedEvent> {
-        // Read in place and returned as it came: the event is large, and
-        // taking it out of the Option to put it back in one moved it twice.
+        // Read in place and returned as it came, on every path: the event
+        // is large, and taking it out of the Option moved it.
         let ran = self.messaging.run_next_task_if(&mut self.realm, admit);
-        let dispatched = ran.as_ref()?;
+        if let Some(dispatched) = &ran {
+            self.after_task(dispatched);
+        }
+        ran
+    }
+
+    /// What follows a task: the event is logged (as the policy says), the
+    /// reactions to it run, and the heap is collected if due.
+    fn after_task(&mut self, dispatched: &DispatchedEvent) {
         match self.log_policy {
             EventLog::All => self.log.push(dispatched.clone()),
             EventLog::Recent(n) if n > 0 => {
@@ -346,7 +354,6 @@ impl Agent {
         reactions.append(&mut self.reactions);
         self.reactions = reactions;
         self.collect_if_due_keeping(dispatched.data.as_ref());
-        ran
     }
 
     /// Collects `port` (see [`Messaging::collect_port`]); its reactions go

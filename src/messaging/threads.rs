@@ -539,9 +539,11 @@ impl Drop for PanicGuard<'_> {
 
 /// Runs the agent's oldest ready task if it has one and the gate admits it.
 fn run_task(agent: &mut Agent, gate: &dyn TaskGate) -> bool {
-    match agent.run_next_task_if(|| gate.admit()) {
+    // Read where it was returned: moving the large event out costs a copy.
+    let ran = agent.run_next_task_if(|| gate.admit());
+    match &ran {
         Some(event) => {
-            gate.ran(agent, &event);
+            gate.ran(agent, event);
             true
         }
         None => false,
