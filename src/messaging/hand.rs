@@ -85,23 +85,23 @@ impl PortEnd {
     fn look(&self, take: bool, bound: Option<u64>) -> Option<Polled> {
         let own_hand = self.hand();
         let wants = |seq: u64| take && bound.is_none_or(|bound| seq <= bound);
+        let mut hand = lock(&own_hand.tasks);
+        if let Some(seq) = hand.front().map(|t| t.seq)
+            && seq < own_hand.close_event.load(Ordering::SeqCst)
         {
-            let mut hand = lock(&own_hand.tasks);
-            if let Some(seq) = hand.front().map(|t| t.seq)
-                && seq < own_hand.close_event.load(Ordering::SeqCst)
-            {
-                if !wants(seq) {
-                    return Some(Polled::Ready(seq));
-                }
-                let task = hand.pop_front()?;
-                return Some(Polled::Taken(Taken {
-                    task: NextTask::Message(task),
-                    seq,
-                    shipped: own_hand.shipped.load(Ordering::SeqCst),
-                }));
+            if !wants(seq) {
+                return Some(Polled::Ready(seq));
             }
+            let task = hand.pop_front()?;
+            return Some(Polled::Taken(Taken {
+                task: NextTask::Message(task),
+                seq,
+                shipped: own_hand.shipped.load(Ordering::SeqCst),
+            }));
         }
-        self.with_hand(|hand, s, i| {
+        // The hand stays locked (hand, then state: the order everywhere).
+        let hand = &mut *hand;
+        self.with(|s, i| {
             let end = &mut s.ends[i];
             let Some((seq, ready)) = end.next_ready(hand.front().map(|t| t.seq)) else {
                 end.announced = false;
