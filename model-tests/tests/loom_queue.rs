@@ -260,6 +260,103 @@ fn drop_racing_delivery() {
     });
 }
 
+/// The owner's hand (`src/messaging/hand.rs`): its first take moves every
+/// waiting task out of the shared state at once. A post and a `close`
+/// racing the rest of the batch, and a task handed back from the hand, keep
+/// the queue's order: each message once, then close.
+#[test]
+fn close_racing_a_batch_in_hand() {
+    loom::model(|| {
+        let (sender, receiver, mut got) = a_batch_in_hand();
+        assert_eq!(receiver.queued(), 1, "the task in hand is still queued");
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            s.enqueue_to_twin(3);
+            s.disentangle();
+        });
+        if let Some(Polled::Taken(taken)) = receiver.take_if_older(None) {
+            receiver.put_back(taken);
+        }
+        got.extend(drain(&receiver));
+        t.join().unwrap();
+        got.extend(drain(&receiver));
+        assert_eq!(got, [1, 2, 3, CLOSE], "each message once, in order, then close");
+    });
+}
+
+/// The port is shipped with tasks in its owner's hand while its partner
+/// posts: the hand goes back to the queue's front, the queue travels, and
+/// the new holder gets everything once and in order.
+#[test]
+fn ship_racing_post_with_a_batch_in_hand() {
+    loom::model(|| {
+        let (sender, receiver, mut got) = a_batch_in_hand();
+        let s = sender.clone();
+        let t = thread::spawn(move || {
+            s.enqueue_to_twin(3);
+            s.enqueue_to_twin(4);
+        });
+        ship_and_receive(&receiver, 3);
+        assert_eq!(
+            drain(&receiver),
+            Vec::<u32>::new(),
+            "a received queue starts disabled"
+        );
+        receiver.enable();
+        got.extend(drain(&receiver));
+        t.join().unwrap();
+        got.extend(drain(&receiver));
+        assert_eq!(got, [1, 2, 3, 4]);
+    });
+}
+
+/// The port is released (collected) with tasks in its owner's hand, one of
+/// them carrying another channel's port, while its partner posts: the hand
+/// is dropped with the queue, and the carried port's partner hears close.
+#[test]
+fn release_racing_post_with_a_batch_in_hand() {
+    loom::model(|| {
+        let (sender, receiver) = pair();
+        let (carried, listener) = pair();
+        receiver.enable();
+        listener.enable();
+        sender.enqueue_to_twin(1);
+        sender.twin().enqueue(message_with_port(carried));
+        sender.enqueue_to_twin(2);
+        assert_eq!(drain_one(&receiver), [1]);
+        let mut in_queue = 0;
+        receiver.for_each_queued(|_| in_queue += 1);
+        assert_eq!(in_queue, 2, "the collector's walk sees the hand");
+        let s = sender.clone();
+        let t = thread::spawn(move || s.enqueue_to_twin(3));
+        receiver.release();
+        t.join().unwrap();
+        assert_eq!(receiver.queued(), 0);
+        assert_eq!(drain(&receiver), Vec::<u32>::new());
+        assert_eq!(drain(&listener), [CLOSE], "the carried port went with the hand");
+        assert_eq!(drain(&sender), [CLOSE]);
+    });
+}
+
+/// A channel whose receiving end was sent 1 and 2 and took 1: 2 waits in
+/// the owner's hand. Returns the ends and what was taken.
+fn a_batch_in_hand() -> (PortEnd, PortEnd, Vec<u32>) {
+    let (sender, receiver) = pair();
+    receiver.enable();
+    sender.enqueue_to_twin(1);
+    sender.enqueue_to_twin(2);
+    let got = drain_one(&receiver);
+    (sender, receiver, got)
+}
+
+/// One task taken (filling the owner's hand with the rest).
+fn drain_one(end: &PortEnd) -> Vec<u32> {
+    end.take_next()
+        .map(|task| number(&task).unwrap_or(CLOSE))
+        .into_iter()
+        .collect()
+}
+
 /// Shorthand used above: post through the channel to the other end.
 trait PostToTwin {
     fn enqueue_to_twin(&self, n: u32) -> bool;

@@ -6,7 +6,8 @@
 //! and nothing after it, one owner per queue, no lost wake-up.
 //!
 //! Which races the threaded code has: each channel's two ends share one
-//! lock; a port's own operations (post, start, close, ship, receive) run on
+//! lock (and each end's owner has a second, its hand's: the tasks it took
+//! out in one batch, which shipping puts back); a port's own operations (post, start, close, ship, receive) run on
 //! its agent's thread, while its partner's agent posts into it and closes
 //! from another, and a data holder dropped on the posting thread (a doomed
 //! post, a message never delivered) releases the port it carried from

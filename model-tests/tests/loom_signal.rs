@@ -11,7 +11,7 @@
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicBool, Ordering};
 use loom::thread;
-use webmessaging::messaging::queue::{Channel, NextTask, Owner, PortEnd, Signal, TaskClock};
+use webmessaging::messaging::queue::{Channel, NextTask, Owner, Polled, PortEnd, Signal, TaskClock};
 use webmessaging::structured::{Primitive, Record, RecordId, SerializeWithTransferResult, Serialized};
 
 fn message(n: u32) -> SerializeWithTransferResult {
@@ -128,6 +128,39 @@ fn close_racing_a_sleeping_receiver_wakes_it() {
             [5, u32::MAX],
             "the message, then close"
         );
+        t.join().unwrap();
+    });
+}
+
+/// A task taken into the owner's hand and handed back (a declined turn)
+/// stays ready: the receiver neither sleeps on it nor loses it, while the
+/// rest of the stream arrives.
+#[test]
+fn a_task_handed_back_from_the_hand_stays_ready() {
+    loom::model(|| {
+        let signal = Arc::new(Signal::new());
+        let (sender, receiver) = channel_to(&signal);
+        let t = thread::spawn(move || {
+            sender.twin().enqueue(message(1));
+            sender.twin().enqueue(message(2));
+        });
+        let mut declined = false;
+        let mut got = Vec::new();
+        let mut index = Vec::new();
+        while got.len() < 2 {
+            let seen = signal.generation();
+            signal.take_announced(&mut index);
+            match receiver.take_if_older(None) {
+                Some(Polled::Taken(taken)) if !declined => {
+                    declined = true;
+                    receiver.put_back(taken);
+                }
+                Some(Polled::Taken(taken)) => got.push(number(&taken.task)),
+                Some(Polled::Ready(_)) => unreachable!("with no bound the task is taken"),
+                None => signal.wait(seen),
+            }
+        }
+        assert_eq!(got, [1, 2], "in order, none lost");
         t.join().unwrap();
     });
 }

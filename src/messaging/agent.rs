@@ -325,7 +325,18 @@ impl Agent {
     /// [`Agent::run_next_task`] if `admit` says yes, asked only when a task
     /// is ready (see [`Messaging::run_next_task_if`]).
     pub fn run_next_task_if(&mut self, admit: impl FnOnce() -> bool) -> Option<DispatchedEvent> {
-        let dispatched = self.messaging.run_next_task_if(&mut self.realm, admit)?;
+        // Read in place and returned as it came, on every path: the event
+        // is large, and taking it out of the Option moved it.
+        let ran = self.messaging.run_next_task_if(&mut self.realm, admit);
+        if let Some(dispatched) = &ran {
+            self.after_task(dispatched);
+        }
+        ran
+    }
+
+    /// What follows a task: the event is logged (as the policy says), the
+    /// reactions to it run, and the heap is collected if due.
+    fn after_task(&mut self, dispatched: &DispatchedEvent) {
         match self.log_policy {
             EventLog::All => self.log.push(dispatched.clone()),
             EventLog::Recent(n) if n > 0 => {
@@ -337,13 +348,12 @@ impl Agent {
         let mut reactions = std::mem::take(&mut self.reactions);
         for (target, event, reaction) in &mut reactions {
             if *target == dispatched.target && *event == dispatched.event {
-                reaction(self, &dispatched);
+                reaction(self, dispatched);
             }
         }
         reactions.append(&mut self.reactions);
         self.reactions = reactions;
         self.collect_if_due_keeping(dispatched.data.as_ref());
-        Some(dispatched)
     }
 
     /// Collects `port` (see [`Messaging::collect_port`]); its reactions go

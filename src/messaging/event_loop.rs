@@ -311,11 +311,12 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
     ) -> DispatchedEvent<O> {
         let (agent, global_label) = self.shared_names();
         let (target_label, listeners) = match &target {
-            EventTarget::Port(p) => (
-                self.port_label(*p),
-                self.port(*p).map_or(0, |s| s.listeners.count(event)),
-            ),
-            EventTarget::Global => (global_label, 1),
+            // One look-up of the port for both.
+            EventTarget::Port(p) => match self.port(*p) {
+                Some(state) => (state.label.clone(), state.listeners.count(event)),
+                None => (self.port_label(*p), 0),
+            },
+            EventTarget::Global => (global_label.clone(), 1),
             EventTarget::Broadcast(id) => {
                 let (label, listeners) = self.broadcast_label_and_listeners(*id, event);
                 (label.into(), listeners)

@@ -188,6 +188,7 @@ mod broadcast_channel;
 mod channel;
 mod clock;
 mod event_loop;
+mod hand;
 mod listeners;
 mod port;
 pub mod queue;

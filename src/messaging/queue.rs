@@ -10,8 +10,9 @@
 //! `docs/shipping-ports.md` and spec/deviations.md (whatwg/html#5078, #5850).
 
 pub use super::clock::TaskClock;
+use super::hand::Hand;
 pub use super::signal::Signal;
-use super::sync::{Arc, Mutex, lock};
+use super::sync::{Arc, AtomicBool, Mutex, Ordering, lock};
 use crate::structured::SerializeWithTransferResult;
 use std::collections::VecDeque;
 use std::fmt;
@@ -132,31 +133,69 @@ pub struct Taken {
 }
 
 #[derive(Debug, Default)]
-struct End {
-    /// The port message queue.
-    tasks: VecDeque<PortTask>,
+pub(super) struct End {
+    /// The port message queue's tasks the owner has not taken into its hand
+    /// (the hand's, see [`Hand`], come before them).
+    pub(super) tasks: VecDeque<PortTask>,
     /// Whether the port message queue is enabled.
-    enabled: bool,
-    /// The "has been shipped" flag of the port that holds this end.
+    pub(super) enabled: bool,
+    /// The "has been shipped" flag of the port that holds this end (the
+    /// hand keeps a copy its owner reads without this lock).
     shipped: bool,
-    /// A `close` event waits to be fired (its sequence number).
+    /// A `close` event waits to be fired (its sequence number; the hand
+    /// keeps a copy its owner reads without this lock).
     close_event: Option<u64>,
     /// Who holds this end; `None` while it is inside a transfer data holder.
     owner: Option<Owner>,
     /// The port holding this end is gone (collected, or its data holder was
     /// dropped): nothing will ever read this queue again.
-    released: bool,
+    pub(super) released: bool,
     /// The owner was told this end has a task ready and has not found it
     /// empty since: it is in the owner's ready-port index, so a new task
     /// needs no announcement (and, while the owner runs, no wake-up).
-    announced: bool,
+    pub(super) announced: bool,
     /// While announced: the oldest ready sequence number the owner was told
     /// of or saw.
-    seen: u64,
+    pub(super) seen: u64,
+}
+
+impl End {
+    /// Sets the pending `close` and the hand's copy of it.
+    pub(super) fn set_close_event(&mut self, hand: &Hand, close: Option<u64>) {
+        self.close_event = close;
+        hand.set_close_event(close);
+    }
+
+    /// Sets the "has been shipped" flag and the hand's copy of it.
+    fn set_shipped(&mut self, hand: &Hand) {
+        self.shipped = true;
+        hand.set_shipped();
+    }
+
+    /// Puts the tasks in the owner's hand back at the queue's front, in
+    /// order (the queue is the same, held in one place).
+    fn return_hand(&mut self, hand: &mut VecDeque<PortTask>) {
+        if !hand.is_empty() {
+            hand.append(&mut self.tasks);
+            std::mem::swap(hand, &mut self.tasks);
+        }
+    }
+
+    /// The pending `close`, taken.
+    pub(super) fn take_close_event(&mut self, hand: &Hand) -> Option<u64> {
+        let close = self.close_event;
+        self.set_close_event(hand, None);
+        close
+    }
+
+    /// The "has been shipped" flag.
+    pub(super) fn shipped(&self) -> bool {
+        self.shipped
+    }
 }
 
 /// Which of an end's tasks is ready.
-enum Ready {
+pub(super) enum Ready {
     Message,
     Close,
 }
@@ -168,8 +207,8 @@ impl End {
     /// than the one it saw (a race between a post and a `close`), its signal
     /// is to be notified, so that a sleeping owner looks again. Tell it
     /// outside the channel's lock.
-    fn announcement(&mut self) -> Option<(Arc<Signal>, Option<u64>)> {
-        let (ready, _) = self.next_ready()?;
+    fn announcement(&mut self, hand: Option<u64>) -> Option<(Arc<Signal>, Option<u64>)> {
+        let (ready, _) = self.next_ready(hand)?;
         let owner = self.owner.as_ref()?;
         if !self.announced {
             self.announced = true;
@@ -187,11 +226,13 @@ impl End {
     /// queue while it is enabled, or the pending `close` once no message
     /// queued before it is left. `close` waits behind those messages even
     /// while the queue is disabled (until `start()` lets them through); with
-    /// nothing before it, it fires at once, enabled or not.
-    fn next_ready(&self) -> Option<(u64, Ready)> {
+    /// nothing before it, it fires at once, enabled or not. `hand` is the
+    /// sequence number of the first task in the owner's hand, if any: the
+    /// queue's head then.
+    pub(super) fn next_ready(&self, hand: Option<u64>) -> Option<(u64, Ready)> {
         // DEVIATION(whatwg/html#12797 close-is-a-task): `close` is ordered
         // with the port's messages instead of firing when it was caused.
-        let head = self.tasks.front().map(|t| t.seq);
+        let head = hand.or_else(|| self.tasks.front().map(|t| t.seq));
         match (head, self.close_event) {
             (Some(m), Some(c)) if c < m => Some((c, Ready::Close)),
             (None, Some(c)) => Some((c, Ready::Close)),
@@ -202,14 +243,14 @@ impl End {
 }
 
 #[derive(Debug, Default)]
-struct State {
+pub(super) struct State {
     entangled: bool,
-    ends: [End; 2],
+    pub(super) ends: [End; 2],
 }
 
 /// Tells an owner that one of its ports has a task ready (outside every
 /// channel lock).
-fn announce_to(announce: Option<(Arc<Signal>, Option<u64>)>) {
+pub(super) fn announce_to(announce: Option<(Arc<Signal>, Option<u64>)>) {
     match announce {
         Some((signal, Some(port))) => signal.announce(port),
         Some((signal, None)) => signal.notify(),
@@ -220,7 +261,15 @@ fn announce_to(announce: Option<(Arc<Signal>, Option<u64>)>) {
 /// The two ends of one channel.
 #[derive(Debug)]
 pub struct Channel {
-    state: Mutex<State>,
+    pub(super) state: Mutex<State>,
+    /// Each end's owner-side hand (see [`Hand`]): apart from `state`, so
+    /// that the owner taking a message does not touch the cache line the
+    /// posting thread locks.
+    pub(super) hands: [Hand; 2],
+    /// Whether the ends are entangled: the state's flag, copied under its
+    /// lock, so that a post finds its target port without taking the lock
+    /// a second time (it takes it once, to queue the task).
+    entangled: AtomicBool,
     clock: Arc<TaskClock>,
 }
 
@@ -251,6 +300,8 @@ impl Channel {
         state.ends[1].owner = Some(owner_two);
         let channel = Arc::new(Channel {
             state: Mutex::new(state),
+            hands: [Hand::new(), Hand::new()],
+            entangled: AtomicBool::new(true),
             clock,
         });
         #[cfg(not(loom))]
@@ -287,13 +338,26 @@ impl PortEnd {
         }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut State, usize) -> T) -> T {
+    /// Runs `f` on the channel's shared state, locked, and this end's index.
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut State, usize) -> T) -> T {
         f(&mut lock(&self.channel.state), self.side.index())
+    }
+
+    /// [`PortEnd::with`], with this end's hand locked too (always the hand
+    /// first, then the state).
+    pub(super) fn with_hand<T>(&self, f: impl FnOnce(&mut VecDeque<PortTask>, &mut State, usize) -> T) -> T {
+        let mut hand = lock(&self.hand().tasks);
+        f(&mut hand, &mut lock(&self.channel.state), self.side.index())
+    }
+
+    /// This end's hand.
+    pub(super) fn hand(&self) -> &Hand {
+        &self.channel.hands[self.side.index()]
     }
 
     /// Whether this end is entangled with the other.
     pub fn is_entangled(&self) -> bool {
-        self.with(|s, _| s.entangled)
+        self.channel.entangled.load(Ordering::SeqCst)
     }
 
     /// Adds a message task to this end's port message queue, wherever the end
@@ -327,7 +391,9 @@ impl PortEnd {
                 (false, None, Some(message))
             } else {
                 end.tasks.push_back(PortTask { seq, message });
-                (true, end.announcement(), None)
+                // The hand is not looked at: while it holds tasks the end is
+                // announced (see `Hand`), and they are older than this one.
+                (true, end.announcement(None), None)
             }
         };
         // Dropping a message can release ports inside it, which locks their
@@ -344,7 +410,9 @@ impl PortEnd {
             let end = &mut s.ends[i];
             let was_disabled = !end.enabled;
             end.enabled = true;
-            (was_disabled, end.announcement())
+            // A disabled queue's hand is empty; an enabled one's with tasks
+            // in hand is announced already.
+            (was_disabled, end.announcement(None))
         });
         announce_to(announce);
         was_disabled
@@ -360,9 +428,10 @@ impl PortEnd {
         self.with(|s, i| s.ends[i].shipped)
     }
 
-    /// Number of message tasks waiting in this end's queue.
+    /// Number of message tasks waiting in this end's queue (its owner's
+    /// hand included).
     pub fn queued(&self) -> usize {
-        self.with(|s, i| s.ends[i].tasks.len())
+        self.with_hand(|hand, s, i| hand.len() + s.ends[i].tasks.len())
     }
 
     /// Whether a `close` event waits to be fired at this end's port.
@@ -373,111 +442,28 @@ impl PortEnd {
     /// The sequence number of the next task the owning event loop could run
     /// for this end now: the head of an enabled queue, or a pending close.
     pub fn next_ready(&self) -> Option<u64> {
-        self.with(|s, i| s.ends[i].next_ready().map(|(seq, _)| seq))
-    }
-
-    /// [`PortEnd::next_ready`], asked by the owner's ready-port index: when
-    /// nothing is ready the end leaves the index (the next task that makes
-    /// it ready announces it again).
-    pub fn poll_ready(&self) -> Option<u64> {
-        self.with(|s, i| {
-            let end = &mut s.ends[i];
-            let ready = end.next_ready().map(|(seq, _)| seq);
-            match ready {
-                Some(seq) => end.seen = seq,
-                None => end.announced = false,
-            }
-            ready
+        self.with_hand(|hand, s, i| {
+            s.ends[i]
+                .next_ready(hand.front().map(|t| t.seq))
+                .map(|(seq, _)| seq)
         })
-    }
-
-    /// Removes the task `next_ready` named.
-    pub fn take_next(&self) -> Option<NextTask> {
-        self.take_next_shipped().map(|(task, _)| task)
-    }
-
-    /// Removes the task `next_ready` named, with the "has been shipped" flag
-    /// of the port holding this end (one lock for both).
-    pub fn take_next_shipped(&self) -> Option<(NextTask, bool)> {
-        self.with(|s, i| {
-            let end = &mut s.ends[i];
-            let task = match end.next_ready()?.1 {
-                Ready::Close => {
-                    end.close_event = None;
-                    NextTask::Close
-                }
-                Ready::Message => NextTask::Message(end.tasks.pop_front()?),
-            };
-            Some((task, end.shipped))
-        })
-    }
-
-    /// [`PortEnd::poll_ready`] and [`PortEnd::take_next_shipped`] under one
-    /// lock, for an owner with no other port ready: the next ready task is
-    /// taken if it is older than `bound` (the oldest task of the owner's
-    /// other task sources), else only its sequence number is told. The
-    /// owner may still decline to run a taken task: it then hands it back
-    /// with [`PortEnd::put_back`] before anything else happens on its side.
-    pub fn take_if_older(&self, bound: Option<u64>) -> Option<Polled> {
-        self.with(|s, i| {
-            let end = &mut s.ends[i];
-            let Some((seq, ready)) = end.next_ready() else {
-                end.announced = false;
-                return None;
-            };
-            end.seen = seq;
-            if bound.is_some_and(|bound| bound < seq) {
-                return Some(Polled::Ready(seq));
-            }
-            let task = match ready {
-                Ready::Close => {
-                    end.close_event = None;
-                    NextTask::Close
-                }
-                Ready::Message => NextTask::Message(end.tasks.pop_front()?),
-            };
-            Some(Polled::Taken(Taken {
-                task,
-                seq,
-                shipped: end.shipped,
-            }))
-        })
-    }
-
-    /// Hands back a task [`PortEnd::take_if_older`] took and its owner did
-    /// not run: it is again the end's next task, as if never taken. Only the
-    /// owner takes from its queue, and it hands the task back before it
-    /// runs anything else, so nothing can have come before it meanwhile
-    /// (other threads only add behind it, or set a newer `close`).
-    pub fn put_back(&self, taken: Taken) {
-        let dropped = self.with(|s, i| {
-            let end = &mut s.ends[i];
-            if end.released {
-                return Some(taken);
-            }
-            match taken.task {
-                NextTask::Close => end.close_event = Some(taken.seq),
-                NextTask::Message(task) => end.tasks.push_front(task),
-            }
-            None
-        });
-        // Dropping a message can release ports inside it, which locks their
-        // channels: never while this channel's lock is held.
-        drop(dropped);
     }
 
     /// Disentangles the two ends if they are entangled; the other end's port
     /// is to get a `close` event. Returns whether they were entangled.
     pub fn disentangle(&self) -> bool {
         let seq = self.channel.clock.tick();
+        let other_hand = &self.channel.hands[self.side.other().index()];
         let (was, announce) = self.with(|s, i| {
             if !s.entangled {
                 return (false, None);
             }
             s.entangled = false;
+            self.channel.entangled.store(false, Ordering::SeqCst);
             let other = &mut s.ends[1 - i];
-            other.close_event = Some(seq);
-            (true, other.announcement())
+            other.set_close_event(other_hand, Some(seq));
+            // The other end's hand is its owner's: see `enqueue_at`.
+            (true, other.announcement(None))
         });
         announce_to(announce);
         was
@@ -488,12 +474,17 @@ impl PortEnd {
     /// now has no owner until it is received. Returns whether the ends are
     /// entangled (the holder's [[RemotePort]] is then not null).
     pub fn ship(&self) -> bool {
-        self.with(|s, i| {
-            s.ends[i].shipped = true;
+        let other_hand = &self.channel.hands[self.side.other().index()];
+        let own_hand = self.hand();
+        self.with_hand(|hand, s, i| {
+            // The queue travels with the end, and its next owner starts
+            // with an empty hand.
+            s.ends[i].return_hand(hand);
+            s.ends[i].set_shipped(own_hand);
             s.ends[i].owner = None;
             s.ends[i].announced = false;
             if s.entangled {
-                s.ends[1 - i].shipped = true;
+                s.ends[1 - i].set_shipped(other_hand);
             }
             s.entangled
         })
@@ -502,16 +493,20 @@ impl PortEnd {
     /// The transfer-receiving steps' part on the shared state: the end gets
     /// its new owner, its queue (tasks kept) back in the disabled state.
     pub fn receive(&self, owner: Owner) {
-        let announce = self.with(|s, i| {
+        let own_hand = self.hand();
+        let announce = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
-            end.shipped = true;
+            // Empty already (`ship` emptied it); a received queue starts
+            // disabled, and a disabled queue holds nothing in hand.
+            end.return_hand(hand);
+            end.set_shipped(own_hand);
             end.enabled = false;
             end.owner = Some(owner);
             end.announced = false;
             // DEVIATION(whatwg/html#12797 close-travels-with-queue): a
             // `close` still waiting travels with the queue, like the
             // messages, and fires at the port that receives it.
-            end.announcement()
+            end.announcement(None)
         });
         announce_to(announce);
     }
@@ -520,21 +515,27 @@ impl PortEnd {
     /// end gets `close`) and drop whatever is still queued.
     pub fn release(&self) {
         self.disentangle();
-        let dropped = self.with(|s, i| {
+        let own_hand = self.hand();
+        let dropped = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
             end.released = true;
             end.owner = None;
             end.announced = false;
-            end.close_event = None;
-            std::mem::take(&mut end.tasks)
+            end.set_close_event(own_hand, None);
+            (std::mem::take(hand), std::mem::take(&mut end.tasks))
         });
         // Queued messages may hold shipped ports; release them unlocked.
         drop(dropped);
     }
 
-    /// Runs `f` on each message waiting in this end's queue.
+    /// Runs `f` on each message waiting in this end's queue (its owner's
+    /// hand first).
     pub fn for_each_queued(&self, mut f: impl FnMut(&SerializeWithTransferResult)) {
-        self.with(|s, i| s.ends[i].tasks.iter().for_each(|t| f(&t.message)));
+        self.with_hand(|hand, s, i| {
+            hand.iter()
+                .chain(s.ends[i].tasks.iter())
+                .for_each(|t| f(&t.message));
+        });
     }
 
     /// Whether no port holds this end: it waits in a transfer data holder.

@@ -23,9 +23,10 @@ impl<O> PortTable<O> {
         self.oldest_indexed()
     }
 
-    /// [`PortTable::oldest_ready`], taking the task at once (one lock of its
-    /// channel, not two) when a lone port is indexed and its task is older
-    /// than `bound`, the oldest task of the agent's other task sources.
+    /// [`PortTable::oldest_ready`], taking the task at once (one look at its
+    /// end, not two: usually from the owner's hand, see `hand.rs`) when a
+    /// lone port is indexed and its task is older than `bound`, the oldest
+    /// task of the agent's other task sources.
     pub(crate) fn oldest_ready_or_take(&mut self, bound: Option<u64>) -> Option<(PortId, Polled)> {
         self.signal.take_announced(&mut self.announced);
         self.ready.extend(self.announced.drain(..).map(PortId));

@@ -83,7 +83,9 @@ impl Signal {
 
     /// Moves the ports announced since the last call into `into`.
     pub fn take_announced(&self, into: &mut Vec<u64>) {
-        if !self.any_announced.swap(false, Ordering::SeqCst) {
+        // Read before the swap: nearly every look finds nothing announced,
+        // and a plain load keeps the line shared with the announcing thread.
+        if !self.any_announced.load(Ordering::SeqCst) || !self.any_announced.swap(false, Ordering::SeqCst) {
             return;
         }
         let mut announced = lock(&self.announced);

@@ -131,8 +131,8 @@ impl<O> Messaging<O> {
     }
 
     /// The agent's name and its global scope's label, to put in an event.
-    pub(super) fn shared_names(&self) -> (std::sync::Arc<str>, std::sync::Arc<str>) {
-        (self.name.clone(), self.global_label.clone())
+    pub(super) fn shared_names(&self) -> (std::sync::Arc<str>, &std::sync::Arc<str>) {
+        (self.name.clone(), &self.global_label)
     }
 
     /// The messages waiting for the global scope.

@@ -64,8 +64,9 @@ pub enum ThreadsError {
 pub trait TaskGate: Send + Sync {
     /// Whether one more task may run; when it says yes, the task is counted.
     fn admit(&self) -> bool;
-    /// A task ran on `agent` and dispatched `event`.
-    fn ran(&self, agent: &mut Agent, event: DispatchedEvent);
+    /// A task ran on `agent` and dispatched `event` (lent, not given: the
+    /// event is large, and a gate that keeps it clones it).
+    fn ran(&self, agent: &mut Agent, event: &DispatchedEvent);
 }
 
 /// No budget; the events stay in the agents' logs (as their policy says).
@@ -76,7 +77,7 @@ impl TaskGate for OpenGate {
         true
     }
 
-    fn ran(&self, _: &mut Agent, _: DispatchedEvent) {}
+    fn ran(&self, _: &mut Agent, _: &DispatchedEvent) {}
 }
 
 /// Whether the agents run their ready tasks on their own.
@@ -121,6 +122,12 @@ struct Control {
     slots: Vec<Slot>,
     parked: usize,
     panicked: Option<String>,
+    /// How many driver calls wait on `Shared::changed` now: a thread that
+    /// parks or finishes an order notifies only when one does (the
+    /// condition variable's notification is a system call even when nobody
+    /// waits, and a receiving thread parks between the messages of a
+    /// stream).
+    waiting: usize,
 }
 
 struct Shared {
@@ -134,6 +141,14 @@ struct Shared {
 impl Shared {
     fn control(&self) -> MutexGuard<'_, Control> {
         lock(&self.control)
+    }
+
+    /// Tells a waiting driver that `control` changed (called with it
+    /// locked).
+    fn tell_driver(&self, control: &Control) {
+        if control.waiting > 0 {
+            self.changed.notify_all();
+        }
     }
 }
 
@@ -212,6 +227,7 @@ impl ThreadedWorld {
                     slots: Vec::new(),
                     parked: 0,
                     panicked: None,
+                    waiting: 0,
                 }),
                 changed: Condvar::new(),
                 gate,
@@ -345,11 +361,13 @@ impl ThreadedWorld {
             if left.is_zero() {
                 return Err(ThreadsError::Timeout(timeout));
             }
+            control.waiting += 1;
             control = self
                 .shared
                 .changed
                 .wait_timeout(control, left)
                 .map_or_else(|poisoned| poisoned.into_inner().0, |(guard, _)| guard);
+            control.waiting -= 1;
         }
     }
 
@@ -521,7 +539,9 @@ impl Drop for PanicGuard<'_> {
 
 /// Runs the agent's oldest ready task if it has one and the gate admits it.
 fn run_task(agent: &mut Agent, gate: &dyn TaskGate) -> bool {
-    match agent.run_next_task_if(|| gate.admit()) {
+    // Read where it was returned: moving the large event out costs a copy.
+    let ran = agent.run_next_task_if(|| gate.admit());
+    match &ran {
         Some(event) => {
             gate.ran(agent, event);
             true
@@ -573,7 +593,7 @@ fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) 
                 if let Some(ran) = ran {
                     slot.ran = ran;
                 }
-                shared.changed.notify_all();
+                shared.tell_driver(&control);
                 continue;
             }
             Next::Task if run_task(&mut agent, &*shared.gate) => {
@@ -605,7 +625,7 @@ fn event_loop(mut agent: Agent, index: usize, signal: &Signal, shared: &Shared) 
             slot.parked = Some(seen);
             slot.ready = ready;
             control.parked += 1;
-            shared.changed.notify_all();
+            shared.tell_driver(&control);
         }
         while signal.generation() == seen {
             signal.wait_for_change(seen, NAP);

@@ -214,7 +214,7 @@ impl TaskGate for Gate {
         self.0.budget.take_task()
     }
 
-    fn ran(&self, agent: &mut Agent, event: DispatchedEvent) {
-        self.0.task_done(agent, &event);
+    fn ran(&self, agent: &mut Agent, event: &DispatchedEvent) {
+        self.0.task_done(agent, event);
     }
 }

@@ -224,6 +224,31 @@ impl<'r, R: Realm> Deserializer<'r, R> {
     }
 }
 
+/// StructuredDeserializeWithTransfer's step 4 once its *memory* holds the
+/// transferred values: StructuredDeserialize of `serialized`, consuming its
+/// records (see [`Deserializer::with_supplied_memory`]).
+///
+/// A message that is one primitive record (a Number, a String) takes steps
+/// 2 to 25 with nothing to remember and nothing to fill in: its value is the
+/// primitive's. Without the `trace` feature it is made at once, without the
+/// run's setup (its record list and *memory* are two allocations, as much
+/// as the rest of the message's delivery); with it, the run below takes
+/// every step and marks it.
+pub(crate) fn deserialize_with_supplied_memory<R: Realm>(
+    realm: &mut R,
+    host: &mut dyn PlatformObjects<R>,
+    serialized: Serialized,
+    transferred: Vec<Value<R::Object>>,
+) -> Result<Value<R::Object>, CloneError<R::Object>> {
+    #[cfg(not(feature = "trace"))]
+    let serialized = match serialized.into_lone_primitive() {
+        Ok(primitive) => return Ok(primitive_into_value(primitive)),
+        Err(serialized) => serialized,
+    };
+    let (records, root) = serialized.into_parts();
+    Deserializer::with_supplied_memory(realm, records, transferred).deserialize(host, root)
+}
+
 /// Step 5: a primitive record's value.
 pub(super) fn primitive_value<O>(primitive: &Primitive) -> Value<O> {
     primitive_into_value(primitive.clone())

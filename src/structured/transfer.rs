@@ -4,7 +4,8 @@
 //!
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializewithtransfer>
 
-use super::{CloneError, Deserializer, PlatformObjects, Record, Serialized, Serializer, TransferDataHolder};
+use super::deserialize::deserialize_with_supplied_memory;
+use super::{CloneError, PlatformObjects, Record, Serialized, Serializer, TransferDataHolder};
 use crate::ecmascript::{Realm, Value};
 use crate::spec::step;
 use std::fmt;
@@ -328,9 +329,7 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
     // The records are ours to consume: their buffers' bytes move into the
     // new ArrayBuffers rather than being copied a second time, and each
     // record is freed once its object is complete.
-    let (records, root) = serialized.into_parts();
-    let mut deserializer = Deserializer::with_supplied_memory(realm, records, transferred);
-    let deserialized = deserializer.deserialize(host, root)?;
+    let deserialized = deserialize_with_supplied_memory(realm, host, serialized, transferred)?;
 
     step!("structureddeserializewithtransfer/5");
     Ok(DeserializeWithTransferResult {
