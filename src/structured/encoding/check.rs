@@ -61,10 +61,10 @@ pub(super) fn well_formed(serialized: &Serialized, work: &mut Work) -> Result<()
 fn primitives_named_once(serialized: &Serialized) -> Result<(), Flaw> {
     let records = &serialized.records;
     let mut named = vec![false; records.len()];
+    // Whether naming `id` is allowed: always for a non-primitive, the
+    // first time for a primitive.
     let mut name = |id: RecordId| -> bool {
-        let first = matches!(records[id.index()], Record::Primitive(_)) && !named[id.index()];
-        named[id.index()] = true;
-        first || !matches!(records[id.index()], Record::Primitive(_))
+        !matches!(records[id.index()], Record::Primitive(_)) || !std::mem::replace(&mut named[id.index()], true)
     };
     name(serialized.root);
     for (index, record) in records.iter().enumerate() {
