@@ -97,6 +97,10 @@ impl World {
     /// Runs the oldest ready task of any agent. Returns the agent and the
     /// event, or `None` when nothing is ready anywhere.
     pub fn step(&mut self) -> Option<(AgentId, DispatchedEvent)> {
+        // A lone agent runs its own oldest ready task: nothing to compare.
+        if let [agent] = self.agents.as_mut_slice() {
+            return Some((AgentId(0), agent.run_next_task()?));
+        }
         let (_, next) = self
             .agents
             .iter()
@@ -182,8 +186,8 @@ impl World {
 struct WalkPort {
     agent: AgentId,
     id: PortId,
-    /// Its channel end, if it holds one.
-    end: Option<PortEnd>,
+    /// Its channel end, if it holds one, with the end's number.
+    end: Option<(PortEnd, usize)>,
     /// Whether it has message listeners (then its twin's reach keeps it).
     listened: bool,
 }
@@ -239,34 +243,39 @@ impl World {
         let (mut walk, mut work) = self.roots();
         walk.port_reached = vec![false; walk.ports.len()];
         while let Some(node) = work.pop() {
-            match node {
+            // A reached port reaches its end at once (numbered already).
+            let (end, e) = match node {
                 Node::Port(n) => {
                     if std::mem::replace(&mut walk.port_reached[n], true) {
                         continue;
                     }
-                    work.extend(walk.ports[n].end.clone().map(Node::End));
+                    let Some((end, e)) = &walk.ports[n].end else {
+                        continue;
+                    };
+                    (end.clone(), *e)
                 }
                 Node::End(end) => {
                     let e = walk.end_index(&end);
-                    if std::mem::replace(&mut walk.end_reached[e], true) {
-                        continue;
-                    }
-                    end.for_each_queued(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
-                    if !end.is_entangled() {
-                        continue;
-                    }
-                    // The twin's number is the end's with the side flipped.
-                    let Some(other) = walk.holder[e ^ 1] else {
-                        continue;
-                    };
-                    if walk.ports[other].listened {
-                        step!("ports-and-garbage-collection/2"); // held by its entangled port
-                        // DEVIATION(whatwg/html#12490 gc-in-flight-end-holds-partner):
-                        // when `end` is in flight, the message carrying it
-                        // stands for the entangled port.
-                        work.push(Node::Port(other));
-                    }
+                    (end, e)
                 }
+            };
+            if std::mem::replace(&mut walk.end_reached[e], true) {
+                continue;
+            }
+            end.for_each_queued(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
+            if !end.is_entangled() {
+                continue;
+            }
+            // The twin's number is the end's with the side flipped.
+            let Some(other) = walk.holder[e ^ 1] else {
+                continue;
+            };
+            if walk.ports[other].listened {
+                step!("ports-and-garbage-collection/2"); // held by its entangled port
+                // DEVIATION(whatwg/html#12490 gc-in-flight-end-holds-partner):
+                // when `end` is in flight, the message carrying it
+                // stands for the entangled port.
+                work.push(Node::Port(other));
             }
         }
         walk
@@ -276,16 +285,26 @@ impl World {
     /// script holds or that have events to dispatch, and the ends carried by
     /// messages waiting at global scopes.
     fn roots(&self) -> (Walk, Vec<Node>) {
-        let mut walk = Walk::default();
-        let mut work = Vec::new();
+        // Sized for every port holding an end of a channel of its own, so
+        // that numbering them never grows a table.
+        let ports: usize = self.agents.iter().map(|a| a.table().ports.len()).sum();
+        let mut walk = Walk {
+            ports: Vec::with_capacity(ports),
+            channels: FxHashMap::with_capacity_and_hasher(ports, Default::default()),
+            holder: Vec::with_capacity(2 * ports),
+            end_reached: Vec::with_capacity(2 * ports),
+            ..Walk::default()
+        };
+        let mut work = Vec::with_capacity(ports);
         for (agent_index, agent) in self.agents.iter().enumerate() {
             let table = agent.table();
             for (&id, state) in &table.ports {
                 let n = walk.ports.len();
-                if let Some(end) = &state.end {
+                let end = state.end.as_ref().map(|end| {
                     let e = walk.end_index(end);
                     walk.holder[e] = Some(n);
-                }
+                    (end.clone(), e)
+                });
                 if agent.has_pending_events(id) {
                     step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
                     work.push(Node::Port(n));
@@ -295,7 +314,7 @@ impl World {
                 walk.ports.push(WalkPort {
                     agent: AgentId(agent_index),
                     id,
-                    end: state.end.clone(),
+                    end,
                     listened: state.listeners().has_message_listeners(),
                 });
             }
