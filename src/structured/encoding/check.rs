@@ -162,8 +162,8 @@ fn check_record(
                 in_range(n, *key, || format!("the key of Map entry {k}"))?;
                 in_range(n, *value, || format!("the value of Map entry {k}"))?;
             }
-            let classes = classes.get_or_insert_with(|| ValueClasses::new(records, work));
-            if let Some((a, b)) = classes.first_duplicate(index, entries.iter().map(|(key, _)| *key), work) {
+            let keys = entries.iter().map(|(key, _)| *key);
+            if let Some((a, b)) = first_duplicate_member(records, index, keys, classes, work) {
                 return Err(format!(
                     "Map entries {a} and {b} have the same key (by SameValueZero)"
                 ));
@@ -173,8 +173,7 @@ fn check_record(
             for (k, entry) in entries.iter().enumerate() {
                 in_range(n, *entry, || format!("Set entry {k}"))?;
             }
-            let classes = classes.get_or_insert_with(|| ValueClasses::new(records, work));
-            if let Some((a, b)) = classes.first_duplicate(index, entries.iter().copied(), work) {
+            if let Some((a, b)) = first_duplicate_member(records, index, entries.iter().copied(), classes, work) {
                 return Err(format!(
                     "Set entries {a} and {b} are the same value (by SameValueZero)"
                 ));
@@ -243,6 +242,24 @@ fn check_record(
         | Record::Transferred { .. } => {}
     }
     Ok(())
+}
+
+/// The first two of record `index`'s Map keys or Set entries that are the
+/// same value. The value classes are worked out once, when a record first
+/// has two members to compare.
+fn first_duplicate_member(
+    records: &[Record],
+    index: usize,
+    members: impl ExactSizeIterator<Item = RecordId> + Clone,
+    classes: &mut Option<ValueClasses>,
+    work: &mut Work,
+) -> Option<(usize, usize)> {
+    if members.len() < 2 {
+        return None;
+    }
+    classes
+        .get_or_insert_with(|| ValueClasses::new(records, work))
+        .first_duplicate(index, members, work)
 }
 
 /// `id` must name one of the `n` records; `what` names the field for the message.
