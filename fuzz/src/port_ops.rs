@@ -566,7 +566,10 @@ impl Run {
             if self.world.agent_ref(p.agent).port(p.id).is_some() {
                 continue;
             }
-            assert!(!protected[i], "the collector took port {p:?}, which must stay alive");
+            assert!(
+                !protected[i],
+                "the collector took port {p:?}, which must stay alive"
+            );
             self.ports[i].collected = true;
             if self.ports[i].holds_end {
                 let end = self.ports[i].end;
@@ -862,7 +865,11 @@ impl Run {
         assert!(self.ships.is_empty(), "shipments never arrived: {:?}", self.ships);
         // Ends carried by messages that are still queued: in flight for good.
         let mut stranded = vec![false; 2 * self.channels.len()];
-        for m in self.messages.iter().filter(|m| m.queued && !m.delivered && !m.dropped) {
+        for m in self
+            .messages
+            .iter()
+            .filter(|m| m.queued && !m.delivered && !m.dropped)
+        {
             m.carries.iter().for_each(|&e| stranded[end_index(e)] = true);
         }
         for (id, m) in self.messages.iter().enumerate().filter(|(_, m)| m.queued) {

@@ -170,7 +170,10 @@ impl World {
             let id = AgentId(agent_index);
             while let Some((port, &reached)) = ports.next_if(|(p, _)| p.agent == id) {
                 if !reached {
-                    let label = agent.port(port.id).map(|p| p.label.to_string()).unwrap_or_default();
+                    let label = agent
+                        .port(port.id)
+                        .map(|p| p.label.to_string())
+                        .unwrap_or_default();
                     agent.collect_port(port.id);
                     collected.push((id, label));
                 }

@@ -64,7 +64,8 @@ fn primitives_named_once(serialized: &Serialized) -> Result<(), Flaw> {
     // Whether naming `id` is allowed: always for a non-primitive, the
     // first time for a primitive.
     let mut name = |id: RecordId| -> bool {
-        !matches!(records[id.index()], Record::Primitive(_)) || !std::mem::replace(&mut named[id.index()], true)
+        !matches!(records[id.index()], Record::Primitive(_))
+            || !std::mem::replace(&mut named[id.index()], true)
     };
     name(serialized.root);
     for (index, record) in records.iter().enumerate() {
@@ -173,7 +174,9 @@ fn check_record(
             for (k, entry) in entries.iter().enumerate() {
                 in_range(n, *entry, || format!("Set entry {k}"))?;
             }
-            if let Some((a, b)) = first_duplicate_member(records, index, entries.iter().copied(), classes, work) {
+            if let Some((a, b)) =
+                first_duplicate_member(records, index, entries.iter().copied(), classes, work)
+            {
                 return Err(format!(
                     "Set entries {a} and {b} are the same value (by SameValueZero)"
                 ));

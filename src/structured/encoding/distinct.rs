@@ -86,7 +86,9 @@ fn sort_key(value: &Identity<'_>, state: &mut Option<RandomState>) -> u64 {
         Identity::Number(bits) => bits,
         Identity::Transferred(holder) => KIND.wrapping_mul(5) ^ holder as u64,
         Identity::Object(id) => KIND.wrapping_mul(7) ^ u64::from(id),
-        Identity::BigInt(_) | Identity::String(_) => state.get_or_insert_with(RandomState::new).hash_one(value),
+        Identity::BigInt(_) | Identity::String(_) => {
+            state.get_or_insert_with(RandomState::new).hash_one(value)
+        }
     }
 }
 
