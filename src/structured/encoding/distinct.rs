@@ -20,10 +20,11 @@
 //!   with the ones before it instead (at most three comparisons each, so
 //!   the work stays linear).
 //!
-//! [`Work`] counts what the checks read: every code unit or byte hashed,
-//! every code unit or byte two equal-hash values compare, every Map or Set
-//! entry looked up. It stays within a few times the input's length; the
-//! sorts add O(n log n) comparisons of 64-bit hashes.
+//! [`Work`] counts what the checks read: every code unit or byte hashed
+//! (one unit for a value sorted by its bits), every code unit or byte two
+//! values with equal keys compare, every Map or Set entry looked up. It
+//! stays within a few times the input's length; the sorts add O(n log n)
+//! comparisons of 64-bit keys.
 
 use super::check::{Identity, identity};
 use crate::structured::record::{Record, RecordId};
