@@ -44,13 +44,28 @@ pub(super) fn well_formed(serialized: &Serialized, work: &mut Work) -> Result<()
     }
     // Value classes are worked out once, when the first Map or Set needs them.
     let mut classes: Option<ValueClasses> = None;
+    // Which records are primitives, noted as the records are checked.
+    let mut naming = vec![Naming::Other; records.len()];
     for (index, record) in records.iter().enumerate() {
-        check_record(records, index, record, &mut classes, work).map_err(|message| Flaw {
-            record: Some(index),
-            message,
+        check_record(records, index, record, &mut classes, work, &mut naming[index]).map_err(|message| {
+            Flaw {
+                record: Some(index),
+                message,
+            }
         })?;
     }
-    primitives_named_once(serialized)
+    primitives_named_once(serialized, naming)
+}
+
+/// Where a record stands for the rule that a primitive is named once.
+#[derive(Clone, Copy)]
+enum Naming {
+    /// Not a primitive: named as often as the graph likes.
+    Other,
+    /// A primitive no one has named yet.
+    Unnamed,
+    /// A primitive named already.
+    Named,
 }
 
 /// Serialization gives every occurrence of a primitive a record of its own,
@@ -58,14 +73,20 @@ pub(super) fn well_formed(serialized: &Serialized, work: &mut Work) -> Result<()
 /// Deserialization copies a primitive wherever it is named: a long String
 /// record named by many Set entries would otherwise turn a small input into
 /// a large heap, and take time to match.
-fn primitives_named_once(serialized: &Serialized) -> Result<(), Flaw> {
+fn primitives_named_once(serialized: &Serialized, mut naming: Vec<Naming>) -> Result<(), Flaw> {
     let records = &serialized.records;
-    let mut named = vec![false; records.len()];
     // Whether naming `id` is allowed: always for a non-primitive, the
     // first time for a primitive.
     let mut name = |id: RecordId| -> bool {
-        !matches!(records[id.index()], Record::Primitive(_))
-            || !std::mem::replace(&mut named[id.index()], true)
+        let state = &mut naming[id.index()];
+        match *state {
+            Naming::Other => true,
+            Naming::Unnamed => {
+                *state = Naming::Named;
+                true
+            }
+            Naming::Named => false,
+        }
     };
     name(serialized.root);
     for (index, record) in records.iter().enumerate() {
@@ -107,15 +128,18 @@ fn for_each_id(record: &Record, mut f: impl FnMut(RecordId)) {
 }
 
 /// The rules for one record; the error is the message without its context.
+/// Notes in `naming` whether the record is a primitive.
 fn check_record(
     records: &[Record],
     index: usize,
     record: &Record,
     classes: &mut Option<ValueClasses>,
     work: &mut Work,
+    naming: &mut Naming,
 ) -> Result<(), String> {
     let n = records.len();
     match record {
+        Record::Primitive(_) => *naming = Naming::Unnamed,
         Record::Date(t) => {
             let time_value = t.is_nan() || (t.fract() == 0.0 && t.abs() <= MAX_TIME && !is_negative_zero(*t));
             if !time_value {
@@ -232,8 +256,7 @@ fn check_record(
                 return Err(format!("fields {a} and {b} have the same name"));
             }
         }
-        Record::Primitive(_)
-        | Record::Boolean(_)
+        Record::Boolean(_)
         | Record::Number(_)
         | Record::BigInt(_)
         | Record::String(_)

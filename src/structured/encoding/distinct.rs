@@ -119,11 +119,9 @@ impl ValueClasses {
                 keyed.push((sort_key(&value, &mut state), i));
             }
         }
-        // Equal keys end up next to each other, each run in record order;
-        // a record alone in its run is its own class already.
-        keyed.sort_unstable();
+        // A record alone in its run is its own class already.
         let mut firsts: Vec<u32> = Vec::new();
-        for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        for_each_run(&mut keyed, |run| {
             firsts.clear();
             for &(_, i) in run {
                 let value = identity(records, RecordId(i));
@@ -136,7 +134,7 @@ impl ValueClasses {
                     None => firsts.push(i),
                 }
             }
-        }
+        });
         ValueClasses {
             seen_by: vec![0; records.len()],
             class,
@@ -214,10 +212,10 @@ pub(super) fn first_duplicate<T: Hash + Eq + Weight>(
             (state.hash_one(&item), i)
         })
         .collect();
-    hashed.sort_unstable();
     let mut firsts: Vec<usize> = Vec::new();
     let mut found: Option<(usize, usize)> = None;
-    for run in hashed.chunk_by(|a, b| a.0 == b.0) {
+    // An item alone in its run equals no other.
+    for_each_run(&mut hashed, |run| {
         firsts.clear();
         for &(_, i) in run {
             let this = item(i);
@@ -231,6 +229,19 @@ pub(super) fn first_duplicate<T: Hash + Eq + Weight>(
                 None => firsts.push(i),
             }
         }
-    }
+    });
     found
+}
+
+/// Sorts `keyed` by key (one comparison of 64-bit keys each time) and calls
+/// `f` with every run of two or more equal keys, in index order within the
+/// run (so the first of equal values is the earliest).
+fn for_each_run<I: Ord + Copy>(keyed: &mut [(u64, I)], mut f: impl FnMut(&[(u64, I)])) {
+    keyed.sort_unstable_by_key(|&(key, _)| key);
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by_key(|&(_, index)| index);
+            f(run);
+        }
+    }
 }
