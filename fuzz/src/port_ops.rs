@@ -163,6 +163,11 @@ fn twin(end: EndKey) -> EndKey {
     (end.0, 1 - end.1)
 }
 
+/// An end's place in vectors indexed by end.
+fn end_index((channel, side): EndKey) -> usize {
+    2 * channel + side
+}
+
 /// A port the script has (or had) a handle to.
 #[derive(Debug)]
 struct Port {
@@ -208,6 +213,8 @@ struct Run {
     world: World,
     agents: Vec<AgentId>,
     ports: Vec<Port>,
+    /// The ports not collected, by index, in ascending order.
+    live: Vec<usize>,
     channels: Vec<Channel>,
     by_address: HashMap<usize, usize>,
     messages: Vec<Message>,
@@ -245,21 +252,30 @@ impl Run {
     }
 
     fn live(&self) -> Vec<usize> {
-        (0..self.ports.len())
-            .filter(|&i| !self.ports[i].collected)
-            .collect()
+        self.live.clone()
     }
 
     fn pick(&self, index: u8) -> Option<usize> {
-        let live = self.live();
+        let live = &self.live;
         (!live.is_empty()).then(|| live[usize::from(index) % live.len()])
     }
 
-    fn holder_of(&self, end: EndKey) -> Option<usize> {
-        (0..self.ports.len()).find(|&i| {
+    fn add_port(&mut self, port: Port) {
+        self.live.push(self.ports.len());
+        self.ports.push(port);
+    }
+
+    /// The live port holding each end (`2 * channel + side`), the first
+    /// one if the model were ever to see two.
+    fn holders(&self) -> Vec<Option<usize>> {
+        let mut holders = vec![None; 2 * self.channels.len()];
+        for &i in &self.live {
             let p = &self.ports[i];
-            p.end == end && p.holds_end && !p.collected
-        })
+            if p.holds_end {
+                holders[end_index(p.end)].get_or_insert(i);
+            }
+        }
+        holders
     }
 
     /// The model's side of releasing an end, cascading through the ends
@@ -311,7 +327,7 @@ impl Run {
         });
         for (side, p) in [a, b].into_iter().enumerate() {
             let object = *self.world.agent_ref(agent).port(p).expect("new port").object();
-            self.ports.push(Port {
+            self.add_port(Port {
                 agent,
                 id: p,
                 object,
@@ -347,8 +363,9 @@ impl Run {
     ) {
         let agent = self.ports[source].agent;
         let mine: Vec<usize> = self
-            .live()
-            .into_iter()
+            .live
+            .iter()
+            .copied()
             .filter(|&i| self.ports[i].agent == agent)
             .collect();
         let listed: Vec<usize> = transfer
@@ -519,8 +536,9 @@ impl Run {
 
     fn gc(&mut self) {
         // What may not be collected, judged before the collection.
-        let mut protected = Vec::new();
-        for i in self.live() {
+        let holders = self.holders();
+        let mut protected = vec![false; self.ports.len()];
+        for &i in &self.live {
             let p = &self.ports[i];
             let state = self
                 .world
@@ -538,12 +556,9 @@ impl Run {
             });
             let twin_held = p.holds_end
                 && self.channels[p.end.0].entangled
-                && self
-                    .holder_of(twin(p.end))
-                    .is_some_and(|t| !self.ports[t].forgotten);
-            if !p.forgotten || pending || (twin_held && state.listeners().has_message_listeners()) {
-                protected.push(i);
-            }
+                && holders[end_index(twin(p.end))].is_some_and(|t| !self.ports[t].forgotten);
+            protected[i] =
+                !p.forgotten || pending || (twin_held && state.listeners().has_message_listeners());
         }
         self.world.collect_garbage();
         for i in self.live() {
@@ -552,7 +567,7 @@ impl Run {
                 continue;
             }
             assert!(
-                !protected.contains(&i),
+                !protected[i],
                 "the collector took port {p:?}, which must stay alive"
             );
             self.ports[i].collected = true;
@@ -561,32 +576,33 @@ impl Run {
                 self.release(end);
             }
         }
+        let ports = &self.ports;
+        self.live.retain(|&i| !ports[i].collected);
         // Ends that wait, shipped, only in queues no live port or pending
         // shipment reaches are stranded: the collector releases them too.
-        let mut reachable: Vec<EndKey> = self
-            .live()
-            .into_iter()
-            .filter(|&i| self.ports[i].holds_end)
-            .map(|i| self.ports[i].end)
+        let holders = self.holders();
+        let mut reachable = vec![false; holders.len()];
+        let mut work: Vec<EndKey> = self
+            .live
+            .iter()
+            .filter(|&&i| self.ports[i].holds_end)
+            .map(|&i| self.ports[i].end)
             .chain(self.ships.values().copied())
             .collect();
-        let mut next = 0;
-        while let Some(&(c, side)) = reachable.get(next) {
-            next += 1;
-            for &m in &self.channels[c].queues[side] {
-                for &carried in &self.messages[m].carries {
-                    if !reachable.contains(&carried) {
-                        reachable.push(carried);
-                    }
-                }
+        while let Some(end) = work.pop() {
+            if std::mem::replace(&mut reachable[end_index(end)], true) {
+                continue;
+            }
+            for &m in &self.channels[end.0].queues[end.1] {
+                work.extend(self.messages[m].carries.iter().copied());
             }
         }
         for c in 0..self.channels.len() {
             for side in 0..2 {
                 let end = (c, side);
                 if !self.channels[c].released[side]
-                    && self.holder_of(end).is_none()
-                    && !reachable.contains(&end)
+                    && holders[end_index(end)].is_none()
+                    && !reachable[end_index(end)]
                 {
                     self.release(end);
                 }
@@ -635,7 +651,7 @@ impl Run {
             .port(port)
             .expect("received port")
             .object();
-        self.ports.push(Port {
+        self.add_port(Port {
             agent,
             id: port,
             object,
@@ -848,12 +864,14 @@ impl Run {
         self.compare();
         assert!(self.ships.is_empty(), "shipments never arrived: {:?}", self.ships);
         // Ends carried by messages that are still queued: in flight for good.
-        let stranded: Vec<EndKey> = self
+        let mut stranded = vec![false; 2 * self.channels.len()];
+        for m in self
             .messages
             .iter()
             .filter(|m| m.queued && !m.delivered && !m.dropped)
-            .flat_map(|m| m.carries.iter().copied())
-            .collect();
+        {
+            m.carries.iter().for_each(|&e| stranded[end_index(e)] = true);
+        }
         for (id, m) in self.messages.iter().enumerate().filter(|(_, m)| m.queued) {
             assert!(
                 !(m.delivered && m.dropped),
@@ -863,15 +881,16 @@ impl Run {
             // itself in flight in a waiting message: a cycle of shipped
             // ports, each in the other's queue, which nothing can receive.
             assert!(
-                m.delivered || m.dropped || stranded.contains(&m.to),
+                m.delivered || m.dropped || stranded[end_index(m.to)],
                 "message {id} was neither delivered nor dropped, and its end is not in flight"
             );
         }
+        let holders = self.holders();
         for (c, channel) in self.channels.iter().enumerate() {
             for side in 0..2 {
-                let held = self.holder_of((c, side)).is_some();
+                let held = holders[end_index((c, side))].is_some();
                 assert!(
-                    held || channel.released[side] || stranded.contains(&(c, side)),
+                    held || channel.released[side] || stranded[end_index((c, side))],
                     "end ({c}, {side}) is neither held by a live port, nor released, nor in flight"
                 );
             }
@@ -879,7 +898,7 @@ impl Run {
                 let other = 1 - channel
                     .initiator
                     .expect("a disentangled channel has an initiator");
-                if !channel.released[other] && !stranded.contains(&(c, other)) {
+                if !channel.released[other] && !stranded[end_index((c, other))] {
                     assert_eq!(
                         channel.closes[other], 1,
                         "channel {c}: the surviving end saw no close"
@@ -951,6 +970,7 @@ fn run_ops(data: &[u8]) {
         world,
         agents,
         ports: Vec::new(),
+        live: Vec::new(),
         channels: Vec::new(),
         by_address: HashMap::new(),
         messages: Vec::new(),

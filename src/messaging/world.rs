@@ -9,7 +9,7 @@ use super::queue::{PortEnd, Side, TaskClock};
 use super::sync::Arc;
 use crate::ecmascript::AgentClusterId;
 use crate::spec::step;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::FxHashMap;
 
 /// An agent of a [`World`], by index.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -97,6 +97,10 @@ impl World {
     /// Runs the oldest ready task of any agent. Returns the agent and the
     /// event, or `None` when nothing is ready anywhere.
     pub fn step(&mut self) -> Option<(AgentId, DispatchedEvent)> {
+        // A lone agent runs its own oldest ready task: nothing to compare.
+        if let [agent] = self.agents.as_mut_slice() {
+            return Some((AgentId(0), agent.run_next_task()?));
+        }
         let (_, next) = self
             .agents
             .iter()
@@ -157,113 +161,170 @@ impl World {
     /// assert_eq!(collected, ["p1", "p2"]);
     /// ```
     pub fn collect_garbage(&mut self) -> Vec<(AgentId, String)> {
-        let reached = self.reachable();
+        let walk = self.reachable();
         #[cfg(not(loom))]
-        self.release_unreachable_ends(&reached.ends);
+        self.release_unreachable_ends(&walk);
         let mut collected = Vec::new();
+        let mut ports = walk.ports.iter().zip(&walk.port_reached).peekable();
         for (agent_index, agent) in self.agents.iter_mut().enumerate() {
-            for port in agent.port_ids() {
-                if !reached.ports.contains(&(AgentId(agent_index), port)) {
-                    let label = agent.port(port).map(|p| p.label.to_string()).unwrap_or_default();
-                    agent.collect_port(port);
-                    collected.push((AgentId(agent_index), label));
+            let id = AgentId(agent_index);
+            while let Some((port, &reached)) = ports.next_if(|(p, _)| p.agent == id) {
+                if !reached {
+                    let label = agent
+                        .port(port.id)
+                        .map(|p| p.label.to_string())
+                        .unwrap_or_default();
+                    agent.collect_port(port.id);
+                    collected.push((id, label));
                 }
             }
             let channels = agent.collect_broadcast_garbage();
-            collected.extend(channels.into_iter().map(|label| (AgentId(agent_index), label)));
+            collected.extend(channels.into_iter().map(|label| (id, label)));
         }
         collected
     }
 }
 
-/// A channel end, by its channel and side.
-type EndKey = (usize, bool);
-
-fn end_key(end: &PortEnd) -> EndKey {
-    (channel_key(end), end.side == Side::One)
+/// A port as the reachability walk sees it.
+struct WalkPort {
+    agent: AgentId,
+    id: PortId,
+    /// Its channel end, if it holds one, with the end's number.
+    end: Option<(PortEnd, usize)>,
+    /// Whether it has message listeners (then its twin's reach keeps it).
+    listened: bool,
 }
 
 /// What a collection keeps: ports, and channel ends (a port's, or one in
-/// flight inside a message).
-struct Reached {
-    ports: BTreeSet<(AgentId, PortId)>,
-    ends: HashSet<EndKey>,
+/// flight inside a message). Ports and ends are numbered densely, so that
+/// the walk marks them in vectors: every port of every agent in agent
+/// order then creation order, every channel in the order the walk meets
+/// it (an end is `2 * channel + side`).
+#[derive(Default)]
+struct Walk {
+    ports: Vec<WalkPort>,
+    port_reached: Vec<bool>,
+    /// Channel number by the channel's address.
+    channels: FxHashMap<usize, usize>,
+    /// By end: the port holding it.
+    holder: Vec<Option<usize>>,
+    end_reached: Vec<bool>,
+}
+
+impl Walk {
+    /// The number of `end`, numbering its channel if it is new.
+    fn end_index(&mut self, end: &PortEnd) -> usize {
+        let next = self.channels.len();
+        let channel = *self.channels.entry(channel_key(end)).or_insert(next);
+        if channel == next {
+            self.holder.extend([None, None]);
+            self.end_reached.extend([false, false]);
+        }
+        2 * channel + usize::from(end.side == Side::Two)
+    }
+
+    /// Whether the walk reached `end`.
+    #[cfg(not(loom))]
+    fn reached_end(&self, end: &PortEnd) -> bool {
+        self.channels
+            .get(&channel_key(end))
+            .is_some_and(|&c| self.end_reached[2 * c + usize::from(end.side == Side::Two)])
+    }
 }
 
 /// A node of the reachability walk.
 enum Node {
-    Port((AgentId, PortId)),
+    /// A port, by its number in the walk.
+    Port(usize),
     End(PortEnd),
 }
 
 impl World {
     /// Walks from the roots to every port and channel end live code can
     /// still reach.
-    fn reachable(&self) -> Reached {
-        let (holder, mut work) = self.roots();
-        let mut reached = Reached {
-            ports: BTreeSet::new(),
-            ends: HashSet::new(),
-        };
+    fn reachable(&self) -> Walk {
+        let (mut walk, mut work) = self.roots();
+        walk.port_reached = vec![false; walk.ports.len()];
         while let Some(node) = work.pop() {
-            match node {
-                Node::Port(id) => {
-                    if !reached.ports.insert(id) {
+            // A reached port reaches its end at once (numbered already).
+            let (end, e) = match node {
+                Node::Port(n) => {
+                    if std::mem::replace(&mut walk.port_reached[n], true) {
                         continue;
                     }
-                    let end = self.agents[id.0.0].port(id.1).and_then(|s| s.end.clone());
-                    work.extend(end.map(Node::End));
-                }
-                Node::End(end) => {
-                    if !reached.ends.insert(end_key(&end)) {
-                        continue;
-                    }
-                    end.for_each_queued(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
-                    if !end.is_entangled() {
-                        continue;
-                    }
-                    let Some(&other) = holder.get(&end_key(&end.twin())) else {
+                    let Some((end, e)) = &walk.ports[n].end else {
                         continue;
                     };
-                    let listened = self.agents[other.0.0]
-                        .port(other.1)
-                        .is_some_and(|s| s.listeners().has_message_listeners());
-                    if listened {
-                        step!("ports-and-garbage-collection/2"); // held by its entangled port
-                        // DEVIATION(whatwg/html#12490 gc-in-flight-end-holds-partner):
-                        // when `end` is in flight, the message carrying it
-                        // stands for the entangled port.
-                        work.push(Node::Port(other));
-                    }
+                    (end.clone(), *e)
                 }
+                Node::End(end) => {
+                    let e = walk.end_index(&end);
+                    (end, e)
+                }
+            };
+            if std::mem::replace(&mut walk.end_reached[e], true) {
+                continue;
+            }
+            end.for_each_queued(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
+            if !end.is_entangled() {
+                continue;
+            }
+            // The twin's number is the end's with the side flipped.
+            let Some(other) = walk.holder[e ^ 1] else {
+                continue;
+            };
+            if walk.ports[other].listened {
+                step!("ports-and-garbage-collection/2"); // held by its entangled port
+                // DEVIATION(whatwg/html#12490 gc-in-flight-end-holds-partner):
+                // when `end` is in flight, the message carrying it
+                // stands for the entangled port.
+                work.push(Node::Port(other));
             }
         }
-        reached
+        walk
     }
 
-    /// The port holding each channel end, and the roots of the walk: ports
+    /// Every port with the end it holds, and the roots of the walk: ports
     /// script holds or that have events to dispatch, and the ends carried by
     /// messages waiting at global scopes.
-    fn roots(&self) -> (HashMap<EndKey, (AgentId, PortId)>, Vec<Node>) {
-        let mut holder = HashMap::new();
-        let mut work = Vec::new();
+    fn roots(&self) -> (Walk, Vec<Node>) {
+        // Sized for every port holding an end of a channel of its own, so
+        // that numbering them never grows a table.
+        let ports: usize = self.agents.iter().map(|a| a.table().ports.len()).sum();
+        let mut walk = Walk {
+            ports: Vec::with_capacity(ports),
+            channels: FxHashMap::with_capacity_and_hasher(ports, Default::default()),
+            holder: Vec::with_capacity(2 * ports),
+            end_reached: Vec::with_capacity(2 * ports),
+            ..Walk::default()
+        };
+        let mut work = Vec::with_capacity(ports);
         for (agent_index, agent) in self.agents.iter().enumerate() {
-            for port in agent.port_ids() {
-                let id = (AgentId(agent_index), port);
-                let Some(state) = agent.port(port) else { continue };
-                if let Some(end) = &state.end {
-                    holder.insert(end_key(end), id);
-                }
-                if agent.has_pending_events(port) {
+            let table = agent.table();
+            for (&id, state) in &table.ports {
+                let n = walk.ports.len();
+                let end = state.end.as_ref().map(|end| {
+                    let e = walk.end_index(end);
+                    walk.holder[e] = Some(n);
+                    (end.clone(), e)
+                });
+                if agent.has_pending_events(id) {
                     step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
-                    work.push(Node::Port(id));
+                    work.push(Node::Port(n));
                 } else if state.held_by_script {
-                    work.push(Node::Port(id));
+                    work.push(Node::Port(n));
                 }
+                walk.ports.push(WalkPort {
+                    agent: AgentId(agent_index),
+                    id,
+                    end,
+                    listened: state.listeners().has_message_listeners(),
+                });
             }
+            drop(table);
             agent.for_each_global_message(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
         }
-        (holder, work)
+        (walk, work)
     }
 
     /// Releases the channel ends that wait, shipped, where no live code can
@@ -272,11 +333,11 @@ impl World {
     /// The standard's rules speak of MessagePort objects only; these ends
     /// have none, and no object will ever be made for them.
     #[cfg(not(loom))]
-    fn release_unreachable_ends(&self, reached: &HashSet<EndKey>) {
+    fn release_unreachable_ends(&self, walk: &Walk) {
         for end in self.clock.ends() {
             // DEVIATION(whatwg/html#12490 stranded-ends-released): ends no
             // MessagePort holds are collected too.
-            if end.in_flight() && !reached.contains(&end_key(&end)) {
+            if end.in_flight() && !walk.reached_end(&end) {
                 end.release();
             }
         }

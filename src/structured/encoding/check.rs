@@ -44,13 +44,28 @@ pub(super) fn well_formed(serialized: &Serialized, work: &mut Work) -> Result<()
     }
     // Value classes are worked out once, when the first Map or Set needs them.
     let mut classes: Option<ValueClasses> = None;
+    // Which records are primitives, noted as the records are checked.
+    let mut naming = vec![Naming::Other; records.len()];
     for (index, record) in records.iter().enumerate() {
-        check_record(records, index, record, &mut classes, work).map_err(|message| Flaw {
-            record: Some(index),
-            message,
+        check_record(records, index, record, &mut classes, work, &mut naming[index]).map_err(|message| {
+            Flaw {
+                record: Some(index),
+                message,
+            }
         })?;
     }
-    primitives_named_once(serialized)
+    primitives_named_once(serialized, naming)
+}
+
+/// Where a record stands for the rule that a primitive is named once.
+#[derive(Clone, Copy)]
+enum Naming {
+    /// Not a primitive: named as often as the graph likes.
+    Other,
+    /// A primitive no one has named yet.
+    Unnamed,
+    /// A primitive named already.
+    Named,
 }
 
 /// Serialization gives every occurrence of a primitive a record of its own,
@@ -58,13 +73,20 @@ pub(super) fn well_formed(serialized: &Serialized, work: &mut Work) -> Result<()
 /// Deserialization copies a primitive wherever it is named: a long String
 /// record named by many Set entries would otherwise turn a small input into
 /// a large heap, and take time to match.
-fn primitives_named_once(serialized: &Serialized) -> Result<(), Flaw> {
+fn primitives_named_once(serialized: &Serialized, mut naming: Vec<Naming>) -> Result<(), Flaw> {
     let records = &serialized.records;
-    let mut named = vec![false; records.len()];
+    // Whether naming `id` is allowed: always for a non-primitive, the
+    // first time for a primitive.
     let mut name = |id: RecordId| -> bool {
-        let first = matches!(records[id.index()], Record::Primitive(_)) && !named[id.index()];
-        named[id.index()] = true;
-        first || !matches!(records[id.index()], Record::Primitive(_))
+        let state = &mut naming[id.index()];
+        match *state {
+            Naming::Other => true,
+            Naming::Unnamed => {
+                *state = Naming::Named;
+                true
+            }
+            Naming::Named => false,
+        }
     };
     name(serialized.root);
     for (index, record) in records.iter().enumerate() {
@@ -106,15 +128,18 @@ fn for_each_id(record: &Record, mut f: impl FnMut(RecordId)) {
 }
 
 /// The rules for one record; the error is the message without its context.
+/// Notes in `naming` whether the record is a primitive.
 fn check_record(
     records: &[Record],
     index: usize,
     record: &Record,
     classes: &mut Option<ValueClasses>,
     work: &mut Work,
+    naming: &mut Naming,
 ) -> Result<(), String> {
     let n = records.len();
     match record {
+        Record::Primitive(_) => *naming = Naming::Unnamed,
         Record::Date(t) => {
             let time_value = t.is_nan() || (t.fract() == 0.0 && t.abs() <= MAX_TIME && !is_negative_zero(*t));
             if !time_value {
@@ -162,8 +187,8 @@ fn check_record(
                 in_range(n, *key, || format!("the key of Map entry {k}"))?;
                 in_range(n, *value, || format!("the value of Map entry {k}"))?;
             }
-            let classes = classes.get_or_insert_with(|| ValueClasses::new(records, work));
-            if let Some((a, b)) = classes.first_duplicate(index, entries.iter().map(|(key, _)| *key), work) {
+            let keys = entries.iter().map(|(key, _)| *key);
+            if let Some((a, b)) = first_duplicate_member(records, index, keys, classes, work) {
                 return Err(format!(
                     "Map entries {a} and {b} have the same key (by SameValueZero)"
                 ));
@@ -173,8 +198,9 @@ fn check_record(
             for (k, entry) in entries.iter().enumerate() {
                 in_range(n, *entry, || format!("Set entry {k}"))?;
             }
-            let classes = classes.get_or_insert_with(|| ValueClasses::new(records, work));
-            if let Some((a, b)) = classes.first_duplicate(index, entries.iter().copied(), work) {
+            if let Some((a, b)) =
+                first_duplicate_member(records, index, entries.iter().copied(), classes, work)
+            {
                 return Err(format!(
                     "Set entries {a} and {b} are the same value (by SameValueZero)"
                 ));
@@ -230,8 +256,7 @@ fn check_record(
                 return Err(format!("fields {a} and {b} have the same name"));
             }
         }
-        Record::Primitive(_)
-        | Record::Boolean(_)
+        Record::Boolean(_)
         | Record::Number(_)
         | Record::BigInt(_)
         | Record::String(_)
@@ -243,6 +268,24 @@ fn check_record(
         | Record::Transferred { .. } => {}
     }
     Ok(())
+}
+
+/// The first two of record `index`'s Map keys or Set entries that are the
+/// same value. The value classes are worked out once, when a record first
+/// has two members to compare.
+fn first_duplicate_member(
+    records: &[Record],
+    index: usize,
+    members: impl ExactSizeIterator<Item = RecordId> + Clone,
+    classes: &mut Option<ValueClasses>,
+    work: &mut Work,
+) -> Option<(usize, usize)> {
+    if members.len() < 2 {
+        return None;
+    }
+    classes
+        .get_or_insert_with(|| ValueClasses::new(records, work))
+        .first_duplicate(index, members, work)
 }
 
 /// `id` must name one of the `n` records; `what` names the field for the message.

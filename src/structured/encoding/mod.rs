@@ -259,6 +259,8 @@ pub fn decode_with_work(bytes: &[u8]) -> (Result<Serialized, DecodeError>, u64) 
 /// bytes: four units per input byte. Each value is hashed once (at most its
 /// encoded size), compared in full at most once with the first value equal
 /// to it, and each Map or Set entry (at least one byte) is looked up once.
+/// The keys of a record that has at most four are not hashed but compared
+/// pairwise: at most three times a key's length, which its bytes hold.
 /// The bound holds unless two distinct values share a 64-bit hash made with
 /// random keys, which the input cannot arrange.
 pub const fn decode_work_bound(input_len: usize) -> u64 {

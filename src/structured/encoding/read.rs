@@ -152,6 +152,13 @@ impl<'a> Reader<'a> {
 
     /// An unsigned LEB128 number in canonical form.
     fn varint(&mut self, what: &str) -> Result<u64, DecodeError> {
+        // Most varints (ids, short lengths) are one byte.
+        if let Some(&b) = self.bytes.get(self.pos)
+            && b < 0x80
+        {
+            self.pos += 1;
+            return Ok(u64::from(b));
+        }
         let start = self.pos;
         let mut value: u64 = 0;
         for i in 0..10 {

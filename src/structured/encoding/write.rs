@@ -8,7 +8,9 @@ use crate::structured::record::{Primitive, Record, RecordId, Serialized, Slot};
 
 /// The bytes of a checked graph that holds no shared memory.
 pub(super) fn write(serialized: &Serialized) -> Vec<u8> {
-    let mut w = Writer(Vec::new());
+    // A guess at the size, so that small graphs are written without
+    // growing the buffer: a few bytes a record and the header.
+    let mut w = Writer(Vec::with_capacity(16 + 8 * serialized.records.len()));
     w.0.extend_from_slice(&MAGIC);
     w.0.push(FORMAT_VERSION);
     w.size(serialized.records.len());
@@ -49,8 +51,10 @@ impl Writer {
 
     fn js_string(&mut self, s: &JsString) {
         self.size(s.len());
-        for unit in s.code_units() {
-            self.0.extend_from_slice(&unit.to_le_bytes());
+        let start = self.0.len();
+        self.0.resize(start + 2 * s.len(), 0);
+        for (pair, unit) in self.0[start..].chunks_exact_mut(2).zip(s.code_units()) {
+            pair.copy_from_slice(&unit.to_le_bytes());
         }
     }
 
