@@ -626,6 +626,27 @@ pub trait Realm {
         0
     }
 
+    /// The bulk path for a small object: hands `visitor` every key of
+    /// EnumerableOwnProperties(`o`, key) with its value, in that order, and
+    /// returns true, when StructuredSerializeInternal would find `o` an
+    /// ordinary object (steps 7 – 23 give it no record and no error, so
+    /// step 24 applies) and each such key names an own data property
+    /// holding a primitive other than a Symbol. Otherwise it returns false
+    /// and the caller forgets whatever `visitor` got.
+    ///
+    /// As with [`Realm::visit_primitive_elements`], reading such an object
+    /// runs no code and changes nothing, so a serializer may read it whole
+    /// where the standard reads it key by key. A realm must answer true for
+    /// nothing whose reading could be observed (a Proxy, a getter). The
+    /// default answers false, which is always correct.
+    fn visit_primitive_properties(
+        &self,
+        _o: &Self::Object,
+        _visitor: &mut dyn FnMut(&JsString, &Value<Self::Object>),
+    ) -> bool {
+        false
+    }
+
     /// Many [`Realm::create_element_on_new`] calls in one: defines the
     /// elements `first`, `first + 1`, … of the new Array `array` (under the
     /// same conditions as [`Realm::create_data_property_on_new`]) from

@@ -7,14 +7,19 @@
 //! | 1 – 6, 25, 27: *memory*, primitives, the work stack, the entry points | this file |
 //! | 7 – 24: what an object is by its internal slots | `serialize/slots.rs` |
 //! | 26: an object's contents (Map, Set, platform object, properties) | `serialize/contents.rs` |
+//! | 2 – 27 at once for a lone primitive or an object of primitives (without `trace`) | `serialize/small.rs` |
 
 mod contents;
 mod slots;
+#[cfg(not(feature = "trace"))]
+mod small;
 
 use super::memory::Memory;
 use super::{CloneError, PlatformObjects, Primitive, Record, RecordId, Serialized, Slot};
 use crate::ecmascript::{JsString, PropertyKey, Realm, Value};
 use crate::spec::step;
+#[cfg(not(feature = "trace"))]
+pub(super) use small::lone_record;
 
 /// What remains to do for an object whose contents step 26 is serializing:
 /// one frame of the explicit work stack that stands in for the standard's
@@ -357,6 +362,10 @@ pub fn structured_serialize<R: Realm>(
     value: &Value<R::Object>,
 ) -> Result<Serialized, CloneError<R::Object>> {
     step!("structuredserialize/1"); // not for storage
+    #[cfg(not(feature = "trace"))]
+    if let Some(serialized) = lone_record(realm, value) {
+        return Ok(serialized);
+    }
     let mut serializer = Serializer::new(realm, false);
     let root = serializer.serialize_internal(host, value)?;
     Ok(serializer.finish(root))
@@ -377,6 +386,10 @@ pub fn structured_serialize_for_storage<R: Realm>(
     value: &Value<R::Object>,
 ) -> Result<Serialized, CloneError<R::Object>> {
     step!("structuredserializeforstorage/1"); // for storage
+    #[cfg(not(feature = "trace"))]
+    if let Some(serialized) = lone_record(realm, value) {
+        return Ok(serialized);
+    }
     let mut serializer = Serializer::new(realm, true);
     let root = serializer.serialize_internal(host, value)?;
     Ok(serializer.finish(root))

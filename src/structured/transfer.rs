@@ -141,6 +141,19 @@ pub fn structured_serialize_with_transfer<R: Realm>(
     transfer_list: &[R::Object],
 ) -> Result<SerializeWithTransferResult, CloneError<R::Object>> {
     step!("structuredserializewithtransfer/1"); // memory also marks the transfer list
+    // No transfer list, and a lone primitive or an object of primitives
+    // (issue 11): steps 2, 4 and 5 have nothing to do, and step 3's run makes
+    // the one record the small path makes without its setup (see
+    // `serialize/small.rs`; under `trace` every step runs).
+    #[cfg(not(feature = "trace"))]
+    if transfer_list.is_empty()
+        && let Some(serialized) = super::serialize::lone_record(realm, value)
+    {
+        return Ok(SerializeWithTransferResult {
+            serialized,
+            transfer_data_holders: Vec::new(),
+        });
+    }
     let mut serializer = Serializer::with_supplied_memory(realm, false);
 
     step!("structuredserializewithtransfer/2"); // check each entry, reserve its record

@@ -1,10 +1,11 @@
 //! The heap's answers to the `Realm` trait's bulk questions about an
 //! Array's elements (`Realm::visit_primitive_elements`,
 //! `Realm::create_elements_on_new`): a run of dense elements read or
-//! written in one call instead of one lookup of the object per element.
+//! written in one call instead of one lookup of the object per element;
+//! and about a small object's properties (`Realm::visit_primitive_properties`).
 
-use super::{Heap, ObjectId, ObjectKind};
-use crate::ecmascript::Value;
+use super::{Heap, ObjectId, ObjectKind, OwnProperty};
+use crate::ecmascript::{JsString, PropertyKey, Value};
 
 /// Whether the heap answers the bulk questions one element at a time, as a
 /// realm without them would: only the unit tests below turn it on, to
@@ -47,6 +48,44 @@ impl Heap {
             count += 1;
         }
         count
+    }
+
+    /// `Realm::visit_primitive_properties`: an ordinary object without
+    /// array-index properties (then EnumerableOwnProperties is its
+    /// enumerable String-keyed entries in creation order), each of which is
+    /// a data property holding a primitive other than a Symbol. Its
+    /// non-enumerable properties and Symbol keys are passed over, as
+    /// EnumerableOwnProperties passes over them.
+    pub(crate) fn visit_primitive_properties(
+        &self,
+        id: ObjectId,
+        visitor: &mut dyn FnMut(&JsString, &Value<ObjectId>),
+    ) -> bool {
+        let Some(object) = self.get_object(id).filter(|_| !per_element_only()) else {
+            return false;
+        };
+        let properties = &object.properties;
+        if !matches!(object.kind, ObjectKind::Ordinary)
+            || properties.is_sparse()
+            || properties.elements().next().is_some()
+        {
+            return false;
+        }
+        for (key, property) in properties.entries() {
+            let PropertyKey::String(name) = key else {
+                continue;
+            };
+            match property {
+                OwnProperty::Data {
+                    value,
+                    enumerable: true,
+                    ..
+                } if !matches!(value, Value::Object(_) | Value::Symbol(_)) => visitor(name, value),
+                _ if !property.enumerable() => {}
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// `Realm::create_elements_on_new`: appended to the dense elements in

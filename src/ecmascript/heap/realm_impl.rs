@@ -392,6 +392,14 @@ impl Realm for Heap {
         Heap::visit_primitive_elements(self, *array, first, end, visitor)
     }
 
+    fn visit_primitive_properties(
+        &self,
+        o: &ObjectId,
+        visitor: &mut dyn FnMut(&JsString, &Value<ObjectId>),
+    ) -> bool {
+        Heap::visit_primitive_properties(self, *o, visitor)
+    }
+
     fn create_elements_on_new(
         &mut self,
         array: &ObjectId,
