@@ -86,8 +86,17 @@ impl JsString {
 }
 
 impl From<&str> for JsString {
+    /// ASCII text (most keys, and every number written out) goes straight
+    /// into the shared allocation, each byte its code unit: one allocation,
+    /// not a vector of units grown as they come and then copied. Other text
+    /// is encoded into a vector sized once (UTF-16 never needs more code
+    /// units than UTF-8 needs bytes).
     fn from(s: &str) -> Self {
-        let units: Vec<u16> = s.encode_utf16().collect();
+        if s.is_ascii() {
+            return JsString(ThinArc::from_header_and_iter((), s.bytes().map(u16::from)));
+        }
+        let mut units = Vec::with_capacity(s.len());
+        units.extend(s.encode_utf16());
         JsString::from_code_units(units)
     }
 }
@@ -179,6 +188,27 @@ mod tests {
         assert!(s.shares_units_with(&t));
         assert!(!s.shares_units_with(&JsString::from("shared")));
         assert_eq!(s, JsString::from("shared"));
+    }
+
+    #[test]
+    fn text_becomes_its_utf16_code_units() {
+        for text in [
+            "",
+            "a",
+            "x123",
+            "ASCII only ~\u{7f}",
+            "é",
+            "日本語",
+            "😀 and 🎉",
+            "mixed ü 😀 x",
+        ] {
+            let expected: Vec<u16> = text.encode_utf16().collect();
+            assert_eq!(JsString::from(text).code_units(), expected, "{text:?}");
+            assert_eq!(
+                JsString::from(text.to_owned()).to_rust_string().as_deref(),
+                Some(text)
+            );
+        }
     }
 
     #[test]
