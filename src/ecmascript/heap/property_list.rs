@@ -327,10 +327,11 @@ impl PropertyList {
                 if let Some(index) = extra.as_mut().and_then(|extra| extra.index.as_mut()) {
                     index.note(&key, position);
                 }
-                // Grow by doubling from one: most objects have one or two
-                // properties, and `Vec` would start at four.
+                // Grow by doubling from two: most objects have one or two
+                // properties (a second one would otherwise move the first
+                // in a realloc), and `Vec` would start at four.
                 if position == entries.capacity() {
-                    entries.reserve_exact(position.max(1));
+                    entries.reserve_exact(position.max(2));
                 }
                 entries.push((key, property));
                 if self.index().is_none() && self.entries_slice().len() > INDEX_FROM {
