@@ -274,6 +274,24 @@ pub struct Heap {
     /// them), so that objects made one by one with the same names share
     /// one String per name, as an engine's interned names are shared.
     keys: HashSet<JsString>,
+    /// The names [`Heap::intern`] handed out last, each in a slot picked
+    /// from its length and its first and last code units: objects made in a
+    /// loop define the same few names again and again, and finding one here
+    /// costs a comparison of a few code units instead of SipHash. A slot is
+    /// only a hint: a miss (or a script that makes its names collide) falls
+    /// back to `keys`, and any equal String is a correct name to share.
+    recent_keys: [Option<JsString>; RECENT_KEYS],
+}
+
+/// Slots of [`Heap`]'s `recent_keys`.
+const RECENT_KEYS: usize = 8;
+
+/// The slot of `recent_keys` for `name`.
+fn recent_slot(name: &JsString) -> usize {
+    let units = name.code_units();
+    let first = units.first().map_or(0, |&u| usize::from(u));
+    let last = units.last().map_or(0, |&u| usize::from(u));
+    (units.len() ^ first ^ last.wrapping_mul(3)) % RECENT_KEYS
 }
 
 impl Default for Heap {
@@ -297,6 +315,7 @@ impl Heap {
             max_string_length: Heap::MAX_STRING_LENGTH,
             free: Vec::new(),
             keys: HashSet::new(),
+            recent_keys: Default::default(),
         };
         heap.alloc(ObjectKind::ObjectPrototype);
         heap
@@ -435,13 +454,22 @@ impl Heap {
     /// The heap's copy of `name`, or `name` itself (kept as the copy while
     /// there is room).
     fn intern(&mut self, name: JsString) -> JsString {
-        if let Some(shared) = self.keys.get(&name) {
-            return shared.clone();
+        let slot = recent_slot(&name);
+        if let Some(recent) = &self.recent_keys[slot]
+            && *recent == name
+        {
+            return recent.clone();
         }
-        if self.keys.len() < Heap::INTERNED_KEYS {
-            self.keys.insert(name.clone());
-        }
-        name
+        let shared = if let Some(shared) = self.keys.get(&name) {
+            shared.clone()
+        } else {
+            if self.keys.len() < Heap::INTERNED_KEYS {
+                self.keys.insert(name.clone());
+            }
+            name
+        };
+        self.recent_keys[slot] = Some(shared.clone());
+        shared
     }
 
     /// Number of object slots, in use or freed by a collection (without
@@ -454,5 +482,53 @@ impl Heap {
     /// Whether the heap holds only its intrinsics.
     pub fn is_empty(&self) -> bool {
         self.objects.len() <= 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Heap, RECENT_KEYS, recent_slot};
+    use crate::ecmascript::{JsString, PropertyKey, Realm, Value};
+
+    /// The keys of `o`, in order.
+    fn keys(heap: &Heap, o: super::ObjectId) -> Vec<JsString> {
+        let properties = heap.object(o).properties().to_vec();
+        properties
+            .into_iter()
+            .filter_map(|(key, _)| key.as_string().cloned())
+            .collect()
+    }
+
+    #[test]
+    fn names_in_the_same_recent_slot_are_each_shared_and_kept_apart() {
+        // Names of every slot, many per slot, defined in turns so that each
+        // evicts another from its slot.
+        let names: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
+        let slots: std::collections::HashSet<_> = names
+            .iter()
+            .map(|n| recent_slot(&JsString::from(n.as_str())))
+            .collect();
+        assert_eq!(slots.len(), RECENT_KEYS, "the names cover every slot");
+        let mut heap = Heap::default();
+        let made: Vec<_> = (0..3)
+            .map(|round| {
+                let o = heap.ordinary_object_create();
+                for name in &names {
+                    heap.create_data_property(
+                        &o,
+                        PropertyKey::from(name.as_str()),
+                        Value::Number(round.into()),
+                    );
+                }
+                keys(&heap, o)
+            })
+            .collect();
+        for object in &made {
+            let texts: Vec<_> = object.iter().map(|k| k.to_string_lossy()).collect();
+            assert_eq!(texts, names, "each object has its own names, in order");
+        }
+        for (a, b) in made[0].iter().zip(&made[2]) {
+            assert!(a.shares_units_with(b), "{a:?} is made once");
+        }
     }
 }
