@@ -442,13 +442,19 @@ impl Heap {
     /// name, if it has one (it keeps the first [`Heap::INTERNED_KEYS`]
     /// names it sees), so that a million objects `{a, b}` share two keys.
     pub fn define_property(&mut self, id: ObjectId, key: PropertyKey, property: OwnProperty) {
-        let key = match key {
+        let key = self.interned_key(key);
+        self.object_mut(id).properties.insert(key, property);
+    }
+
+    /// `key`, a short String that is not an array index replaced by the
+    /// heap's copy of the same name (see [`Heap::define_property`]).
+    pub(super) fn interned_key(&mut self, key: PropertyKey) -> PropertyKey {
+        match key {
             PropertyKey::String(name) if name.len() <= 32 && name.as_array_index().is_none() => {
                 PropertyKey::String(self.intern(name))
             }
             key => key,
-        };
-        self.object_mut(id).properties.insert(key, property);
+        }
     }
 
     /// The heap's copy of `name`, or `name` itself (kept as the copy while

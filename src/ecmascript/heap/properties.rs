@@ -403,6 +403,20 @@ impl Heap {
         key: PropertyKey,
         value: Value<ObjectId>,
     ) -> bool {
+        // An ordinary object is extensible and has no virtual properties, so
+        // ValidateAndApplyPropertyDescriptor accepts this complete, writable,
+        // enumerable, configurable descriptor for a new key or over a
+        // configurable property as it is: one look at the list instead of a
+        // copy of the current property and a second search. Only a
+        // non-configurable current property needs its checks.
+        if matches!(self.get_object(id).map(|o| &o.kind), Some(ObjectKind::Ordinary)) {
+            let key = self.interned_key(key);
+            let desc = OwnProperty::new_data(value);
+            return match self.object_mut(id).properties.insert_over_configurable(key, desc) {
+                Ok(()) => true,
+                Err((key, desc)) => self.define_own_property(id, key, desc),
+            };
+        }
         self.define_own_property(id, key, OwnProperty::new_data(value))
     }
 
@@ -578,6 +592,57 @@ mod tests {
         assert!(matches!(heap.get_property(o, &"a".into()), Ok(Value::Null)));
         assert!(heap.create_data_property_on_new(o, "b".into(), Value::Boolean(true)));
         assert_eq!(keys(&heap, o), ["a", "b"]);
+    }
+
+    #[test]
+    fn create_data_property_on_an_ordinary_object_is_define_own_property() {
+        let data = |writable, configurable| OwnProperty::Data {
+            value: Value::Number(1.0),
+            writable,
+            enumerable: false,
+            configurable,
+        };
+        let accessor = |configurable| OwnProperty::Accessor {
+            getter: Box::new(crate::ecmascript::heap::Accessor::Returns(Value::Null)),
+            enumerable: true,
+            configurable,
+        };
+        let currents = [
+            None,
+            Some(data(false, true)),
+            Some(data(true, false)),
+            Some(data(false, false)),
+            Some(accessor(true)),
+            Some(accessor(false)),
+        ];
+        for current in currents {
+            for key in [
+                "a",
+                "0",
+                "length",
+                "a long name past the thirty-two interned units",
+            ] {
+                let mut heap = Heap::default();
+                let [created, defined] = [(); 2].map(|()| {
+                    let o = heap.ordinary_object_create();
+                    heap.create_data_property_on(o, "before".into(), Value::Null);
+                    if let Some(current) = &current {
+                        heap.define_property(o, key.into(), current.clone());
+                    }
+                    heap.create_data_property_on(o, "after".into(), Value::Null);
+                    o
+                });
+                let took = heap.create_data_property_on(created, key.into(), Value::Boolean(true));
+                let expected = heap.define_own_property(
+                    defined,
+                    key.into(),
+                    OwnProperty::new_data(Value::Boolean(true)),
+                );
+                assert_eq!(took, expected, "{current:?} {key}");
+                let shown = |o| format!("{:?}", heap.object(o).properties().to_vec());
+                assert_eq!(shown(created), shown(defined), "{current:?} {key}");
+            }
+        }
     }
 
     #[test]
