@@ -334,6 +334,7 @@ impl<'r, R: Realm> Serializer<'r, R> {
 
 /// Step 4's record for a primitive that is not a Symbol (an object or a
 /// Symbol, which callers exclude first, would give undefined).
+#[inline]
 fn primitive_record<O>(value: &Value<O>) -> Primitive {
     match value {
         Value::Null => Primitive::Null,

@@ -34,6 +34,7 @@ use crate::structured::{Record, RecordId, Serialized, Slot};
 /// these values (only a SharedArrayBuffer minds it).
 ///
 /// [`Realm::visit_primitive_properties`]: crate::ecmascript::Realm::visit_primitive_properties
+#[inline]
 pub(crate) fn lone_record<R: Realm>(realm: &R, value: &Value<R::Object>) -> Option<Serialized> {
     let record = match value {
         Value::Symbol(_) => return None,
