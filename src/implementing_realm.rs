@@ -167,8 +167,10 @@
 //! [`create_element_on_new`](Realm::create_element_on_new), and the bulk
 //! forms for an Array's run of primitive elements
 //! [`visit_primitive_elements`](Realm::visit_primitive_elements) and
-//! [`create_elements_on_new`](Realm::create_elements_on_new) (used only
-//! without the `trace` feature).
+//! [`create_elements_on_new`](Realm::create_elements_on_new), and the
+//! small path's [`visit_primitive_properties`](Realm::visit_primitive_properties)
+//! (an ordinary object whose properties are all primitives, serialized as
+//! one record), the last three used only without the `trace` feature.
 //! Their documentation says what each may assume.
 //!
 //! # A worked example

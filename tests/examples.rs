@@ -1,6 +1,7 @@
 //! The example scenarios of examples/: each prints exactly its recorded
 //! output on the stepper, every time, has no cross-agent race, and gives the
 //! same per-port sequences when its agents run on real threads.
+#![cfg(feature = "notation")]
 
 use std::path::Path;
 use webmessaging::scenario::{RunOptions, RunOutput, parse, run, run_to};

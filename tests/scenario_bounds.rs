@@ -1,6 +1,7 @@
 //! The hostile scenarios of issue 10 (item 3), each stopped or finished
 //! within the documented budgets: the work they do is counted (tasks run,
 //! lines output and kept, port-name lookups, thread wake-ups), never timed.
+#![cfg(feature = "notation")]
 
 use std::io;
 use webmessaging::scenario::{

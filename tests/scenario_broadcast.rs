@@ -1,5 +1,6 @@
 //! BroadcastChannel in the scenario language: the stepper's lines, the same
 //! per-channel sequences on threads, and the errors a script would see.
+#![cfg(feature = "notation")]
 
 use webmessaging::scenario::{RunOptions, RunOutput, parse, run, run_to};
 

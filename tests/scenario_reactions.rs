@@ -3,6 +3,7 @@
 //! `if event.data == VALUE`), reactions at a global scope, worker-style
 //! `send`, and how thrown values print: each form's exact output on the
 //! stepper, and the same per-port sequences on threads.
+#![cfg(feature = "notation")]
 
 use webmessaging::scenario::{RunOptions, RunOutput, parse, run};
 
