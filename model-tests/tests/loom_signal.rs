@@ -101,7 +101,13 @@ fn a_message_posted_while_the_receiver_goes_to_sleep_wakes_it() {
 
 #[test]
 fn a_stream_of_messages_skips_wakes_but_loses_none() {
-    loom::model(|| {
+    stream_of_three(receive);
+}
+
+/// Three messages from the partner, while the receiver looks with
+/// `receive` (and sleeps when it finds nothing): all arrive, in order.
+fn stream_of_three(receive: fn(&Signal, &PortEnd, usize) -> Vec<u32>) {
+    loom::model(move || {
         let signal = Arc::new(Signal::new());
         let (sender, receiver) = channel_to(&signal);
         let t = thread::spawn(move || {
@@ -116,7 +122,13 @@ fn a_stream_of_messages_skips_wakes_but_loses_none() {
 
 #[test]
 fn close_racing_a_sleeping_receiver_wakes_it() {
-    loom::model(|| {
+    message_then_close(receive);
+}
+
+/// A message and then `close` from the partner, while the receiver looks
+/// with `receive` (and sleeps when it finds nothing): both arrive, in order.
+fn message_then_close(receive: fn(&Signal, &PortEnd, usize) -> Vec<u32>) {
+    loom::model(move || {
         let signal = Arc::new(Signal::new());
         let (sender, receiver) = channel_to(&signal);
         let t = thread::spawn(move || {
@@ -161,6 +173,79 @@ fn a_task_handed_back_from_the_hand_stays_ready() {
             }
         }
         assert_eq!(got, [1, 2], "in order, none lost");
+        t.join().unwrap();
+    });
+}
+
+/// The event loop's side as `ready.rs` keeps it: the end is looked at only
+/// while its port is in the ready-port index (it enters when announced, and
+/// leaves when a look finds nothing), taking a task at once as
+/// `oldest_ready_or_take` does for a lone port. A look that finds the hand
+/// empty and the end not announced returns without locking the state (see
+/// `hand.rs`): a task it did not see must have been announced, or the loop
+/// sleeps for ever.
+fn receive_indexed(signal: &Signal, end: &PortEnd, want: usize) -> Vec<u32> {
+    let mut got = Vec::new();
+    let mut announced = Vec::new();
+    let mut indexed = false;
+    while got.len() < want {
+        let seen = signal.generation();
+        signal.take_announced(&mut announced);
+        indexed |= announced.drain(..).any(|port| port == 7);
+        if !indexed {
+            signal.wait(seen);
+            continue;
+        }
+        match end.take_if_older(None) {
+            Some(Polled::Taken(taken)) => got.push(number(&taken.task)),
+            Some(Polled::Ready(_)) => unreachable!("with no bound the task is taken"),
+            None => {
+                indexed = false;
+                signal.wait(seen);
+            }
+        }
+    }
+    got
+}
+
+/// A receiver that keeps pace with the sender refills its hand with one
+/// message at a time, which takes its end out of the announced state: each
+/// following post must announce it again, whether it comes before the
+/// refill, between the refill and the next look, or while the receiver
+/// goes to sleep.
+#[test]
+fn a_receiver_keeping_pace_leaves_the_index_and_is_told_again() {
+    stream_of_three(receive_indexed);
+}
+
+/// A refill of one message while a `close` waits behind it leaves the end
+/// announced: the `close` is still ready once the message is taken.
+#[test]
+fn a_close_behind_a_one_message_refill_stays_announced() {
+    message_then_close(receive_indexed);
+}
+
+/// A port shipped right after its owner took a message (a one-message
+/// refill takes the end out of the announced state) while its partner
+/// posts: the posts made before the receive travel with the queue and are
+/// announced to the new owner, the later ones too.
+#[test]
+fn a_port_shipped_after_a_one_message_refill_tells_its_new_owner() {
+    loom::model(|| {
+        let signal = Arc::new(Signal::new());
+        let (sender, receiver) = channel_to(&signal);
+        sender.twin().enqueue(message(0));
+        let t = thread::spawn(move || {
+            sender.twin().enqueue(message(1));
+            sender.twin().enqueue(message(2));
+        });
+        let mut got = receive_indexed(&signal, &receiver, 1);
+        receiver.ship();
+        let new_signal = Arc::new(Signal::new());
+        receiver.receive(Owner::new(new_signal.clone(), 7));
+        receiver.enable();
+        got.extend(receive_indexed(&new_signal, &receiver, 2));
+        assert_eq!(got, [0, 1, 2], "in order, none lost, across the ship");
         t.join().unwrap();
     });
 }

