@@ -5,7 +5,8 @@
 //! An engine implements this trait for one realm of its own; the algorithms in
 //! `crate::structured` never look at a realm any other way.
 
-use super::{BigInt, JsString, PropertyKey, SharedDataBlock, Value};
+use super::slot_kind::slot_kind_by_questions;
+use super::{BigInt, JsString, PropertyKey, SharedDataBlock, SlotKind, Value};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::hash::Hash;
@@ -511,6 +512,14 @@ pub trait Realm {
     fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> Self::Object;
 
     // ----- optional: what a realm may offer to make the algorithms cheaper -----
+
+    /// Which case of StructuredSerializeInternal steps 7 – 24 the object
+    /// falls under, in one question instead of one a step. The answer must
+    /// be what the slot readers above give when asked in the steps' order
+    /// (the first that applies wins), which is what the default does.
+    fn slot_kind(&self, o: &Self::Object) -> SlotKind {
+        slot_kind_by_questions(self, o)
+    }
 
     /// EnumerableOwnProperties(O, key), appended to `keys` rather than
     /// returned: StructuredSerializeInternal keeps one buffer for the keys of
