@@ -214,6 +214,25 @@ impl ErrorPrototype {
     pub fn from_name(name: &str) -> Option<ErrorPrototype> {
         ErrorPrototype::ALL.into_iter().find(|k| k.name() == name)
     }
+
+    /// The kind whose name is exactly these UTF-16 code units, if any (the
+    /// names are ASCII: one unit a byte). Only names of the same length are
+    /// compared unit by unit.
+    ///
+    /// ```
+    /// use webmessaging::ecmascript::{ErrorPrototype, JsString};
+    /// let name = JsString::from("TypeError");
+    /// assert_eq!(ErrorPrototype::from_code_units(name.code_units()), Some(ErrorPrototype::TypeError));
+    /// for other in ["TypeErro", "TypeErrors", "typeError", "AggregateError", ""] {
+    ///     assert_eq!(ErrorPrototype::from_code_units(JsString::from(other).code_units()), None);
+    /// }
+    /// ```
+    pub fn from_code_units(units: &[u16]) -> Option<ErrorPrototype> {
+        ErrorPrototype::ALL.into_iter().find(|k| {
+            let name = k.name();
+            name.len() == units.len() && name.bytes().map(u16::from).eq(units.iter().copied())
+        })
+    }
 }
 
 /// What a platform object carries that the algorithms inspect.

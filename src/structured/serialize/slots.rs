@@ -296,9 +296,7 @@ impl<R: Realm> Serializer<'_, R> {
         let name = realm.get(value, &NAME)?;
         step!("structuredserializeinternal/17.2"); // names other than the native ones become "Error"
         let name = match &name {
-            Value::String(s) => ErrorPrototype::ALL
-                .into_iter()
-                .find(|k| s.code_units().iter().copied().eq(k.name().encode_utf16())),
+            Value::String(s) => ErrorPrototype::from_code_units(s.code_units()),
             _ => None,
         }
         .unwrap_or(ErrorPrototype::Error);
