@@ -185,7 +185,7 @@ pub(super) fn index_key(index: usize) -> JsString {
             break;
         }
     }
-    JsString::from_code_units(digits[at..].to_vec())
+    JsString::from(&digits[at..])
 }
 
 impl PropertyList {
