@@ -12,7 +12,10 @@ use super::{BigInt, JsString, PlatformObjectSlots, Realm};
 /// The cases are tested in the standard's order and the first that applies
 /// wins: an object with a [[BooleanData]] slot is `Boolean` whatever else it
 /// has, and `Ordinary` means that no earlier case applied.
+///
+/// Non-exhaustive: should the standard add a case, a variant joins.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SlotKind {
     /// Step 7: [[BooleanData]].
     Boolean(bool),
