@@ -156,7 +156,9 @@
 //! | [`create_platform_object`](Realm::create_platform_object) | a platform object of an interface exposed here ([Web IDL "new"](https://webidl.spec.whatwg.org/#new)) | `new MessageChannel()`, `new BroadcastChannel()`, receiving a port |
 //!
 //! **Optional** (each has a default that is always correct; a realm
-//! overrides them only to be faster): [`append_enumerable_own_property_keys`](Realm::append_enumerable_own_property_keys),
+//! overrides them only to be faster): [`slot_kind`](Realm::slot_kind) (steps
+//! 7 – 24's questions as one),
+//! [`append_enumerable_own_property_keys`](Realm::append_enumerable_own_property_keys),
 //! [`dense_object_index`](Realm::dense_object_index),
 //! [`reserve_objects`](Realm::reserve_objects),
 //! [`reserve_own_properties`](Realm::reserve_own_properties),

@@ -44,6 +44,7 @@ mod heap;
 mod number;
 mod realm;
 mod shared_memory;
+mod slot_kind;
 mod string;
 mod value;
 
@@ -58,5 +59,6 @@ pub use realm::{
     PropertyDescriptor, Realm, ViewKind, ViewSlots,
 };
 pub use shared_memory::{SharedBytes, SharedDataBlock, SharedMemory};
+pub use slot_kind::SlotKind;
 pub use string::JsString;
 pub use value::{PropertyKey, Symbol, Value};

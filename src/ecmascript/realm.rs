@@ -5,7 +5,8 @@
 //! An engine implements this trait for one realm of its own; the algorithms in
 //! `crate::structured` never look at a realm any other way.
 
-use super::{BigInt, JsString, PropertyKey, SharedDataBlock, Value};
+use super::slot_kind::slot_kind_by_questions;
+use super::{BigInt, JsString, PropertyKey, SharedDataBlock, SlotKind, Value};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::hash::Hash;
@@ -212,6 +213,25 @@ impl ErrorPrototype {
     /// The kind named `name` (exact match), if any.
     pub fn from_name(name: &str) -> Option<ErrorPrototype> {
         ErrorPrototype::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The kind whose name is exactly these UTF-16 code units, if any (the
+    /// names are ASCII: one unit a byte). Only names of the same length are
+    /// compared unit by unit.
+    ///
+    /// ```
+    /// use webmessaging::ecmascript::{ErrorPrototype, JsString};
+    /// let name = JsString::from("TypeError");
+    /// assert_eq!(ErrorPrototype::from_code_units(name.code_units()), Some(ErrorPrototype::TypeError));
+    /// for other in ["TypeErro", "TypeErrors", "typeError", "AggregateError", ""] {
+    ///     assert_eq!(ErrorPrototype::from_code_units(JsString::from(other).code_units()), None);
+    /// }
+    /// ```
+    pub fn from_code_units(units: &[u16]) -> Option<ErrorPrototype> {
+        ErrorPrototype::ALL.into_iter().find(|k| {
+            let name = k.name();
+            name.len() == units.len() && name.bytes().map(u16::from).eq(units.iter().copied())
+        })
     }
 }
 
@@ -511,6 +531,14 @@ pub trait Realm {
     fn create_platform_object(&mut self, slots: PlatformObjectSlots) -> Self::Object;
 
     // ----- optional: what a realm may offer to make the algorithms cheaper -----
+
+    /// Which case of StructuredSerializeInternal steps 7 – 24 the object
+    /// falls under, in one question instead of one a step. The answer must
+    /// be what the slot readers above give when asked in the steps' order
+    /// (the first that applies wins), which is what the default does.
+    fn slot_kind(&self, o: &Self::Object) -> SlotKind {
+        slot_kind_by_questions(self, o)
+    }
 
     /// EnumerableOwnProperties(O, key), appended to `keys` rather than
     /// returned: StructuredSerializeInternal keeps one buffer for the keys of

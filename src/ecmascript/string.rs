@@ -85,6 +85,14 @@ impl JsString {
     }
 }
 
+impl From<&[u16]> for JsString {
+    /// A String of a copy of these code units, made in place (no vector
+    /// first, as [`JsString::from_code_units`] takes).
+    fn from(units: &[u16]) -> Self {
+        JsString(ThinArc::from_header_and_slice((), units))
+    }
+}
+
 impl From<&str> for JsString {
     /// ASCII text (most keys, and every number written out) goes straight
     /// into the shared allocation, each byte its code unit: one allocation,

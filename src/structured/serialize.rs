@@ -21,6 +21,9 @@ use crate::spec::step;
 #[cfg(not(feature = "trace"))]
 pub(super) use small::lone_record;
 
+/// Records a run has room for before its arena first grows.
+const INITIAL_RECORDS: usize = 8;
+
 /// What remains to do for an object whose contents step 26 is serializing:
 /// one frame of the explicit work stack that stands in for the standard's
 /// recursion. A frame asks for its children one at a time
@@ -135,7 +138,10 @@ impl<'r, R: Realm> Serializer<'r, R> {
             realm,
             for_storage,
             memory: Memory::new(),
-            records: Vec::new(),
+            // Room for a small graph's records at once: growing from empty
+            // reallocates at four and eight records, which most messages
+            // reach.
+            records: Vec::with_capacity(INITIAL_RECORDS),
         }
     }
 

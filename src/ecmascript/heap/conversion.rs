@@ -187,6 +187,12 @@ impl Heap {
     /// A TypeError for a Symbol; a RangeError when the text would pass
     /// [`Heap::set_max_string_length`]; what a getter read on the way throws.
     pub fn to_js_string(&mut self, value: &Value<ObjectId>) -> Completion<JsString> {
+        // ToString of a String is that String: no conversion to set up (it
+        // still counts as one application).
+        if let Value::String(s) = value {
+            self.to_string_count += 1;
+            return Ok(s.clone());
+        }
         let generation = self.generation;
         let mut cx = Conversion::new(std::mem::take(&mut self.texts));
         cx.texts.begin(generation);

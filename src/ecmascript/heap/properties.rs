@@ -49,7 +49,7 @@ fn virtual_property(kind: &ObjectKind, key: &PropertyKey, with_indices: bool) ->
                 .code_units()
                 .get(usize::try_from(name.as_array_index()?).ok()?)?;
             Some(OwnProperty::Data {
-                value: Value::String(JsString::from_code_units(vec![unit])),
+                value: Value::String(JsString::from(&[unit][..])),
                 writable: false,
                 enumerable: true,
                 configurable: false,

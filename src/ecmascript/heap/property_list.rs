@@ -185,7 +185,7 @@ pub(super) fn index_key(index: usize) -> JsString {
             break;
         }
     }
-    JsString::from_code_units(digits[at..].to_vec())
+    JsString::from(&digits[at..])
 }
 
 impl PropertyList {
@@ -321,23 +321,27 @@ impl PropertyList {
         }
         match self.position(&key) {
             Some(i) => self.general_mut().0[i].1 = property,
-            None => {
-                let (entries, extra) = self.general_mut();
-                let position = entries.len();
-                if let Some(index) = extra.as_mut().and_then(|extra| extra.index.as_mut()) {
-                    index.note(&key, position);
-                }
-                // Grow by doubling from two: most objects have one or two
-                // properties (a second one would otherwise move the first
-                // in a realloc), and `Vec` would start at four.
-                if position == entries.capacity() {
-                    entries.reserve_exact(position.max(2));
-                }
-                entries.push((key, property));
-                if self.index().is_none() && self.entries_slice().len() > INDEX_FROM {
-                    self.reindex();
-                }
-            }
+            None => self.push_entry(key, property),
+        }
+    }
+
+    /// Adds an entry for `key`, which is neither a dense element's index
+    /// nor among the entries, after the other entries.
+    fn push_entry(&mut self, key: PropertyKey, property: OwnProperty) {
+        let (entries, extra) = self.general_mut();
+        let position = entries.len();
+        if let Some(index) = extra.as_mut().and_then(|extra| extra.index.as_mut()) {
+            index.note(&key, position);
+        }
+        // Grow by doubling from two: most objects have one or two
+        // properties (a second one would otherwise move the first in a
+        // realloc), and `Vec` would start at four.
+        if position == entries.capacity() {
+            entries.reserve_exact(position.max(2));
+        }
+        entries.push((key, property));
+        if self.index().is_none() && self.entries_slice().len() > INDEX_FROM {
+            self.reindex();
         }
     }
 
@@ -469,25 +473,28 @@ impl PropertyList {
         property: OwnProperty,
     ) -> Result<(), (PropertyKey, OwnProperty)> {
         // A dense element is configurable: replacing it is always allowed.
-        if self.element_slot(&key).is_none()
-            && let Some(i) = self.position(&key)
-        {
-            let stored = &mut self.general_mut().0[i].1;
-            return match stored {
-                OwnProperty::Data {
-                    configurable: true, ..
-                }
-                | OwnProperty::Accessor {
-                    configurable: true, ..
-                } => {
-                    *stored = property;
-                    Ok(())
-                }
-                _ => Err((key, property)),
-            };
+        if self.element_slot(&key).is_some() {
+            self.insert(key, property);
+            return Ok(());
         }
-        self.insert(key, property);
-        Ok(())
+        let Some(i) = self.position(&key) else {
+            // A new key: looked up once, not again by `insert`.
+            self.push_entry(key, property);
+            return Ok(());
+        };
+        let stored = &mut self.general_mut().0[i].1;
+        match stored {
+            OwnProperty::Data {
+                configurable: true, ..
+            }
+            | OwnProperty::Accessor {
+                configurable: true, ..
+            } => {
+                *stored = property;
+                Ok(())
+            }
+            _ => Err((key, property)),
+        }
     }
 
     fn reindex(&mut self) {

@@ -9,7 +9,7 @@
 use super::{ArrayBufferState, Heap, ObjectId, ObjectKind, OwnProperty, RegExpSlots, SharedDataBlock};
 use crate::ecmascript::{
     AgentClusterId, ArrayBufferSlots, BigInt, ErrorPrototype, Exception, JsString, PlatformObjectSlots,
-    PropertyDescriptor, PropertyKey, Realm, Value, ViewKind, ViewSlots,
+    PropertyDescriptor, PropertyKey, Realm, SlotKind, Value, ViewKind, ViewSlots,
 };
 
 fn descriptor(property: OwnProperty) -> PropertyDescriptor<ObjectId> {
@@ -129,6 +129,10 @@ impl Realm for Heap {
 
     fn is_object_prototype_intrinsic(&self, o: &ObjectId) -> bool {
         matches!(self.kind(*o), Some(ObjectKind::ObjectPrototype))
+    }
+
+    fn slot_kind(&self, o: &ObjectId) -> SlotKind {
+        self.kind(*o).map_or(SlotKind::Ordinary, ObjectKind::slot_kind)
     }
 
     // ----- abstract operations and internal methods -----

@@ -3,7 +3,7 @@
 
 use super::{ArrayBufferState, ObjectId, ObjectKind};
 use crate::ecmascript::{
-    ArrayBufferSlots, BigInt, JsString, PlatformObjectSlots, Value, ViewKind, ViewSlots,
+    ArrayBufferSlots, BigInt, JsString, PlatformObjectSlots, SlotKind, Value, ViewKind, ViewSlots,
 };
 
 /// [[MapData]] as the trait hands it out.
@@ -195,6 +195,44 @@ impl ObjectKind {
             | ObjectKind::Ordinary
             | ObjectKind::ObjectPrototype
             | ObjectKind::Array { .. } => None,
+        }
+    }
+
+    /// Which case of StructuredSerializeInternal steps 7 – 24 this kind
+    /// falls under: what the slot readers above would answer one by one,
+    /// read from the variant at once.
+    pub(super) fn slot_kind(&self) -> SlotKind {
+        match self {
+            ObjectKind::BooleanWrapper(b) => SlotKind::Boolean(*b),
+            ObjectKind::NumberWrapper(n) => SlotKind::Number(*n),
+            ObjectKind::BigIntWrapper(b) => SlotKind::BigInt(b.clone()),
+            ObjectKind::StringWrapper(s) => SlotKind::String(s.clone()),
+            ObjectKind::Date(t) => SlotKind::Date(*t),
+            ObjectKind::RegExp(slots) => SlotKind::RegExp {
+                source: slots.source.clone(),
+                flags: slots.flags.clone(),
+            },
+            ObjectKind::ArrayBuffer(_) => SlotKind::ArrayBuffer,
+            ObjectKind::View { .. } => SlotKind::ArrayBufferView,
+            ObjectKind::Map(_) => SlotKind::Map,
+            ObjectKind::Set(_) => SlotKind::Set,
+            ObjectKind::Error { .. } => SlotKind::Error,
+            ObjectKind::Array { .. } => SlotKind::Array,
+            ObjectKind::Platform { .. } => match self.platform_object() {
+                Some(slots) => SlotKind::Platform(slots),
+                None => SlotKind::Ordinary,
+            },
+            ObjectKind::Function => SlotKind::Callable,
+            ObjectKind::SymbolObject(_)
+            | ObjectKind::WeakMap
+            | ObjectKind::WeakSet
+            | ObjectKind::WeakRef
+            | ObjectKind::Promise => match self.other_internal_slot() {
+                Some(slot) => SlotKind::OtherInternalSlot(slot),
+                None => SlotKind::Ordinary,
+            },
+            ObjectKind::Proxy => SlotKind::Exotic("Proxy"),
+            ObjectKind::Ordinary | ObjectKind::ObjectPrototype => SlotKind::Ordinary,
         }
     }
 
@@ -392,6 +430,75 @@ mod tests {
         assert!(heap.is_array_exotic(&array) && !heap.is_array_exotic(&string));
         assert!(heap.is_object_prototype_intrinsic(&prototype));
         assert!(!heap.is_object_prototype_intrinsic(&plain));
+    }
+
+    #[test]
+    fn the_one_slot_kind_answer_agrees_with_the_questions_asked_in_order() {
+        use crate::ecmascript::slot_kind::slot_kind_by_questions;
+        use crate::ecmascript::{ErrorPrototype, SlotKind};
+        let mut heap = Heap::default();
+        let buffer = heap.create_array_buffer(vec![1, 2], None).unwrap();
+        let shared = heap.create_shared_array_buffer(SharedDataBlock::new(vec![0; 4]), None);
+        let symbol = heap.new_symbol(None);
+        let regexp = heap
+            .create_regexp(JsString::from("a+"), JsString::from("g"))
+            .unwrap();
+        let kinds = [
+            ObjectKind::Ordinary,
+            ObjectKind::Array { length: 0 },
+            ObjectKind::BooleanWrapper(true),
+            ObjectKind::NumberWrapper(-0.5),
+            ObjectKind::BigIntWrapper(BigInt::from(7)),
+            ObjectKind::StringWrapper(JsString::from("s")),
+            ObjectKind::Date(1.0),
+            ObjectKind::View {
+                kind: ViewKind::Uint8Array,
+                buffer,
+                byte_offset: 0,
+                length: None,
+            },
+            ObjectKind::View {
+                kind: ViewKind::DataView,
+                buffer,
+                byte_offset: 1,
+                length: Some(1),
+            },
+            ObjectKind::Map(Vec::new()),
+            ObjectKind::Set(Vec::new()),
+            ObjectKind::Error {
+                prototype: ErrorPrototype::TypeError,
+                stack: None,
+            },
+            ObjectKind::Function,
+            ObjectKind::SymbolObject(symbol),
+            ObjectKind::WeakMap,
+            ObjectKind::WeakSet,
+            ObjectKind::WeakRef,
+            ObjectKind::Promise,
+            ObjectKind::Proxy,
+        ];
+        let mut objects: Vec<ObjectId> = kinds.into_iter().map(|kind| heap.alloc(kind)).collect();
+        objects.extend([
+            buffer,
+            shared,
+            regexp,
+            heap.object_prototype(),
+            platform(&mut heap, Some(true)),
+            platform(&mut heap, None),
+        ]);
+        for o in objects {
+            let by_questions = slot_kind_by_questions(&heap, &o);
+            assert_eq!(heap.slot_kind(&o), by_questions, "{:?}", heap.object(o).kind);
+        }
+        // A handle past the heap's end has no slots: an ordinary object.
+        let mut other = Heap::default();
+        let far = (0..1000)
+            .map(|_| other.alloc(ObjectKind::Function))
+            .last()
+            .unwrap();
+        assert_eq!(heap.slot_kind(&far), SlotKind::Ordinary);
+        assert_eq!(slot_kind_by_questions(&heap, &far), SlotKind::Ordinary);
+        assert_eq!(heap.slot_kind(&buffer), SlotKind::ArrayBuffer);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! <https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal>
 
 use super::Serializer;
-use crate::ecmascript::{ErrorPrototype, PropertyDescriptor, PropertyKey, Realm, Value};
+use crate::ecmascript::{ErrorPrototype, PropertyDescriptor, PropertyKey, Realm, SlotKind, Value};
 use crate::spec::step;
 use crate::structured::{CloneError, PlatformObjects, Record};
 use std::sync::LazyLock;
@@ -23,59 +23,61 @@ impl<R: Realm> Serializer<'_, R> {
         host: &mut dyn PlatformObjects<R>,
         value: &R::Object,
     ) -> Result<(Record, bool), CloneError<R::Object>> {
-        let realm = &mut *self.realm;
+        // The realm says once which case below applies; each step consults
+        // that answer where the standard asks its question.
+        let kind = self.realm.slot_kind(value);
         step!("structuredserializeinternal/7"); // Boolean object
-        if let Some(b) = realm.boolean_data(value) {
+        if let SlotKind::Boolean(b) = kind {
             return Ok((Record::Boolean(b), false));
         }
         step!("structuredserializeinternal/8"); // Number object
-        if let Some(n) = realm.number_data(value) {
+        if let SlotKind::Number(n) = kind {
             return Ok((Record::Number(n), false));
         }
         step!("structuredserializeinternal/9"); // BigInt object
-        if let Some(b) = realm.bigint_data(value) {
+        if let SlotKind::BigInt(b) = kind {
             return Ok((Record::BigInt(b), false));
         }
         step!("structuredserializeinternal/10"); // String object
-        if let Some(s) = realm.string_data(value) {
+        if let SlotKind::String(s) = kind {
             return Ok((Record::String(s), false));
         }
         step!("structuredserializeinternal/11"); // Date
-        if let Some(t) = realm.date_value(value) {
+        if let SlotKind::Date(t) = kind {
             return Ok((Record::Date(t), false));
         }
         step!("structuredserializeinternal/12"); // RegExp: source and flags
-        if let Some((source, flags)) = realm.regexp_source_and_flags(value) {
+        if let SlotKind::RegExp { source, flags } = kind {
             return Ok((Record::RegExp { source, flags }, false));
         }
         step!("structuredserializeinternal/13"); // ArrayBuffer or SharedArrayBuffer
-        if realm.array_buffer(value).is_some() {
+        if matches!(kind, SlotKind::ArrayBuffer) {
             return Ok((self.serialize_array_buffer(value)?, false));
         }
         step!("structuredserializeinternal/14"); // TypedArray or DataView
-        if realm.array_buffer_view(value).is_some() {
+        if matches!(kind, SlotKind::ArrayBufferView) {
             return Ok((self.serialize_view(host, value)?, false));
         }
         step!("structuredserializeinternal/15"); // Map: entries come later
-        if realm.has_map_data(value) {
+        if matches!(kind, SlotKind::Map) {
             step!("structuredserializeinternal/15.1");
             step!("structuredserializeinternal/15.2");
             return Ok((Record::Map { entries: Vec::new() }, true));
         }
         step!("structuredserializeinternal/16"); // Set: values come later
-        if realm.has_set_data(value) {
+        if matches!(kind, SlotKind::Set) {
             step!("structuredserializeinternal/16.1");
             step!("structuredserializeinternal/16.2");
             return Ok((Record::Set { entries: Vec::new() }, true));
         }
         step!("structuredserializeinternal/17"); // Error objects (not DOMException)
-        if realm.has_error_data(value) && realm.platform_object(value).is_none() {
+        if matches!(kind, SlotKind::Error) {
             return Ok((self.serialize_error(value)?, false));
         }
         step!("structuredserializeinternal/18"); // Array exotic objects
-        if realm.is_array_exotic(value) {
+        if matches!(kind, SlotKind::Array) {
             step!("structuredserializeinternal/18.1"); // read length without running code
-            let length_desc = realm.ordinary_get_own_property(value, &LENGTH);
+            let length_desc = self.realm.ordinary_get_own_property(value, &LENGTH);
             step!("structuredserializeinternal/18.2");
             let length = match length_desc {
                 Some(PropertyDescriptor::Data {
@@ -100,9 +102,10 @@ impl<R: Realm> Serializer<'_, R> {
                 true,
             ));
         }
-        let platform = realm.platform_object(value);
         step!("structuredserializeinternal/19"); // serializable platform objects
-        if let Some(slots) = platform.as_ref().filter(|p| host.is_serializable(&p.interface)) {
+        if let SlotKind::Platform(slots) = &kind
+            && host.is_serializable(&slots.interface)
+        {
             step!("structuredserializeinternal/19.1"); // a detached one cannot be
             if slots.detached == Some(true) {
                 return Err(CloneError::new_data_clone(
@@ -120,7 +123,7 @@ impl<R: Realm> Serializer<'_, R> {
             return Ok((record, true));
         }
         step!("structuredserializeinternal/20"); // other platform objects cannot be
-        if let Some(slots) = platform {
+        if let SlotKind::Platform(slots) = kind {
             return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/20",
                 format!(
@@ -130,23 +133,21 @@ impl<R: Realm> Serializer<'_, R> {
             ));
         }
         step!("structuredserializeinternal/21"); // functions cannot be
-        if realm.is_callable(value) {
+        if matches!(kind, SlotKind::Callable) {
             return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/21",
                 "functions could not be cloned",
             ));
         }
         step!("structuredserializeinternal/22"); // nor objects with other internal slots
-        if let Some(slot) = realm.other_internal_slot(value) {
+        if let SlotKind::OtherInternalSlot(slot) = kind {
             return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/22",
                 format!("an object with a {slot} internal slot could not be cloned"),
             ));
         }
         step!("structuredserializeinternal/23"); // nor exotic objects, but %Object.prototype%
-        if let Some(kind) = realm.exotic_kind(value)
-            && !realm.is_object_prototype_intrinsic(value)
-        {
+        if let SlotKind::Exotic(kind) = kind {
             return Err(CloneError::new_data_clone(
                 "structuredserializeinternal/23",
                 format!("{kind} exotic objects could not be cloned"),
@@ -295,9 +296,7 @@ impl<R: Realm> Serializer<'_, R> {
         let name = realm.get(value, &NAME)?;
         step!("structuredserializeinternal/17.2"); // names other than the native ones become "Error"
         let name = match &name {
-            Value::String(s) => ErrorPrototype::ALL
-                .into_iter()
-                .find(|k| s.code_units().iter().copied().eq(k.name().encode_utf16())),
+            Value::String(s) => ErrorPrototype::from_code_units(s.code_units()),
             _ => None,
         }
         .unwrap_or(ErrorPrototype::Error);
