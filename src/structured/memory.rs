@@ -64,7 +64,12 @@ impl<O: Eq + Hash> Memory<O> {
             && i < budget
         {
             if i >= self.dense.len() {
-                let grown = self.dense.len().saturating_mul(2).clamp(i + 1, budget);
+                // The first growth takes the whole start at once (1 KiB): a
+                // small graph's objects would otherwise double the vector
+                // up from one slot, a reallocation and a copy at each step.
+                let grown = (self.dense.len().saturating_mul(2))
+                    .max(DENSE_START)
+                    .clamp(i + 1, budget);
                 self.dense.resize(grown, 0);
             }
             self.dense[i] = slot;
