@@ -334,12 +334,14 @@ impl World {
     /// have none, and no object will ever be made for them.
     #[cfg(not(loom))]
     fn release_unreachable_ends(&self, walk: &Walk) {
-        for end in self.clock.ends() {
-            // DEVIATION(whatwg/html#12490 stranded-ends-released): ends no
-            // MessagePort holds are collected too.
-            if end.in_flight() && !walk.reached_end(&end) {
-                end.release();
-            }
+        // DEVIATION(whatwg/html#12490 stranded-ends-released): ends no
+        // MessagePort holds are collected too (picked first, released
+        // once the registry is unlocked).
+        let stranded = self
+            .clock
+            .ends_where(|end| end.in_flight() && !walk.reached_end(end));
+        for end in stranded {
+            end.release();
         }
     }
 }
