@@ -94,6 +94,14 @@ impl<O> PortState<O> {
         self.end.as_ref()
     }
 
+    /// Whether a task waits that is to dispatch an event at this port (see
+    /// [`Messaging::has_pending_events`](super::Messaging::has_pending_events)).
+    pub fn has_pending_events(&self) -> bool {
+        self.end
+            .as_ref()
+            .is_some_and(|e| e.snapshot().has_pending_events())
+    }
+
     /// Its event handlers (`onmessage`, `onmessageerror`, `onclose`) and
     /// listeners.
     pub fn listeners(&self) -> &EventListeners {

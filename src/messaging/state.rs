@@ -261,8 +261,7 @@ impl<O> Messaging<O> {
     /// queue never started it waits in the port message queue like them
     /// (reading `close-is-a-task`), and like them it does not keep the port.
     pub fn has_pending_events(&self, port: PortId) -> bool {
-        self.port(port)
-            .is_some_and(|p| p.end.as_ref().is_some_and(|e| e.snapshot().has_pending_events()))
+        self.port(port).is_some_and(|p| p.has_pending_events())
     }
 }
 

@@ -308,7 +308,7 @@ impl World {
                     walk.holder[e] = Some(n);
                     (end.clone(), e)
                 });
-                if agent.has_pending_events(id) {
+                if state.has_pending_events() {
                     step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
                     work.push(Node::Port(n));
                 } else if state.held_by_script {
