@@ -551,8 +551,8 @@ impl Run {
             // them, and (rule 3 of ports-and-garbage-collection) keeps
             // nothing alive: a forgotten port can never be started.
             let pending = state.end().is_some_and(|e| {
-                let (enabled, queued) = (e.is_enabled(), e.queued());
-                (enabled && queued > 0) || (e.close_pending() && (enabled || queued == 0))
+                let s = e.snapshot();
+                (s.enabled && s.queued > 0) || (s.close_pending && (s.enabled || s.queued == 0))
             });
             let twin_held = p.holds_end
                 && self.channels[p.end.0].entangled

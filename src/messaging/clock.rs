@@ -46,18 +46,35 @@ impl TaskClock {
     /// Every end of every channel of this world still alive.
     #[cfg(not(loom))]
     pub fn ends(&self) -> Vec<PortEnd> {
+        self.ends_where(|_| true)
+    }
+
+    /// The ends of this world's channels still alive that `pick` chooses,
+    /// in one pass over the registry: only the chosen ends are copied out.
+    /// The registry stays locked while `pick` looks, so `pick` must not
+    /// make channels (reading an end's state is fine).
+    #[cfg(not(loom))]
+    pub fn ends_where(&self, mut pick: impl FnMut(&PortEnd) -> bool) -> Vec<PortEnd> {
+        let mut picked = Vec::new();
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
-        channels.retain(|c| c.strong_count() > 0);
-        channels
-            .iter()
-            .filter_map(std::sync::Weak::upgrade)
-            .flat_map(|channel| {
-                [Side::One, Side::Two].map(|side| PortEnd {
-                    channel: channel.clone(),
-                    side,
-                })
-            })
-            .collect()
+        channels.retain(|weak| {
+            let Some(channel) = weak.upgrade() else {
+                return false;
+            };
+            let mut end = PortEnd {
+                channel,
+                side: Side::One,
+            };
+            if pick(&end) {
+                picked.push(end.clone());
+            }
+            end.side = Side::Two;
+            if pick(&end) {
+                picked.push(end);
+            }
+            true
+        });
+        picked
     }
 
     #[cfg(not(loom))]

@@ -54,6 +54,11 @@ pub struct Hand {
     /// owner that finds the hand empty and this false has nothing to look
     /// for in the state.
     announced: AtomicBool,
+    /// The port holding this end is gone (collected, or its data holder was
+    /// dropped): nothing will ever read this queue again. Set once, under
+    /// the state's lock; kept here rather than in the state so that asking
+    /// needs no lock.
+    released: AtomicBool,
 }
 
 impl fmt::Debug for Hand {
@@ -72,6 +77,7 @@ impl Hand {
             close_event: AtomicU64::new(NO_CLOSE),
             shipped: AtomicBool::new(false),
             announced: AtomicBool::new(false),
+            released: AtomicBool::new(false),
         }
     }
 
@@ -85,6 +91,16 @@ impl Hand {
     /// the state's lock).
     pub(super) fn set_shipped(&self) {
         self.shipped.store(true, Ordering::SeqCst);
+    }
+
+    /// Marks the end released (called under the state's lock).
+    pub(super) fn set_released(&self) {
+        self.released.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the end was released.
+    pub(super) fn is_released(&self) -> bool {
+        self.released.load(Ordering::SeqCst)
     }
 
     /// Copies the state's "announced" flag (called under the state's lock).
@@ -208,7 +224,7 @@ impl PortEnd {
         let own_hand = self.hand();
         let dropped = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
-            if end.released {
+            if own_hand.is_released() {
                 return Some(taken);
             }
             match taken.task {

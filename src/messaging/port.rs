@@ -9,8 +9,9 @@ use super::sync::Arc;
 use crate::ecmascript::{ObjectId, PlatformObjectSlots, Realm};
 use crate::spec::step;
 use crate::structured::{CloneError, Deserializer, PlatformObjects, RecordId, Serializer, TransferData};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::hash::Hash;
 
@@ -91,6 +92,14 @@ impl<O> PortState<O> {
     /// away.
     pub fn end(&self) -> Option<&PortEnd> {
         self.end.as_ref()
+    }
+
+    /// Whether a task waits that is to dispatch an event at this port (see
+    /// [`Messaging::has_pending_events`](super::Messaging::has_pending_events)).
+    pub fn has_pending_events(&self) -> bool {
+        self.end
+            .as_ref()
+            .is_some_and(|e| e.snapshot().has_pending_events())
     }
 
     /// Its event handlers (`onmessage`, `onmessageerror`, `onclose`) and
@@ -183,15 +192,15 @@ pub struct PortTable<O = ObjectId> {
     pub(crate) ports: BTreeMap<PortId, PortState<O>>,
     /// The port behind each MessagePort object: kept here, so the realm is
     /// never asked which port an object stands for.
-    objects: HashMap<O, PortId>,
+    objects: FxHashMap<O, PortId>,
     /// Ports the transfer-receiving steps made during the current
     /// deserialization (script can reach them only through its event).
     pub(crate) received: Vec<PortId>,
     next_id: u64,
     /// The ports by label (a label may be given twice through the API).
-    labels: HashMap<String, BTreeSet<PortId>>,
+    labels: FxHashMap<String, BTreeSet<PortId>>,
     /// For each `BASE`, the `n` of the labels `BASE#n` in use.
-    suffixes: HashMap<String, Suffixes>,
+    suffixes: FxHashMap<String, Suffixes>,
     /// Label look-ups made so far (a work counter).
     label_probes: u64,
     /// The ready-port index: the ports announced to this event loop's signal
@@ -285,11 +294,11 @@ impl<O> PortTable<O> {
             signal,
             clock,
             ports: BTreeMap::new(),
-            objects: HashMap::new(),
+            objects: FxHashMap::default(),
             received: Vec::new(),
             next_id: 0,
-            labels: HashMap::new(),
-            suffixes: HashMap::new(),
+            labels: FxHashMap::default(),
+            suffixes: FxHashMap::default(),
             label_probes: 0,
             ready: BTreeSet::new(),
             announced: Vec::new(),

@@ -146,10 +146,9 @@ pub(super) struct End {
     /// keeps a copy its owner reads without this lock).
     close_event: Option<u64>,
     /// Who holds this end; `None` while it is inside a transfer data holder.
+    /// (Whether the end was released lives beside its hand, see
+    /// [`Hand::is_released`].)
     owner: Option<Owner>,
-    /// The port holding this end is gone (collected, or its data holder was
-    /// dropped): nothing will ever read this queue again.
-    pub(super) released: bool,
     /// The owner was told this end has a task ready and has not found it
     /// empty since: it is in the owner's ready-port index, so a new task
     /// needs no announcement (and, while the owner runs, no wake-up).
@@ -289,6 +288,28 @@ pub struct Channel {
     clock: Arc<TaskClock>,
 }
 
+/// One end's state at one moment (see [`PortEnd::snapshot`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndSnapshot {
+    /// Whether this end's port message queue is enabled.
+    pub enabled: bool,
+    /// Message tasks waiting in this end's queue (its owner's hand
+    /// included).
+    pub queued: usize,
+    /// Whether a `close` event waits to be fired at this end's port.
+    pub close_pending: bool,
+}
+
+impl EndSnapshot {
+    /// Whether a task waits that can dispatch an event at the port now:
+    /// a message in an enabled queue, or a `close` that no message queued
+    /// before it holds back (see
+    /// [`Messaging::has_pending_events`](super::Messaging::has_pending_events)).
+    pub fn has_pending_events(&self) -> bool {
+        (self.close_pending && (self.enabled || self.queued == 0)) || (self.enabled && self.queued > 0)
+    }
+}
+
 /// One end of a channel, as a port (or a transfer data holder) holds it.
 #[derive(Clone, Debug)]
 pub struct PortEnd {
@@ -403,7 +424,7 @@ impl PortEnd {
         let (queued, announce, dropped) = {
             let state = &mut *lock(&self.channel.state);
             let end = &mut state.ends[side.index()];
-            if end.released {
+            if self.channel.hands[side.index()].is_released() {
                 (false, None, Some(message))
             } else {
                 end.tasks.push_back(PortTask { seq, message });
@@ -429,6 +450,19 @@ impl PortEnd {
         });
         announce_to(announce);
         was_disabled
+    }
+
+    /// This end's state, read under one lock of its hand and the channel
+    /// (what the separate queries below would each lock for).
+    pub fn snapshot(&self) -> EndSnapshot {
+        self.with_hand(|hand, s, i| {
+            let end = &s.ends[i];
+            EndSnapshot {
+                enabled: end.enabled,
+                queued: hand.len() + end.tasks.len(),
+                close_pending: end.close_event.is_some(),
+            }
+        })
     }
 
     /// Whether this end's queue is enabled.
@@ -530,7 +564,7 @@ impl PortEnd {
         let own_hand = self.hand();
         let dropped = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
-            end.released = true;
+            own_hand.set_released();
             end.owner = None;
             end.set_announced(own_hand, false);
             end.set_close_event(own_hand, None);
@@ -552,12 +586,12 @@ impl PortEnd {
 
     /// Whether no port holds this end: it waits in a transfer data holder.
     pub fn in_flight(&self) -> bool {
-        self.with(|s, i| s.ends[i].owner.is_none() && !s.ends[i].released)
+        self.with(|s, i| s.ends[i].owner.is_none() && !self.hand().is_released())
     }
 
-    /// Whether the end was released.
+    /// Whether the end was released (read without the channel's lock).
     pub fn is_released(&self) -> bool {
-        self.with(|s, i| s.ends[i].released)
+        self.hand().is_released()
     }
 
     /// Who owns this end now.

@@ -261,10 +261,7 @@ impl<O> Messaging<O> {
     /// queue never started it waits in the port message queue like them
     /// (reading `close-is-a-task`), and like them it does not keep the port.
     pub fn has_pending_events(&self, port: PortId) -> bool {
-        self.port(port).and_then(|p| p.end.clone()).is_some_and(|e| {
-            let (enabled, queued) = (e.is_enabled(), e.queued());
-            (e.close_pending() && (enabled || queued == 0)) || (enabled && queued > 0)
-        })
+        self.port(port).is_some_and(|p| p.has_pending_events())
     }
 }
 

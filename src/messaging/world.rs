@@ -308,7 +308,7 @@ impl World {
                     walk.holder[e] = Some(n);
                     (end.clone(), e)
                 });
-                if agent.has_pending_events(id) {
+                if state.has_pending_events() {
                     step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
                     work.push(Node::Port(n));
                 } else if state.held_by_script {
@@ -334,12 +334,14 @@ impl World {
     /// have none, and no object will ever be made for them.
     #[cfg(not(loom))]
     fn release_unreachable_ends(&self, walk: &Walk) {
-        for end in self.clock.ends() {
-            // DEVIATION(whatwg/html#12490 stranded-ends-released): ends no
-            // MessagePort holds are collected too.
-            if end.in_flight() && !walk.reached_end(&end) {
-                end.release();
-            }
+        // DEVIATION(whatwg/html#12490 stranded-ends-released): ends no
+        // MessagePort holds are collected too (picked first, released
+        // once the registry is unlocked).
+        let stranded = self
+            .clock
+            .ends_where(|end| end.in_flight() && !walk.reached_end(end));
+        for end in stranded {
+            end.release();
         }
     }
 }
@@ -357,8 +359,10 @@ impl Drop for World {
             return;
         }
         self.agents.clear();
+        // The agents released the ends their ports held; releasing again
+        // would change nothing, so only the others are picked.
         #[cfg(not(loom))]
-        for end in self.clock.ends() {
+        for end in self.clock.ends_where(|end| !end.is_released()) {
             end.release();
         }
     }
