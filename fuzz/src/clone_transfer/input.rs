@@ -604,7 +604,13 @@ impl Builder<'_> {
         for prop in self.specs[node].props.iter().take(MAX_ITEMS) {
             let key = match &prop.key {
                 KeySpec::Index(i) if matches!(kind, ObjectKind::Error { .. }) && i % 8 < 6 => {
-                    NAMES.with(|names| if i % 8 < 4 { names.message.clone() } else { names.name.clone() })
+                    NAMES.with(|names| {
+                        if i % 8 < 4 {
+                            names.message.clone()
+                        } else {
+                            names.name.clone()
+                        }
+                    })
                 }
                 KeySpec::Index(i) => NAMES.with(|names| names.index[usize::from(*i) % 8].clone()),
                 KeySpec::Str(s) => PropertyKey::String(s.value()),
@@ -617,8 +623,7 @@ impl Builder<'_> {
             let index = name.as_ref().and_then(is_array_index);
             match &kind {
                 ObjectKind::Array { .. } if length => continue,
-                ObjectKind::StringWrapper(s) if length || index.is_some_and(|i| (i as usize) < s.len()) =>
-                {
+                ObjectKind::StringWrapper(s) if length || index.is_some_and(|i| (i as usize) < s.len()) => {
                     continue;
                 }
                 _ => {}

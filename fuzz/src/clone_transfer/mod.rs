@@ -78,7 +78,11 @@ fn buffer_state(heap: &Heap, id: ObjectId) -> Option<&Option<Vec<u8>>> {
 
 /// What the source realm's buffers must look like after the call: the
 /// transferred prefix detached, everything else as it was.
-fn check_buffers(before: &[(ObjectId, Option<Vec<u8>>)], after: &Heap, moved: &[ObjectId]) -> Result<(), String> {
+fn check_buffers(
+    before: &[(ObjectId, Option<Vec<u8>>)],
+    after: &Heap,
+    moved: &[ObjectId],
+) -> Result<(), String> {
     for (id, state) in before {
         let Some(now) = buffer_state(after, *id) else {
             return Err(format!("buffer {id:?} is no longer an ArrayBuffer"));

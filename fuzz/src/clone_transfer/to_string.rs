@@ -503,24 +503,42 @@ mod tests {
             OwnProperty::new_data(Value::Object(selfish)),
         );
         let (a, b) = (error(&mut heap), error(&mut heap));
-        heap.define_property(a, PropertyKey::from("name"), OwnProperty::new_data(Value::Object(b)));
-        heap.define_property(b, PropertyKey::from("message"), OwnProperty::new_data(Value::Object(a)));
+        heap.define_property(
+            a,
+            PropertyKey::from("name"),
+            OwnProperty::new_data(Value::Object(b)),
+        );
+        heap.define_property(
+            b,
+            PropertyKey::from("message"),
+            OwnProperty::new_data(Value::Object(a)),
+        );
         for o in [selfish, a, b] {
             let converted = to_string(&heap, &Value::Object(o));
             assert!(
-                matches!(converted.result, Err(Thrown::NewError(ErrorPrototype::RangeError))),
+                matches!(
+                    converted.result,
+                    Err(Thrown::NewError(ErrorPrototype::RangeError))
+                ),
                 "{converted:?}"
             );
         }
         // Through an Array, the join cuts the cycle the second time round.
         let array = heap.alloc(ObjectKind::Array { length: 1 });
-        heap.define_property(array, PropertyKey::from("0"), OwnProperty::new_data(Value::Object(selfish)));
+        heap.define_property(
+            array,
+            PropertyKey::from("0"),
+            OwnProperty::new_data(Value::Object(selfish)),
+        );
         heap.define_property(
             selfish,
             PropertyKey::from("message"),
             OwnProperty::new_data(Value::Object(array)),
         );
-        let text = to_string(&heap, &Value::Object(selfish)).result.ok().and_then(|t| t.string());
+        let text = to_string(&heap, &Value::Object(selfish))
+            .result
+            .ok()
+            .and_then(|t| t.string());
         assert_eq!(text.map(|s| s.to_string_lossy()).as_deref(), Some("Error: Error"));
     }
 
