@@ -228,7 +228,13 @@ impl PortEnd {
                 return Some(taken);
             }
             match taken.task {
-                NextTask::Close => end.set_close_event(own_hand, Some(taken.seq)),
+                NextTask::Close => {
+                    // An end's `close` is recorded once (when its entangled
+                    // end goes), so none can have arrived since it was
+                    // taken: putting it back overwrites nothing.
+                    debug_assert!(end.close_event().is_none(), "a second close recorded for one end");
+                    end.set_close_event(own_hand, Some(taken.seq));
+                }
                 NextTask::Message(task) => hand.push_front(task),
             }
             None
