@@ -220,7 +220,7 @@ impl Walk {
             self.holder.extend([None, None]);
             self.end_reached.extend([false, false]);
         }
-        2 * channel + usize::from(end.side == Side::Two)
+        end_number(channel, end)
     }
 
     /// Whether the walk reached `end`.
@@ -228,8 +228,13 @@ impl Walk {
     fn reached_end(&self, end: &PortEnd) -> bool {
         self.channels
             .get(&channel_key(end))
-            .is_some_and(|&c| self.end_reached[2 * c + usize::from(end.side == Side::Two)])
+            .is_some_and(|&c| self.end_reached[end_number(c, end)])
     }
+}
+
+/// The walk's number for `end`, whose channel is numbered `channel`.
+fn end_number(channel: usize, end: &PortEnd) -> usize {
+    2 * channel + usize::from(end.side == Side::Two)
 }
 
 /// A node of the reachability walk.
