@@ -24,7 +24,7 @@ use super::{Accessor, Heap, ObjectId, ObjectKind, OwnProperty};
 use crate::ecmascript::{
     ErrorPrototype, Exception, JsString, PropertyKey, Value, ViewKind, number_to_string,
 };
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The key for one of the few names the conversions look up on every object
@@ -60,10 +60,8 @@ struct Conversion {
     /// The objects being converted, outermost first, each with whether its
     /// text so far is independent of the conversions around it.
     frames: Vec<Frame>,
-    /// The Arrays and typed arrays whose `join` is running (a cycle back
-    /// into one of them joins to the empty String).
-    joining: FxHashSet<ObjectId>,
-    /// The frame index of each running `join`, innermost last.
+    /// The frame index of each running `join`, innermost last (each such
+    /// frame is marked `joining`).
     join_frames: Vec<usize>,
     /// Each object being converted, with the index of its innermost frame.
     converting: FxHashMap<ObjectId, usize>,
@@ -71,6 +69,9 @@ struct Conversion {
 
 struct Frame {
     kept: bool,
+    /// The object is an Array or typed array whose `join` is running: a
+    /// cycle back into it joins to the empty String.
+    joining: bool,
     object: ObjectId,
     /// The object's frame further out, if it was already being converted.
     outer: Option<usize>,
@@ -81,7 +82,6 @@ impl Conversion {
         Conversion {
             texts,
             frames: Vec::new(),
-            joining: FxHashSet::default(),
             join_frames: Vec::new(),
             converting: FxHashMap::default(),
         }
@@ -91,6 +91,7 @@ impl Conversion {
         let outer = self.converting.insert(object, self.frames.len());
         self.frames.push(Frame {
             kept: true,
+            joining: false,
             object,
             outer,
         });
@@ -103,6 +104,31 @@ impl Conversion {
         self.converting
             .get(&o)
             .is_some_and(|&frame| self.join_frames.last().is_none_or(|&join| join < frame))
+    }
+
+    /// Whether `o`'s `join` is running. A join begins in its object's
+    /// innermost frame, and while it runs the object gets no newer frame (it
+    /// joins to the empty String instead), so that frame is the one to ask.
+    fn is_joining(&self, o: ObjectId) -> bool {
+        self.converting
+            .get(&o)
+            .is_some_and(|&frame| self.frames[frame].joining)
+    }
+
+    /// Marks the innermost frame (its object's conversion, which is calling
+    /// the built-in `join`) as joining, until [`Conversion::end_join`].
+    fn begin_join(&mut self, o: ObjectId) {
+        debug_assert_eq!(self.frames.last().map(|f| f.object), Some(o));
+        if let Some(frame) = self.frames.last_mut() {
+            frame.joining = true;
+        }
+        self.join_frames.push(self.frames.len().saturating_sub(1));
+    }
+
+    fn end_join(&mut self) {
+        if let Some(frame) = self.join_frames.pop().and_then(|f| self.frames.get_mut(f)) {
+            frame.joining = false;
+        }
     }
 
     fn pop_frame(&mut self) -> Option<Frame> {
@@ -243,7 +269,7 @@ impl Heap {
         // so it is not remembered. Engines reach this point through the
         // Array's `toString` and `join`; reading them again here would give
         // what they gave when its join began, as the heap runs no script.
-        if cx.joining.contains(&o) {
+        if cx.is_joining(o) {
             cx.not_kept();
             return Ok(Part::Empty);
         }
@@ -376,8 +402,7 @@ impl Heap {
     /// Array.prototype.join or %TypedArray%.prototype.join, with ","; the
     /// Array is marked as being joined meanwhile (see `object_text`).
     fn builtin_join(&mut self, o: ObjectId, cx: &mut Conversion) -> Completion<Builder> {
-        cx.joining.insert(o);
-        cx.join_frames.push(cx.frames.len().saturating_sub(1));
+        cx.begin_join(o);
         let joined = match self.get_object(o).map(|h| &h.kind) {
             Some(ObjectKind::Array { length }) => {
                 let length = *length;
@@ -385,8 +410,7 @@ impl Heap {
             }
             _ => self.typed_array_join(o, cx),
         };
-        cx.join_frames.pop();
-        cx.joining.remove(&o);
+        cx.end_join();
         joined
     }
 
