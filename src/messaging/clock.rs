@@ -16,7 +16,7 @@ use super::sync::{AtomicU64, Ordering};
 #[derive(Debug, Default)]
 pub struct TaskClock {
     ticks: AtomicU64,
-    /// The world's BroadcastChannels (see `broadcast_channel.rs`).
+    /// The world's BroadcastChannels (see `broadcast_channel/`).
     broadcasts: super::broadcast_channel::Registry,
     #[cfg(not(loom))]
     channels: std::sync::Mutex<Vec<std::sync::Weak<Channel>>>,

@@ -26,7 +26,7 @@ pub enum EventTarget {
     Port(PortId),
     /// The agent's global scope (worker-style messages between agents).
     Global,
-    /// A BroadcastChannel (see `broadcast_channel.rs`).
+    /// A BroadcastChannel (see `broadcast_channel/`).
     Broadcast(super::broadcast_channel::BroadcastId),
 }
 

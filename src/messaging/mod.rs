@@ -7,7 +7,7 @@
 //! |---|---|
 //! | MessageChannel, postMessage, start, close, onmessage, entangle, disentangle | `channel.rs` |
 //! | MessagePort objects, transfer and transfer-receiving steps | `port.rs` |
-//! | BroadcastChannel, its registry and its delivery tasks | `broadcast_channel.rs` |
+//! | BroadcastChannel, its registry and its delivery tasks | `broadcast_channel/` (`mod.rs`; `post.rs`, posting and delivery; `collect.rs`, garbage collection) |
 //! | one agent's ports and global scope, without its realm | `state.rs` |
 //! | port message queues and entanglement shared across threads | `queue.rs` |
 //! | waking an event loop only when it sleeps; its ready-port index | `signal.rs` |

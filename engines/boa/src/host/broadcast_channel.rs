@@ -5,7 +5,7 @@
 //! <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
 //!
 //! The core performs the standard's steps and marks them (its
-//! `broadcast_channel.rs`): its registry, kept by the run's shared task
+//! `broadcast_channel/`): its registry, kept by the run's shared task
 //! clock, lists every open channel of every agent of the run (the main
 //! agent and its workers, on their threads), so a post queues its tasks
 //! straight into the destinations' event loops. This file converts the

@@ -12,7 +12,6 @@
 //! for all destinations) and the destination's id; it runs on the
 //! destination's event loop, which deserializes into its own realm.
 
-use super::event_loop::{DispatchedEvent, EventTarget};
 use super::listeners::EventListeners;
 use super::port::EventType;
 use super::queue::Signal;
@@ -21,12 +20,13 @@ use super::sync::{Arc, AtomicBool, Mutex, Ordering, lock};
 use super::task_queue::TaskQueue;
 use crate::ecmascript::{JsString, PlatformObjectSlots, Realm, Value};
 use crate::spec::step;
-use crate::structured::{
-    CloneError, NoPlatformObjects, PlatformObjects, Serialized, structured_deserialize, structured_serialize,
-};
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use crate::structured::{CloneError, Serialized};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::Hash;
+
+mod collect;
+mod post;
 
 /// The BroadcastChannel interface identifier.
 pub const BROADCAST_CHANNEL: &str = "BroadcastChannel";
@@ -382,60 +382,6 @@ impl<O> Messaging<O> {
 }
 
 impl<O: Clone + Eq + Hash> Messaging<O> {
-    /// Collects the BroadcastChannels no live code can reach: those script
-    /// let go of, unless open with `message` or `messageerror` listeners
-    /// (their global holds them, while it is eligible for messaging) or a
-    /// delivery task queued for them (the task holds them). Returns the
-    /// collected channels' labels.
-    ///
-    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
-    pub fn collect_broadcast_garbage(&self) -> Vec<(BroadcastId, String)> {
-        let pending: BTreeSet<BroadcastId> = {
-            let table = self.broadcasts();
-            let tasks = &table.inbox.tasks;
-            tasks.with(|tasks| tasks.iter().map(|t| t.destination).collect())
-        };
-        let registry = self.clock();
-        let mut table = self.broadcasts_mut();
-        let mut collected = Vec::new();
-        let eligible = table.is_eligible();
-        let ids: Vec<BroadcastId> = table.channels.keys().copied().collect();
-        for id in ids {
-            let Some(channel) = table.channels.get(&id) else {
-                continue;
-            };
-            if channel.held_by_script || kept_by_global(channel, pending.contains(&id), eligible) {
-                continue;
-            }
-            if let Some(channel) = table.channels.remove(&id) {
-                table.objects.remove(&channel.object);
-                registry.broadcasts().remove(id);
-                collected.push((id, channel.label));
-            }
-        }
-        collected
-    }
-
-    /// Whether the channel `id` must stay alive whatever script holds: it
-    /// is open and has `message` or `messageerror` listeners (its global
-    /// holds it, while it is eligible for messaging), or a delivery task is
-    /// queued for it. An engine whose
-    /// collector decides which objects live keeps such a channel's object;
-    /// any other it may collect once script cannot reach it.
-    ///
-    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts>
-    pub fn broadcast_kept(&self, id: BroadcastId) -> bool {
-        let table = self.broadcasts();
-        let pending = table
-            .inbox
-            .tasks
-            .with(|tasks| tasks.iter().any(|t| t.destination == id));
-        table
-            .channels
-            .get(&id)
-            .is_some_and(|c| kept_by_global(c, pending, table.is_eligible()))
-    }
-
     /// `new BroadcastChannel(name)`: `name` is converted to a DOMString
     /// (ToString, in `realm`) first, as WebIDL does for the argument.
     ///
@@ -508,179 +454,4 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         table.objects.insert(object, id);
         Some(old)
     }
-
-    /// `postMessage(message)`: serializes once in `realm` (this agent's) and
-    /// queues a task for every other open channel of the same name and
-    /// storage key, in creation order. Returns how many tasks it queued.
-    ///
-    /// <https://html.spec.whatwg.org/multipage/web-messaging.html#dom-broadcastchannel-postmessage>
-    ///
-    /// # Errors
-    ///
-    /// [`BroadcastError::InvalidState`] (the "InvalidStateError" DOMException)
-    /// when the channel is closed; [`BroadcastError::Clone`] when the message
-    /// cannot be serialized. Nothing is queued then.
-    pub fn post_broadcast<R: Realm<Object = O>>(
-        &self,
-        realm: &mut R,
-        source: BroadcastId,
-        message: &Value<O>,
-    ) -> Result<usize, BroadcastError<O>> {
-        self.post_broadcast_in(realm, &mut NoPlatformObjects, source, message)
-    }
-
-    /// [`post_broadcast`](Self::post_broadcast), serializing with `host` as
-    /// the platform-object host, for an engine whose platform objects (a
-    /// DOMException, say) are serializable (see
-    /// [`post_message_in`](Self::post_message_in)).
-    ///
-    /// # Errors
-    ///
-    /// As [`post_broadcast`](Self::post_broadcast).
-    pub fn post_broadcast_in<R: Realm<Object = O>, H: PlatformObjects<R>>(
-        &self,
-        realm: &mut R,
-        host: &mut H,
-        source: BroadcastId,
-        message: &Value<O>,
-    ) -> Result<usize, BroadcastError<O>> {
-        let (eligible, closed, name) = {
-            let table = self.broadcasts();
-            let channel = table.channels.get(&source);
-            (
-                table.is_eligible(),
-                channel.is_none_or(|c| c.closed),
-                channel.map(|c| c.name.clone()),
-            )
-        };
-        step!("dom-broadcastchannel-postmessage/1"); // a global that went away posts nothing
-        if !eligible {
-            return Ok(0);
-        }
-        step!("dom-broadcastchannel-postmessage/2"); // closed: InvalidStateError
-        let (false, Some(name)) = (closed, name) else {
-            return Err(BroadcastError::InvalidState);
-        };
-        step!("dom-broadcastchannel-postmessage/3"); // serialize once; errors reach the caller
-        let serialized = Arc::new(structured_serialize(realm, host, message)?);
-        // (A getter run by the serialization may have closed this channel or
-        // ended nothing else: the steps go on, as the standard's do.)
-        step!("dom-broadcastchannel-postmessage/4"); // the origin events will carry
-        let source_origin = self.storage_key();
-        step!("dom-broadcastchannel-postmessage/5"); // the storage key to match
-        let source_key = source_origin.clone();
-        let clock = self.clock();
-        let registry = clock.broadcasts();
-        step!("dom-broadcastchannel-postmessage/6"); // eligible, same key, same name
-        // AMBIGUITY(broadcast-destinations-open): the registry lists open
-        // channels of eligible globals only; a closed one would be dropped
-        // by step 9.1 anyway, so leaving it out changes nothing visible.
-        // The registry stays locked until every task is queued: another
-        // post (on any thread) waits, so a post made in answer to one of
-        // these tasks is queued after all of them, as on the stepper.
-        let entries = lock(&registry.entries);
-        let destinations: Vec<(BroadcastId, Arc<Inbox>)> = entries
-            .iter()
-            .filter(|(_, e)| e.key == source_key && e.name == name)
-            .map(|(id, e)| (*id, e.inbox.clone()))
-            .collect();
-        step!("dom-broadcastchannel-postmessage/7"); // leave out the channel posting
-        // AMBIGUITY(broadcast-source-is-this): the step removes "source",
-        // which no step defines; we read it as this channel, and only it:
-        // other channels of the same agent and name do receive.
-        let destinations: Vec<_> = destinations.into_iter().filter(|(id, _)| *id != source).collect();
-        step!("dom-broadcastchannel-postmessage/8"); // creation order, oldest first
-        // AMBIGUITY(broadcast-order-across-agents): the registry is keyed by
-        // creation order across the world, so the list is already sorted,
-        // within each agent (as the step asks) and across them (the
-        // standard leaves that order to the user agent).
-        let count = destinations.len();
-        step!("dom-broadcastchannel-postmessage/9"); // a task per destination
-        for (destination, inbox) in destinations {
-            let seq = clock.tick();
-            inbox.tasks.push_back(BroadcastTask {
-                seq,
-                destination,
-                serialized: serialized.clone(),
-                source_origin: source_origin.clone(),
-            });
-            inbox.signal.notify();
-        }
-        drop(entries);
-        Ok(count)
-    }
-
-    /// Runs this agent's oldest broadcast task (the caller saw it ready):
-    /// step 9's steps at its destination, deserializing into `realm`.
-    pub(super) fn run_broadcast_task<R: Realm<Object = O>, H: PlatformObjects<R>>(
-        &self,
-        realm: &mut R,
-        host: &mut H,
-    ) -> Option<DispatchedEvent<O>> {
-        self.live_broadcast_front()?;
-        let task = self.broadcasts().inbox.tasks.with(VecDeque::pop_front)?;
-        step!("dom-broadcastchannel-postmessage/9.2"); // the destination's realm
-        step!("dom-broadcastchannel-postmessage/9.3"); // deserialize; failure is a messageerror
-        let target = EventTarget::Broadcast(task.destination);
-        let mut event = match structured_deserialize(realm, host, &task.serialized) {
-            Err(error) => self.event(
-                target,
-                EventType::MessageError,
-                None,
-                Vec::new(),
-                Some(error.to_string()),
-            ),
-            Ok(data) => {
-                step!("dom-broadcastchannel-postmessage/9.4"); // fire `message` with the data
-                self.event(target, EventType::Message, Some(data), Vec::new(), None)
-            }
-        };
-        // Both events carry the poster's origin.
-        event.origin = Some(task.source_origin.0);
-        Some(event)
-    }
-
-    /// The sequence number of this agent's oldest broadcast task whose
-    /// channel is still open. Tasks whose channel was closed (or collected)
-    /// since they were queued end here, at their turn, doing nothing.
-    pub(super) fn live_broadcast_front(&self) -> Option<u64> {
-        let table = self.broadcasts();
-        table.inbox.tasks.with_non_empty(|tasks| {
-            loop {
-                let task = tasks.front()?;
-                step!("dom-broadcastchannel-postmessage/9.1"); // closed since: nothing more
-                if table.channels.get(&task.destination).is_some_and(|c| !c.closed) {
-                    return Some(task.seq);
-                }
-                tasks.pop_front();
-            }
-        })
-    }
-}
-
-/// Whether an open channel is kept by its global (it listens for messages)
-/// or by a delivery task queued for it (`pending`), the global being
-/// `eligible` for messaging. A task for a closed channel will do nothing at
-/// its turn (step 9.1), so it keeps nothing.
-fn kept_by_global<O>(channel: &BroadcastState<O>, pending: bool, eligible: bool) -> bool {
-    if channel.closed {
-        return false;
-    }
-    // AMBIGUITY(broadcast-gone-global-holds-nothing): the global's strong
-    // reference is read as lasting while the global is eligible for
-    // messaging; once its agent went away or its worker is closing (the
-    // standard's note: "until their page or worker is closed"), no message
-    // can reach the channel any more (and its queued tasks were dropped),
-    // so only script keeps it.
-    if !eligible {
-        return false;
-    }
-    if pending {
-        return true;
-    }
-    let listened = channel.listeners.has_message_listeners();
-    if listened {
-        step!("broadcasting-to-other-browsing-contexts/1"); // its global holds it
-    }
-    listened
 }
