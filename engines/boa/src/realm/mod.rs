@@ -13,15 +13,16 @@
 
 mod buffers;
 mod debug_slots;
+mod errors;
 mod kind;
 mod originals;
 mod realm_impl;
 mod value;
 
 pub use buffers::{BoaSharedMemory, buffer_bytes, detach, view_constructor};
+pub use errors::{error_kind, error_prototype, error_prototype_of};
 pub use kind::{BoaKind, classify};
 pub use originals::Originals;
-pub use realm_impl::{error_kind, error_prototype, error_prototype_of};
 pub use value::{
     SymbolTable, bigint_from_boa, bigint_to_boa, from_boa, key_from_boa, key_to_boa, string_from_boa,
     string_to_boa, to_boa,

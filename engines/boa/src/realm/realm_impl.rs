@@ -3,57 +3,22 @@
 
 use super::buffers::data_descriptor;
 use super::debug_slots::regexp_source_and_flags;
+use super::errors::{error_kind, error_prototype};
 use super::kind::{BoaKind, classify};
 use super::{BoaRealm, Object, bigint_from_boa, bigint_to_boa, key_to_boa, string_from_boa, string_to_boa};
 use crate::platform::platform_data;
-use boa_engine::builtins::error::{Error, ErrorKind};
+use boa_engine::builtins::error::Error;
 use boa_engine::builtins::map::ordered_map::OrderedMap;
 use boa_engine::builtins::regexp::RegExp;
 use boa_engine::builtins::set::ordered_set::OrderedSet;
 use boa_engine::object::builtins::{JsArray, JsDate, JsMap, JsRegExp, JsSet};
 use boa_engine::property::PropertyDescriptor as BoaDescriptor;
 use boa_engine::property::PropertyKey as BoaKey;
-use boa_engine::{Context, JsBigInt, JsNativeError, JsObject, JsString as BoaString, JsValue, js_string};
+use boa_engine::{JsBigInt, JsNativeError, JsObject, JsString as BoaString, JsValue, js_string};
 use webmessaging::ecmascript::{
     AgentClusterId, ArrayBufferSlots, BigInt, ErrorPrototype, Exception, JsString, MapEntry,
     PlatformObjectSlots, PropertyDescriptor, PropertyKey, Realm, SharedDataBlock, Value, ViewSlots,
 };
-
-/// The intrinsic %NativeError.prototype% (or %Error.prototype%) of a kind.
-pub fn error_prototype(kind: ErrorPrototype, context: &Context) -> JsObject {
-    let c = context.intrinsics().constructors();
-    match kind {
-        ErrorPrototype::Error => c.error(),
-        ErrorPrototype::EvalError => c.eval_error(),
-        ErrorPrototype::RangeError => c.range_error(),
-        ErrorPrototype::ReferenceError => c.reference_error(),
-        ErrorPrototype::SyntaxError => c.syntax_error(),
-        ErrorPrototype::TypeError => c.type_error(),
-        ErrorPrototype::URIError => c.uri_error(),
-    }
-    .prototype()
-}
-
-/// Boa's tag for a native error kind.
-pub fn error_kind(kind: ErrorPrototype) -> ErrorKind {
-    match kind {
-        ErrorPrototype::Error => ErrorKind::Error,
-        ErrorPrototype::EvalError => ErrorKind::Eval,
-        ErrorPrototype::RangeError => ErrorKind::Range,
-        ErrorPrototype::ReferenceError => ErrorKind::Reference,
-        ErrorPrototype::SyntaxError => ErrorKind::Syntax,
-        ErrorPrototype::TypeError => ErrorKind::Type,
-        ErrorPrototype::URIError => ErrorKind::Uri,
-    }
-}
-
-/// The native error kind whose prototype `o`'s [[Prototype]] is, if any.
-pub fn error_prototype_of(o: &JsObject, context: &Context) -> Option<ErrorPrototype> {
-    let prototype = o.prototype()?;
-    ErrorPrototype::ALL
-        .into_iter()
-        .find(|kind| JsObject::equals(&error_prototype(*kind, context), &prototype))
-}
 
 impl BoaRealm<'_> {
     /// The kind of `o` in this realm.
