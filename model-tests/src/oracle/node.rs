@@ -8,9 +8,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::thread;
 use std::time::Duration;
 
-/// The harness script: builds a case, runs `structuredClone`, prints the
-/// outcome in the graph notation.
-pub const HARNESS_JS: &str = include_str!("harness.js");
+/// The harness script (`harness.js`, then `printing.js`): builds a case,
+/// runs `structuredClone`, prints the outcome in the graph notation.
+pub const HARNESS_JS: &str = concat!(include_str!("harness.js"), "\n", include_str!("printing.js"));
 
 /// How long one case may take before node is taken to hang.
 pub const CASE_TIMEOUT: Duration = Duration::from_secs(20);
