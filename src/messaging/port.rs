@@ -204,9 +204,9 @@ pub struct PortTable<O = ObjectId> {
     /// Label look-ups made so far (a work counter).
     label_probes: u64,
     /// The ready-port index: the ports announced to this event loop's signal
-    /// as having a task ready, not yet found empty. Only these are asked
-    /// which task is oldest.
-    pub(crate) ready: BTreeSet<PortId>,
+    /// as having a task ready, not yet found empty, oldest first (see
+    /// `ready.rs`). Only these are asked which task is oldest.
+    pub(crate) ready: super::ready::ReadyIndex,
     /// Announcements taken from the signal, not yet in `ready`.
     pub(super) announced: Vec<u64>,
     /// Ports asked for their next task so far (a work counter).
@@ -300,7 +300,7 @@ impl<O> PortTable<O> {
             labels: FxHashMap::default(),
             suffixes: FxHashMap::default(),
             label_probes: 0,
-            ready: BTreeSet::new(),
+            ready: super::ready::ReadyIndex::default(),
             announced: Vec::new(),
             ready_probes: 0,
         }
