@@ -19,43 +19,26 @@
 
 use super::port::{PortId, PortTable};
 use super::queue::Polled;
-use rustc_hash::FxHashMap;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// The announced ports, each filed under a sequence number no newer than
-/// its next ready task's, smallest first.
+/// its next ready task's.
 #[derive(Debug, Default)]
 pub(crate) struct ReadyIndex {
-    /// By port: the number it is filed under now. Filings in `filed` with
-    /// another number are stale, and dropped when they come first.
-    ports: FxHashMap<PortId, u64>,
-    filed: BinaryHeap<Reverse<(u64, PortId)>>,
+    /// Newest first, so that the port to ask is the last (taken and filed
+    /// again without moving the others, when it stays first). A port filed
+    /// twice (announced while filed) is asked twice, which is harmless.
+    filed: Vec<(u64, PortId)>,
 }
 
 impl ReadyIndex {
-    /// Files `port` under `seq`, replacing its filing.
+    /// Files `port` under `seq`.
     fn file(&mut self, port: PortId, seq: u64) {
-        if self.ports.insert(port, seq) != Some(seq) {
-            self.filed.push(Reverse((seq, port)));
-        }
-    }
-
-    /// Drops the stale filings that come first, and returns the first live
-    /// one (left in place).
-    fn first(&mut self) -> Option<(u64, PortId)> {
-        while let Some(&Reverse((seq, port))) = self.filed.peek() {
-            if self.ports.get(&port) == Some(&seq) {
-                return Some((seq, port));
-            }
-            self.filed.pop();
-        }
-        None
+        let at = self.filed.partition_point(|&(filed, _)| filed > seq);
+        self.filed.insert(at, (seq, port));
     }
 
     /// Forgets every port.
     pub(crate) fn clear(&mut self) {
-        self.ports.clear();
         self.filed.clear();
     }
 }
@@ -95,9 +78,9 @@ impl<O> PortTable<O> {
     /// task is not known yet.
     fn take_announcements(&mut self) {
         self.signal.take_announced(&mut self.announced);
-        for port in self.announced.drain(..) {
-            self.ready.file(PortId(port), 0);
-        }
+        // Under 0, the smallest number: at the end, as the order wants.
+        let announced = self.announced.drain(..).map(|port| (0, PortId(port)));
+        self.ready.filed.extend(announced);
     }
 
     /// Asks the index's first port for its next task (taking it if `take`
@@ -105,10 +88,9 @@ impl<O> PortTable<O> {
     /// is known to be the oldest.
     fn oldest_indexed(&mut self, take: bool, bound: Option<u64>) -> Option<(PortId, Polled)> {
         loop {
-            let (_, port) = self.ready.first()?;
-            self.ready.filed.pop();
+            let (_, port) = self.ready.filed.pop()?;
             // The other ports' tasks are no older than the next filing.
-            let next = self.ready.first().map(|(seq, _)| seq);
+            let next = self.ready.filed.last().map(|&(seq, _)| seq);
             let limit = match (next, bound) {
                 (Some(n), Some(b)) => Some(n.min(b)),
                 (n, b) => n.or(b),
@@ -121,7 +103,6 @@ impl<O> PortTable<O> {
                 None => None,
             };
             let Some(polled) = polled else {
-                self.ready.ports.remove(&port);
                 continue;
             };
             let seq = match &polled {
@@ -129,7 +110,6 @@ impl<O> PortTable<O> {
                 Polled::Taken(taken) => taken.seq,
             };
             // Taken or not, `seq` is no newer than the port's next task.
-            self.ready.ports.remove(&port);
             self.ready.file(port, seq);
             if next.is_none_or(|n| seq <= n) {
                 return Some((port, polled));
