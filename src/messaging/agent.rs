@@ -334,6 +334,16 @@ impl Agent {
         ran
     }
 
+    /// [`Agent::run_next_task`] if the task is older than `bound` (see
+    /// [`Messaging::run_next_task_before`]): the stepper's turn.
+    pub(crate) fn run_next_task_before(&mut self, bound: Option<u64>) -> Option<DispatchedEvent> {
+        let ran = self.messaging.run_next_task_before(&mut self.realm, bound);
+        if let Some(dispatched) = &ran {
+            self.after_task(dispatched);
+        }
+        ran
+    }
+
     /// What follows a task: the event is logged (as the policy says), the
     /// reactions to it run, and the heap is collected if due.
     fn after_task(&mut self, dispatched: &DispatchedEvent) {

@@ -122,7 +122,7 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         realm: &mut R,
         host: &mut H,
     ) -> Option<DispatchedEvent<O>> {
-        self.run_chosen_task(realm, host, || true)
+        self.run_chosen_task(realm, host, None, || true)
     }
 
     /// [`Messaging::run_next_task`] if `admit` says yes, asked only when a
@@ -133,24 +133,47 @@ impl<O: Clone + Eq + Hash> Messaging<O> {
         realm: &mut R,
         admit: impl FnOnce() -> bool,
     ) -> Option<DispatchedEvent<O>> {
-        self.run_chosen_task(realm, &mut self.platform_objects(), admit)
+        self.run_chosen_task(realm, &mut self.platform_objects(), None, admit)
+    }
+
+    /// [`Messaging::run_next_task`] if the task is older than `bound` (the
+    /// sequence number of another agent's oldest ready task): the deterministic
+    /// stepper's turn, in one choice of the task instead of
+    /// [`Messaging::next_ready`]'s and then [`Messaging::run_next_task`]'s.
+    pub(crate) fn run_next_task_before<R: Realm<Object = O>>(
+        &self,
+        realm: &mut R,
+        bound: Option<u64>,
+    ) -> Option<DispatchedEvent<O>> {
+        self.run_chosen_task(realm, &mut self.platform_objects(), bound, || true)
     }
 
     /// Chooses the oldest ready task of the agent (a port's, the global's
-    /// or a broadcast's) and, if `admit` agrees, runs it.
+    /// or a broadcast's) and, if it is older than `bound` and `admit`
+    /// agrees, runs it.
     fn run_chosen_task<R: Realm<Object = O>, H: PlatformObjects<R>>(
         &self,
         realm: &mut R,
         host: &mut H,
+        bound: Option<u64>,
         admit: impl FnOnce() -> bool,
     ) -> Option<DispatchedEvent<O>> {
         let global_seq = self.global_front();
         let broadcast_seq = self.live_broadcast_front();
         let others = global_seq.into_iter().chain(broadcast_seq).min();
-        // A lone ready port's task, older than every other source's, is
-        // taken in the same look (see `PortEnd::take_if_older`).
-        let polled = self.table_mut().oldest_ready_or_take(others);
-        if polled.is_none() && others.is_none() {
+        // A port's task older than every other source's (and than `bound`)
+        // is taken in the same look (see `PortEnd::take_if_older`).
+        let polled = self
+            .table_mut()
+            .oldest_ready_or_take(others.into_iter().chain(bound).min());
+        let oldest = match &polled {
+            Some((_, Polled::Taken(taken))) => Some(taken.seq),
+            Some((_, Polled::Ready(seq))) => others.map_or(Some(*seq), |o| Some(o.min(*seq))),
+            None => others,
+        };
+        // Nothing is taken unless it is older than `bound`: nothing to put
+        // back.
+        if oldest.is_none_or(|seq| bound.is_some_and(|b| seq > b)) {
             return None;
         }
         if !admit() {

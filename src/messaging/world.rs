@@ -23,6 +23,8 @@ pub struct World {
     /// The agents went to threads ([`World::into_agents`]): dropping this
     /// husk must not touch the channels they still use.
     handed_over: bool,
+    /// The agent that ran the last step: the first asked at the next.
+    last: usize,
 }
 
 impl Default for World {
@@ -38,6 +40,7 @@ impl World {
             clock: Arc::new(TaskClock::new()),
             agents: Vec::new(),
             handed_over: false,
+            last: 0,
         }
     }
 
@@ -81,6 +84,7 @@ impl World {
             clock,
             agents,
             handed_over: false,
+            last: 0,
         }
     }
 
@@ -96,19 +100,29 @@ impl World {
 
     /// Runs the oldest ready task of any agent. Returns the agent and the
     /// event, or `None` when nothing is ready anywhere.
+    ///
+    /// The agent that ran last is asked to run its oldest task if it is
+    /// older than every other agent's (one choice, which takes the task in
+    /// the same look); only when it is not does the agent holding the
+    /// oldest run. A lone agent has no other: it runs its oldest task.
     pub fn step(&mut self) -> Option<(AgentId, DispatchedEvent)> {
-        // A lone agent runs its own oldest ready task: nothing to compare.
-        if let [agent] = self.agents.as_mut_slice() {
-            return Some((AgentId(0), agent.run_next_task()?));
-        }
-        let (_, next) = self
+        let first = self.last.min(self.agents.len().checked_sub(1)?);
+        let others = self
             .agents
             .iter()
             .enumerate()
-            .filter_map(|(i, a)| Some((a.next_ready()?, AgentId(i))))
-            .min()?;
-        let event = self.run_one(next)?;
-        Some((next, event))
+            .filter(|&(i, _)| i != first)
+            .filter_map(|(i, a)| Some((a.next_ready()?, i)))
+            .min();
+        let bound = others.map(|(seq, _)| seq);
+        if let Some(event) = self.agents[first].run_next_task_before(bound) {
+            return Some((AgentId(first), event));
+        }
+        // The oldest task of the world is the other agent's.
+        let (_, next) = others?;
+        self.last = next;
+        let event = self.agents[next].run_next_task()?;
+        Some((AgentId(next), event))
     }
 
     /// Steps until no task is ready anywhere, or `max_steps` ran. Returns the
