@@ -327,10 +327,13 @@ impl World {
                     walk.holder[e] = Some(n);
                     (end.clone(), e)
                 });
-                if state.has_pending_events() {
-                    step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
+                // A port script holds is a root whatever its queue holds:
+                // its queue is not looked at (a lock), and rule 3 is marked
+                // only where it is what keeps the port.
+                if state.held_by_script {
                     work.push(Node::Port(n));
-                } else if state.held_by_script {
+                } else if state.has_pending_events() {
+                    step!("ports-and-garbage-collection/3"); // events to dispatch keep it alive
                     work.push(Node::Port(n));
                 }
                 walk.ports.push(WalkPort {
@@ -356,9 +359,11 @@ impl World {
         // DEVIATION(whatwg/html#12490 stranded-ends-released): ends no
         // MessagePort holds are collected too (picked first, released
         // once the registry is unlocked).
+        // Cheapest first: a released end is told by an atomic flag, a
+        // reached one by the walk's table; only the rest lock their channel.
         let stranded = self
             .clock
-            .ends_where(|end| end.in_flight() && !walk.reached_end(end));
+            .ends_where(|end| !end.is_released() && !walk.reached_end(end) && end.in_flight());
         for end in stranded {
             end.release();
         }
