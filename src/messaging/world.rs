@@ -25,6 +25,9 @@ pub struct World {
     handed_over: bool,
     /// The agent that ran the last step: the first asked at the next.
     last: usize,
+    /// The collection's tables, kept empty between collections so that
+    /// each reuses the room the last one made.
+    walk: Walk,
 }
 
 impl Default for World {
@@ -41,6 +44,7 @@ impl World {
             agents: Vec::new(),
             handed_over: false,
             last: 0,
+            walk: Walk::default(),
         }
     }
 
@@ -85,6 +89,7 @@ impl World {
             agents,
             handed_over: false,
             last: 0,
+            walk: Walk::default(),
         }
     }
 
@@ -175,7 +180,8 @@ impl World {
     /// assert_eq!(collected, ["p1", "p2"]);
     /// ```
     pub fn collect_garbage(&mut self) -> Vec<(AgentId, String)> {
-        let walk = self.reachable();
+        let mut walk = std::mem::take(&mut self.walk);
+        self.reachable(&mut walk);
         #[cfg(not(loom))]
         self.release_unreachable_ends(&walk);
         let mut collected = Vec::new();
@@ -195,11 +201,15 @@ impl World {
             let channels = agent.collect_broadcast_garbage();
             collected.extend(channels.into_iter().map(|label| (id, label)));
         }
+        // Emptied now: the ends it holds must not keep their channels.
+        walk.clear();
+        self.walk = walk;
         collected
     }
 }
 
 /// A port as the reachability walk sees it.
+#[derive(Debug)]
 struct WalkPort {
     agent: AgentId,
     id: PortId,
@@ -214,7 +224,7 @@ struct WalkPort {
 /// the walk marks them in vectors: every port of every agent in agent
 /// order then creation order, every channel in the order the walk meets
 /// it (an end is `2 * channel + side`).
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct Walk {
     ports: Vec<WalkPort>,
     port_reached: Vec<bool>,
@@ -223,9 +233,21 @@ struct Walk {
     /// By end: the port holding it.
     holder: Vec<Option<usize>>,
     end_reached: Vec<bool>,
+    /// The nodes reached and not yet followed.
+    work: Vec<Node>,
 }
 
 impl Walk {
+    /// Empties every table, keeping their room.
+    fn clear(&mut self) {
+        self.ports.clear();
+        self.port_reached.clear();
+        self.channels.clear();
+        self.holder.clear();
+        self.end_reached.clear();
+        self.work.clear();
+    }
+
     /// The number of `end`, numbering its channel if it is new.
     fn end_index(&mut self, end: &PortEnd) -> usize {
         let next = self.channels.len();
@@ -252,6 +274,7 @@ fn end_number(channel: usize, end: &PortEnd) -> usize {
 }
 
 /// A node of the reachability walk.
+#[derive(Debug)]
 enum Node {
     /// A port, by its number in the walk.
     Port(usize),
@@ -261,9 +284,10 @@ enum Node {
 impl World {
     /// Walks from the roots to every port and channel end live code can
     /// still reach.
-    fn reachable(&self) -> Walk {
-        let (mut walk, mut work) = self.roots();
-        walk.port_reached = vec![false; walk.ports.len()];
+    fn reachable(&self, walk: &mut Walk) {
+        self.roots(walk);
+        walk.port_reached.resize(walk.ports.len(), false);
+        let mut work = std::mem::take(&mut walk.work);
         while let Some(node) = work.pop() {
             // A reached port reaches its end at once (numbered already).
             let (end, e) = match node {
@@ -300,24 +324,22 @@ impl World {
                 work.push(Node::Port(other));
             }
         }
-        walk
+        walk.work = work;
     }
 
     /// Every port with the end it holds, and the roots of the walk: ports
     /// script holds or that have events to dispatch, and the ends carried by
     /// messages waiting at global scopes.
-    fn roots(&self) -> (Walk, Vec<Node>) {
+    fn roots(&self, walk: &mut Walk) {
         // Sized for every port holding an end of a channel of its own, so
         // that numbering them never grows a table.
         let ports: usize = self.agents.iter().map(|a| a.table().ports.len()).sum();
-        let mut walk = Walk {
-            ports: Vec::with_capacity(ports),
-            channels: FxHashMap::with_capacity_and_hasher(ports, Default::default()),
-            holder: Vec::with_capacity(2 * ports),
-            end_reached: Vec::with_capacity(2 * ports),
-            ..Walk::default()
-        };
-        let mut work = Vec::with_capacity(ports);
+        walk.ports.reserve(ports);
+        walk.channels.reserve(ports);
+        walk.holder.reserve(2 * ports);
+        walk.end_reached.reserve(2 * ports);
+        let mut work = std::mem::take(&mut walk.work);
+        work.reserve(ports);
         for (agent_index, agent) in self.agents.iter().enumerate() {
             let table = agent.table();
             for (&id, state) in &table.ports {
@@ -346,7 +368,7 @@ impl World {
             drop(table);
             agent.for_each_global_message(|m| work.extend(ends_in(m).into_iter().map(Node::End)));
         }
-        (walk, work)
+        walk.work = work;
     }
 
     /// Releases the channel ends that wait, shipped, where no live code can
