@@ -5,14 +5,14 @@
 //! The index keeps each port under a sequence number no newer than its next
 //! ready task's, smallest first. A port's next ready task only gets newer
 //! while it stays indexed: new tasks come from the clock, newer than any
-//! queued, and a port whose older tasks become ready (`start()`, a port
-//! arriving with its queue) is announced again, which files it under 0
-//! until it is asked. So the port filed first is the only one to ask: if
-//! its task is no newer than the next port's number, it is the oldest of
-//! all; if it is, the port is filed again under its task's number and the
-//! next one is asked. A choice asks one port, plus one per port whose number
-//! went stale since (a task taken, an announcement), instead of every
-//! indexed port. (Between threads, a `close` racing a post can make a
+//! queued, and a port outside the index whose queued tasks become ready
+//! (`start()`, a port arriving with its queue) is announced, which files it
+//! under 0 until it is asked. So the port filed first is the only one to
+//! ask: if its task is no newer than the next port's number, it is the
+//! oldest of all; otherwise the port is filed again under its task's number
+//! and the new first one is asked. A choice asks one port, plus one per
+//! port whose number went stale since (a task taken, an announcement),
+//! instead of every indexed port. (Between threads, a `close` racing a post can make a
 //! port's next task older than its number for a moment; the port is still
 //! asked before any task newer than that number runs, so the order differs
 //! only among tasks that were added at the same time.)
