@@ -338,20 +338,6 @@ impl Serialized {
         (self.records.into_vec(), self.root)
     }
 
-    /// The primitive, if the serialization is one primitive record and its
-    /// root (a Number or a String message); else the serialization, as it
-    /// was. No list is made either way.
-    #[cfg_attr(feature = "trace", allow(dead_code))]
-    pub(crate) fn into_lone_primitive(self) -> Result<Primitive, Self> {
-        match self {
-            Serialized {
-                records: Arena::Lone([Record::Primitive(primitive)]),
-                root: RecordId(0),
-            } => Ok(primitive),
-            other => Err(other),
-        }
-    }
-
     /// The record behind an id, if the id is in range.
     pub fn get(&self, id: RecordId) -> Option<&Record> {
         self.records.get(id.index())
