@@ -384,10 +384,12 @@ impl Heap {
     /// When the heap already holds 2^32 objects (its handles are `u32`).
     pub fn alloc(&mut self, kind: ObjectKind) -> ObjectId {
         if let Some(index) = self.free.pop() {
-            self.objects[index as usize] = HeapObject {
-                kind,
-                properties: PropertyList::new(),
-            };
+            // A slot freed by a collection: its property list is empty but
+            // may keep room for a few properties (cleared again in case a
+            // stale handle wrote to it).
+            let object = &mut self.objects[index as usize];
+            object.kind = kind;
+            object.properties.clear_for_reuse();
             return ObjectId(index);
         }
         let id = ObjectId(u32::try_from(self.objects.len()).expect("heap holds at most 2^32 objects"));

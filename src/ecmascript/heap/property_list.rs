@@ -28,6 +28,10 @@ use super::{ObjectId, OwnProperty};
 /// than the search).
 const INDEX_FROM: usize = 8;
 
+/// The most entries a list cleared for reuse keeps room for (more is not
+/// worth holding on to in a free slot).
+const REUSED_ROOM: usize = INDEX_FROM;
+
 /// An array index goes into a vector (the dense elements, or the sparse
 /// list's index vector) while it is at most this far past twice the number
 /// of indices already there, so the vector stays proportional to what it
@@ -629,6 +633,30 @@ impl PropertyList {
         if let Repr::General { entries, .. } = &mut self.0 {
             entries.retain(|(key, property)| keep(key, property));
             self.reindex();
+        }
+    }
+
+    /// Removes every property but keeps the room of a short list of
+    /// entries (at most [`REUSED_ROOM`]), for the next object made in the
+    /// same heap slot (see `Heap::collect_garbage`): small objects made and
+    /// collected in a stream (one per message) then reuse one allocation
+    /// instead of freeing it and asking for another.
+    pub(super) fn clear_for_reuse(&mut self) {
+        match &mut self.0 {
+            Repr::General { entries, extra } if entries.capacity() <= REUSED_ROOM => {
+                entries.clear();
+                *extra = None;
+            }
+            _ => *self = PropertyList::new(),
+        }
+    }
+
+    /// How many entries the list has room for without allocating.
+    #[cfg(test)]
+    pub(super) fn entry_room(&self) -> usize {
+        match &self.0 {
+            Repr::One(_) => 0,
+            Repr::General { entries, .. } => entries.capacity(),
         }
     }
 
