@@ -600,6 +600,15 @@ pub trait Realm {
         self.create_data_property(o, key, value)
     }
 
+    /// A String of the code units `units`, to be the key of a property
+    /// that StructuredDeserialize is about to define. A realm that shares
+    /// its property names (as engines intern them) may hand back its own
+    /// String of the same units instead of a new one. The default makes a
+    /// new String.
+    fn property_key_from_code_units(&mut self, units: &[u16]) -> JsString {
+        JsString::from(units)
+    }
+
     /// [`Realm::append_enumerable_own_property_keys`] for an Array `o`
     /// whose keys may begin with the indices `"0"`, `"1"`, … `n - 1`:
     /// returns `n` and appends only the keys after those (a realm that

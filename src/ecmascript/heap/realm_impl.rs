@@ -370,6 +370,12 @@ impl Realm for Heap {
         Heap::create_data_property_on_new(self, *o, key, value)
     }
 
+    /// The heap's shared copy of the name, as [`Heap::define_property`]
+    /// shares the names it is given.
+    fn property_key_from_code_units(&mut self, units: &[u16]) -> JsString {
+        self.name_from_code_units(units)
+    }
+
     fn append_enumerable_own_property_keys_after_elements(
         &mut self,
         o: &ObjectId,

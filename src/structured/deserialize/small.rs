@@ -23,8 +23,12 @@
 
 use super::primitive_into_value;
 use crate::ecmascript::{JsString, PropertyKey, Realm, Value};
-use crate::structured::record::Arena;
+use crate::structured::record::{Arena, Packed};
 use crate::structured::{CloneError, Record, RecordId, Serialized, Slot};
+
+/// What the path made: the value, or the error the full run would have
+/// thrown.
+pub(crate) type Made<O> = Result<Value<O>, CloneError<O>>;
 
 /// What StructuredDeserialize of `serialized` with an empty *memory* gives,
 /// when the serialization is one record and its root, and that record is a
@@ -36,7 +40,7 @@ use crate::structured::{CloneError, Record, RecordId, Serialized, Slot};
 pub(crate) fn lone_value<R: Realm>(
     realm: &mut R,
     serialized: Serialized,
-) -> Result<Result<Value<R::Object>, CloneError<R::Object>>, Serialized> {
+) -> Result<Made<R::Object>, Serialized> {
     match serialized {
         Serialized {
             records: Arena::Lone([Record::Primitive(primitive)]),
@@ -51,6 +55,10 @@ pub(crate) fn lone_value<R: Realm>(
         {
             Ok(object_of_primitives(realm, properties))
         }
+        Serialized {
+            records: Arena::Packed(packed),
+            root: RecordId(0),
+        } => Ok(object_of_packed(realm, &packed)),
         other => Err(other),
     }
 }
@@ -80,6 +88,34 @@ fn object_of_primitives<R: Realm>(
                 format!("property {at} of the record could not be defined"),
             ));
         }
+    }
+    Ok(Value::Object(object))
+}
+
+/// [`object_of_primitives`] for the record packed (see [`Packed`]): each
+/// key is the realm's own name for its code units, each String value a new
+/// String of this realm.
+fn object_of_packed<R: Realm>(
+    realm: &mut R,
+    packed: &Packed,
+) -> Result<Value<R::Object>, CloneError<R::Object>> {
+    let object = realm.ordinary_object_create();
+    realm.reserve_own_properties(&object, packed.len());
+    let mut properties = packed.properties();
+    for (at, (key, value)) in properties.by_ref().enumerate() {
+        let key = realm.property_key_from_code_units(key);
+        if !realm.create_data_property_on_new(&object, PropertyKey::String(key), value.to_value()) {
+            return Err(CloneError::new_data_clone(
+                "structureddeserialize/24.3.1.3",
+                format!("property {at} of the record could not be defined"),
+            ));
+        }
+    }
+    if !properties.all_read() {
+        return Err(CloneError::new_data_clone(
+            "structureddeserialize/2",
+            "malformed serialization: a packed record does not read back",
+        ));
     }
     Ok(Value::Object(object))
 }
@@ -237,6 +273,45 @@ mod tests {
                 format!("{:?}", PropertyKey::from("a")),
                 format!("{:?}", PropertyKey::from("b"))
             ]
+        );
+    }
+
+    #[test]
+    fn a_packed_record_gives_the_full_runs_object_with_the_receivers_names() {
+        // Objects of every primitive that packs, serialized by the sender's
+        // path (packed), read by the receiver's path and by the full run.
+        let mut sender = Heap::new(AgentClusterId(0));
+        let mut receiver = Heap::new(AgentClusterId(0));
+        let mut names = Vec::new();
+        for (i, primitive) in primitives().into_iter().enumerate() {
+            let o = sender.ordinary_object_create();
+            sender.create_data_property(&o, PropertyKey::from("a"), Value::Number(i as f64));
+            let value = crate::structured::deserialize::primitive_into_value(primitive);
+            sender.create_data_property(&o, PropertyKey::from("b"), value);
+            let serialized = structured_serialize(&mut sender, &mut NoPlatformObjects, &Value::Object(o))
+                .expect("serializes");
+            let packed = matches!(serialized.records, crate::structured::record::Arena::Packed(_));
+            let is_bigint = matches!(
+                serialized.records()[0],
+                Record::Object { ref properties } if matches!(properties[1].1, Slot::Primitive(Primitive::BigInt(_)))
+            );
+            assert_eq!(packed, !is_bigint, "a BigInt does not pack; the rest does");
+            let (small, full) = both(&serialized);
+            assert_eq!(small, full);
+            let Ok(Ok(Value::Object(copy))) = lone_value(&mut receiver, serialized) else {
+                panic!("an object of primitives takes the path")
+            };
+            let properties = receiver.object(copy).properties().to_vec();
+            let Some(PropertyKey::String(a)) = properties.first().map(|(key, _)| key.clone()) else {
+                panic!("the first key is a")
+            };
+            if packed {
+                names.push(a);
+            }
+        }
+        assert!(
+            names.windows(2).all(|w| w[0].shares_units_with(&w[1])),
+            "the receiver's objects from packed records share its one name a"
         );
     }
 
