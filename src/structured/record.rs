@@ -11,9 +11,11 @@ mod packed;
 use crate::ecmascript::{AgentClusterId, BigInt, ErrorPrototype, JsString, SharedDataBlock, ViewKind};
 use serde::{Deserialize, Serialize};
 
-#[cfg(not(feature = "trace"))]
+#[cfg(all(test, not(feature = "trace")))]
 pub(crate) use packed::MAX_UNITS;
 pub(crate) use packed::Packed;
+#[cfg(not(feature = "trace"))]
+pub(crate) use packed::Packing;
 
 /// Index of a record within its [`Serialized`] arena.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
@@ -277,7 +279,7 @@ impl std::ops::Deref for Arena {
 impl std::ops::DerefMut for Arena {
     fn deref_mut(&mut self) -> &mut [Record] {
         if let Arena::Packed(packed) = self {
-            let record = std::mem::replace(packed, Packed::with_capacity(0)).into_record();
+            let record = std::mem::replace(packed, Packed::empty()).into_record();
             *self = Arena::Lone([record]);
         }
         match self {

@@ -103,14 +103,10 @@ impl PackedValue<'_> {
 }
 
 impl Packed {
-    /// No properties yet, and room for `units` code units: what
-    /// [`Packed::units_for`] says the properties to come take. (Sized
-    /// exactly: the vector is made on one thread and freed on another,
-    /// and a small allocation is what the allocator passes between threads
-    /// most cheaply.)
-    pub(crate) fn with_capacity(units: usize) -> Self {
+    /// No properties (a placeholder).
+    pub(crate) fn empty() -> Self {
         Packed {
-            units: Vec::with_capacity(units),
+            units: Vec::new(),
             count: 0,
             unpacked: OnceLock::new(),
         }
@@ -119,7 +115,7 @@ impl Packed {
     /// How many code units the property `key: value` takes packed, or
     /// `None` if the value is not a primitive that packs (a BigInt, a
     /// Symbol, an object).
-    pub(crate) fn units_for<O>(key: &JsString, value: &Value<O>) -> Option<usize> {
+    fn units_for<O>(key: &JsString, value: &Value<O>) -> Option<usize> {
         let value_units = match value {
             Value::Undefined | Value::Null | Value::Boolean(_) => 0,
             Value::Number(_) => 4,
@@ -127,44 +123,6 @@ impl Packed {
             Value::BigInt(_) | Value::Symbol(_) | Value::Object(_) => return None,
         };
         Some(2 + key.len() + 1 + value_units)
-    }
-
-    /// Appends the property `key: value`; false (and nothing appended) if
-    /// the value is not a primitive that packs or the record would grow
-    /// past [`MAX_UNITS`].
-    pub(crate) fn push<O>(&mut self, key: &JsString, value: &Value<O>) -> bool {
-        let Some(units) = Packed::units_for(key, value) else {
-            return false;
-        };
-        if self.units.len() + units > MAX_UNITS {
-            return false;
-        }
-        let key = key.code_units();
-        let tag = match value {
-            Value::Undefined => tag::UNDEFINED,
-            Value::Null => tag::NULL,
-            Value::Boolean(false) => tag::FALSE,
-            Value::Boolean(true) => tag::TRUE,
-            Value::Number(_) => tag::NUMBER,
-            _ => tag::STRING,
-        };
-        push_length(&mut self.units, key.len());
-        self.units.extend_from_slice(key);
-        self.units.push(tag);
-        match value {
-            Value::Number(n) => {
-                let bits = n.to_bits();
-                // Each unit is 16 of the 64 bits: the casts keep them whole.
-                self.units.extend((0..4).map(|i| (bits >> (16 * i)) as u16));
-            }
-            Value::String(s) => {
-                push_length(&mut self.units, s.len());
-                self.units.extend_from_slice(s.code_units());
-            }
-            _ => {}
-        }
-        self.count += 1;
-        true
     }
 
     /// How many properties there are.
@@ -219,11 +177,84 @@ impl Packed {
     }
 }
 
-/// Appends a length as two units, low first.
-fn push_length(units: &mut Vec<u16>, length: usize) {
-    // MAX_UNITS keeps every length far below 2^32: the casts keep it whole.
-    units.push(length as u16);
-    units.push((length >> 16) as u16);
+/// A [`Packed`] record being made, in a buffer of the largest size it may
+/// have: the properties are read once, and the record's vector is then
+/// allocated at its exact size (it is made on one thread and freed on
+/// another, and a small allocation is what the allocator passes between
+/// threads most cheaply).
+pub(crate) struct Packing {
+    units: [u16; MAX_UNITS],
+    len: usize,
+    count: usize,
+}
+
+impl Packing {
+    /// No properties yet.
+    pub(crate) fn new() -> Self {
+        Packing {
+            units: [0; MAX_UNITS],
+            len: 0,
+            count: 0,
+        }
+    }
+
+    /// Appends the property `key: value`; false (and nothing appended) if
+    /// the value is not a primitive that packs or the record would grow
+    /// past [`MAX_UNITS`].
+    pub(crate) fn push<O>(&mut self, key: &JsString, value: &Value<O>) -> bool {
+        match Packed::units_for(key, value) {
+            Some(units) if self.len + units <= MAX_UNITS => {}
+            _ => return false,
+        }
+        let tag = match value {
+            Value::Undefined => tag::UNDEFINED,
+            Value::Null => tag::NULL,
+            Value::Boolean(false) => tag::FALSE,
+            Value::Boolean(true) => tag::TRUE,
+            Value::Number(_) => tag::NUMBER,
+            _ => tag::STRING,
+        };
+        self.put_length(key.len());
+        self.put(key.code_units());
+        self.put(&[tag]);
+        match value {
+            Value::Number(n) => {
+                let bits = n.to_bits();
+                // Each unit is 16 of the 64 bits: the casts keep them whole.
+                self.put(&[0, 1, 2, 3].map(|i| (bits >> (16 * i)) as u16));
+            }
+            Value::String(s) => {
+                self.put_length(s.len());
+                self.put(s.code_units());
+            }
+            _ => {}
+        }
+        self.count += 1;
+        true
+    }
+
+    /// The record made of the properties pushed.
+    pub(crate) fn finish(&self) -> Packed {
+        Packed {
+            units: self.units[..self.len].to_vec(),
+            count: self.count,
+            unpacked: OnceLock::new(),
+        }
+    }
+
+    /// Appends `units` ([`Packing::push`] checked there is room).
+    fn put(&mut self, units: &[u16]) {
+        if let Some(room) = self.units.get_mut(self.len..self.len + units.len()) {
+            room.copy_from_slice(units);
+            self.len += units.len();
+        }
+    }
+
+    /// Appends a length as two units, low first.
+    fn put_length(&mut self, length: usize) {
+        // MAX_UNITS keeps every length far below 2^32: the casts keep it whole.
+        self.put(&[length as u16, (length >> 16) as u16]);
+    }
 }
 
 /// The properties of a [`Packed`] record, read in order.
@@ -285,7 +316,7 @@ impl<'a> Iterator for Properties<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_UNITS, Packed};
+    use super::{MAX_UNITS, Packing};
     use crate::ecmascript::{BigInt, JsString, ObjectId, Value};
     use crate::structured::{Primitive, Record, Slot};
 
@@ -309,15 +340,17 @@ mod tests {
 
     #[test]
     fn every_primitive_but_a_bigint_packs_and_reads_back_the_same() {
-        let mut packed = Packed::with_capacity(0);
+        let mut packing = Packing::new();
         let keys: Vec<JsString> = (0..values().len())
             .map(|i| JsString::from(format!("k{i}").as_str()))
             .collect();
         for (key, value) in keys.iter().zip(values()) {
-            assert!(packed.push(key, &value), "{value:?}");
+            assert!(packing.push(key, &value), "{value:?}");
         }
-        assert!(!packed.push(&keys[0], &Value::<ObjectId>::BigInt(BigInt::from(1_i64))));
+        assert!(!packing.push(&keys[0], &Value::<ObjectId>::BigInt(BigInt::from(1_i64))));
+        let packed = packing.finish();
         assert_eq!(packed.len(), keys.len());
+        assert_eq!(packed.units.capacity(), packed.units.len(), "sized exactly");
         assert!(packed.is_whole());
         let read: Vec<_> = packed.properties().collect();
         assert_eq!(read.len(), keys.len());
@@ -342,22 +375,24 @@ mod tests {
 
     #[test]
     fn a_record_past_the_limit_is_not_packed() {
-        let mut packed = Packed::with_capacity(0);
+        let mut packing = Packing::new();
         let long = Value::<ObjectId>::from("y".repeat(MAX_UNITS).as_str());
-        assert!(!packed.push(&JsString::from("a"), &long));
-        assert_eq!(packed.len(), 0);
+        assert!(!packing.push(&JsString::from("a"), &long));
+        assert_eq!(packing.finish().len(), 0);
         let mut n = 0;
-        while packed.push(&JsString::from("key"), &Value::<ObjectId>::Number(1.0)) {
+        while packing.push(&JsString::from("key"), &Value::<ObjectId>::Number(1.0)) {
             n += 1;
         }
-        assert!(n > 0 && packed.units.len() <= MAX_UNITS);
+        let packed = packing.finish();
+        assert!(n > 0 && packed.len() == n && packed.units.len() <= MAX_UNITS);
         assert!(packed.is_whole());
     }
 
     #[test]
     fn units_that_do_not_read_back_end_the_properties() {
-        let mut packed = Packed::with_capacity(0);
-        packed.push(&JsString::from("a"), &Value::<ObjectId>::from("xyz"));
+        let mut packing = Packing::new();
+        assert!(packing.push(&JsString::from("a"), &Value::<ObjectId>::from("xyz")));
+        let mut packed = packing.finish();
         let whole = packed.units.clone();
         for cut in 0..whole.len() {
             packed.units = whole[..cut].to_vec();

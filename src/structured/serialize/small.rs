@@ -23,7 +23,7 @@
 
 use super::primitive_record;
 use crate::ecmascript::{Realm, Value};
-use crate::structured::record::{Arena, MAX_UNITS, Packed};
+use crate::structured::record::{Arena, Packing};
 use crate::structured::{Record, RecordId, Serialized, Slot};
 
 /// What StructuredSerializeInternal(`value`, *forStorage*) with an empty
@@ -40,33 +40,23 @@ pub(crate) fn lone_record<R: Realm>(realm: &R, value: &Value<R::Object>) -> Opti
         Value::Symbol(_) => return None,
         Value::Object(object) => {
             // Packed when it is small (see `Packed`): one allocation, and
-            // none of this realm's Strings shared with the receiver. The
-            // first reading sizes it, the second fills it; reading changes
-            // nothing, so both see the same properties.
-            let mut units = Some(0);
+            // none of this realm's Strings shared with the receiver.
+            let mut packing = Packing::new();
+            let mut fits = true;
             let whole = realm.visit_primitive_properties(object, &mut |key, value| {
-                units = units
-                    .zip(Packed::units_for(key, value))
-                    .map(|(sum, more)| sum + more);
+                fits = fits && packing.push(key, value);
             });
             if !whole {
                 return None;
             }
-            if let Some(units) = units.filter(|&units| units <= MAX_UNITS) {
-                let mut packed = Packed::with_capacity(units);
-                let mut fits = true;
-                realm.visit_primitive_properties(object, &mut |key, value| {
-                    fits = fits && packed.push(key, value);
+            if fits {
+                return Some(Serialized {
+                    records: Arena::Packed(packing.finish()),
+                    root: RecordId(0),
                 });
-                if fits {
-                    return Some(Serialized {
-                        records: Arena::Packed(packed),
-                        root: RecordId(0),
-                    });
-                }
             }
             // A BigInt, or more than a packed record holds: the properties
-            // as a list, read again.
+            // as a list, read again (reading changed nothing).
             let mut properties = Vec::new();
             realm.visit_primitive_properties(object, &mut |key, value| {
                 properties.push((key.clone(), Slot::Primitive(primitive_record(value))));
