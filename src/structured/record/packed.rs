@@ -54,8 +54,10 @@ pub(crate) struct Packed {
     units: Vec<u16>,
     /// How many properties `units` holds.
     count: usize,
-    /// The record as a [`Record::Object`], once someone asked for it.
-    unpacked: OnceLock<[Record; 1]>,
+    /// The record as a [`Record::Object`], once someone asked for it
+    /// (boxed: a message carries its serialization, and a `Packed` is then
+    /// no larger than the lone record it stands for).
+    unpacked: OnceLock<Box<[Record; 1]>>,
 }
 
 impl Clone for Packed {
@@ -151,12 +153,12 @@ impl Packed {
 
     /// The record, as a [`Record::Object`] (made the first time).
     pub(crate) fn record(&self) -> &[Record; 1] {
-        self.unpacked.get_or_init(|| [self.to_record()])
+        self.unpacked.get_or_init(|| Box::new([self.to_record()]))
     }
 
     /// The record, as a [`Record::Object`], by value.
     pub(crate) fn into_record(self) -> Record {
-        match self.unpacked.into_inner() {
+        match self.unpacked.into_inner().map(|record| *record) {
             Some([record]) => record,
             None => Packed::to_record_of(&self.units, self.count),
         }
@@ -371,6 +373,12 @@ mod tests {
         );
         let again = packed.clone().into_record();
         assert_eq!(format!("{again:?}"), format!("{:?}", packed.record()[0]));
+    }
+
+    #[test]
+    fn a_packed_record_is_no_larger_than_the_record_it_stands_for() {
+        // A message carries its serialization and is moved on its way.
+        assert!(size_of::<super::Packed>() <= size_of::<Record>());
     }
 
     #[test]
