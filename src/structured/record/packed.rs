@@ -1,19 +1,21 @@
-//! A small Object record packed into one allocation (issue 11).
+//! A small Object record packed into its code units (issue 11).
 //!
 //! The Object record of a small message such as `{a: i, b: 'x' + i}` holds
 //! its keys and its Strings as shared Strings of the sending realm. Sent to
 //! another thread, every one of them is then counted and later freed by
 //! both threads: the receiver's reference counts land on the cache lines
 //! the sender reads each time it makes the next object with the same
-//! names (measured: a third of the sender's time in making `{a, b}` went
-//! to that line moving between the cores), and the record's property list
+//! names (measured: about a quarter of the sender's time in making `{a, b}`
+//! went to that line moving between the cores), and the record's property list
 //! and each String value made on one thread are freed on the other.
 //!
 //! Packed, the record is the code units of its keys and String values and
-//! the bits of its other primitives, one after another in one vector: the
-//! receiver reads them into Strings of its own (sharing its own names), so
-//! nothing of the sender's is counted or freed on the receiver's thread but
-//! that one vector. Only small records are packed (see [`MAX_UNITS`]): a
+//! the bits of its other primitives, one after another: kept in place in
+//! the message when they are few (no allocation at all), else in one
+//! allocation. The receiver reads them into Strings of its own (sharing its
+//! own names), so nothing of the sender's is counted or freed on the
+//! receiver's thread but, for a longer record, that one allocation. Only
+//! small records are packed (see [`MAX_UNITS`]): a
 //! long String is shared, not copied twice.
 //!
 //! The packed form is the same record: [`Packed::record`] gives it as a
@@ -45,18 +47,53 @@ mod tag {
     pub(super) const STRING: u16 = 5;
 }
 
+/// Packed records of up to this many code units are kept in place, with no
+/// allocation at all (`{a: i, b: 'x' + i}` takes 21 for any `i` below a
+/// million).
+const IN_PLACE: usize = 24;
+
+/// A packed record's code units: in place when they are few, else in an
+/// allocation of their exact size.
+#[derive(Clone, Debug)]
+enum Units {
+    InPlace { units: [u16; IN_PLACE], len: u8 },
+    Allocated(Box<[u16]>),
+}
+
+impl Units {
+    fn new(units: &[u16]) -> Self {
+        match u8::try_from(units.len()) {
+            Ok(len) if units.len() <= IN_PLACE => {
+                let mut in_place = [0; IN_PLACE];
+                in_place[..units.len()].copy_from_slice(units);
+                Units::InPlace { units: in_place, len }
+            }
+            _ => Units::Allocated(units.into()),
+        }
+    }
+
+    fn as_slice(&self) -> &[u16] {
+        match self {
+            // `new` keeps `len` within the array; were it not, the units
+            // would read back as none.
+            Units::InPlace { units, len } => units.get(..usize::from(*len)).unwrap_or(&[]),
+            Units::Allocated(units) => units,
+        }
+    }
+}
+
 /// An Object record whose properties all hold primitives other than
 /// BigInts, packed: each property is its key's length (two units, low
 /// first) and code units, then its value's tag and what the tag says
 /// follows.
 #[derive(Debug)]
 pub(crate) struct Packed {
-    units: Vec<u16>,
+    units: Units,
     /// How many properties `units` holds.
     count: usize,
     /// The record as a [`Record::Object`], once someone asked for it
-    /// (boxed: a message carries its serialization, and a `Packed` is then
-    /// no larger than the lone record it stands for).
+    /// (boxed: a message carries its serialization, and it is seldom asked
+    /// for).
     unpacked: OnceLock<Box<[Record; 1]>>,
 }
 
@@ -108,7 +145,7 @@ impl Packed {
     /// No properties (a placeholder).
     pub(crate) fn empty() -> Self {
         Packed {
-            units: Vec::new(),
+            units: Units::new(&[]),
             count: 0,
             unpacked: OnceLock::new(),
         }
@@ -138,7 +175,7 @@ impl Packed {
     /// whether they all did.
     pub(crate) fn properties(&self) -> Properties<'_> {
         Properties {
-            rest: &self.units,
+            rest: self.units.as_slice(),
             left: self.count,
         }
     }
@@ -160,12 +197,12 @@ impl Packed {
     pub(crate) fn into_record(self) -> Record {
         match self.unpacked.into_inner().map(|record| *record) {
             Some([record]) => record,
-            None => Packed::to_record_of(&self.units, self.count),
+            None => Packed::to_record_of(self.units.as_slice(), self.count),
         }
     }
 
     fn to_record(&self) -> Record {
-        Packed::to_record_of(&self.units, self.count)
+        Packed::to_record_of(self.units.as_slice(), self.count)
     }
 
     fn to_record_of(units: &[u16], count: usize) -> Record {
@@ -180,10 +217,10 @@ impl Packed {
 }
 
 /// A [`Packed`] record being made, in a buffer of the largest size it may
-/// have: the properties are read once, and the record's vector is then
-/// allocated at its exact size (it is made on one thread and freed on
-/// another, and a small allocation is what the allocator passes between
-/// threads most cheaply).
+/// have: the properties are read once, and the record then keeps its
+/// units in place or in an allocation of their exact size (it is made on
+/// one thread and freed on another, and a small allocation is what the
+/// allocator passes between threads most cheaply).
 pub(crate) struct Packing {
     units: [u16; MAX_UNITS],
     len: usize,
@@ -238,7 +275,7 @@ impl Packing {
     /// The record made of the properties pushed.
     pub(crate) fn finish(&self) -> Packed {
         Packed {
-            units: self.units[..self.len].to_vec(),
+            units: Units::new(self.units.get(..self.len).unwrap_or(&[])),
             count: self.count,
             unpacked: OnceLock::new(),
         }
@@ -318,7 +355,7 @@ impl<'a> Iterator for Properties<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_UNITS, Packing};
+    use super::{MAX_UNITS, Packed, PackedValue, Packing};
     use crate::ecmascript::{BigInt, JsString, ObjectId, Value};
     use crate::structured::{Primitive, Record, Slot};
 
@@ -352,7 +389,10 @@ mod tests {
         assert!(!packing.push(&keys[0], &Value::<ObjectId>::BigInt(BigInt::from(1_i64))));
         let packed = packing.finish();
         assert_eq!(packed.len(), keys.len());
-        assert_eq!(packed.units.capacity(), packed.units.len(), "sized exactly");
+        assert!(
+            matches!(packed.units, super::Units::Allocated(_)),
+            "too long to keep in place"
+        );
         assert!(packed.is_whole());
         let read: Vec<_> = packed.properties().collect();
         assert_eq!(read.len(), keys.len());
@@ -376,9 +416,10 @@ mod tests {
     }
 
     #[test]
-    fn a_packed_record_is_no_larger_than_the_record_it_stands_for() {
-        // A message carries its serialization and is moved on its way.
-        assert!(size_of::<super::Packed>() <= size_of::<Record>());
+    fn a_packed_record_stays_small() {
+        // A message carries its serialization and is moved on its way: the
+        // record in place is at most three words more than a lone record.
+        assert!(size_of::<super::Packed>() <= size_of::<Record>() + 24);
     }
 
     #[test]
@@ -392,26 +433,62 @@ mod tests {
             n += 1;
         }
         let packed = packing.finish();
-        assert!(n > 0 && packed.len() == n && packed.units.len() <= MAX_UNITS);
+        assert!(n > 0 && packed.len() == n && packed.units.as_slice().len() <= MAX_UNITS);
         assert!(packed.is_whole());
     }
 
     #[test]
+    fn a_short_record_is_kept_in_place() {
+        let mut packing = Packing::new();
+        assert!(packing.push(&JsString::from("a"), &Value::<ObjectId>::Number(199_999.0)));
+        assert!(packing.push(&JsString::from("b"), &Value::<ObjectId>::from("x199999")));
+        let packed = packing.finish();
+        assert!(matches!(packed.units, super::Units::InPlace { len: 21, .. }));
+        let read: Vec<_> = packed
+            .properties()
+            .map(|(key, value)| (key.to_vec(), value))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (vec![u16::from(b'a')], PackedValue::Number(199_999.0)),
+                (
+                    vec![u16::from(b'b')],
+                    PackedValue::String(&"x199999".encode_utf16().collect::<Vec<_>>())
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn units_that_do_not_read_back_end_the_properties() {
+        let with_units = |units: &[u16]| Packed {
+            units: super::Units::new(units),
+            count: 1,
+            unpacked: std::sync::OnceLock::new(),
+        };
         let mut packing = Packing::new();
         assert!(packing.push(&JsString::from("a"), &Value::<ObjectId>::from("xyz")));
-        let mut packed = packing.finish();
-        let whole = packed.units.clone();
+        let whole = packing.finish().units.as_slice().to_vec();
+        assert!(with_units(&whole).is_whole());
         for cut in 0..whole.len() {
-            packed.units = whole[..cut].to_vec();
-            assert!(!packed.is_whole(), "cut at {cut}");
+            assert!(!with_units(&whole[..cut]).is_whole(), "cut at {cut}");
         }
-        packed.units = whole.clone();
-        packed.units[3] = 99; // an unknown tag
-        assert!(!packed.is_whole());
-        assert_eq!(packed.properties().next(), None);
-        packed.units = whole;
-        packed.units.push(0);
-        assert!(!packed.is_whole(), "units left over");
+        let mut unknown = whole.clone();
+        unknown[3] = 99; // an unknown tag
+        assert!(!with_units(&unknown).is_whole());
+        assert_eq!(with_units(&unknown).properties().next(), None);
+        let mut longer = whole;
+        longer.push(0);
+        assert!(!with_units(&longer).is_whole(), "units left over");
+        let bad_length = Packed {
+            units: super::Units::InPlace {
+                units: [0; super::IN_PLACE],
+                len: u8::MAX,
+            },
+            count: 1,
+            unpacked: std::sync::OnceLock::new(),
+        };
+        assert!(!bad_length.is_whole());
     }
 }

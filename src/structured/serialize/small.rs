@@ -39,7 +39,7 @@ pub(crate) fn lone_record<R: Realm>(realm: &R, value: &Value<R::Object>) -> Opti
     let record = match value {
         Value::Symbol(_) => return None,
         Value::Object(object) => {
-            // Packed when it is small (see `Packed`): one allocation, and
+            // Packed when it is small (see `Packed`): at most one allocation, and
             // none of this realm's Strings shared with the receiver.
             let mut packing = Packing::new();
             let mut fits = true;
