@@ -8,9 +8,12 @@
 //! | 5 – 22: a new value for the record's [[Type]] | `deserialize/values.rs` |
 //! | 24: the new object's contents (Map, Set, properties, platform object) | `deserialize/contents.rs` |
 //! | the records, borrowed or consumed as the run goes | `deserialize/records.rs` |
+//! | 2 – 25 at once for a lone primitive or an object of primitives (without `trace`) | `deserialize/small.rs` |
 
 mod contents;
 mod records;
+#[cfg(not(feature = "trace"))]
+mod small;
 mod values;
 
 use self::contents::Filling;
@@ -228,14 +231,15 @@ impl<'r, R: Realm> Deserializer<'r, R> {
 /// transferred values: StructuredDeserialize of `serialized`, consuming its
 /// records (see [`Deserializer::with_supplied_memory`]).
 ///
-/// A message that is one primitive record (a Number, a String) takes steps
-/// 2 to 25 with nothing to remember and nothing to fill in: its value is the
-/// primitive's. Without the `trace` feature it is made at once, without the
-/// run's setup (its record list and *memory* are two allocations, as much
-/// as the rest of the message's delivery); with it, the run below takes
-/// every step and marks it.
+/// A message that is one primitive record (a Number, a String), or one
+/// Object record whose properties hold primitives (`{a: 1, b: 'x'}`),
+/// takes steps 2 to 25 with nothing to remember for later: without the
+/// `trace` feature its value is made at once, without the run's setup (its
+/// record list, *memory* and work stack are three allocations, as much as
+/// the rest of the message's delivery; see `deserialize/small.rs`); with
+/// it, the run below takes every step and marks it.
 ///
-/// Inlined into its caller, so that a lone primitive costs no call; the
+/// Inlined into its caller, so that a small message costs no call; the
 /// full run is [`deserialize_records`].
 #[inline]
 pub(crate) fn deserialize_with_supplied_memory<R: Realm>(
@@ -245,8 +249,8 @@ pub(crate) fn deserialize_with_supplied_memory<R: Realm>(
     transferred: Vec<Value<R::Object>>,
 ) -> Result<Value<R::Object>, CloneError<R::Object>> {
     #[cfg(not(feature = "trace"))]
-    let serialized = match serialized.into_lone_primitive() {
-        Ok(primitive) => return Ok(primitive_into_value(primitive)),
+    let serialized = match small::lone_value(realm, serialized) {
+        Ok(made) => return made,
         Err(serialized) => serialized,
     };
     deserialize_records(realm, host, serialized, transferred)

@@ -6,8 +6,16 @@
 //! the records of one serialization live in an arena, [`Serialized`], and
 //! point at each other by [`RecordId`]; the arena's root is the value's record.
 
+mod packed;
+
 use crate::ecmascript::{AgentClusterId, BigInt, ErrorPrototype, JsString, SharedDataBlock, ViewKind};
 use serde::{Deserialize, Serialize};
+
+#[cfg(all(test, not(feature = "trace")))]
+pub(crate) use packed::MAX_UNITS;
+pub(crate) use packed::Packed;
+#[cfg(not(feature = "trace"))]
+pub(crate) use packed::Packing;
 
 /// Index of a record within its [`Serialized`] arena.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
@@ -201,7 +209,8 @@ pub struct Serialized {
     pub(crate) root: RecordId,
 }
 
-/// The arena of a [`Serialized`]: a lone record kept in place, or a list.
+/// The arena of a [`Serialized`]: a lone record kept in place, a lone
+/// small Object record packed, or a list.
 ///
 /// Most messages are one record (a primitive, or an object whose
 /// properties are primitives kept in their slots). Held in place, such a
@@ -216,6 +225,10 @@ pub(crate) enum Arena {
     Lone([Record; 1]),
     /// Any number of records.
     Many(Vec<Record>),
+    /// One small Object record of primitives, packed (see [`Packed`]); read
+    /// as a list, it is that record. Made only without the `trace` feature.
+    #[cfg_attr(feature = "trace", allow(dead_code))]
+    Packed(Packed),
 }
 
 impl Arena {
@@ -224,6 +237,7 @@ impl Arena {
         match self {
             Arena::Lone(record) => Vec::from(record),
             Arena::Many(records) => records,
+            Arena::Packed(packed) => vec![packed.into_record()],
         }
     }
 
@@ -231,7 +245,7 @@ impl Arena {
     #[cfg(test)]
     pub(crate) fn capacity(&self) -> usize {
         match self {
-            Arena::Lone(_) => 1,
+            Arena::Lone(_) | Arena::Packed(_) => 1,
             Arena::Many(records) => records.capacity(),
         }
     }
@@ -257,15 +271,22 @@ impl std::ops::Deref for Arena {
         match self {
             Arena::Lone(record) => record,
             Arena::Many(records) => records,
+            Arena::Packed(packed) => packed.record(),
         }
     }
 }
 
 impl std::ops::DerefMut for Arena {
     fn deref_mut(&mut self) -> &mut [Record] {
+        if let Arena::Packed(packed) = self {
+            let record = std::mem::replace(packed, Packed::empty()).into_record();
+            *self = Arena::Lone([record]);
+        }
         match self {
             Arena::Lone(record) => record,
             Arena::Many(records) => records,
+            // Never: turned into a lone record above.
+            Arena::Packed(_) => &mut [],
         }
     }
 }
@@ -336,20 +357,6 @@ impl Serialized {
     /// The records and the root, by value.
     pub fn into_parts(self) -> (Vec<Record>, RecordId) {
         (self.records.into_vec(), self.root)
-    }
-
-    /// The primitive, if the serialization is one primitive record and its
-    /// root (a Number or a String message); else the serialization, as it
-    /// was. No list is made either way.
-    #[cfg_attr(feature = "trace", allow(dead_code))]
-    pub(crate) fn into_lone_primitive(self) -> Result<Primitive, Self> {
-        match self {
-            Serialized {
-                records: Arena::Lone([Record::Primitive(primitive)]),
-                root: RecordId(0),
-            } => Ok(primitive),
-            other => Err(other),
-        }
     }
 
     /// The record behind an id, if the id is in range.

@@ -286,9 +286,8 @@ pub struct Heap {
 /// Slots of [`Heap`]'s `recent_keys`.
 const RECENT_KEYS: usize = 8;
 
-/// The slot of `recent_keys` for `name`.
-fn recent_slot(name: &JsString) -> usize {
-    let units = name.code_units();
+/// The slot of `recent_keys` for the name of these code units.
+fn recent_slot(units: &[u16]) -> usize {
     let first = units.first().map_or(0, |&u| usize::from(u));
     let last = units.last().map_or(0, |&u| usize::from(u));
     (units.len() ^ first ^ last.wrapping_mul(3)) % RECENT_KEYS
@@ -384,10 +383,12 @@ impl Heap {
     /// When the heap already holds 2^32 objects (its handles are `u32`).
     pub fn alloc(&mut self, kind: ObjectKind) -> ObjectId {
         if let Some(index) = self.free.pop() {
-            self.objects[index as usize] = HeapObject {
-                kind,
-                properties: PropertyList::new(),
-            };
+            // A slot freed by a collection: its property list is empty but
+            // may keep room for a few properties (cleared again in case a
+            // stale handle wrote to it).
+            let object = &mut self.objects[index as usize];
+            object.kind = kind;
+            object.properties.clear_for_reuse();
             return ObjectId(index);
         }
         let id = ObjectId(u32::try_from(self.objects.len()).expect("heap holds at most 2^32 objects"));
@@ -457,10 +458,26 @@ impl Heap {
         }
     }
 
+    /// A property name of these code units: the heap's copy, when it has
+    /// one among the names it handed out last (no String is made), else a
+    /// new String, shared from then on as [`Heap::interned_key`] shares.
+    pub(super) fn name_from_code_units(&mut self, units: &[u16]) -> JsString {
+        if let Some(recent) = &self.recent_keys[recent_slot(units)]
+            && recent.code_units() == units
+        {
+            return recent.clone();
+        }
+        match self.interned_key(PropertyKey::String(JsString::from(units))) {
+            PropertyKey::String(name) => name,
+            // A String key stays a String key.
+            PropertyKey::Symbol(_) => JsString::from(units),
+        }
+    }
+
     /// The heap's copy of `name`, or `name` itself (kept as the copy while
     /// there is room).
     fn intern(&mut self, name: JsString) -> JsString {
-        let slot = recent_slot(&name);
+        let slot = recent_slot(name.code_units());
         if let Some(recent) = &self.recent_keys[slot]
             && *recent == name
         {
@@ -512,7 +529,7 @@ mod tests {
         let names: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
         let slots: std::collections::HashSet<_> = names
             .iter()
-            .map(|n| recent_slot(&JsString::from(n.as_str())))
+            .map(|n| recent_slot(JsString::from(n.as_str()).code_units()))
             .collect();
         assert_eq!(slots.len(), RECENT_KEYS, "the names cover every slot");
         let mut heap = Heap::default();

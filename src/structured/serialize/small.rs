@@ -23,7 +23,7 @@
 
 use super::primitive_record;
 use crate::ecmascript::{Realm, Value};
-use crate::structured::record::Arena;
+use crate::structured::record::{Arena, Packing};
 use crate::structured::{Record, RecordId, Serialized, Slot};
 
 /// What StructuredSerializeInternal(`value`, *forStorage*) with an empty
@@ -39,13 +39,28 @@ pub(crate) fn lone_record<R: Realm>(realm: &R, value: &Value<R::Object>) -> Opti
     let record = match value {
         Value::Symbol(_) => return None,
         Value::Object(object) => {
-            let mut properties = Vec::new();
+            // Packed when it is small (see `Packed`): at most one allocation, and
+            // none of this realm's Strings shared with the receiver.
+            let mut packing = Packing::new();
+            let mut fits = true;
             let whole = realm.visit_primitive_properties(object, &mut |key, value| {
-                properties.push((key.clone(), Slot::Primitive(primitive_record(value))));
+                fits = fits && packing.push(key, value);
             });
             if !whole {
                 return None;
             }
+            if fits {
+                return Some(Serialized {
+                    records: Arena::Packed(packing.finish()),
+                    root: RecordId(0),
+                });
+            }
+            // A BigInt, or more than a packed record holds: the properties
+            // as a list, read again (reading changed nothing).
+            let mut properties = Vec::new();
+            realm.visit_primitive_properties(object, &mut |key, value| {
+                properties.push((key.clone(), Slot::Primitive(primitive_record(value))));
+            });
             Record::Object { properties }
         }
         primitive => Record::Primitive(primitive_record(primitive)),
@@ -176,6 +191,45 @@ mod tests {
             let full = full(&mut heap, &value).expect("it serializes");
             assert_eq!(shown(&small), shown(&full));
         }
+    }
+
+    #[test]
+    fn a_small_object_is_packed_and_reads_as_its_record_everywhere() {
+        use crate::structured::record::{Arena, MAX_UNITS};
+        use crate::structured::{decode, encode};
+        let mut heap = Heap::new(AgentClusterId(0));
+        let object = |heap: &mut Heap, b: Value<crate::ecmascript::ObjectId>| {
+            let o = heap.ordinary_object_create();
+            heap.create_data_property(&o, PropertyKey::from("a"), Value::Number(-0.0));
+            heap.create_data_property(&o, PropertyKey::from("b"), b);
+            Value::Object(o)
+        };
+        let small = object(&mut heap, Value::from("x1"));
+        let long = object(&mut heap, Value::from("y".repeat(MAX_UNITS).as_str()));
+        let bigint = object(&mut heap, Value::BigInt(BigInt::from(1_i64)));
+        let packed = lone_record(&heap, &small).expect("takes the path");
+        assert!(matches!(packed.records, Arena::Packed(_)));
+        for value in [&long, &bigint] {
+            let record = lone_record(&heap, value).expect("takes the path");
+            assert!(
+                matches!(record.records, Arena::Lone(_)),
+                "a long String or a BigInt is not packed"
+            );
+        }
+        // Read as records, encoded, taken apart or extended, it is the full
+        // run's record.
+        let expected = shown(&full(&mut heap, &small).expect("serializes"));
+        assert_eq!(shown(&packed), expected);
+        let decoded = decode(&encode(&packed).expect("encodes")).expect("decodes");
+        assert_eq!(shown(&decoded), expected);
+        let (records, root) = packed.clone().into_parts();
+        assert_eq!(shown(&Serialized::new(records, root)), expected);
+        let mut extended = packed.clone();
+        extended.records.extend([]);
+        assert_eq!(shown(&extended), expected);
+        let mut written = packed;
+        written.records[0] = crate::structured::Record::Boolean(true);
+        assert_eq!(shown(&written), "[Boolean(true)] root RecordId(0)");
     }
 
     #[test]
