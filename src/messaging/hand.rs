@@ -224,7 +224,7 @@ impl PortEnd {
         let own_hand = self.hand();
         let dropped = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
-            if own_hand.is_released() {
+            if end.released {
                 return Some(taken);
             }
             match taken.task {
