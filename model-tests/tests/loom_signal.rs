@@ -46,7 +46,7 @@ fn channel_to(signal: &Arc<Signal>) -> (PortEnd, PortEnd) {
 
 /// The event loop's side: until `want` tasks ran, look at the ready-port
 /// index (the announced ports, then the end) and sleep when nothing is ready,
-/// as `threads.rs` and the engine's loop do: the generation is read before
+/// as `threads/agent_thread.rs` and the engine's loop do: the generation is read before
 /// looking.
 fn receive(signal: &Signal, end: &PortEnd, want: usize) -> Vec<u32> {
     let mut got = Vec::new();

@@ -56,8 +56,9 @@ pub struct Hand {
     announced: AtomicBool,
     /// The port holding this end is gone (collected, or its data holder was
     /// dropped): nothing will ever read this queue again. Set once, under
-    /// the state's lock; kept here rather than in the state so that asking
-    /// needs no lock.
+    /// the state's lock, with the state's own flag: this copy is for
+    /// asking without a lock; a post reads the state's, so that the posting
+    /// thread never touches this line.
     released: AtomicBool,
 }
 
@@ -224,7 +225,7 @@ impl PortEnd {
         let own_hand = self.hand();
         let dropped = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
-            if own_hand.is_released() {
+            if end.released {
                 return Some(taken);
             }
             match taken.task {

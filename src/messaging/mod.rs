@@ -14,7 +14,7 @@
 //! | an event loop choosing and running its next task | `event_loop.rs` |
 //! | an agent of the built-in realm | `agent.rs` |
 //! | event loops: deterministic stepper, ports and garbage collection | `world.rs` |
-//! | event loops on real threads | `threads.rs` |
+//! | event loops on real threads: the driver; each agent's thread | `threads.rs`; `threads/agent_thread.rs` |
 //! | the synchronisation seam loom replaces | `sync.rs` |
 //!
 //! # Two ways in

@@ -146,9 +146,12 @@ pub(super) struct End {
     /// keeps a copy its owner reads without this lock).
     close_event: Option<u64>,
     /// Who holds this end; `None` while it is inside a transfer data holder.
-    /// (Whether the end was released lives beside its hand, see
-    /// [`Hand::is_released`].)
     owner: Option<Owner>,
+    /// The port holding this end is gone: nothing will read this queue
+    /// again. The hand keeps a copy for asking without this lock (see
+    /// [`Hand::is_released`]); a post reads this one, under the lock it
+    /// holds anyway, so that it never touches the owner's hand.
+    pub(super) released: bool,
     /// The owner was told this end has a task ready and has not found it
     /// empty since: it is in the owner's ready-port index, so a new task
     /// needs no announcement (and, while the owner runs, no wake-up).
@@ -424,7 +427,7 @@ impl PortEnd {
         let (queued, announce, dropped) = {
             let state = &mut *lock(&self.channel.state);
             let end = &mut state.ends[side.index()];
-            if self.channel.hands[side.index()].is_released() {
+            if end.released {
                 (false, None, Some(message))
             } else {
                 end.tasks.push_back(PortTask { seq, message });
@@ -564,6 +567,7 @@ impl PortEnd {
         let own_hand = self.hand();
         let dropped = self.with_hand(|hand, s, i| {
             let end = &mut s.ends[i];
+            end.released = true;
             own_hand.set_released();
             end.owner = None;
             end.set_announced(own_hand, false);
@@ -586,7 +590,7 @@ impl PortEnd {
 
     /// Whether no port holds this end: it waits in a transfer data holder.
     pub fn in_flight(&self) -> bool {
-        self.with(|s, i| s.ends[i].owner.is_none() && !self.hand().is_released())
+        self.with(|s, i| s.ends[i].owner.is_none() && !s.ends[i].released)
     }
 
     /// Whether the end was released (read without the channel's lock).
